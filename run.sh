@@ -23,7 +23,7 @@ needs_build() {
 
 build() {
   echo "termchat: building (first run or sources changed)..." >&2
-  dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
   touch "$stamp"
 }
 

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using TermChat.Cli.Commands;
+
+namespace TermChat.Cli;
+
+/// <summary>The root `termchat` command: wires the subcommands together and nothing else.</summary>
+internal static class TermChatCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("TermChat: terminal chat over raw TCP and UDP.\nWith no command, hosts a server on port 7777 and opens the chat client on it.");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(JoinCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DiscoverCommand.Create());
+        root.SetAction(HostAndJoin.Run);
+        return root;
+    }
+
+    public static Task<int> InvokeAsync(string[] args) => Create().Parse(args).InvokeAsync();
+}

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+
+namespace TermChat.Protocol.Codec;
+
+/// <summary>Encodes the list fields: a u16 count followed by the items.</summary>
+internal static class ListCodec
+{
+    // The smallest encoding of each item, used to refuse counts the frame cannot hold before allocating.
+    private const int MinMemberBytes = 4;
+    private const int MinRoomBytes = 8;
+    private const int MinStatBytes = 10;
+    private const int MinCursorBytes = 10;
+    private const int MaxItems = ushort.MaxValue;
+
+    public static int SizeOf(ValueList<Member> items)
+    {
+        int size = PayloadSize.U16;
+        foreach (var m in items)
+        {
+            size += PayloadSize.Str(m.Nick) + PayloadSize.Str(m.Away);
+        }
+        return size;
+    }
+
+    public static int SizeOf(ValueList<RoomInfo> items)
+    {
+        int size = PayloadSize.U16;
+        foreach (var r in items)
+        {
+            size += PayloadSize.Str(r.Name) + PayloadSize.U32 + PayloadSize.Str(r.Topic);
+        }
+        return size;
+    }
+
+    public static int SizeOf(ValueList<StatEntry> items)
+    {
+        int size = PayloadSize.U16;
+        foreach (var s in items)
+        {
+            size += PayloadSize.Str(s.Name) + PayloadSize.U64;
+        }
+        return size;
+    }
+
+    public static int SizeOf(ValueList<RoomCursor> items)
+    {
+        int size = PayloadSize.U16;
+        foreach (var c in items)
+        {
+            size += PayloadSize.Str(c.Room) + PayloadSize.U64;
+        }
+        return size;
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<Member> items)
+    {
+        writer.U16(checked((ushort)items.Count));
+        foreach (var m in items)
+        {
+            writer.Str(m.Nick);
+            writer.Str(m.Away);
+        }
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<RoomInfo> items)
+    {
+        writer.U16(checked((ushort)items.Count));
+        foreach (var r in items)
+        {
+            writer.Str(r.Name);
+            writer.U32(r.Members);
+            writer.Str(r.Topic);
+        }
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<StatEntry> items)
+    {
+        writer.U16(checked((ushort)items.Count));
+        foreach (var s in items)
+        {
+            writer.Str(s.Name);
+            writer.I64(s.Value);
+        }
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<RoomCursor> items)
+    {
+        writer.U16(checked((ushort)items.Count));
+        foreach (var c in items)
+        {
+            writer.Str(c.Room);
+            writer.U64(c.LastSeq);
+        }
+    }
+
+    public static ValueList<Member> ReadMembers(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinMemberBytes, MaxItems);
+        var items = ImmutableArray.CreateBuilder<Member>(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(new Member(reader.Str(ProtocolLimits.MaxNickBytes), reader.Str(ProtocolLimits.MaxReasonBytes)));
+        }
+        return items.MoveToImmutable();
+    }
+
+    public static ValueList<RoomInfo> ReadRooms(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinRoomBytes, MaxItems);
+        var items = ImmutableArray.CreateBuilder<RoomInfo>(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(new RoomInfo(reader.Str(ProtocolLimits.MaxRoomBytes), reader.U32(), reader.Str(ProtocolLimits.MaxTopicBytes)));
+        }
+        return items.MoveToImmutable();
+    }
+
+    public static ValueList<StatEntry> ReadStats(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinStatBytes, MaxItems);
+        var items = ImmutableArray.CreateBuilder<StatEntry>(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(new StatEntry(reader.Str(ProtocolLimits.MaxReasonBytes), reader.I64()));
+        }
+        return items.MoveToImmutable();
+    }
+
+    public static ValueList<RoomCursor> ReadCursors(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinCursorBytes, ProtocolLimits.MaxResumeCursors);
+        var items = ImmutableArray.CreateBuilder<RoomCursor>(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(new RoomCursor(reader.Str(ProtocolLimits.MaxRoomBytes), reader.U64()));
+        }
+        return items.MoveToImmutable();
+    }
+}

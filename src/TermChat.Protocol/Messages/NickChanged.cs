@@ -1,0 +1,19 @@
+using TermChat.Protocol.Codec;
+
+namespace TermChat.Protocol.Messages;
+
+/// <summary>Tells the client its own nick changed.</summary>
+public sealed record NickChanged(string OldNick, string NewNick) : Message
+{
+    public override MessageType Type => MessageType.NickChanged;
+
+    internal override int PayloadBytes => PayloadSize.Str(OldNick) + PayloadSize.Str(NewNick);
+
+    internal override void WritePayload(ref PayloadWriter writer)
+    {
+        writer.Str(OldNick);
+        writer.Str(NewNick);
+    }
+
+    internal static NickChanged Read(ref PayloadReader reader) => new(reader.Str(ProtocolLimits.MaxNickBytes), reader.Str(ProtocolLimits.MaxNickBytes));
+}

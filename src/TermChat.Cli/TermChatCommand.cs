@@ -13,6 +13,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(JoinCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
+        root.Subcommands.Add(NetcheckCommand.Create());
         root.SetAction(HostAndJoin.Run);
         return root;
     }

@@ -287,7 +287,7 @@ public sealed class NetworkCheck
     {
         SocketError.ConnectionRefused => over == "TCP"
             ? "connection refused (is the server running?)"
-            : "port unreachable (nothing listens on UDP there: server started with --no-discovery?)",
+            : "nothing listens there (ICMP port unreachable)",
         SocketError.TimedOut => "timed out (is the host up, and is a firewall dropping the port?)",
         SocketError.HostUnreachable or SocketError.HostDown => "host unreachable",
         SocketError.NetworkUnreachable or SocketError.NetworkDown => "network unreachable",

@@ -89,7 +89,7 @@ public sealed class NetworkCheckTests
         int udpPort = ClosedPort(SocketType.Dgram);
         var report = await new NetworkCheck(Options(tcp.Port, udpPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
         Assert.Equal(5, report.Tcp!.Received);
-        Assert.Contains("port unreachable", report.UdpError);
+        Assert.Equal("nothing listens there (ICMP port unreachable)", report.UdpError);
         Assert.Null(report.LargestUdpPayload);
         Assert.False(report.DiscoveryUnicast);
         Assert.Contains($"UDP echo on port {udpPort} got no answer", report.Verdict);

@@ -50,9 +50,16 @@ internal static class DiscoverCommand
             var progress = new ProgressLine(Console.Error);
             progress.Show($"searching for TermChat servers for {wait.TotalSeconds:0.#} s...");
             IReadOnlyList<DiscoveredServer> servers;
+            var seen = new HashSet<Guid>();
             try
             {
-                servers = await client.DiscoverAsync(wait, server => progress.Show($"found {server.Name} at {Format(server.PreferredEndPoint)}"), cancellationToken);
+                servers = await client.DiscoverAsync(wait, server =>
+                {
+                    if (seen.Add(server.InstanceId))
+                    {
+                        progress.Show($"found {server.Name} at {Format(server.PreferredEndPoint)}, still listening...");
+                    }
+                }, cancellationToken);
             }
             catch (OperationCanceledException)
             {

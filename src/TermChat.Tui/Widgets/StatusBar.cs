@@ -32,7 +32,7 @@ public sealed class StatusBar(Line left, Line? right = null) : IWidget
         {
             var rightWidth = Right.Width;
             // Keep at least one column of gap so left and right never run together.
-            if (rightWidth + 1 <= row.Width)
+            if (Left.Width + 1 + rightWidth <= row.Width)
             {
                 LineRenderer.Render(buffer, row.Right - rightWidth, row.Y, rightWidth, Right.WithAlignment(Alignment.Left), Style);
                 leftRoom = row.Width - rightWidth - 1;

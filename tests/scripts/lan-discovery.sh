@@ -27,6 +27,7 @@ work="$(mktemp -d)"
 id=$(( $$ % 10000 ))
 A="tclan_a$id" B="tclan_b$id" M="tclan_m$id"
 routes=()
+routes6=()
 failures=0
 started=$SECONDS
 
@@ -44,6 +45,7 @@ teardown() {
     fi
   done
   for route in "${routes[@]}"; do ip route del blackhole "$route" 2>/dev/null || true; done
+  for route in "${routes6[@]}"; do ip -6 route del blackhole "$route" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap teardown EXIT
@@ -76,6 +78,10 @@ for ns in "$A" "$B" "$M"; do ip netns add "$ns"; ip -n "$ns" link set lo up; don
 link "$A" "tca$id" 10.99.0.1/24 "$B" "tcb0$id" 10.99.0.2/24
 link "$M" "tcm1$id" 10.99.4.1/22 "$B" "tcb1$id" 10.99.5.2/22
 link "$M" "tcm2$id" 10.99.2.65/26 "$B" "tcb2$id" 10.99.2.66/26
+# IPv6 (a private ULA prefix) on the A-B link, without duplicate address detection so it is usable at once.
+ip -n "$A" addr add fd99:7e57::1/64 dev "tca$id" nodad
+ip -n "$B" addr add fd99:7e57::2/64 dev "tcb0$id" nodad
+ip -6 route add blackhole fd99:7e57::/48 2>/dev/null && routes6=(fd99:7e57::/48)
 set +e
 
 # serve NS NAME LOG ARGS...: start a server in the background and wait until its TCP port answers.
@@ -171,6 +177,38 @@ check "netcheck sees discovery reach alpha by broadcast/multicast" grep -q '"dis
 check "netcheck shows progress on stderr" grep -q 'netcheck: UDP' "$work/netcheck.err"
 if [ "$code" != 0 ]; then cat "$work/netcheck.json" "$work/netcheck.err"; fi
 
+# --- IPv6: dual-stack by default, [addr]:port in join and netcheck ---------------------------------------
+printf 'hello over ipv6\n' | in_ns "$B" "${termchat[@]}" join --plain --nick six '[fd99:7e57::1]:7777' >"$work/six.out" 2>&1
+code=$?
+check "join [fd99:7e57::1]:7777 chats over IPv6 (exit $code)" bash -c "[ $code = 0 ] && grep -qF '<six> hello over ipv6' '$work/six.out'"
+[ "$code" = 0 ] || cat "$work/six.out"
+in_ns "$B" "${termchat[@]}" netcheck --count 3 '[fd99:7e57::1]:7777' >"$work/netcheck6.txt" 2>/dev/null
+check "netcheck [fd99:7e57::1]:7777 measures TCP and UDP over IPv6" bash -c "grep -q 'TCP .*loss 0% (3/3)' '$work/netcheck6.txt' && grep -q 'UDP .*loss 0% (3/3)' '$work/netcheck6.txt'"
+
+# --- a clear message for each kind of connection failure ----------------------------------------------
+# expect_failure NAME TEXT ADDRESS: join ADDRESS must fail with TEXT in its output.
+expect_failure() {
+  local out="$work/fail-$1.out"
+  echo "/quit" | timeout 40 ip netns exec "$B" "${termchat[@]}" join --plain --nick probe "$3" >"$out" 2>&1
+  local code=$?
+  if [ "$code" != 0 ] && grep -qi -- "$2" "$out"; then pass "join $3 fails with '$2' (exit $code)"; return 0; fi
+  fail "join $3 fails with '$2' (exit $code)"; cat "$out"; return 1
+}
+# Timing out takes the client's whole connect timeout: start it first and collect it last.
+timeout_check=""
+if command -v nft >/dev/null 2>&1 && in_ns "$A" nft -f - <<'NFT'
+table inet tclan { chain input { type filter hook input priority 0; tcp dport 7002 drop; } }
+NFT
+then
+  expect_failure timeout "timed out" 10.99.0.1:7002 &
+  timeout_check=$!
+else
+  echo "SKIP join fails with 'timed out': nft is not available to drop packets"
+fi
+expect_failure refused "refused" 10.99.0.1:7001
+expect_failure unreachable "unreachable" 10.99.200.1:7777
+expect_failure unresolved "does not resolve" no-such-host.invalid:7777
+
 # --- join without a host -----------------------------------------------------------------------------
 echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick picker >"$work/join-several.out" 2>&1
 code=$?
@@ -181,6 +219,8 @@ echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick picker >"$work/jo
 code=$?
 check "join without a host connects to the single server found (exit $code)" bash -c "[ $code = 0 ] && grep -q '#lobby' '$work/join-one.out'"
 [ "$code" = 0 ] || cat "$work/join-one.out"
+
+if [ -n "$timeout_check" ] && ! wait "$timeout_check"; then failures=$((failures + 1)); fi
 
 # --- discovery off -------------------------------------------------------------------------------------
 stop_servers "$A"

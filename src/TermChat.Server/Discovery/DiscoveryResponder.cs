@@ -113,6 +113,7 @@ public sealed class DiscoveryResponder : IAsyncDisposable
         {
             _loops.Add(Task.Run(() => ReceiveLoopAsync(socket, _stop.Token)));
         }
+        _loops.Add(Task.Run(() => RefreshLoopAsync(_stop.Token)));
         Log.DiscoveryStarted(_logger, port, _options.MulticastGroup?.ToString() ?? "none", MulticastInterfaces.Count);
     }
 
@@ -175,6 +176,22 @@ public sealed class DiscoveryResponder : IAsyncDisposable
             {
                 break;
             }
+        }
+    }
+
+    // Interfaces come and go (a cable plugged in, a VPN up): join the group on new ones even if no probe arrives.
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.AddressRefresh, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                RefreshAddresses(force: true);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

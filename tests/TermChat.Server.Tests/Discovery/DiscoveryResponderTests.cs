@@ -167,4 +167,50 @@ public sealed class DiscoveryResponderTests : IAsyncLifetime
         await responder.DisposeAsync();
         Assert.Throws<ObjectDisposedException>(responder.Start);
     }
+
+    [Fact]
+    public async Task A_stream_of_mutated_datagrams_never_stops_the_responder()
+    {
+        // No rate limit here: mutations that still parse are answered, and the test must not depend on how many.
+        await using var responder = Create(b => b.ProbesPerSecond = 1_000_000);
+        var random = new Random(7778);
+        var seeds = new[]
+        {
+            DiscoveryCodec.ToArray(new DiscoveryProbe(1)),
+            DiscoveryCodec.ToArray(new EchoRequest(1, 1, 200, 200)),
+        };
+        for (int i = 0; i < 300; i++)
+        {
+            var bytes = seeds[i % seeds.Length].ToArray();
+            int cut = random.Next(bytes.Length + 1);
+            bytes = bytes[..Math.Max(1, cut)];
+            for (int m = random.Next(1, 4); m > 0; m--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+            await _prober.SendAsync(bytes, Target(responder)).AsTask().WaitAsync(Timeout);
+        }
+        // A burst this size can overflow the socket's receive buffer (UDP drops, by design), so the final
+        // probe is repeated until answered; mutations that still parse are answered too and skipped here.
+        var final = DiscoveryCodec.ToArray(new DiscoveryProbe(424242));
+        using var deadline = new CancellationTokenSource(Timeout);
+        var receive = _prober.ReceiveAsync(deadline.Token).AsTask();
+        while (true)
+        {
+            await _prober.SendAsync(final, Target(responder)).AsTask().WaitAsync(Timeout);
+            var resend = Task.Delay(200, deadline.Token);
+            while (await Task.WhenAny(receive, resend) == receive)
+            {
+                var result = await receive;
+                Assert.True(DiscoveryCodec.TryParse(result.Buffer, out var message));
+                Assert.True(result.Buffer.Length <= DiscoveryDefaults.ProbeBytes);
+                if (message is DiscoveryReply { Nonce: 424242 })
+                {
+                    return;
+                }
+                receive = _prober.ReceiveAsync(deadline.Token).AsTask();
+            }
+            await resend; // Throws when the deadline passed: the responder stopped answering.
+        }
+    }
 }

@@ -51,7 +51,6 @@ public sealed class NetworkCheckTests
         Assert.Equal("before-handshake", report.TcpMethod);
         Assert.Equal((5, 5), (report.Udp!.Sent, report.Udp.Received));
         Assert.Equal(8972, report.LargestUdpPayload); // Loopback's MTU is far above the largest size tried.
-        Assert.Equal("before-handshake", report.TcpMethod);
         Assert.Null(report.FragmentedArrives);
         Assert.True(report.DiscoveryUnicast);
         Assert.Null(report.DiscoveryBroadcast);

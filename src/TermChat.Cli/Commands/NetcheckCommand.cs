@@ -113,40 +113,7 @@ internal static class NetcheckCommand
         return true;
     }
 
-    internal static string ToText(NetworkCheckReport r)
-    {
-        var text = new StringBuilder();
-        string target = r.Address is null ? $"{r.Host}:{r.Port}" : DiscoverCommand.Format(new System.Net.IPEndPoint(r.Address, r.Port));
-        text.AppendLine(CultureInfo.InvariantCulture, $"netcheck {target}{(r.ServerName is null ? "" : $" ({r.ServerName})")}");
-        if (r.Address is not null)
-        {
-            string tcp = r.Tcp is null
-                ? $"failed: {r.TcpError}"
-                : $"connect {r.TcpConnectMs:0.###} ms; {r.Tcp}" + (r.TcpMethod == "session" ? " (in a short session)" : "");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  TCP        {tcp}");
-            string udp = r.Udp is null || r.Udp.Received == 0
-                ? $"port {r.DiscoveryPort}: no echo{(r.UdpError is null ? "" : $" ({r.UdpError})")}"
-                : $"port {r.DiscoveryPort}: {r.Udp}";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  UDP        {udp}");
-            if (r.Udp is { Received: > 0 })
-            {
-                string size = r.LargestUdpPayload is { } largest ? $"{largest} bytes arrive intact without fragmentation" : "no size could be measured";
-                if (r.FragmentedArrives is { } arrives)
-                {
-                    size += $"; fragmented {r.FragmentedPayload}-byte datagrams {(arrives ? "arrive" : "do not arrive")}";
-                }
-                text.AppendLine(CultureInfo.InvariantCulture, $"  Datagrams  {size}");
-            }
-            string discovery = $"direct probe {(r.DiscoveryUnicast == true ? "answered" : "not answered")}";
-            if (r.DiscoveryBroadcast is { } broadcast)
-            {
-                discovery += broadcast ? "; broadcast/multicast reach the host" : "; broadcast/multicast do not reach the host";
-            }
-            text.AppendLine(CultureInfo.InvariantCulture, $"  Discovery  {discovery}");
-        }
-        text.AppendLine(CultureInfo.InvariantCulture, $"Verdict: {r.Verdict}");
-        return text.ToString();
-    }
+    internal static string ToText(NetworkCheckReport r) => string.Join(Environment.NewLine, r.ToLines()) + Environment.NewLine;
 
     internal static string ToJson(NetworkCheckReport r) => JsonSerializer.Serialize(new
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace TermChat.Client.Diagnostics;
 
@@ -39,4 +41,43 @@ public sealed record NetworkCheckReport(
     bool? DiscoveryUnicast,
     bool? DiscoveryBroadcast,
     string? ServerName,
-    string Verdict);
+    string Verdict)
+{
+    /// <summary>The report as the lines `termchat netcheck` and `/netcheck` print: a title, one line per measurement, the verdict.</summary>
+    public IReadOnlyList<string> ToLines()
+    {
+        var lines = new List<string>();
+        string target = Address is null ? $"{Host}:{Port}" : Show(new IPEndPoint(Address, Port));
+        lines.Add($"netcheck {target}{(ServerName is null ? "" : $" ({ServerName})")}");
+        if (Address is not null)
+        {
+            string tcp = Tcp is null
+                ? $"failed: {TcpError}"
+                : string.Create(CultureInfo.InvariantCulture, $"connect {TcpConnectMs:0.###} ms; {Tcp}") + (TcpMethod == "session" ? " (in a short session)" : "");
+            lines.Add($"  TCP        {tcp}");
+            lines.Add(Udp is null || Udp.Received == 0
+                ? $"  UDP        port {DiscoveryPort}: no echo{(UdpError is null ? "" : $" ({UdpError})")}"
+                : $"  UDP        port {DiscoveryPort}: {Udp}");
+            if (Udp is { Received: > 0 })
+            {
+                string size = LargestUdpPayload is { } largest ? $"{largest} bytes arrive intact without fragmentation" : "no size could be measured";
+                if (FragmentedArrives is { } arrives)
+                {
+                    size += $"; fragmented {FragmentedPayload}-byte datagrams {(arrives ? "arrive" : "do not arrive")}";
+                }
+                lines.Add($"  Datagrams  {size}");
+            }
+            string discovery = $"direct probe {(DiscoveryUnicast == true ? "answered" : "not answered")}";
+            if (DiscoveryBroadcast is { } broadcast)
+            {
+                discovery += broadcast ? "; broadcast/multicast reach the host" : "; broadcast/multicast do not reach the host";
+            }
+            lines.Add($"  Discovery  {discovery}");
+        }
+        lines.Add($"Verdict: {Verdict}");
+        return lines;
+    }
+
+    private static string Show(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
+}

@@ -144,7 +144,7 @@ public sealed class NetworkCheck
         {
             if (samples.Count > 0)
             {
-                await Task.Delay(_options.Interval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.TcpInterval, cancellationToken).ConfigureAwait(false);
             }
             try
             {

@@ -21,8 +21,14 @@ public sealed class NetworkCheckOptions
     /// <summary>How long one sample may take before it counts as lost.</summary>
     public TimeSpan SampleTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Pause between samples, so a burst does not measure only queueing.</summary>
+    /// <summary>Pause between UDP samples, so a burst does not measure only queueing.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Pause between TCP pings. A server's flood control counts every frame (5 a second by default, after a burst
+    /// of 10) and delays the excess, which would show up as round-trip time; pings stay under that rate.
+    /// </summary>
+    public TimeSpan TcpInterval { get; init; } = TimeSpan.FromMilliseconds(220);
 
     /// <summary>The TCP connect timeout.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);

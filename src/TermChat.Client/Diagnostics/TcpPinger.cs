@@ -103,6 +103,9 @@ internal sealed class TcpPinger : IAsyncDisposable
                 case Ping ping:
                     await SendAsync(new Pong(ping.Nonce), cancellationToken).ConfigureAwait(false);
                     break;
+                case Error { Code: ErrorCode.Flood }:
+                    // Flood control delays, it does not drop: the Pong still comes, later.
+                    break;
                 case Error error:
                     throw new ProtocolException(error.Code, error.Text);
             }

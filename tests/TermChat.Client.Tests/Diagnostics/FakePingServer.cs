@@ -16,10 +16,12 @@ internal sealed class FakePingServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private readonly bool _requireHello;
+    private readonly bool _floodNotices;
 
-    public FakePingServer(bool requireHello)
+    public FakePingServer(bool requireHello, bool floodNotices = false)
     {
         _requireHello = requireHello;
+        _floodNotices = floodNotices;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -77,6 +79,10 @@ internal sealed class FakePingServer : IAsyncDisposable
                                 await socket.SendAsync(FrameEncoder.ToArray(new Welcome(1, hello.Nick, ResumeToken.NewRandom(), false, "fake", "async", 30, "")));
                                 break;
                             case Ping ping when welcomed || !_requireHello:
+                                if (_floodNotices)
+                                {
+                                    await socket.SendAsync(FrameEncoder.ToArray(new Error(ErrorCode.Flood, "slow down")));
+                                }
                                 await socket.SendAsync(FrameEncoder.ToArray(new Pong(ping.Nonce)));
                                 break;
                             case Ping:

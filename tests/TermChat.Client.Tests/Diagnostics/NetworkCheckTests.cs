@@ -33,6 +33,7 @@ public sealed class NetworkCheckTests
         DiscoveryPort = udpPort,
         Samples = 5,
         Interval = TimeSpan.Zero,
+        TcpInterval = TimeSpan.Zero,
         SampleTimeout = TimeSpan.FromSeconds(2),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         Discovery = new DiscoveryClientOptions { Port = udpPort, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] },
@@ -71,6 +72,16 @@ public sealed class NetworkCheckTests
         Assert.Equal("session", report.TcpMethod);
         Assert.Equal(5, report.Tcp!.Received);
         Assert.Matches("^netcheck-[0-9a-f]{4}$", Assert.Single(tcp.Nicks));
+    }
+
+    [Fact]
+    public async Task Flood_notices_between_pongs_do_not_count_as_failures()
+    {
+        await using var tcp = new FakePingServer(requireHello: false, floodNotices: true);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
     }
 
     [Fact]

@@ -160,4 +160,13 @@ public sealed class FramingTests
         var tooMany = Enumerable.Range(0, 60_000).Select(i => new StatEntry("stat-entry-number-" + i, i)).ToArray();
         Assert.Throws<ArgumentException>(() => FrameEncoder.ToArray(new Stats("async", tooMany)));
     }
+
+    [Fact]
+    public void Encoder_refuses_a_list_longer_than_its_u16_count_before_writing()
+    {
+        var members = Enumerable.Repeat(new Member("a", ""), ushort.MaxValue + 1).ToArray();
+        var writer = new ArrayBufferWriter<byte>();
+        Assert.Throws<ArgumentException>(() => FrameEncoder.Write(writer, new MemberList("#a", members)));
+        Assert.Equal(0, writer.WrittenCount);
+    }
 }

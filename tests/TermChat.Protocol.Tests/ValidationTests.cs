@@ -234,10 +234,28 @@ public sealed class ValidationTests
     [Fact]
     public void A_resume_with_more_cursors_than_allowed_is_malformed()
     {
-        var cursors = Enumerable.Range(0, ProtocolLimits.MaxResumeCursors + 1).Select(i => new RoomCursor("#r" + i, 1)).ToArray();
-        Assert.Equal(ErrorCode.MalformedFrame, DecodeFails(FrameEncoder.ToArray(new Hello(1, "ann", Token, cursors))).Code);
-        var allowed = new Hello(1, "ann", Token, cursors[..^1]);
-        Assert.Equal(allowed, DecodeOne(FrameEncoder.ToArray(allowed)));
+        var cursors = Enumerable.Range(0, ProtocolLimits.MaxResumeCursors).Select(i => new RoomCursor("#r" + i, 1)).ToArray();
+        var allowed = new Hello(1, "ann", Token, cursors);
+        var frame = FrameEncoder.ToArray(allowed);
+        Assert.Equal(allowed, DecodeOne(frame));
+
+        // The encoder refuses a 65th cursor, so build that frame by hand: bump the count, append one.
+        var cursor = FrameEncoder.ToArray(new Hello(1, "ann", Token, new[] { new RoomCursor("#x", 1) }))[^12..];
+        var body = frame.AsSpan(4).ToArray();
+        int countAt = 1 + 4 + 2 + 2 + 3 + 16;
+        Assert.Equal(ProtocolLimits.MaxResumeCursors, body[countAt] << 8 | body[countAt + 1]);
+        body[countAt + 1]++;
+        Assert.Equal(ErrorCode.MalformedFrame, DecodeFails(Reframe([.. body, .. cursor])).Code);
+        Assert.Throws<ArgumentException>(() => FrameEncoder.ToArray(new Hello(1, "ann", Token, cursors.Append(new RoomCursor("#x", 1)).ToArray())));
+    }
+
+    [Theory]
+    [MemberData(nameof(StringFieldNames))]
+    public void The_encoder_refuses_a_string_over_its_field_limit_instead_of_sending_a_frame_the_peer_rejects(string field)
+    {
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        Assert.Throws<ArgumentException>(() => FrameEncoder.Write(writer, StringFields[field](new string('x', ProtocolLimits.MaxTextBytes + 1))));
+        Assert.Equal(0, writer.WrittenCount);
     }
 
     [Theory]

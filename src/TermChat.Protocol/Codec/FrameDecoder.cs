@@ -23,6 +23,17 @@ public static class FrameDecoder
     /// <exception cref="ProtocolException">The bytes can never form a valid frame.</exception>
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxFrameBytes, out Message message)
     {
+        // Most reads find the whole frame in one segment; the span path avoids slicing the sequence.
+        if (buffer.IsSingleSegment)
+        {
+            if (!TryRead(buffer.FirstSpan, maxFrameBytes, out message, out int consumed))
+            {
+                return false;
+            }
+            buffer = buffer.Slice(consumed);
+            return true;
+        }
+
         message = null!;
         if (buffer.Length < ProtocolLimits.LengthPrefixBytes)
         {

@@ -76,4 +76,12 @@ public sealed class RoundTripTests
             }
         }
     }
+
+    [Fact]
+    public void A_lone_surrogate_is_sent_as_the_replacement_character_rather_than_invalid_utf8()
+    {
+        // Broken UTF-16 (for example a paste cut mid-pair) must never put invalid UTF-8 on the wire.
+        var frame = FrameEncoder.ToArray(new SendMessage("#a", MessageKind.Say, "x\uD83Dy"));
+        Assert.Equal(new SendMessage("#a", MessageKind.Say, "x\uFFFDy"), DecodeOne(frame));
+    }
 }

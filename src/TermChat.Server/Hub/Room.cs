@@ -1,0 +1,27 @@
+namespace TermChat.Server.Hub;
+
+/// <summary>A room: members, topic, its sequence counter and history. Guarded by the hub's lock.</summary>
+internal sealed class Room
+{
+    public Room(string name, int historySize)
+    {
+        Name = name;
+        History = new RoomHistory(historySize);
+    }
+
+    public string Name { get; }
+
+    public string Topic { get; set; } = "";
+
+    /// <summary>The last sequence number assigned; RoomMessage and RoomEvent share it, starting at 1.</summary>
+    public ulong LastSeq { get; private set; }
+
+    public List<ChatSession> Members { get; } = [];
+
+    public RoomHistory History { get; }
+
+    /// <summary>Detached sessions that will rejoin on resume; the room is kept while any exist.</summary>
+    public int ResumeHolds { get; set; }
+
+    public ulong NextSeq() => ++LastSeq;
+}

@@ -22,6 +22,7 @@ public sealed class ServerStats
     private long _sendQueuePeak;
     private long _sendQueuePeakEver;
     private long _protocolErrors;
+    private long _slowConsumers;
     private readonly object _sampleGate = new();
     private long _lastSampleTicks;
     private long _lastFramesIn;
@@ -43,6 +44,14 @@ public sealed class ServerStats
 
     /// <summary>Times flood control delayed a client.</summary>
     public long FloodDelays => Interlocked.Read(ref _floodDelays);
+
+    /// <summary>Connections cut off because their send queue passed the bound (counted when it happens).</summary>
+    public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
+
+    public void SlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    /// <summary>Connections closed for malformed, oversized or invalid frames.</summary>
+    public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
 
     /// <summary>The largest send queue seen since start, in bytes.</summary>
     public long SendQueuePeakEver => Interlocked.Read(ref _sendQueuePeakEver);
@@ -132,6 +141,7 @@ public sealed class ServerStats
             new("sendq_peak_ever_bytes", SendQueuePeakEver),
             new("flood_delays_total", FloodDelays),
             new("protocol_errors_total", Interlocked.Read(ref _protocolErrors)),
+            new("slow_consumers_cut_total", SlowConsumers),
         };
         for (int i = 0; i < Reasons.Length; i++)
         {

@@ -117,6 +117,7 @@ public sealed class ChatIntegrationTests
         Assert.Equal("#dev", joined.Room);
         await alice.SendAsync(new SetTopic("#dev", "shipping"));
         await alice.SendAsync(new SetAway("lunch"));
+        await alice.BarrierAsync();
         await bob.SendAsync(new JoinRoom("#dev"));
         var bobJoined = (RoomJoined)await bob.ExpectAsync(m => m is RoomJoined { Room: "#dev" });
         Assert.Equal("shipping", bobJoined.Topic);

@@ -58,6 +58,7 @@ internal abstract class TcpLink : IClientLink
         if (IsClosing) return false;
         if (!Outbox.TryAdd(frame, out long depth))
         {
+            _context.Stats.SlowConsumer();
             Log.SlowConsumer(_context.Logger, Id, Remote.ToString() ?? "?", _context.Options.MaxSendQueueBytes);
             BeginClose(ErrorCode.SendQueueExceeded,
                 $"Your send queue passed {_context.Options.MaxSendQueueBytes} bytes because you stopped reading; disconnecting.",
@@ -152,8 +153,8 @@ internal abstract class TcpLink : IClientLink
         if (Interlocked.Exchange(ref _finished, 1) != 0) return;
         Interlocked.Exchange(ref _closing, 1);
         _deadline?.Dispose();
-        Hub.Disconnected(this, _closeDetail);
         _context.Stats.ConnectionClosed(Reason);
+        Hub.Disconnected(this, _closeDetail);
         Log.Closed(_context.Logger, Id, Reason, _closeDetail);
         try
         {

@@ -42,6 +42,9 @@ public sealed class TestChatClient : IAsyncDisposable
     /// <summary>Completes when the server closed the connection (end of stream or reset).</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>Whether server pings are answered with a pong, as every real client does (default true).</summary>
+    public bool AnswerPings { get; set; } = true;
+
     /// <summary>The raw socket, for tests that misbehave on purpose.</summary>
     public Socket Socket => _socket;
 
@@ -175,7 +178,12 @@ public sealed class TestChatClient : IAsyncDisposable
             {
                 if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
                 int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token).ConfigureAwait(false);
-                if (read == 0) break;
+                if (read == 0)
+                {
+                    // Like a real client: the server closed, so close our side too.
+                    _socket.Close();
+                    break;
+                }
                 filled += read;
                 int offset = 0;
                 while (FrameDecoder.TryRead(buffer.AsSpan(offset, filled - offset), ProtocolLimits.MaxFrameBytes, out var message, out int consumed))
@@ -183,6 +191,10 @@ public sealed class TestChatClient : IAsyncDisposable
                     offset += consumed;
                     lock (_received) _received.Add(message);
                     _inbox.Writer.TryWrite(message);
+                    if (message is Ping ping && AnswerPings && ping.Nonce < 0xC0FFEE00)
+                    {
+                        _ = SendAsync(new Pong(ping.Nonce)).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    }
                 }
                 buffer.AsSpan(offset, filled - offset).CopyTo(buffer);
                 filled -= offset;

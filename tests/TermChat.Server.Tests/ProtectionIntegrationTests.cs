@@ -150,12 +150,15 @@ public sealed class ProtectionIntegrationTests
 
         string text = new('x', 2000);
         int sent = 0;
+        var texts = new List<string>();
         while (server.Server.Stats.SlowConsumers == 0)
         {
             Assert.True(sent < 20_000, $"the slow consumer was never disconnected: peak {server.Server.Stats.SendQueuePeakEver} conns {server.Server.Stats.Connections} {server.Server.Stats.DisconnectSummary()}");
             await talker.SendManyAsync(Enumerable.Range(sent, 10).Select(i => new SendMessage("#lobby", MessageKind.Say, $"{i} {text}")));
             sent += 10;
+            // Both readers keep up (a barrier each), so only the client that never reads falls behind.
             await talker.BarrierAsync(TimeSpan.FromSeconds(30));
+            texts.AddRange((await listener.BarrierAsync(TimeSpan.FromSeconds(30))).OfType<RoomMessage>().Where(m => !m.Replay && m.From == "talker").Select(m => m.Text));
         }
         var quit = (RoomEvent)await talker.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "sloth" }, TimeSpan.FromSeconds(30));
         Assert.Equal("send queue exceeded", quit.Detail);
@@ -164,7 +167,6 @@ public sealed class ProtectionIntegrationTests
 
         // The reader got every message, in order, while the slow consumer was being cut off.
         await talker.SendAsync(new SendMessage("#lobby", MessageKind.Say, "last"));
-        var texts = new List<string>();
         while (true)
         {
             var message = (RoomMessage)await listener.ExpectAsync(m => m is RoomMessage { Replay: false, From: "talker" }, TimeSpan.FromSeconds(30));

@@ -142,6 +142,7 @@ internal sealed class AsyncConnection : TcpLink
 
     protected override void OnDeadline()
     {
+        // The peer is not reading: abort the pending send and receive for certain by closing the socket.
         try
         {
             _abort.Cancel();
@@ -149,6 +150,7 @@ internal sealed class AsyncConnection : TcpLink
         catch (ObjectDisposedException)
         {
         }
+        Socket.Dispose();
     }
 
     private void Wake()

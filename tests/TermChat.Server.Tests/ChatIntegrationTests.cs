@@ -263,6 +263,32 @@ public sealed class ChatIntegrationTests
         Assert.NotEqual(new ResumeToken(1, 2), client.Welcome.Token);
     }
 
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_dropped_session_keeps_its_nick_and_rooms_until_the_resume_window_ends(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.FromMilliseconds(1500));
+        await using var alice = await server.ConnectAsync("alice");
+        var bob = await server.ConnectAsync("bob");
+        await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join, Nick: "bob" });
+        await bob.DisposeAsync();
+        await Eventually.TrueAsync(() => server.Server.Hub.ConnectionCount == 1);
+
+        // The rooms see nothing yet and the nick is held for the token holder.
+        Assert.DoesNotContain(await alice.BarrierAsync(), m => m is RoomEvent);
+        await alice.SendAsync(new ListMembers("#lobby"));
+        Assert.Equal(2, (await alice.ReceiveAsync<MemberList>()).Members.Count);
+        var held = await Assert.ThrowsAsync<ServerErrorException>(() => server.ConnectAsync("Bob"));
+        Assert.Equal(ErrorCode.NickInUse, held.Error.Code);
+        Assert.Contains("resume", held.Error.Text, StringComparison.Ordinal);
+
+        // When the window ends the rooms see the quit and the nick is free.
+        var quit = (RoomEvent)await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "bob" });
+        Assert.Equal("connection closed", quit.Detail);
+        await using var newBob = await server.ConnectAsync("bob");
+        Assert.False(newBob.Welcome!.Resumed);
+    }
+
     private static ulong SeqOf(Message message) => message switch
     {
         RoomMessage m => m.Seq,

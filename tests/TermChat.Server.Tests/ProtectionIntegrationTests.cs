@@ -63,6 +63,7 @@ public sealed class ProtectionIntegrationTests
         {
             o.KeepaliveInterval = TimeSpan.FromMilliseconds(200);
             o.IdleTimeout = TimeSpan.FromMilliseconds(800);
+            o.ResumeWindow = TimeSpan.Zero;
         });
         await using var watcher = await server.ConnectAsync("watcher");
         await using var deaf = await server.ConnectAsync("deaf");
@@ -138,6 +139,7 @@ public sealed class ProtectionIntegrationTests
         {
             o.FloodRate = 0;
             o.MaxSendQueueBytes = SendQueueLimit;
+            o.ResumeWindow = TimeSpan.Zero;
         });
         await using var talker = await server.ConnectAsync("talker");
         await using var listener = await server.ConnectAsync("listener");

@@ -223,7 +223,7 @@ public sealed class ChatHub
             }
             if (expired is not null)
             {
-                foreach (var session in expired) ReleaseSession(session);
+                foreach (var session in expired) Quit(session, session.DetachReason);
             }
         }
     }
@@ -338,9 +338,10 @@ public sealed class ChatHub
 
     private void HandleHello(LinkState state, Hello hello)
     {
+        // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
         if (!NameRules.IsValidNick(hello.Nick, out string problem))
         {
-            SendError(state, ErrorCode.InvalidNick, problem);
+            CloseLink(state, ErrorCode.InvalidNick, problem);
             return;
         }
         long now = _time.GetTimestamp();
@@ -354,9 +355,11 @@ public sealed class ChatHub
             }
             rejected = true;
         }
-        if (_nicks.ContainsKey(hello.Nick))
+        if (_nicks.TryGetValue(hello.Nick, out var holder))
         {
-            SendError(state, ErrorCode.NickInUse, $"The nick {hello.Nick} is in use; choose another.");
+            CloseLink(state, ErrorCode.NickInUse, holder.Link is null
+                ? $"The nick {holder.Nick} is held for its owner to resume for another {RemainingSeconds(holder, now)} s; choose another."
+                : $"The nick {holder.Nick} is in use; choose another.");
             return;
         }
         var session = new ChatSession(hello.Nick, NewToken()) { Link = state.Link };
@@ -370,24 +373,14 @@ public sealed class ChatHub
             SendError(state, ErrorCode.ResumeRejected,
                 $"Your resume token is unknown or expired (sessions are kept {_options.ResumeWindow.TotalSeconds:0} s); this is a new session.");
         }
-        var cursors = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (var cursor in hello.Cursors)
-        {
-            if (cursors.Count < _options.MaxRoomsPerUser && NameRules.TryNormalizeRoom(cursor.Room, out string name, out _))
-            {
-                cursors.TryAdd(name, cursor.LastSeq);
-            }
-        }
-        if (cursors.Count == 0)
-        {
-            JoinRoomCore(state, session, NameRules.Lobby, cursor: null);
-        }
-        foreach (var (name, lastSeq) in cursors)
-        {
-            JoinRoomCore(state, session, name, lastSeq);
-        }
+        JoinRoomCore(state, session, NameRules.Lobby, cursor: null);
     }
 
+    /// <summary>
+    /// Hands the session to the new connection. The rooms never saw it leave (a dropped session stays a
+    /// member during the resume window), so they are told nothing; the client gets, per room, exactly
+    /// the entries after its cursor.
+    /// </summary>
     private void Resume(LinkState state, ChatSession session, Hello hello)
     {
         var cursors = new Dictionary<string, ulong>(StringComparer.Ordinal);
@@ -395,41 +388,18 @@ public sealed class ChatHub
         {
             if (NameRules.TryNormalizeRoom(cursor.Room, out string name, out _)) cursors.TryAdd(name, cursor.LastSeq);
         }
-        if (session.Link is { } ghost)
+        if (session.Link is { } ghost && _links.TryGetValue(ghost.Id, out var ghostState))
         {
-            // The old connection has not been seen to die yet (a half-open link): drop it at once and
-            // move the live session over without telling the rooms anything changed.
-            if (_links.TryGetValue(ghost.Id, out var ghostState))
-            {
-                ghostState.Session = null;
-                CloseLink(ghostState, null, "Your session was resumed from another connection.");
-            }
-            session.Link = state.Link;
-            state.Session = session;
-            Log.Registered(_logger, session.Nick, state.Link.Remote, state.Link.Id, true);
-            SendWelcome(state, session, resumed: true);
-            foreach (var room in session.Rooms)
-            {
-                SendJoinState(state, room, cursors.TryGetValue(room.Name, out ulong seq) ? seq : null);
-            }
-            return;
+            // The old connection has not been seen to die yet (a half-open link): drop it at once.
+            ghostState.Session = null;
+            CloseLink(ghostState, null, "Your session was resumed from another connection.");
         }
-
-        // Detached: its nick was released when the link died, so someone may have taken it.
-        if (_nicks.ContainsKey(session.Nick))
-        {
-            session.Nick = FreeVariant(session.Nick);
-        }
-        _nicks[session.Nick] = session;
         session.Link = state.Link;
         state.Session = session;
         Log.Registered(_logger, session.Nick, state.Link.Remote, state.Link.Id, true);
         SendWelcome(state, session, resumed: true);
         foreach (var room in session.Rooms)
         {
-            room.ResumeHolds--;
-            Emit(room, RoomEventKind.Join, session.Nick, "");
-            room.Members.Add(session);
             SendJoinState(state, room, cursors.TryGetValue(room.Name, out ulong seq) ? seq : null);
         }
     }
@@ -622,28 +592,28 @@ public sealed class ChatHub
         Send(state.Link, new RoomList(rooms));
     }
 
+    /// <summary>
+    /// The link died without a Bye: the session keeps its nick and rooms for the resume window and
+    /// the rooms are told nothing yet; <see cref="Sweep"/> ends it with a Quit if nobody resumes it.
+    /// </summary>
     private void Detach(ChatSession session, string reason)
     {
-        _nicks.Remove(session.Nick);
         session.Link = null;
+        session.DetachReason = reason;
         session.ExpiresAt = _time.GetTimestamp() + (long)(_options.ResumeWindow.TotalSeconds * _time.TimestampFrequency);
-        Log.Quit(_logger, session.Nick, reason);
-        foreach (var room in session.Rooms)
-        {
-            room.Members.Remove(session);
-            room.ResumeHolds++;
-            Emit(room, RoomEventKind.Quit, session.Nick, reason);
-        }
         if (_options.ResumeWindow <= TimeSpan.Zero)
         {
-            ReleaseSession(session);
+            Quit(session, reason);
         }
     }
 
-    /// <summary>An orderly quit (Bye): leave every room and forget the session and its token.</summary>
+    /// <summary>Ends a session: it leaves every room with a Quit, and its nick and token are released.</summary>
     private void Quit(ChatSession session, string reason)
     {
-        _nicks.Remove(session.Nick);
+        if (_nicks.TryGetValue(session.Nick, out var holder) && ReferenceEquals(holder, session))
+        {
+            _nicks.Remove(session.Nick);
+        }
         _sessions.Remove(session.Token);
         session.Link = null;
         Log.Quit(_logger, session.Nick, reason);
@@ -656,20 +626,12 @@ public sealed class ChatHub
         session.Rooms.Clear();
     }
 
-    private void ReleaseSession(ChatSession session)
-    {
-        _sessions.Remove(session.Token);
-        foreach (var room in session.Rooms)
-        {
-            room.ResumeHolds--;
-            DeleteIfUnused(room);
-        }
-        session.Rooms.Clear();
-    }
+    private long RemainingSeconds(ChatSession session, long now) =>
+        Math.Max(1, (long)Math.Ceiling((session.ExpiresAt - now) / (double)_time.TimestampFrequency));
 
     private void DeleteIfUnused(Room room)
     {
-        if (room.Members.Count == 0 && room.ResumeHolds <= 0 && room.Name != NameRules.Lobby)
+        if (room.Members.Count == 0 && room.Name != NameRules.Lobby)
         {
             _rooms.Remove(room.Name);
         }
@@ -739,16 +701,6 @@ public sealed class ChatHub
         .Select(member => new Member(member.Nick, member.Away))
         .OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)
         .ToArray();
-
-    private string FreeVariant(string nick)
-    {
-        for (int i = 1; ; i++)
-        {
-            string suffix = i == 1 ? "_" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            string candidate = (nick.Length + suffix.Length > ProtocolLimits.MaxNickBytes ? nick[..(ProtocolLimits.MaxNickBytes - suffix.Length)] : nick) + suffix;
-            if (!_nicks.ContainsKey(candidate)) return candidate;
-        }
-    }
 
     private ResumeToken NewToken()
     {

@@ -18,10 +18,13 @@ internal sealed class ChatSession
     /// <summary>The live connection, or <see langword="null"/> while detached and waiting for a resume.</summary>
     public IClientLink? Link { get; set; }
 
-    /// <summary>Rooms in join order; kept while detached so a resume restores them.</summary>
+    /// <summary>Rooms in join order; a detached session stays a member until it expires.</summary>
     public List<Room> Rooms { get; } = [];
 
     public string Away { get; set; } = "";
+
+    /// <summary>Why the link dropped; the Quit reason if the session is not resumed.</summary>
+    public string DetachReason { get; set; } = "";
 
     /// <summary>When a detached session expires (timestamp); meaningful only while detached.</summary>
     public long ExpiresAt { get; set; }

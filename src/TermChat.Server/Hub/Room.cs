@@ -20,8 +20,5 @@ internal sealed class Room
 
     public RoomHistory History { get; }
 
-    /// <summary>Detached sessions that will rejoin on resume; the room is kept while any exist.</summary>
-    public int ResumeHolds { get; set; }
-
     public ulong NextSeq() => ++LastSeq;
 }

@@ -72,6 +72,8 @@ public sealed class ServerOptions
     /// <summary>Checks every value and returns the first problem, or <see langword="null"/>.</summary>
     public string? Validate()
     {
+        if (System.Text.Encoding.UTF8.GetByteCount(ServerName) > ProtocolLimits.MaxReasonBytes) return $"--name is longer than {ProtocolLimits.MaxReasonBytes} bytes.";
+        if (System.Text.Encoding.UTF8.GetByteCount(Motd) > ProtocolLimits.MaxTextBytes) return $"--motd is longer than {ProtocolLimits.MaxTextBytes} bytes.";
         if (Port is < 0 or > 65535) return $"--port {Port} is not a port number (0-65535).";
         if (MaxFrameBytes < 64 || MaxFrameBytes > ProtocolLimits.MaxFrameBytes) return $"--max-frame must be between 64 and {ProtocolLimits.MaxFrameBytes} bytes.";
         if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";

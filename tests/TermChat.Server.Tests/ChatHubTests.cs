@@ -141,6 +141,38 @@ public sealed class ChatHubTests
     }
 
     [Fact]
+    public void A_join_replay_is_capped_at_half_the_send_queue_and_the_rest_counts_as_missed_on_resume()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, FloodRate = 0, MaxSendQueueBytes = 8192 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var alice = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(alice.Link);
+        hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
+        var bob = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(bob.Link);
+        hub.TryHandle(bob.Link, new Hello(1, "bob", default, Array.Empty<RoomCursor>()), out _);
+        var token = Assert.IsType<Welcome>(bob.Messages()[0]).Token;
+        ulong cursor = Assert.IsType<RoomJoined>(bob.Messages()[1]).LastSeq;
+        hub.Disconnected(bob.Link, "gone");
+        for (int i = 0; i < 10; i++)
+        {
+            hub.TryHandle(alice.Link, new SendMessage("#lobby", MessageKind.Say, new string((char)('a' + i), 1000)), out _);
+        }
+
+        var back = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(back.Link);
+        hub.TryHandle(back.Link, new Hello(1, "bob", token, new[] { new RoomCursor("#lobby", cursor) }), out _);
+        var messages = back.Messages();
+        var begin = Assert.IsType<HistoryBegin>(messages[2]);
+        var replayed = messages.OfType<RoomMessage>().ToList();
+        Assert.InRange(replayed.Count, 1, 4);
+        Assert.Equal(new string('j', 1000), replayed[^1].Text);
+        Assert.Equal(begin.ToSeq - begin.FromSeq + 1, (ulong)replayed.Count);
+        Assert.Equal(10 - replayed.Count, (int)begin.Missed);
+        Assert.True(back.Frames.Sum(f => f.Length) <= 8192);
+    }
+
+    [Fact]
     public void Connections_over_the_per_address_limit_are_refused()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxPerIp = 1 };

@@ -21,6 +21,7 @@ namespace TermChat.Server.Hub;
 public sealed class ChatHub
 {
     private static readonly TimeSpan FloodNoticeInterval = TimeSpan.FromSeconds(5);
+    private const int MaxListedRooms = 2000;
     private static long s_nextLinkId;
 
     private readonly object _gate = new();
@@ -436,40 +437,45 @@ public sealed class ChatHub
         SendJoinState(state, room, cursor);
     }
 
-    /// <summary>RoomJoined, then HistoryBegin, the replayed entries after the cursor, HistoryEnd.</summary>
+    /// <summary>
+    /// RoomJoined, then HistoryBegin, the replayed entries after the cursor, HistoryEnd. The replay is
+    /// capped at half the send queue so that joining a room full of long messages can never make the
+    /// joiner a "slow consumer"; entries left out count as missed for a resume.
+    /// </summary>
     private void SendJoinState(LinkState state, Room room, ulong? cursor)
     {
         Send(state.Link, new RoomJoined(room.Name, room.Topic, room.LastSeq, MembersOf(room)));
         ulong after = cursor is { } c && c <= room.LastSeq ? c : 0;
-        ulong from = after + 1;
-        ulong missed = 0;
-        var history = room.History;
-        if (history.Count > 0 && history.FirstSeq > from)
+        var entries = room.History.After(after).ToList();
+        long budget = _options.MaxSendQueueBytes / 2;
+        int first = entries.Count;
+        while (first > 0)
         {
-            missed = history.FirstSeq - from;
-            from = history.FirstSeq;
+            budget -= FrameEncoder.GetFrameSize(entries[first - 1]);
+            if (budget < 0) break;
+            first--;
         }
-        else if (history.Count == 0 && room.LastSeq >= from)
-        {
-            missed = room.LastSeq - from + 1;
-            from = room.LastSeq + 1;
-        }
-        if (cursor is null)
-        {
-            missed = 0;
-        }
+        ulong from = first < entries.Count ? SeqOf(entries[first]) : room.LastSeq + 1;
+        ulong missed = cursor is null ? 0 : from - (after + 1);
         Send(state.Link, new HistoryBegin(room.Name, from, room.LastSeq, missed));
-        foreach (var entry in history.After(from - 1))
+        for (int i = first; i < entries.Count; i++)
         {
-            Send(state.Link, entry switch
+            Send(state.Link, entries[i] switch
             {
                 RoomMessage message => message with { Replay = true },
                 RoomEvent roomEvent => roomEvent with { Replay = true },
-                _ => entry,
+                var other => other,
             });
         }
         Send(state.Link, new HistoryEnd(room.Name));
     }
+
+    private static ulong SeqOf(Message entry) => entry switch
+    {
+        RoomMessage message => message.Seq,
+        RoomEvent roomEvent => roomEvent.Seq,
+        _ => 0,
+    };
 
     private void HandlePart(LinkState state, ChatSession session, PartRoom part)
     {
@@ -584,8 +590,11 @@ public sealed class ChatHub
 
     private void HandleListRooms(LinkState state)
     {
+        // The busiest rooms first if there are more than one frame can carry; then by name.
         var rooms = _rooms.Values
             .Where(room => room.Members.Count > 0 || room.Name == NameRules.Lobby)
+            .OrderByDescending(room => room.Members.Count)
+            .Take(MaxListedRooms)
             .OrderBy(room => room.Name, StringComparer.Ordinal)
             .Select(room => new RoomInfo(room.Name, (uint)room.Members.Count, room.Topic))
             .ToArray();

@@ -21,8 +21,6 @@ public enum DisconnectReason
     TooManyConnections,
     /// <summary>The server shut down.</summary>
     Shutdown,
-    /// <summary>The session was resumed on another connection.</summary>
-    Replaced,
     /// <summary>The server failed handling the connection.</summary>
     InternalError,
 }

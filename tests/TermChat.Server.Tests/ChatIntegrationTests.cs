@@ -58,6 +58,39 @@ public sealed class ChatIntegrationTests
 
     [Theory]
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_hundred_clients_chatting_at_once_all_see_every_message_in_one_order(ServerMode mode)
+    {
+        const int Clients = 100;
+        const int PerClient = 3;
+        await using var server = await TestServer.StartAsync(mode, o => o.MaxPerIp = 200);
+        var clients = new List<TestChatClient>();
+        try
+        {
+            for (int i = 0; i < Clients; i++) clients.Add(await server.ConnectAsync($"user{i}"));
+            // Once the last join is seen by everyone, every client is a member.
+            await Task.WhenAll(clients.Select(c => c.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join, Nick: "user99" })));
+            await Task.WhenAll(clients.Select(c => c.SendManyAsync(
+                Enumerable.Range(0, PerClient).Select(i => new SendMessage("#lobby", MessageKind.Say, $"{c.Nick}/{i}")))));
+            var orders = await Task.WhenAll(clients.Select(async c =>
+            {
+                var seqs = new List<(ulong, string)>();
+                while (seqs.Count < Clients * PerClient)
+                {
+                    var m = (RoomMessage)await c.ExpectAsync(x => x is RoomMessage { Replay: false }, TimeSpan.FromSeconds(60));
+                    seqs.Add((m.Seq, m.Text));
+                }
+                return seqs;
+            }));
+            foreach (var order in orders.Skip(1)) Assert.Equal(orders[0], order);
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task Private_messages_reach_the_recipient_and_echo_to_the_sender(ServerMode mode)
     {
         await using var server = await TestServer.StartAsync(mode);

@@ -25,7 +25,7 @@ internal abstract class TcpLink : IClientLink
         Socket = socket;
         _context = context;
         Id = ChatHub.NextLinkId();
-        Remote = socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        Remote = RemoteOf(socket);
         Outbox = new Outbox(context.Options.MaxSendQueueBytes);
         socket.NoDelay = true;
     }
@@ -175,6 +175,26 @@ internal abstract class TcpLink : IClientLink
 
     /// <summary>The drain deadline passed: abort the socket's pending operations (from a timer thread).</summary>
     protected abstract void OnDeadline();
+
+    /// <summary>Logs an unexpected failure of this connection's I/O code and ends only this connection.</summary>
+    protected void Failed(Exception exception)
+    {
+        Log.LoopFailed(_context.Logger, exception, $"connection {Id}");
+        PeerGone("internal error");
+    }
+
+    private static EndPoint RemoteOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        }
+        catch (SocketException)
+        {
+            // Reset between accept and here; the first read will say so.
+            return new IPEndPoint(IPAddress.None, 0);
+        }
+    }
 
     private static DisconnectReason ReasonFor(ErrorCode? code) => code switch
     {

@@ -87,6 +87,10 @@ internal sealed class AsyncConnection : TcpLink
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone(exception is SocketException { SocketErrorCode: SocketError.ConnectionReset } ? "connection reset" : "connection lost");
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Failed(exception);
+        }
         finally
         {
             Wake();
@@ -129,6 +133,10 @@ internal sealed class AsyncConnection : TcpLink
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone("connection lost");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Failed(exception);
         }
         finally
         {

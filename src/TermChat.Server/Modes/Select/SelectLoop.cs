@@ -152,14 +152,28 @@ internal sealed class SelectLoop : TcpMode
                 if (ReferenceEquals(socket, Listener)) AcceptAll();
                 else if (ReferenceEquals(socket, _wakeReceiver)) DrainWake(scratch);
                 else if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.ReceiveAvailable(scratch);
-                else if (_bySocket.TryGetValue(socket, out var connection)) connection.OnReadable(now);
+                else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnReadable(t));
             }
             foreach (var socket in writeList)
             {
                 if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.FlushQueued();
-                else if (_bySocket.TryGetValue(socket, out var connection)) connection.OnWritable(now);
+                else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnWritable(t));
             }
             ApplyRemovals();
+        }
+    }
+
+    /// <summary>Runs one connection's work; a failure there ends only that connection, never the loop.</summary>
+    private void Guard(SelectConnection connection, long now, Action<SelectConnection, long> work)
+    {
+        try
+        {
+            work(connection, now);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.LoopFailed(Context.Logger, exception, $"select connection {connection.Id}");
+            connection.Complete();
         }
     }
 

@@ -71,6 +71,10 @@ internal sealed class ThreadConnection : TcpLink
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone(exception is SocketException { SocketErrorCode: SocketError.ConnectionReset } ? "connection reset" : "connection lost");
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Failed(exception);
+        }
         finally
         {
             Wake();
@@ -109,6 +113,10 @@ internal sealed class ThreadConnection : TcpLink
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone("connection lost");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Failed(exception);
         }
         finally
         {

@@ -57,6 +57,9 @@ public sealed class ChatHub
     /// <summary>The shared counters.</summary>
     public ServerStats Stats => _stats;
 
+    /// <summary>The server's settings (limits, clock) for transports that live outside this assembly, such as UDP.</summary>
+    public ServerOptions Options => _options;
+
     /// <summary>Returns a fresh process-wide connection id for an <see cref="IClientLink"/>.</summary>
     public static long NextLinkId() => Interlocked.Increment(ref s_nextLinkId);
 

@@ -79,6 +79,7 @@ public sealed class ServerOptions
         if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";
         if (IdleTimeout <= TimeSpan.Zero) return "--idle-timeout must be positive.";
         if (KeepaliveInterval <= TimeSpan.Zero || KeepaliveInterval.TotalSeconds > ushort.MaxValue) return "--keepalive must be between 1 and 65535 seconds.";
+        if (IdleTimeout <= KeepaliveInterval) return "--idle-timeout must be longer than --keepalive, or silent clients are dropped before they are pinged.";
         if (FloodBurst < 1) return "--flood-burst must be at least 1.";
         if (FloodRate < 0 || double.IsNaN(FloodRate)) return "--flood-rate must be 0 (off) or positive.";
         if (MaxSendQueueBytes < 1024) return "--max-sendq must be at least 1024 bytes.";

@@ -322,6 +322,22 @@ public sealed class ChatIntegrationTests
         Assert.False(newBob.Welcome!.Resumed);
     }
 
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task Without_bind_the_server_accepts_ipv4_and_ipv6_clients_on_one_port(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode, o => o.Bind = null);
+        int port = server.Server.TcpEndPoint!.Port;
+        await using var v4 = await TestChatClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), "four");
+        Assert.Equal("four", v4.Nick);
+        if (System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            await using var v6 = await TestChatClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, port), "six");
+            await v6.SendAsync(new SendPrivate("four", "over v6"));
+            Assert.Equal("over v6", (await v4.ReceiveAsync<PrivateMessage>()).Text);
+        }
+    }
+
     private static ulong SeqOf(Message message) => message switch
     {
         RoomMessage m => m.Seq,

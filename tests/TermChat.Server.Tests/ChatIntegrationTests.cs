@@ -300,7 +300,7 @@ public sealed class ChatIntegrationTests
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task A_dropped_session_keeps_its_nick_and_rooms_until_the_resume_window_ends(ServerMode mode)
     {
-        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.FromMilliseconds(1500));
+        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.FromSeconds(3));
         await using var alice = await server.ConnectAsync("alice");
         var bob = await server.ConnectAsync("bob");
         await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join, Nick: "bob" });

@@ -232,6 +232,29 @@ public sealed class ChatHubTests
         early.Link.Received(1).Close(ErrorCode.HandshakeRequired, Arg.Any<string>());
     }
 
+    [Fact]
+    public void A_server_to_client_message_from_a_client_is_refused_and_ignored()
+    {
+        var alice = Register("alice");
+        alice.Frames.Clear();
+        Handle(alice, new Notice("", "I am the server now"));
+        Assert.Equal(ErrorCode.NotAllowed, Assert.IsType<Error>(Decode(Assert.Single(alice.Frames))).Code);
+        alice.Link.DidNotReceiveWithAnyArgs().Close(default, default!);
+    }
+
+    [Fact]
+    public void A_bye_ends_the_session_at_once_and_frees_the_nick()
+    {
+        var alice = Register("alice");
+        var bob = Register("bob");
+        alice.Frames.Clear();
+        Handle(bob, new Bye("off to lunch"));
+        var quit = Assert.Single(alice.Messages().OfType<RoomEvent>());
+        Assert.Equal((RoomEventKind.Quit, "bob", "off to lunch"), (quit.Kind, quit.Nick, quit.Detail));
+        bob.Link.Received(1).Close(null, Arg.Any<string>());
+        Assert.Equal("bob", Assert.IsType<Welcome>(Register("bob").Messages()[0]).Nick);
+    }
+
     private FakeLink Connect()
     {
         var link = new FakeLink(IPAddress.Loopback);

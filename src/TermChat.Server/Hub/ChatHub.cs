@@ -138,10 +138,12 @@ public sealed class ChatHub
             if (message is not Pong && !state.Bucket.TryTake(now, out retryAfter))
             {
                 _stats.FloodDelayed();
-                if (!state.FloodNoticeSent || _time.GetElapsedTime(state.LastFloodNotice, now) >= FloodNoticeInterval)
+                // One notice per flood episode: an episode ends after a quiet interval without delays.
+                bool newEpisode = !state.FloodNoticeSent || _time.GetElapsedTime(state.LastFloodNotice, now) >= FloodNoticeInterval;
+                state.FloodNoticeSent = true;
+                state.LastFloodNotice = now;
+                if (newEpisode)
                 {
-                    state.FloodNoticeSent = true;
-                    state.LastFloodNotice = now;
                     Log.FloodDelay(_logger, link.Id, state.Session?.Nick ?? "?", retryAfter.TotalMilliseconds);
                     Send(state.Link, new Error(ErrorCode.Flood,
                         $"Flood control: more than {_options.FloodBurst} messages at once or {_options.FloodRate:0.##}/s; your messages are delayed, not dropped."));
@@ -155,7 +157,7 @@ public sealed class ChatHub
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 Log.HandlerFailed(_logger, exception, message.Type, link.Id);
-                CloseLink(state, ErrorCode.InternalError, "The server failed handling your request.");
+                SendError(state, ErrorCode.InternalError, $"The server failed handling your {message.Type}; it had no effect.");
             }
             return true;
         }
@@ -275,16 +277,11 @@ public sealed class ChatHub
                 case Hello hello:
                     HandleHello(state, hello);
                     return;
-                case Ping ping:
-                    Send(state.Link, new Pong(ping.Nonce));
-                    return;
-                case Pong:
-                    return;
                 case Bye:
                     CloseLink(state, null, "goodbye");
                     return;
                 default:
-                    CloseLink(state, ErrorCode.HandshakeRequired, $"Send Hello first; {message.Type} is not allowed before the handshake.");
+                    CloseLink(state, ErrorCode.HandshakeRequired, $"The first frame must be Hello, not {message.Type}.");
                     return;
             }
         }

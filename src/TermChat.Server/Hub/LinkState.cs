@@ -26,6 +26,7 @@ internal sealed class LinkState
 
     public TokenBucket Bucket { get; }
 
+    /// <summary>When flood control last delayed this connection.</summary>
     public long LastFloodNotice { get; set; } = long.MinValue;
 
     public bool FloodNoticeSent { get; set; }

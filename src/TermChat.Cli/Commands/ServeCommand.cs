@@ -19,25 +19,25 @@ internal static class ServeCommand
         var defaults = new ServerOptions();
         var mode = new Option<string>("--mode") { Description = "How the server moves bytes: select (one Socket.Select thread), threads (a thread per client) or async.", DefaultValueFactory = _ => "async" };
         mode.AcceptOnlyFromAmong("select", "threads", "async");
-        var port = new Option<int>("--port", "-p") { Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
-        var bind = new Option<string?>("--bind") { Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
-        var name = new Option<string>("--name") { Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
-        var motd = new Option<string>("--motd") { Description = "Message of the day sent to every client on connect.", DefaultValueFactory = _ => "" };
-        var logLevel = new Option<string>("--log-level") { Description = "trace, debug, information, warning, error, critical or none.", DefaultValueFactory = _ => "information" };
+        var port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
+        var bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
+        var name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
+        var motd = new Option<string>("--motd") { HelpName = "TEXT", Description = "Message of the day sent to every client on connect.", DefaultValueFactory = _ => "" };
+        var logLevel = new Option<string>("--log-level") { HelpName = "LEVEL", Description = "trace, debug, information, warning, error, critical or none.", DefaultValueFactory = _ => "information" };
         logLevel.AcceptOnlyFromAmong(LogLevels);
-        var maxFrame = new Option<int>("--max-frame") { Description = "Largest frame accepted from a client, in bytes.", DefaultValueFactory = _ => defaults.MaxFrameBytes };
-        var handshake = new Option<double>("--handshake-timeout") { Description = "Seconds a new connection has to send Hello.", DefaultValueFactory = _ => defaults.HandshakeTimeout.TotalSeconds };
-        var idle = new Option<double>("--idle-timeout") { Description = "Seconds of silence (pings unanswered) before a client is dropped.", DefaultValueFactory = _ => defaults.IdleTimeout.TotalSeconds };
-        var keepalive = new Option<double>("--keepalive") { Description = "Seconds of silence before the server pings a client.", DefaultValueFactory = _ => defaults.KeepaliveInterval.TotalSeconds };
-        var floodBurst = new Option<int>("--flood-burst") { Description = "Messages a client may send at once before flood control slows it.", DefaultValueFactory = _ => defaults.FloodBurst };
-        var floodRate = new Option<double>("--flood-rate") { Description = "Steady messages per second after the burst; 0 turns flood control off.", DefaultValueFactory = _ => defaults.FloodRate };
-        var maxSendq = new Option<int>("--max-sendq") { Description = "Bytes queued for a client that does not read before it is disconnected.", DefaultValueFactory = _ => defaults.MaxSendQueueBytes };
-        var maxClients = new Option<int>("--max-clients") { Description = "Most simultaneous connections.", DefaultValueFactory = _ => defaults.MaxClients };
-        var maxPerIp = new Option<int>("--max-per-ip") { Description = "Most simultaneous connections from one IP address (loopback included).", DefaultValueFactory = _ => defaults.MaxPerIp };
-        var history = new Option<int>("--history") { Description = "Messages and events kept per room for history and resume.", DefaultValueFactory = _ => defaults.HistorySize };
-        var resumeWindow = new Option<double>("--resume-window") { Description = "Seconds a dropped session can be resumed with its token.", DefaultValueFactory = _ => defaults.ResumeWindow.TotalSeconds };
-        var maxRooms = new Option<int>("--max-rooms-per-user") { Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
-        var statsInterval = new Option<double>("--stats-interval") { Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
+        var maxFrame = new Option<int>("--max-frame") { HelpName = "BYTES", Description = "Largest frame accepted from a client, in bytes.", DefaultValueFactory = _ => defaults.MaxFrameBytes };
+        var handshake = new Option<double>("--handshake-timeout") { HelpName = "SECONDS", Description = "Seconds a new connection has to send Hello.", DefaultValueFactory = _ => defaults.HandshakeTimeout.TotalSeconds };
+        var idle = new Option<double>("--idle-timeout") { HelpName = "SECONDS", Description = "Seconds of silence (pings unanswered) before a client is dropped.", DefaultValueFactory = _ => defaults.IdleTimeout.TotalSeconds };
+        var keepalive = new Option<double>("--keepalive") { HelpName = "SECONDS", Description = "Seconds of silence before the server pings a client.", DefaultValueFactory = _ => defaults.KeepaliveInterval.TotalSeconds };
+        var floodBurst = new Option<int>("--flood-burst") { HelpName = "N", Description = "Messages a client may send at once before flood control slows it.", DefaultValueFactory = _ => defaults.FloodBurst };
+        var floodRate = new Option<double>("--flood-rate") { HelpName = "PER_SECOND", Description = "Steady messages per second after the burst; 0 turns flood control off.", DefaultValueFactory = _ => defaults.FloodRate };
+        var maxSendq = new Option<int>("--max-sendq") { HelpName = "BYTES", Description = "Bytes queued for a client that does not read before it is disconnected.", DefaultValueFactory = _ => defaults.MaxSendQueueBytes };
+        var maxClients = new Option<int>("--max-clients") { HelpName = "N", Description = "Most simultaneous connections.", DefaultValueFactory = _ => defaults.MaxClients };
+        var maxPerIp = new Option<int>("--max-per-ip") { HelpName = "N", Description = "Most simultaneous connections from one IP address (loopback included).", DefaultValueFactory = _ => defaults.MaxPerIp };
+        var history = new Option<int>("--history") { HelpName = "N", Description = "Messages and events kept per room for history and resume.", DefaultValueFactory = _ => defaults.HistorySize };
+        var resumeWindow = new Option<double>("--resume-window") { HelpName = "SECONDS", Description = "Seconds a dropped session can be resumed with its token.", DefaultValueFactory = _ => defaults.ResumeWindow.TotalSeconds };
+        var maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
+        var statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
         var command = new Command("serve", "Run a headless chat server.")
         {

@@ -183,7 +183,7 @@ public sealed class ChatServer : IAsyncDisposable
                 if (_options.StatsInterval > TimeSpan.Zero)
                 {
                     Log.StatsLine(_logger, Stats.Connections, Hub.RoomCount, Hub.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
-                        Stats.FloodDelays, sample.SendQueuePeak, Stats.DisconnectSummary());
+                        Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                 }
             }
         }

@@ -37,8 +37,8 @@ internal static partial class Log
     public static partial void SocketError(ILogger logger, long id, string error);
 
     [LoggerMessage(11, LogLevel.Information,
-        "stats: connections={Connections} rooms={Rooms} sessions={Sessions} msgs_in/s={InPerSecond} msgs_out/s={OutPerSecond} flood_delays={FloodDelays} sendq_peak={SendQueuePeak}B disconnects: {Disconnects}")]
-    public static partial void StatsLine(ILogger logger, long connections, int rooms, int sessions, long inPerSecond, long outPerSecond, long floodDelays, long sendQueuePeak, string disconnects);
+        "stats: connections={Connections} rooms={Rooms} sessions={Sessions} msgs_in/s={InPerSecond} msgs_out/s={OutPerSecond} flood_delays={FloodDelays} slow_consumers_cut={SlowConsumers} sendq_peak={SendQueuePeak}B disconnects: {Disconnects}")]
+    public static partial void StatsLine(ILogger logger, long connections, int rooms, int sessions, long inPerSecond, long outPerSecond, long floodDelays, long slowConsumers, long sendQueuePeak, string disconnects);
 
     [LoggerMessage(12, LogLevel.Information, "Shutting down: telling {Count} connections")]
     public static partial void ShuttingDown(ILogger logger, int count);

@@ -54,6 +54,12 @@ public sealed class ServerOptions
     /// <summary>Entries kept per room for history and resume (<c>--history</c>).</summary>
     public int HistorySize { get; set; } = 200;
 
+    /// <summary>Encoded bytes of history kept per room, whatever <see cref="HistorySize"/> says (<c>--history-bytes</c>).</summary>
+    public long HistoryBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Most rooms that may exist at once, #lobby included (<c>--max-rooms</c>).</summary>
+    public int MaxRooms { get; set; } = 1000;
+
     /// <summary>How long a dropped session can be resumed with its token (<c>--resume-window</c>).</summary>
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -86,6 +92,8 @@ public sealed class ServerOptions
         if (MaxClients < 1) return "--max-clients must be at least 1.";
         if (MaxPerIp < 1) return "--max-per-ip must be at least 1.";
         if (HistorySize < 0) return "--history must be 0 or more.";
+        if (HistoryBytes < ProtocolLimits.MaxFrameBytes / 64) return $"--history-bytes must be at least {ProtocolLimits.MaxFrameBytes / 64}.";
+        if (MaxRooms < 1) return "--max-rooms must be at least 1.";
         if (ResumeWindow < TimeSpan.Zero) return "--resume-window must be 0 or more.";
         if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
         if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";

@@ -173,6 +173,35 @@ public sealed class ChatHubTests
     }
 
     [Fact]
+    public void Room_history_is_bounded_in_bytes_as_well_as_entries()
+    {
+        var history = new RoomHistory(capacity: 100, maxBytes: 20_000);
+        for (ulong seq = 1; seq <= 10; seq++)
+        {
+            history.Add(seq, new RoomMessage("#r", seq, 0, "a", MessageKind.Say, new string('x', 5000), false));
+        }
+        Assert.True(history.Bytes <= 20_000);
+        Assert.Equal(3, history.Count);
+        Assert.Equal(new ulong[] { 8, 9, 10 }, history.After(0).Cast<RoomMessage>().Select(m => m.Seq));
+        Assert.Equal(8UL, history.FirstSeq);
+    }
+
+    [Fact]
+    public void No_room_is_created_beyond_the_room_limit()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxRooms = 2 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var alice = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(alice.Link);
+        hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
+        hub.TryHandle(alice.Link, new JoinRoom("#one"), out _);
+        alice.Frames.Clear();
+        hub.TryHandle(alice.Link, new JoinRoom("#two"), out _);
+        Assert.Equal(ErrorCode.NotAllowed, Assert.IsType<Error>(Assert.Single(alice.Messages())).Code);
+        Assert.Equal(2, hub.RoomCount);
+    }
+
+    [Fact]
     public void Connections_over_the_per_address_limit_are_refused()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxPerIp = 1 };

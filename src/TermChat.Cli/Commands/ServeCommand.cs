@@ -35,6 +35,8 @@ internal static class ServeCommand
         var maxClients = new Option<int>("--max-clients") { HelpName = "N", Description = "Most simultaneous connections.", DefaultValueFactory = _ => defaults.MaxClients };
         var maxPerIp = new Option<int>("--max-per-ip") { HelpName = "N", Description = "Most simultaneous connections from one IP address (loopback included).", DefaultValueFactory = _ => defaults.MaxPerIp };
         var history = new Option<int>("--history") { HelpName = "N", Description = "Messages and events kept per room for history and resume.", DefaultValueFactory = _ => defaults.HistorySize };
+        var historyBytes = new Option<long>("--history-bytes") { HelpName = "BYTES", Description = "Encoded bytes of history kept per room (long messages keep fewer entries).", DefaultValueFactory = _ => defaults.HistoryBytes };
+        var maxRoomsTotal = new Option<int>("--max-rooms") { HelpName = "N", Description = "Most rooms that may exist at once.", DefaultValueFactory = _ => defaults.MaxRooms };
         var resumeWindow = new Option<double>("--resume-window") { HelpName = "SECONDS", Description = "Seconds a dropped session can be resumed with its token.", DefaultValueFactory = _ => defaults.ResumeWindow.TotalSeconds };
         var maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
         var statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
@@ -42,7 +44,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run a headless chat server.")
         {
             mode, port, bind, name, motd, logLevel, maxFrame, handshake, idle, keepalive, floodBurst, floodRate,
-            maxSendq, maxClients, maxPerIp, history, resumeWindow, maxRooms, statsInterval,
+            maxSendq, maxClients, maxPerIp, history, historyBytes, maxRoomsTotal, resumeWindow, maxRooms, statsInterval,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -69,6 +71,8 @@ internal static class ServeCommand
                 MaxClients = parseResult.GetValue(maxClients),
                 MaxPerIp = parseResult.GetValue(maxPerIp),
                 HistorySize = parseResult.GetValue(history),
+                HistoryBytes = parseResult.GetValue(historyBytes),
+                MaxRooms = parseResult.GetValue(maxRoomsTotal),
                 ResumeWindow = Seconds(parseResult.GetValue(resumeWindow)),
                 MaxRoomsPerUser = parseResult.GetValue(maxRooms),
                 StatsInterval = Seconds(parseResult.GetValue(statsInterval)),

@@ -48,7 +48,7 @@ public sealed class ChatHub
         _time = options.TimeProvider;
         _logger = logger;
         ModeName = options.Mode.ToString().ToLowerInvariant();
-        _rooms[NameRules.Lobby] = new Room(NameRules.Lobby, options.HistorySize);
+        _rooms[NameRules.Lobby] = new Room(NameRules.Lobby, options.HistorySize, options.HistoryBytes);
     }
 
     /// <summary>The mode name reported in Welcome and Stats.</summary>
@@ -415,7 +415,12 @@ public sealed class ChatHub
     {
         if (!_rooms.TryGetValue(name, out var room))
         {
-            room = new Room(name, _options.HistorySize);
+            if (_rooms.Count >= _options.MaxRooms)
+            {
+                SendError(state, ErrorCode.NotAllowed, $"The server has {_rooms.Count} rooms, the most it allows; join an existing room.");
+                return;
+            }
+            room = new Room(name, _options.HistorySize, _options.HistoryBytes);
             _rooms[name] = room;
         }
         if (session.Rooms.Contains(room))

@@ -3,10 +3,10 @@ namespace TermChat.Server.Hub;
 /// <summary>A room: members, topic, its sequence counter and history. Guarded by the hub's lock.</summary>
 internal sealed class Room
 {
-    public Room(string name, int historySize)
+    public Room(string name, int historySize, long historyBytes)
     {
         Name = name;
-        History = new RoomHistory(historySize);
+        History = new RoomHistory(historySize, historyBytes);
     }
 
     public string Name { get; }

@@ -202,6 +202,27 @@ public sealed class ChatHubTests
     }
 
     [Fact]
+    public void Sessions_waiting_for_resume_are_capped_at_the_client_limit_oldest_first()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxClients = 3, FloodRate = 0 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var watcher = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(watcher.Link);
+        hub.TryHandle(watcher.Link, new Hello(1, "watcher", default, Array.Empty<RoomCursor>()), out _);
+        for (int i = 0; i < 4; i++)
+        {
+            var link = new FakeLink(IPAddress.Loopback);
+            Assert.True(hub.TryConnect(link.Link));
+            hub.TryHandle(link.Link, new Hello(1, $"u{i}", default, Array.Empty<RoomCursor>()), out _);
+            hub.Disconnected(link.Link, "dropped");
+        }
+        // Four dropped sessions, room for three: u0 ended early; the others still wait.
+        var quits = watcher.Messages().OfType<RoomEvent>().Where(e => e.Kind == RoomEventKind.Quit).Select(e => e.Nick);
+        Assert.Equal(new[] { "u0" }, quits);
+        Assert.Equal(4, hub.SessionCount);
+    }
+
+    [Fact]
     public void Connections_over_the_per_address_limit_are_refused()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxPerIp = 1 };

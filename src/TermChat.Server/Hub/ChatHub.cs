@@ -34,6 +34,8 @@ public sealed class ChatHub
     private readonly Dictionary<ResumeToken, ChatSession> _sessions = [];
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<IPAddress, int> _perIp = [];
+    // Detached sessions in expiry order; entries go stale when a session is resumed (checked on use).
+    private readonly Queue<(ChatSession Session, long ExpiresAt)> _detached = new();
     private bool _shuttingDown;
     private ulong _pingNonce;
 
@@ -219,17 +221,10 @@ public sealed class ChatHub
                     Send(state.Link, new Ping(++_pingNonce));
                 }
             }
-            List<ChatSession>? expired = null;
-            foreach (var session in _sessions.Values)
+            while (_detached.TryPeek(out var entry) && (!IsWaiting(entry) || now >= entry.ExpiresAt))
             {
-                if (session.Link is null && now >= session.ExpiresAt)
-                {
-                    (expired ??= []).Add(session);
-                }
-            }
-            if (expired is not null)
-            {
-                foreach (var session in expired) Quit(session, session.DetachReason);
+                _detached.Dequeue();
+                if (IsWaiting(entry)) Quit(entry.Session, entry.Session.DetachReason);
             }
         }
     }
@@ -618,8 +613,20 @@ public sealed class ChatHub
         if (_options.ResumeWindow <= TimeSpan.Zero)
         {
             Quit(session, reason);
+            return;
+        }
+        _detached.Enqueue((session, session.ExpiresAt));
+        // Connection churn must not pile up sessions waiting for resume: past --max-clients of them,
+        // the oldest ends early.
+        while (_detached.Count > _options.MaxClients && _detached.TryDequeue(out var oldest))
+        {
+            if (IsWaiting(oldest)) Quit(oldest.Session, oldest.Session.DetachReason);
         }
     }
+
+    /// <summary>Whether a queued detached entry still describes a session waiting for resume.</summary>
+    private static bool IsWaiting((ChatSession Session, long ExpiresAt) entry) =>
+        entry.Session.Link is null && entry.Session.ExpiresAt == entry.ExpiresAt && !entry.Session.Ended;
 
     /// <summary>Ends a session: it leaves every room with a Quit, and its nick and token are released.</summary>
     private void Quit(ChatSession session, string reason)
@@ -630,6 +637,7 @@ public sealed class ChatHub
         }
         _sessions.Remove(session.Token);
         session.Link = null;
+        session.Ended = true;
         Log.Quit(_logger, session.Nick, reason);
         foreach (var room in session.Rooms)
         {

@@ -23,6 +23,9 @@ internal sealed class ChatSession
 
     public string Away { get; set; } = "";
 
+    /// <summary>The session is over (Bye or expiry); its token no longer resumes it.</summary>
+    public bool Ended { get; set; }
+
     /// <summary>Why the link dropped; the Quit reason if the session is not resumed.</summary>
     public string DetachReason { get; set; } = "";
 

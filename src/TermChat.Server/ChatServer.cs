@@ -233,7 +233,8 @@ public sealed class ChatServer : IAsyncDisposable
     {
         if (_options.Bind is { } address)
         {
-            return Listen(address, dualMode: false);
+            // "::" means every address, as without --bind; any other address means that one only.
+            return Listen(address, dualMode: address.Equals(IPAddress.IPv6Any));
         }
         if (Socket.OSSupportsIPv6)
         {

@@ -167,7 +167,8 @@ public sealed class ChatHub
 
     /// <summary>
     /// The connection has ended (call exactly once per admitted link, from the transport). Its session
-    /// is detached: it quits its rooms and stays resumable with its token for the resume window.
+    /// is detached: it keeps its nick and rooms, resumable with its token, for the resume window; the
+    /// rooms see its Quit (with <paramref name="reason"/>) only if the window ends first.
     /// </summary>
     public void Disconnected(IClientLink link, string reason)
     {

@@ -45,6 +45,23 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task Sigterm_still_exits_cleanly_when_a_client_never_reads_or_closes()
+    {
+        using var server = Termchat.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0");
+        int port = await server.WaitForPortAsync();
+        using var stubborn = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await stubborn.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        await stubborn.SendAsync(TermChat.Protocol.Codec.FrameEncoder.ToArray(new Hello(ProtocolLimits.Version, "stubborn", default, Array.Empty<RoomCursor>())), SocketFlags.None);
+        // A second client proves the first was admitted before the signal.
+        await using var probe = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "probe");
+        await probe.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join } e && e.Nick == "probe");
+
+        server.SendSigterm();
+        Assert.Equal(0, await server.WaitForExitAsync());
+        Assert.Contains("stopped", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_port_in_use_gives_one_clear_line_and_a_nonzero_exit()
     {
         using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -101,17 +101,17 @@ internal static class ServeCommand
             .AddFilter("Microsoft", LogLevel.Warning));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Ctrl+C and SIGTERM both mean "shut down gracefully": tell clients, drain, exit 0.
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        // Ctrl+C and SIGTERM both mean "shut down gracefully": tell clients, drain, exit 0. A second
+        // signal while draining is not intercepted, so the process ends at once.
+        int signals = 0;
+        void OnSignal(PosixSignalContext context)
         {
+            if (Interlocked.Increment(ref signals) > 1) return;
             context.Cancel = true;
             stop.Cancel();
-        });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         await using var server = ChatServer.Create(options, loggerFactory);
         try

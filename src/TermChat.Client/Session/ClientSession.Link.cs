@@ -113,6 +113,10 @@ public sealed partial class ClientSession
             _keepalive = welcome.KeepaliveSeconds > 0 ? TimeSpan.FromSeconds(welcome.KeepaliveSeconds) : _options.DefaultKeepalive;
             rejoin = welcome.Resumed ? [] : [.. _rooms.Keys];
             resend = [.. _unacked.Select(u => u.Message)];
+            foreach (var outgoing in _unacked)
+            {
+                outgoing.Enqueued = true;
+            }
             barriers = [.. _pings.Where(p => p.Value.Barrier is not null).Select(p => p.Key)];
             _ackPingOutstanding = false;
             foreach (var stale in _pings.Where(p => p.Value.Barrier is null).Select(p => p.Key).ToArray())
@@ -385,7 +389,7 @@ public sealed partial class ClientSession
             rtt = _time.GetElapsedTime(ping.SentTimestamp).TotalMilliseconds;
             _rttMs = _rttMs is { } old ? (old * 0.75) + (rtt * 0.25) : rtt;
             _unacked.RemoveAll(u => u.Id <= ping.AckUpTo);
-            if (ping.Barrier is null)
+            if (nonce == _ackNonce)
             {
                 _ackPingOutstanding = false;
                 another = _unacked.Count > 0;
@@ -410,8 +414,8 @@ public sealed partial class ClientSession
                 return;
             }
             _ackPingOutstanding = true;
-            nonce = ++_nextNonce;
-            _pings[nonce] = new PendingPing(_time.GetTimestamp(), _nextId, null);
+            nonce = _ackNonce = ++_nextNonce;
+            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), null);
         }
         _ = SendControlAsync(link, new Ping(nonce));
     }
@@ -442,7 +446,7 @@ public sealed partial class ClientSession
                 lock (_gate)
                 {
                     nonce = ++_nextNonce;
-                    _pings[nonce] = new PendingPing(_time.GetTimestamp(), 0, null);
+                    _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), null);
                 }
                 await SendControlAsync(link, new Ping(nonce)).ConfigureAwait(false);
             }

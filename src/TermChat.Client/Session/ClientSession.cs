@@ -25,7 +25,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
 
     // All below guarded by _gate.
     private readonly Dictionary<string, RoomSequence> _rooms = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(long Id, Message Message)> _unacked = [];
+    private readonly List<Outgoing> _unacked = [];
     private readonly Dictionary<ulong, PendingPing> _pings = [];
     private string _nick;
     private string _transportName;
@@ -37,6 +37,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private long _nextId;
     private ulong _nextNonce;
     private bool _ackPingOutstanding;
+    private ulong _ackNonce;
     private double? _rttMs;
     private bool _quitting;
     private string? _switchTo;
@@ -160,7 +161,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
                 if (link is not null)
                 {
                     id = ++_nextId;
-                    _unacked.Add((id, message));
+                    _unacked.Add(new Outgoing(id, message));
                 }
             }
             if (link is null)
@@ -177,6 +178,14 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             {
                 // The link died under us; the message stays unacknowledged and is resent after resume.
                 return;
+            }
+            lock (_gate)
+            {
+                int index = _unacked.FindIndex(u => u.Id == id);
+                if (index >= 0)
+                {
+                    _unacked[index].Enqueued = true;
+                }
             }
             RequestAck(link);
             return;
@@ -196,7 +205,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
                 throw new ChatLinkException("the session has ended");
             }
             nonce = ++_nextNonce;
-            _pings[nonce] = new PendingPing(_time.GetTimestamp(), _nextId, done);
+            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), done);
             link = _link;
         }
         if (link is not null)
@@ -300,6 +309,29 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ValueTask EmitAsync(SessionEvent item, CancellationToken cancellationToken) => _events.Writer.WriteAsync(item, cancellationToken);
+
+    // The highest id such that it and everything before it is in the link's outbox: a ping queued
+    // now acknowledges exactly those when its pong returns.
+    private long AckWatermark()
+    {
+        foreach (var outgoing in _unacked)
+        {
+            if (!outgoing.Enqueued)
+            {
+                return outgoing.Id - 1;
+            }
+        }
+        return _nextId;
+    }
+
+    private sealed class Outgoing(long id, Message message)
+    {
+        public long Id { get; } = id;
+
+        public Message Message { get; } = message;
+
+        public bool Enqueued { get; set; }
+    }
 
     private sealed record PendingPing(long SentTimestamp, long AckUpTo, TaskCompletionSource? Barrier);
 }

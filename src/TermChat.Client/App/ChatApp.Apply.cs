@@ -35,7 +35,7 @@ public sealed partial class ChatApp
                     _everConnected |= state is Connected;
                     if (!firstConnect)
                     {
-                        Post(NewEntry(EntryKind.Status, null, null, state.Describe()), output);
+                        Post(NewEntry(EntryKind.Status, null, null, state.Describe()) with { Detail = state.GetType().Name.ToLowerInvariant() }, output);
                     }
                     break;
                 case LinkStatsEvent { Stats: var stats }:

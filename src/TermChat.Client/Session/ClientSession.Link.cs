@@ -21,6 +21,7 @@ public sealed partial class ClientSession
             {
                 _transportName = transportName;
                 _link = link;
+                _switching = false;
                 _linkCloseReason = null;
                 _linkUp.TrySetResult();
             }
@@ -40,7 +41,9 @@ public sealed partial class ClientSession
         Hello hello;
         lock (_gate)
         {
-            var cursors = _token.IsNone ? [] : _rooms.Take(ProtocolLimits.MaxResumeCursors).Select(r => new RoomCursor(r.Key, r.Value.Max)).ToArray();
+            // Cursors go even without a token: a server that starts a fresh session rejoins those rooms
+            // and replays what came after each cursor.
+            var cursors = _rooms.Take(ProtocolLimits.MaxResumeCursors).Select(r => new RoomCursor(r.Key, r.Value.Max)).ToArray();
             hello = new Hello(ProtocolLimits.Version, _nick, _token, cursors);
         }
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
@@ -99,11 +102,10 @@ public sealed partial class ClientSession
         _ => $"the server refused the session: {error.Text}",
     };
 
-    // After the welcome, before the link is published to senders: rejoin if the server did not
-    // resume us, then resend what the server never acknowledged, then any pending barriers.
+    // After the welcome, before the link is published to senders: resend what the server never
+    // acknowledged, then any pending barriers.
     private async Task ResumeAsync(IChatTransport link, Welcome welcome, CancellationToken cancellationToken)
     {
-        string[] rejoin;
         Message[] resend;
         ulong[] barriers;
         lock (_gate)
@@ -111,7 +113,6 @@ public sealed partial class ClientSession
             _nick = welcome.Nick;
             _token = welcome.Token;
             _keepalive = welcome.KeepaliveSeconds > 0 ? TimeSpan.FromSeconds(welcome.KeepaliveSeconds) : _options.DefaultKeepalive;
-            rejoin = welcome.Resumed ? [] : [.. _rooms.Keys];
             resend = [.. _unacked.Select(u => u.Message)];
             foreach (var outgoing in _unacked)
             {
@@ -123,10 +124,6 @@ public sealed partial class ClientSession
             {
                 _pings.Remove(stale);
             }
-        }
-        foreach (string room in rejoin)
-        {
-            await link.SendAsync(new JoinRoom(room), cancellationToken).ConfigureAwait(false);
         }
         foreach (var message in resend)
         {
@@ -149,54 +146,55 @@ public sealed partial class ClientSession
             while (true)
             {
                 using var linkCts = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
-                lock (_gate)
-                {
-                    _linkCts = linkCts;
-                }
-                var keepalive = KeepaliveAsync(link, linkCts.Token);
+                var keepalive = KeepaliveAsync(link, linkCts);
                 string reason = await PumpAsync(link, linkCts.Token).ConfigureAwait(false);
                 await linkCts.CancelAsync().ConfigureAwait(false);
                 await keepalive.ConfigureAwait(false);
                 await link.DisposeAsync().ConfigureAwait(false);
 
-                string? switchTo;
-                TaskCompletionSource? switchDone;
+                IChatTransport? replacement = null;
                 bool quitting;
-                lock (_gate)
+                while (true)
                 {
-                    _link = null;
-                    _linkCts = null;
-                    if (_linkUp.Task.IsCompleted)
+                    Task? switching = null;
+                    lock (_gate)
                     {
-                        _linkUp = NewSignal();
+                        if (_switching)
+                        {
+                            // A transport switch is under way: its outcome decides what comes next.
+                            switching = _linkUp.Task;
+                        }
+                        else if (_link is not null && !ReferenceEquals(_link, link))
+                        {
+                            // A transport switch installed a new link and closed this one.
+                            replacement = _link;
+                        }
+                        else
+                        {
+                            _link = null;
+                            if (_linkUp.Task.IsCompleted)
+                            {
+                                _linkUp = NewSignal();
+                            }
+                        }
+                        reason = _linkCloseReason ?? reason;
+                        quitting = _quitting;
                     }
-                    reason = _linkCloseReason ?? reason;
-                    switchTo = _switchTo;
-                    switchDone = _switchDone;
-                    _switchTo = null;
-                    _switchDone = null;
-                    quitting = _quitting;
+                    if (switching is null)
+                    {
+                        break;
+                    }
+                    await switching.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                }
+                if (replacement is not null)
+                {
+                    link = replacement;
+                    continue;
                 }
                 if (quitting)
                 {
                     await EmitAsync(new ConnectionStateEvent(new Disconnected(reason)), CancellationToken.None).ConfigureAwait(false);
                     return;
-                }
-
-                if (switchTo is not null)
-                {
-                    try
-                    {
-                        (link, _) = await EstablishAsync(switchTo, lifetime).ConfigureAwait(false);
-                        switchDone?.TrySetResult();
-                        continue;
-                    }
-                    catch (Exception e) when (e is ChatConnectException or ChatSessionException)
-                    {
-                        // Stay usable: report why the switch failed and come back over the old transport.
-                        switchDone?.TrySetException(e);
-                        reason = $"could not switch to {switchTo.ToUpperInvariant()}: {e.Message}";
-                    }
                 }
 
                 if (!_options.AutoReconnect)
@@ -420,8 +418,9 @@ public sealed partial class ClientSession
         _ = SendControlAsync(link, new Ping(nonce));
     }
 
-    private async Task KeepaliveAsync(IChatTransport link, CancellationToken cancellationToken)
+    private async Task KeepaliveAsync(IChatTransport link, CancellationTokenSource linkCts)
     {
+        var cancellationToken = linkCts.Token;
         try
         {
             while (true)
@@ -438,8 +437,8 @@ public sealed partial class ClientSession
                     lock (_gate)
                     {
                         _linkCloseReason = $"no answer from the server for {idle.TotalSeconds:0} s";
-                        _linkCts?.Cancel();
                     }
+                    await linkCts.CancelAsync().ConfigureAwait(false);
                     return;
                 }
                 ulong nonce;

@@ -31,7 +31,6 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private string _transportName;
     private ResumeToken _token = ResumeToken.None;
     private IChatTransport? _link;
-    private CancellationTokenSource? _linkCts;
     private string? _linkCloseReason;
     private TaskCompletionSource _linkUp = NewSignal();
     private long _nextId;
@@ -40,8 +39,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private ulong _ackNonce;
     private double? _rttMs;
     private bool _quitting;
-    private string? _switchTo;
-    private TaskCompletionSource? _switchDone;
+    private bool _switching;
     private TimeSpan _keepalive;
 
     private long _lastReceived;
@@ -156,7 +154,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
                 {
                     throw new ChatLinkException("the session has ended");
                 }
-                link = _link;
+                link = _switching ? null : _link;
                 linkUp = _linkUp.Task;
                 if (link is not null)
                 {
@@ -206,7 +204,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             }
             nonce = ++_nextNonce;
             _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), done);
-            link = _link;
+            link = _switching ? null : _link;
         }
         if (link is not null)
         {
@@ -217,41 +215,106 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Make before break: everything sent so far is confirmed over the old link, then the new link
+    /// resumes the session with the token and cursors (the server moves the session and drops the
+    /// old link itself, so there is no ghost and the rooms see no quit), then the old link is closed.
+    /// Input typed meanwhile waits and goes over the new link. If the new link cannot be made, the
+    /// old one stays in use and the error is thrown.
+    /// </remarks>
     public async Task SwitchTransportAsync(string transport, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
         string name = transport.ToLowerInvariant();
         if (!_transports.Contains(name))
         {
-            throw new ArgumentException($"unknown transport '{transport}'; available: {string.Join(", ", _transports.Names.Order())}", nameof(transport));
+            throw new ArgumentException($"the {transport.ToUpperInvariant()} transport is not available; available: {string.Join(", ", _transports.Names.Order())}", nameof(transport));
         }
-        IChatTransport? link;
-        TaskCompletionSource done;
+        IChatTransport? old;
         lock (_gate)
         {
             if (_quitting)
             {
                 throw new ChatLinkException("the session has ended");
             }
-            if (name == _transportName && _link is not null)
+            if (_switching)
+            {
+                throw new InvalidOperationException("a transport switch is already in progress");
+            }
+            old = _link;
+            if (name == _transportName && old is not null)
             {
                 return;
             }
-            link = _link;
-            if (link is null)
+            if (old is null)
             {
-                // Between attempts: the next attempt simply uses the new transport.
+                // Between reconnect attempts: the next attempt simply uses the new transport.
                 _transportName = name;
                 return;
             }
-            _switchTo = name;
-            _switchDone = done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _linkCloseReason = $"switching to {name.ToUpperInvariant()}";
+            _switching = true;
+            if (_linkUp.Task.IsCompleted)
+            {
+                _linkUp = NewSignal();
+            }
         }
-        // Say goodbye first so the server drops this session's link now and leaves no ghost behind.
-        await SendControlAsync(link, new Bye($"switching to {name.ToUpperInvariant()}")).ConfigureAwait(false);
-        await link.CloseAsync(cancellationToken).ConfigureAwait(false);
-        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using (var settle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                settle.CancelAfter(_options.HandshakeTimeout);
+                try
+                {
+                    await BarrierAsync(old, settle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The old link is too slow to confirm; whatever it did not confirm is resent on the new one.
+                }
+            }
+            await EstablishAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _switching = false;
+                if (_link is not null)
+                {
+                    _linkUp.TrySetResult();
+                }
+            }
+            throw;
+        }
+        lock (_gate)
+        {
+            _linkCloseReason = null;
+        }
+        await old.CloseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // A ping on one specific link whose pong confirms everything queued before it.
+    private async Task BarrierAsync(IChatTransport link, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ulong nonce;
+        lock (_gate)
+        {
+            nonce = ++_nextNonce;
+            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), done);
+        }
+        try
+        {
+            await link.SendAsync(new Ping(nonce), cancellationToken).ConfigureAwait(false);
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _pings.Remove(nonce);
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -64,7 +64,7 @@ public sealed partial class ChatApp
                 _status = _status with { Nick = w.Nick, ServerName = w.ServerName, ServerMode = w.Mode };
                 if (!w.Resumed)
                 {
-                    Post(NewEntry(EntryKind.Welcome, null, null, $"welcome to {w.ServerName} ({w.Mode} mode), you are {w.Nick}") with { Detail = w.Motd }, output);
+                    Post(NewEntry(EntryKind.Welcome, null, null, $"welcome to {w.ServerName} ({w.Mode} mode), you are {w.Nick}"), output);
                     foreach (string line in w.Motd.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         Post(NewEntry(EntryKind.Notice, null, null, line), output);

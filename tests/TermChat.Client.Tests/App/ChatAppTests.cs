@@ -141,6 +141,15 @@ public sealed class ChatAppTests
     }
 
     [Fact]
+    public async Task Switching_to_the_transport_in_use_says_so_and_does_nothing()
+    {
+        var result = await SubmitAsync("/transport tcp");
+
+        Assert.Equal(["already connected over TCP"], result.Entries.Select(e => e.Text));
+        await _session.DidNotReceiveWithAnyArgs().SwitchTransportAsync(default!, default);
+    }
+
+    [Fact]
     public async Task Quit_asks_the_session_to_say_goodbye_with_the_reason()
     {
         var result = await SubmitAsync("/quit gotta go");

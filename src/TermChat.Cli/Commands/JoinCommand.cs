@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
+using TermChat.Client.View;
 
 namespace TermChat.Cli.Commands;
 
@@ -54,9 +55,21 @@ internal static class JoinCommand
             Console.Error.WriteLine($"termchat: the {transport.ToUpperInvariant()} transport is not available in this build; use --transport tcp");
             return 2;
         }
+        string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
-            Console.Error.WriteLine("termchat: the full-screen view is not available in this build yet; using plain mode (type /help for commands)");
+            if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
+            {
+                return await FullScreenClient.RunAsync(new FullScreenOptions
+                {
+                    Endpoint = endpoint,
+                    Nick = chosenNick,
+                    Room = room,
+                    Transport = transport,
+                    Transports = registry,
+                }, cancellationToken);
+            }
+            Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");
         }
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
@@ -69,7 +82,7 @@ internal static class JoinCommand
                 return await PlainMode.RunAsync(new PlainModeOptions
                 {
                     Endpoint = endpoint,
-                    Nick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick,
+                    Nick = chosenNick,
                     Room = room,
                     Transport = transport,
                     Json = json,

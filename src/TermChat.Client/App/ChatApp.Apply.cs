@@ -182,7 +182,8 @@ public sealed partial class ChatApp
                     $"server mode {s.Mode}: {string.Join(", ", s.Entries.Select(e => $"{e.Name}={e.Value.ToString(CultureInfo.InvariantCulture)}"))}"), output);
                 return true;
             case Error e:
-                Post(NewEntry(EntryKind.Error, null, null, DescribeError(e)) with { Detail = e.Code.ToString() }, output);
+                // Flood control delays, it does not refuse: that is news, not an error.
+                Post(NewEntry(e.Code == ErrorCode.Flood ? EntryKind.Notice : EntryKind.Error, null, null, DescribeError(e)) with { Detail = e.Code.ToString() }, output);
                 return true;
             case Bye b:
                 Post(NewEntry(EntryKind.Status, null, null, b.Reason.Length > 0 ? $"the server said goodbye: {b.Reason}" : "the server said goodbye"), output);

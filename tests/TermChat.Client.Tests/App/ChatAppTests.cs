@@ -207,6 +207,18 @@ public sealed class ChatAppTests
     }
 
     [Fact]
+    public void A_flood_delay_is_a_notice_and_other_server_errors_are_errors()
+    {
+        var entries = Apply(
+            new Error(ErrorCode.Flood, "your messages are delayed, not dropped."),
+            new Error(ErrorCode.NoSuchNick, "zed"));
+
+        Assert.Equal(
+            [(EntryKind.Notice, "slow down: your messages are delayed, not dropped."), (EntryKind.Error, "no such nick: zed")],
+            entries.Select(e => (e.Kind, e.Text)));
+    }
+
+    [Fact]
     public void Missed_history_is_reported_as_messages_no_longer_available()
     {
         Join("#lobby", "alice");

@@ -120,7 +120,9 @@ internal sealed partial class ChatView
         int total = paragraph.VisualLineCount(area.Width);
         _scrollBack = Math.Clamp(_scrollBack, 0, Math.Max(0, total - area.Height));
         int scroll = Math.Max(0, total - area.Height - _scrollBack);
-        frame.Render(new Paragraph(lines) { ScrollY = scroll }, area);
+        // Like every chat client, new lines appear at the bottom, next to the input line.
+        var target = total < area.Height ? area.SplitBottom(total).Bottom : area;
+        frame.Render(new Paragraph(lines) { ScrollY = scroll }, target);
         if (_scrollBack > 0)
         {
             var (_, last) = area.SplitBottom(1);

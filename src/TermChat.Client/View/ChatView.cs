@@ -25,9 +25,12 @@ internal sealed partial class ChatView : IUiApplication
     private int _scrollBack;
     private bool _quitting;
 
-    public ChatView(ChatApp app, SemaphoreSlim eventCredits, CancellationToken cancellationToken)
+    private readonly Action? _bell;
+
+    public ChatView(ChatApp app, SemaphoreSlim eventCredits, Action? bell, CancellationToken cancellationToken)
     {
         _app = app;
+        _bell = bell;
         _eventCredits = eventCredits;
         _cancellationToken = cancellationToken;
         _editor = new LineEditor(app);
@@ -44,8 +47,12 @@ internal sealed partial class ChatView : IUiApplication
         switch (e)
         {
             case AppEvent { Message: SessionEvent sessionEvent }:
-                _app.Apply(sessionEvent);
+                var entries = _app.Apply(sessionEvent);
                 _eventCredits.Release();
+                if (_bell is not null && entries.Any(entry => entry.IsMention && !entry.IsReplay))
+                {
+                    _bell();
+                }
                 if (sessionEvent is ConnectionStateEvent { State: var state })
                 {
                     LastState = state;

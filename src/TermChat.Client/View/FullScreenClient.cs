@@ -49,7 +49,13 @@ public static class FullScreenClient
             var loop = new UiLoop(backend, new Renderer(backend, RendererOptions.FromEnvironment()),
                 new UiLoopOptions { MinFrameInterval = options.MinFrameInterval, TickInterval = TimeSpan.FromSeconds(1) });
             using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
-            var view = new ChatView(app, credits, cancellationToken);
+            // A mention rings the terminal bell (most terminals turn it into an urgency hint).
+            Action? bell = owned is null ? null : () =>
+            {
+                owned.Write("\a");
+                owned.Flush();
+            };
+            var view = new ChatView(app, credits, bell, cancellationToken);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var forward = ForwardAsync(session, loop, credits, stop.Token);
             if (options.Room is { Length: > 0 } room)

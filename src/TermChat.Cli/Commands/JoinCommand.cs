@@ -13,7 +13,7 @@ internal static class JoinCommand
     {
         var address = new Argument<string?>("address")
         {
-            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777.",
+            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777. Omit it to join the server LAN discovery finds.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
@@ -30,12 +30,17 @@ internal static class JoinCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             string? text = parseResult.GetValue(address);
+            ChatEndpoint? endpoint;
             if (string.IsNullOrWhiteSpace(text))
             {
-                Console.Error.WriteLine("termchat join: give the server address, e.g. 'termchat join 127.0.0.1:7777' (or run 'termchat' alone to host one)");
-                return 2;
+                // No address: the one server LAN discovery finds, or a clear message (none, or several to choose from).
+                (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, null, cancellationToken);
+                if (endpoint is null)
+                {
+                    return code;
+                }
             }
-            if (!ChatEndpoint.TryParse(text, out var endpoint, out string? error))
+            else if (!ChatEndpoint.TryParse(text, out endpoint, out string? error))
             {
                 Console.Error.WriteLine($"termchat join: {error}");
                 return 2;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TermChat.Client.Diagnostics;
+using TermChat.Client.Transports;
 using TermChat.Protocol.Discovery;
 
 namespace TermChat.Cli.Commands;
@@ -72,45 +73,16 @@ internal static class NetcheckCommand
         return command;
     }
 
-    // HOST[:PORT] with [v6]:port; replaced by the client's ChatEndpoint parser once both are on main.
+    // HOST[:PORT] exactly as `join` reads it.
     internal static bool TryParseAddress(string? text, out string host, out int port, out string? error)
     {
-        host = "";
-        port = 7777;
-        error = null;
-        text = text?.Trim() ?? "";
-        string? portText = null;
-        if (text.StartsWith('['))
+        if (ChatEndpoint.TryParse(text, out var endpoint, out error))
         {
-            int close = text.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || (close + 1 < text.Length && text[close + 1] != ':'))
-            {
-                error = $"'{text}' is not HOST[:PORT]; write IPv6 as [::1]:7777";
-                return false;
-            }
-            host = text[1..close];
-            portText = close + 1 < text.Length ? text[(close + 2)..] : null;
+            (host, port) = (endpoint.Host, endpoint.Port);
+            return true;
         }
-        else if (text.Count(c => c == ':') == 1)
-        {
-            host = text[..text.IndexOf(':', StringComparison.Ordinal)];
-            portText = text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        }
-        else
-        {
-            host = text;
-        }
-        if (host.Length == 0)
-        {
-            error = "give the server as HOST[:PORT], e.g. 10.0.0.5 or [::1]:7777";
-            return false;
-        }
-        if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            error = $"'{portText}' is not a port; expected a number from 1 to 65535";
-            return false;
-        }
-        return true;
+        (host, port) = ("", 0);
+        return false;
     }
 
     internal static string ToText(NetworkCheckReport r) => string.Join(Environment.NewLine, r.ToLines()) + Environment.NewLine;

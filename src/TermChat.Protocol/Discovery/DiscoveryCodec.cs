@@ -247,7 +247,7 @@ public static class DiscoveryCodec
             throw new ArgumentException("A reply needs the TCP port clients connect to.", nameof(reply));
         }
         int size = DiscoveryDefaults.HeaderBytes + PayloadSize.U64 + GuidBytes + PayloadSize.U16
-            + PayloadSize.Str(reply.AppVersion) + PayloadSize.Str(reply.Name) + PayloadSize.Str(reply.Mode)
+            + PayloadSize.Str(reply.AppVersion, DiscoveryDefaults.MaxVersionBytes) + PayloadSize.Str(reply.Name, DiscoveryDefaults.MaxNameBytes) + PayloadSize.Str(reply.Mode, DiscoveryDefaults.MaxModeBytes)
             + PayloadSize.U32 + PayloadSize.U16 + PayloadSize.U16 + PayloadSize.U8;
         foreach (var address in reply.Addresses)
         {

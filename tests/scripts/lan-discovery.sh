@@ -29,7 +29,6 @@ A="tclan_a$id" B="tclan_b$id" M="tclan_m$id"
 routes=()
 routes6=()
 failures=0
-started=$SECONDS
 
 teardown() {
   for ns in "$A" "$B" "$M"; do
@@ -57,8 +56,16 @@ fail() { echo "FAIL $1"; failures=$((failures + 1)); }
 check() { local name="$1"; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
 # --- termchat, built once ---------------------------------------------------------------------------
-"$root/run.sh" --help >/dev/null 2>"$work/build.log" || { cat "$work/build.log"; echo "FAIL lan-discovery: termchat does not build"; exit 1; }
-termchat=(dotnet "$root/.build/termchat/termchat.dll")
+# `./run.sh test` has just built the solution in Release: reuse that build when it is newer than every
+# source file; otherwise let run.sh build (or reuse) .build/termchat.
+built="$root/src/TermChat.Cli/bin/Release/net10.0/termchat.dll"
+if [ -f "$built" ] && [ -z "$(find "$root/src" \( -name '*.cs' -o -name '*.csproj' \) -newer "$built" -print -quit)" ]; then
+  termchat=(dotnet "$built")
+else
+  "$root/run.sh" --help >/dev/null 2>"$work/build.log" || { cat "$work/build.log"; echo "FAIL lan-discovery: termchat does not build"; exit 1; }
+  termchat=(dotnet "$root/.build/termchat/termchat.dll")
+fi
+started=$SECONDS
 in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
 
 # --- the rig ----------------------------------------------------------------------------------------

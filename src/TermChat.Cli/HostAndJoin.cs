@@ -44,6 +44,8 @@ internal static class HostAndJoin
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var serving = server.RunAsync(stop.Token);
         var tcp = server.TcpEndPoint!;
+        // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
+        await using var discovery = Commands.ServeDiscovery.Start(server, off: false, TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
         Console.Error.WriteLine($"termchat: hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}; others can join with:");
         foreach (var address in ServerAddresses.Reachable(tcp))
         {

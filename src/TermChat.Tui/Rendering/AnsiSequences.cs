@@ -11,6 +11,7 @@ internal static class AnsiSequences
     public const string DisableBracketedPaste = "\e[?2004l";
     public const string ResetStyle = "\e[0m";
     public const string ClearScreen = "\e[2J";
+    public const string Bell = "\a";
 
     /// <summary>Everything a backend writes when it takes over the terminal.</summary>
     public const string Enter = EnterAlternateScreen + HideCursor + EnableBracketedPaste + ClearScreen;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
+using TermChat.Client.View;
 
 namespace TermChat.Cli.Commands;
 
@@ -46,7 +47,11 @@ internal static class JoinCommand
     }
 
     /// <summary>Runs the client against <paramref name="endpoint"/>; shared with `termchat` alone.</summary>
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken)
+    public static Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken) =>
+        RunClientAsync(endpoint, nick, room, transport, plain, json, greeting: null, cancellationToken);
+
+    /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, IReadOnlyList<string>? greeting, CancellationToken cancellationToken)
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))
@@ -56,7 +61,19 @@ internal static class JoinCommand
         }
         if (!plain && !json)
         {
-            Console.Error.WriteLine("termchat: the full-screen view is not available in this build yet; using plain mode (type /help for commands)");
+            if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
+            {
+                return await ChatScreen.RunAsync(new ChatScreenOptions
+                {
+                    Endpoint = endpoint,
+                    Nick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick,
+                    Room = room,
+                    Transport = transport,
+                    Transports = registry,
+                    Greeting = greeting ?? [],
+                }, cancellationToken);
+            }
+            Console.Error.WriteLine("termchat: not a terminal, so using plain mode (pass --plain to silence this)");
         }
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };

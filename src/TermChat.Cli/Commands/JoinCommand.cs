@@ -19,7 +19,7 @@ internal static class JoinCommand
         var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
         var json = new Option<bool>("--json") { Description = "With --plain: print one JSON object per event." };
         var nick = new Option<string?>("--nick", "-n") { Description = "The nick to use (default: your user name)." };
-        var room = new Option<string>("--room", "-r") { Description = "The room to join first.", DefaultValueFactory = _ => "#lobby" };
+        var room = new Option<string?>("--room", "-r") { Description = "The room to join and talk to first (the server puts everyone in #lobby)." };
         var transport = new Option<string>("--transport", "-t") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         transport.AcceptOnlyFromAmong("tcp", "udp");
 

@@ -105,6 +105,7 @@ public sealed partial class ChatApp
                 if (!known)
                 {
                     room.InInitialHistory = true;
+                    room.JoinedAtSeq = j.LastSeq;
                     Post(NewEntry(EntryKind.Join, j.Room, MyNick, $"you joined {j.Room} ({j.Members.Count} {(j.Members.Count == 1 ? "member" : "members")})"), output);
                     if (j.Topic.Length > 0)
                     {
@@ -197,6 +198,11 @@ public sealed partial class ChatApp
         // Replayed events describe the past: they are shown, but the member list and topic from
         // RoomJoined are already current.
         bool live = !e.Replay && room is not null;
+        if (e.Kind == RoomEventKind.Join && e.Replay && IsMe(e.Nick) && room is { InInitialHistory: true } && e.Seq == room.JoinedAtSeq)
+        {
+            // Our own join, replayed right after "you joined": saying it twice is noise.
+            return;
+        }
         string text;
         EntryKind kind;
         switch (e.Kind)

@@ -274,7 +274,7 @@ public sealed partial class ChatApp
             case "exit":
                 return (null, null, true);
             default:
-                var near = CommandInfo.All.Where(c => c.Name.StartsWith(name[..1], StringComparison.Ordinal)).Select(c => "/" + c.Name).ToArray();
+                var near = CommandInfo.All.Where(c => EditDistance(c.Name, name) <= 2).Select(c => "/" + c.Name).ToArray();
                 Local(EntryKind.Error, near.Length > 0
                     ? $"unknown command /{name} (did you mean {string.Join(" or ", near)}?); /help lists the commands, and // sends a line starting with /"
                     : $"unknown command /{name}; /help lists the commands, and // sends a line starting with /", output);
@@ -308,6 +308,28 @@ public sealed partial class ChatApp
         {
             Local(EntryKind.Info, $"  {info.Usage,-24} {info.Summary}", output);
         }
+    }
+
+    // Levenshtein distance, for "did you mean" on a mistyped command.
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
     }
 
     private void Local(EntryKind kind, string text, List<ChatEntry> output) =>

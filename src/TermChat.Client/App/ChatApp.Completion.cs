@@ -1,8 +1,13 @@
+using TermChat.Tui.Editing;
+
 namespace TermChat.Client.App;
 
-// Tab completion.
-public sealed partial class ChatApp
+// Tab completion; the Tui's LineEditor takes the app directly as its completion source.
+public sealed partial class ChatApp : ICompletionSource
 {
+    /// <inheritdoc/>
+    IReadOnlyList<string> ICompletionSource.GetCandidates(string text, int cursor) => Complete(text, cursor).Candidates;
+
     /// <summary>
     /// Completion candidates for the word ending at <paramref name="cursor"/>: command names after a leading
     /// "/", room names for a word starting with "#", otherwise nicks of the current room (and open conversations).

@@ -46,6 +46,9 @@ public sealed class RoomState
     /// <summary>Id of the last entry you saw here.</summary>
     internal long LastReadId { get; set; }
 
+    /// <summary>The room's last sequence number when we joined (our own join event).</summary>
+    internal ulong JoinedAtSeq { get; set; }
+
     /// <summary>Whether a first-join history replay is in progress (replayed lines do not count as unread).</summary>
     internal bool InInitialHistory { get; set; }
 

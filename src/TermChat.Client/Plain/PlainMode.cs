@@ -61,6 +61,7 @@ public static class PlainMode
             }
 
             // Until the first room is joined, typed lines would have nowhere to go: wait for it.
+            string? wanted = options.Room is { Length: > 0 } r ? (r.StartsWith('#') ? r : "#" + r) : null;
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Disconnected? lost = null;
             var events = Task.Run(async () =>
@@ -73,7 +74,8 @@ public static class PlainMode
                     {
                         lost = d;
                     }
-                    if (app.CurrentRoom is not null || entries.Any(e => e.Kind == EntryKind.Error))
+                    if (app.CurrentRoom is { } current && (wanted is null || string.Equals(current.Name, wanted, StringComparison.OrdinalIgnoreCase))
+                        || entries.Any(e => e.Kind == EntryKind.Error))
                     {
                         ready.TrySetResult();
                     }
@@ -81,10 +83,16 @@ public static class PlainMode
                 ready.TrySetResult();
             }, CancellationToken.None);
 
-            if (options.Room is { Length: > 0 } room)
+            if (wanted is not null)
             {
-                await Emit((await app.SubmitAsync("/join " + room, cancellationToken).ConfigureAwait(false)).Entries).ConfigureAwait(false);
+                await Emit((await app.SubmitAsync("/join " + wanted, cancellationToken).ConfigureAwait(false)).Entries).ConfigureAwait(false);
                 await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // The server puts a new session in its lobby; don't hang if this one does not.
+                await Task.WhenAny(ready.Task, Task.Delay(TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             int code = await PumpInputAsync(options, app, session, Emit, cancellationToken).ConfigureAwait(false);

@@ -11,8 +11,8 @@ public sealed class PlainModeOptions
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 
-    /// <summary>The room to join first (with or without '#'); null joins none.</summary>
-    public string? Room { get; init; } = "#lobby";
+    /// <summary>The room to join and talk to first (with or without '#'); null stays where the server puts a new session (#lobby).</summary>
+    public string? Room { get; init; }
 
     /// <summary>"tcp" or "udp".</summary>
     public string Transport { get; init; } = "tcp";

@@ -43,7 +43,7 @@ public sealed partial class ChatView : IUiApplication
         _options = options ?? new ChatViewOptions();
         _cancellationToken = cancellationToken;
         _showMembers = _options.ShowMembers;
-        _editor = new LineEditor(new ChatCompletionSource(app));
+        _editor = new LineEditor(app);
     }
 
     /// <summary>The input line.</summary>

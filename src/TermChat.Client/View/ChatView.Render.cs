@@ -29,6 +29,7 @@ public sealed partial class ChatView
     private int _paneWidth;
     private int _paneHeight;
     private object? _renderedPane;
+    private Line _markerLine = Line.Empty;
 
     /// <inheritdoc/>
     public void Render(Frame frame)
@@ -206,7 +207,9 @@ public sealed partial class ChatView
         }
         if (anchored)
         {
-            DrawIndicator(new Rect(area.X, area.Bottom - 1, area.Width, 1), buffer, CountNewMessages(room, anchor.LastSeenId));
+            // New messages are those that arrived since scrolling began and are below the view.
+            long below = Math.Max(anchor.LastSeenId, rows[bottom].EntryId);
+            DrawIndicator(new Rect(area.X, area.Bottom - 1, area.Width, 1), buffer, CountNewMessages(room, below));
         }
     }
 
@@ -224,14 +227,14 @@ public sealed partial class ChatView
         }
     }
 
-    private int CountNewMessages(RoomState? room, long lastSeenId)
+    private int CountNewMessages(RoomState? room, long afterId)
     {
         var entries = room?.Entries ?? _app.ServerLog;
         int count = 0;
         for (int i = entries.Count - 1; i >= 0; i--)
         {
             var entry = entries[i];
-            if (entry.Id <= lastSeenId)
+            if (entry.Id <= afterId)
             {
                 break;
             }
@@ -260,8 +263,6 @@ public sealed partial class ChatView
         }
         buffer.SetString(x, row.Y, text, IndicatorStyle, row.Width);
     }
-
-    private Line _markerLine = Line.Empty;
 
     /// <summary>Every visual row of the current pane at <paramref name="width"/>: formatted entries plus the unread marker.</summary>
     private List<PaneRow> BuildRows(int width)

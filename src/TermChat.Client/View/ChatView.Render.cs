@@ -30,6 +30,7 @@ public sealed partial class ChatView
     private int _paneHeight;
     private object? _renderedPane;
     private Line _markerLine = Line.Empty;
+    private int _inputWidth = -1;
 
     /// <inheritdoc/>
     public void Render(Frame frame)
@@ -358,6 +359,12 @@ public sealed partial class ChatView
         if (TextWidth.Of(prompt) > row.Width / 3)
         {
             prompt = "> ";
+        }
+        if (row.Width != _inputWidth)
+        {
+            // After a resize, let the input scroll afresh so a wider line shows the text again.
+            _inputWidth = row.Width;
+            _inputState.ScrollOffset = 0;
         }
         var input = new TextInput(_editor, _inputState)
         {

@@ -167,4 +167,13 @@ public class RendererTests
         Assert.False(screen.Backend.BracketedPasteEnabled);
         Assert.True(screen.Backend.CursorVisible);
     }
+
+    [Fact]
+    public void Leaving_blanks_the_alternate_screen_before_switching_back()
+    {
+        var screen = new Screen(3, 1);
+        screen.Draw(f => f.Buffer.SetString(0, 0, "abc", Style.Default));
+        screen.Renderer.Leave();
+        Assert.Equal("\e[?2004l\e[0m\e[H\e[2J\e[?25h\e[?1049l", screen.Backend.Writes[^1]);
+    }
 }

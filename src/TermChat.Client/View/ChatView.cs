@@ -73,6 +73,9 @@ public sealed partial class ChatView : IUiApplication
             case AppEvent { Message: SubmitCompleted done }:
                 OnSubmitted(done, loop);
                 break;
+            case AppEvent { Message: SessionEnded } when QuitRequested:
+                loop.Quit();
+                break;
             case KeyEvent key:
                 HandleKey(key, loop);
                 break;
@@ -109,6 +112,11 @@ public sealed partial class ChatView : IUiApplication
     private void ApplySessionEvent(SessionEvent sessionEvent, UiLoop loop)
     {
         var entries = _app.Apply(sessionEvent);
+        if (QuitRequested && sessionEvent is ConnectionStateEvent { State: Disconnected })
+        {
+            // The goodbye went through; do not wait for anything else.
+            loop.Quit();
+        }
         if (sessionEvent is ConnectionStateEvent { State: Reconnecting })
         {
             _reconnectingSince = _options.TimeProvider.GetUtcNow();
@@ -159,7 +167,9 @@ public sealed partial class ChatView : IUiApplication
         catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is ChatLinkException or ChatSessionException or ChatConnectException)
+#pragma warning disable CA1031 // A failed send must not break the chain of later lines or leave /quit hanging: it is shown instead.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             loop.Post(new SubmitCompleted(null, e.Message));
         }

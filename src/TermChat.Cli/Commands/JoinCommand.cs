@@ -59,6 +59,7 @@ internal static class JoinCommand
             Console.Error.WriteLine($"termchat: the {transport.ToUpperInvariant()} transport is not available in this build; use --transport tcp");
             return 2;
         }
+        string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
             if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
@@ -66,14 +67,14 @@ internal static class JoinCommand
                 return await ChatScreen.RunAsync(new ChatScreenOptions
                 {
                     Endpoint = endpoint,
-                    Nick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick,
+                    Nick = chosenNick,
                     Room = room,
                     Transport = transport,
                     Transports = registry,
                     Greeting = greeting ?? [],
                 }, cancellationToken);
             }
-            Console.Error.WriteLine("termchat: not a terminal, so using plain mode (pass --plain to silence this)");
+            Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");
         }
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
@@ -86,7 +87,7 @@ internal static class JoinCommand
                 return await PlainMode.RunAsync(new PlainModeOptions
                 {
                     Endpoint = endpoint,
-                    Nick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick,
+                    Nick = chosenNick,
                     Room = room,
                     Transport = transport,
                     Json = json,

@@ -64,7 +64,7 @@ public sealed partial class ChatApp
                 _status = _status with { Nick = w.Nick, ServerName = w.ServerName, ServerMode = w.Mode };
                 if (!w.Resumed)
                 {
-                    Post(NewEntry(EntryKind.Welcome, null, null, $"welcome to {w.ServerName} ({w.Mode} mode), you are {w.Nick}") with { Detail = w.Motd }, output);
+                    Post(NewEntry(EntryKind.Welcome, null, null, $"welcome to {w.ServerName} ({w.Mode} mode), you are {w.Nick}"), output);
                     foreach (string line in w.Motd.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         Post(NewEntry(EntryKind.Notice, null, null, line), output);
@@ -182,7 +182,8 @@ public sealed partial class ChatApp
                     $"server mode {s.Mode}: {string.Join(", ", s.Entries.Select(e => $"{e.Name}={e.Value.ToString(CultureInfo.InvariantCulture)}"))}"), output);
                 return true;
             case Error e:
-                Post(NewEntry(EntryKind.Error, null, null, DescribeError(e)) with { Detail = e.Code.ToString() }, output);
+                // Flood control delays, it does not refuse: that is news, not an error.
+                Post(NewEntry(e.Code == ErrorCode.Flood ? EntryKind.Notice : EntryKind.Error, null, null, DescribeError(e)) with { Detail = e.Code.ToString() }, output);
                 return true;
             case Bye b:
                 Post(NewEntry(EntryKind.Status, null, null, b.Reason.Length > 0 ? $"the server said goodbye: {b.Reason}" : "the server said goodbye"), output);

@@ -257,6 +257,11 @@ public sealed partial class ChatApp
                     Local(EntryKind.Error, $"unknown transport '{argument}': use /transport {string.Join("|", _options.Transports)}", output);
                     return default;
                 }
+                if (string.Equals(transport, _session.TransportName, StringComparison.OrdinalIgnoreCase))
+                {
+                    Local(EntryKind.Info, $"already connected over {_session.TransportName}", output);
+                    return default;
+                }
                 Local(EntryKind.Info, $"switching to {transport.ToUpperInvariant()}...", output);
                 return (null, transport, false);
             }

@@ -11,8 +11,8 @@ namespace TermChat.Client.App;
 /// <remarks>
 /// Feed it the session's events with <see cref="Apply"/> and the user's lines with <see cref="SubmitAsync"/>;
 /// both return the new lines they produced and raise <see cref="Changed"/>. Calls are serialized by an
-/// internal lock, so any thread may call; the <see cref="RoomState"/> objects it hands out are live, so
-/// read them on the thread that calls <see cref="Apply"/> (the UI loop).
+/// internal lock, so any thread may call. <see cref="RoomState.Entries"/> and <see cref="RoomState.Members"/>
+/// are immutable snapshots, safe to render while another thread submits a command.
 /// </remarks>
 public sealed partial class ChatApp
 {

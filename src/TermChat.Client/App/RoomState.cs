@@ -5,9 +5,14 @@ namespace TermChat.Client.App;
 /// <summary>A joined room or a private conversation, as the view shows it. Owned and updated by <see cref="ChatApp"/>.</summary>
 public sealed class RoomState
 {
+    // The view reads on the UI thread while commands may add lines from another: readers get an
+    // immutable snapshot, rebuilt only after a change.
+    private readonly Lock _sync = new();
     private readonly List<ChatEntry> _entries = [];
     private readonly List<Member> _members = [];
     private readonly int _capacity;
+    private ChatEntry[]? _entriesSnapshot;
+    private Member[]? _membersSnapshot;
 
     internal RoomState(string name, bool isPrivate, int capacity)
     {
@@ -26,10 +31,28 @@ public sealed class RoomState
     public string Topic { get; internal set; } = "";
 
     /// <summary>Members sorted by nick, with away status.</summary>
-    public IReadOnlyList<Member> Members => _members;
+    public IReadOnlyList<Member> Members
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _membersSnapshot ??= [.. _members];
+            }
+        }
+    }
 
     /// <summary>Scrollback, oldest first, bounded to the app's capacity.</summary>
-    public IReadOnlyList<ChatEntry> Entries => _entries;
+    public IReadOnlyList<ChatEntry> Entries
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _entriesSnapshot ??= [.. _entries];
+            }
+        }
+    }
 
     /// <summary>Messages that arrived while this was not the current room.</summary>
     public int UnreadCount { get; internal set; }
@@ -54,23 +77,45 @@ public sealed class RoomState
 
     internal void Add(ChatEntry entry)
     {
-        _entries.Add(entry);
-        if (_entries.Count > _capacity)
+        lock (_sync)
         {
-            _entries.RemoveRange(0, _entries.Count - _capacity);
+            _entries.Add(entry);
+            if (_entries.Count > _capacity)
+            {
+                _entries.RemoveRange(0, _entries.Count - _capacity);
+            }
+            _entriesSnapshot = null;
         }
     }
 
-    internal void Clear() => _entries.Clear();
+    internal void Clear()
+    {
+        lock (_sync)
+        {
+            _entries.Clear();
+            _entriesSnapshot = null;
+        }
+    }
 
     internal void SetMembers(IEnumerable<Member> members)
     {
-        _members.Clear();
-        _members.AddRange(members);
-        SortMembers();
+        lock (_sync)
+        {
+            _members.Clear();
+            _members.AddRange(members);
+            SortMembers();
+        }
     }
 
     internal void UpsertMember(string nick, string? away = null)
+    {
+        lock (_sync)
+        {
+            UpsertMemberLocked(nick, away);
+        }
+    }
+
+    private void UpsertMemberLocked(string nick, string? away)
     {
         int index = _members.FindIndex(m => string.Equals(m.Nick, nick, StringComparison.OrdinalIgnoreCase));
         if (index >= 0)
@@ -84,23 +129,33 @@ public sealed class RoomState
         SortMembers();
     }
 
-    internal bool RemoveMember(string nick) =>
-        _members.RemoveAll(m => string.Equals(m.Nick, nick, StringComparison.OrdinalIgnoreCase)) > 0;
-
-    internal bool HasMember(string nick) =>
-        _members.Exists(m => string.Equals(m.Nick, nick, StringComparison.OrdinalIgnoreCase));
+    internal bool RemoveMember(string nick)
+    {
+        lock (_sync)
+        {
+            _membersSnapshot = null;
+            return _members.RemoveAll(m => string.Equals(m.Nick, nick, StringComparison.OrdinalIgnoreCase)) > 0;
+        }
+    }
 
     internal bool RenameMember(string oldNick, string newNick)
     {
-        int index = _members.FindIndex(m => string.Equals(m.Nick, oldNick, StringComparison.OrdinalIgnoreCase));
-        if (index < 0)
+        lock (_sync)
         {
-            return false;
+            int index = _members.FindIndex(m => string.Equals(m.Nick, oldNick, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return false;
+            }
+            _members[index] = _members[index] with { Nick = newNick };
+            SortMembers();
+            return true;
         }
-        _members[index] = _members[index] with { Nick = newNick };
-        SortMembers();
-        return true;
     }
 
-    private void SortMembers() => _members.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Nick, b.Nick));
+    private void SortMembers()
+    {
+        _members.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Nick, b.Nick));
+        _membersSnapshot = null;
+    }
 }

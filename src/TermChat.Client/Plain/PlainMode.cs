@@ -38,7 +38,7 @@ public static class PlainMode
             TimeProvider = options.TimeProvider,
             MaxReconnectAttempts = options.MaxReconnectAttempts,
         }, options.Transports);
-        var app = new ChatApp(session, new ChatAppOptions { TimeProvider = options.TimeProvider, Transports = [.. options.Transports.Names] });
+        var app = new ChatApp(session, new ChatAppOptions { TimeProvider = options.TimeProvider });
 
         async ValueTask Emit(IReadOnlyList<ChatEntry> entries)
         {

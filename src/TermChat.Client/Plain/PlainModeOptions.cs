@@ -33,7 +33,7 @@ public sealed class PlainModeOptions
     public int OutputCapacity { get; init; } = 1024;
 
     /// <summary>Reconnect attempts before giving up; a script should not hang for ever on a dead server.</summary>
-    public int MaxReconnectAttempts { get; init; } = 8;
+    public int MaxReconnectAttempts { get; init; } = 6;
 
     /// <summary>The transports to use; the default has TCP (and UDP once registered).</summary>
     public TransportRegistry Transports { get; init; } = TransportRegistry.CreateDefault();

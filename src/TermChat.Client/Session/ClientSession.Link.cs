@@ -351,7 +351,11 @@ public sealed partial class ClientSession
                 return true;
             case Bye bye:
                 reason = bye.Reason.Length > 0 ? $"the server closed the connection: {bye.Reason}" : "the server closed the connection";
-                return true;
+                lock (_gate)
+                {
+                    // The answer to our own goodbye is not news.
+                    return !_quitting;
+                }
             case Error { Code: ErrorCode.ServerShutdown or ErrorCode.SendQueueExceeded or ErrorCode.IdleTimeout } fatal:
                 reason = $"the server closed the connection: {fatal.Text}";
                 return true;

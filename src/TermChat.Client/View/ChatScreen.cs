@@ -15,10 +15,13 @@ namespace TermChat.Client.View;
 /// </summary>
 public static class ChatScreen
 {
+    // Session events waiting for the UI loop; past this the pump stops reading and the session stops reading the server.
+    private const int EventCredits = 512;
+
     /// <summary>Exit code for /quit or Ctrl+C.</summary>
     public const int ExitOk = 0;
 
-    /// <summary>Exit code when the first connection failed.</summary>
+    /// <summary>Exit code when the first connection failed, or the session was lost for good.</summary>
     public const int ExitConnectionFailed = 1;
 
     /// <summary>Exit code when cancelled from outside (SIGINT/SIGTERM).</summary>
@@ -59,16 +62,22 @@ public static class ChatScreen
             {
                 // Ticks keep the reconnect countdown in the status bar moving.
                 TickInterval = TimeSpan.FromSeconds(1),
+                MinFrameInterval = options.MinFrameInterval,
                 TimeProvider = options.TimeProvider,
             });
+            using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
             var view = new ChatView(app, new ChatViewOptions
             {
                 Greeting = options.Greeting,
                 TimeProvider = options.TimeProvider,
                 TimeZone = options.TimeZone,
-            }, cancellationToken);
+            }, cancellationToken)
+            {
+                SessionEventApplied = () => credits.Release(),
+            };
             app.Changed += () => loop.Post(RedrawRequest.Instance);
-            var pump = PumpEventsAsync(session, loop);
+            using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var pump = PumpEventsAsync(session, loop, credits, stopPump.Token);
 
             if (options.Room is { Length: > 0 } room)
             {
@@ -88,12 +97,20 @@ public static class ChatScreen
                     await view.PendingSubmits.WaitAsync(grace.Token).ConfigureAwait(false);
                     await session.QuitAsync(cancellationToken.IsCancellationRequested ? "interrupted" : "leaving", grace.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is OperationCanceledException or ChatLinkException or TimeoutException)
+#pragma warning disable CA1031 // Leaving anyway: a failed goodbye must not turn a clean exit into a crash; the server notices the closed connection.
+                catch (Exception)
+#pragma warning restore CA1031
                 {
-                    // Leaving anyway: the server notices the closed connection.
                 }
             }
-            _ = pump;
+            await stopPump.CancelAsync().ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+            if (view.LastState is Disconnected { Reason: not "you quit" } lost && !view.QuitRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The loop ended because the session did: say why on the normal screen.
+                await options.Error.WriteLineAsync($"termchat: {lost.Describe()}").ConfigureAwait(false);
+                return ExitConnectionFailed;
+            }
             return cancellationToken.IsCancellationRequested && !view.QuitRequested ? ExitInterrupted : ExitOk;
         }
         finally
@@ -102,12 +119,20 @@ public static class ChatScreen
         }
     }
 
-    private static Task PumpEventsAsync(ClientSession session, UiLoop loop) => Task.Run(async () =>
+    // Hands session events to the loop, at most EventCredits ahead of it (backpressure).
+    private static Task PumpEventsAsync(ClientSession session, UiLoop loop, SemaphoreSlim credits, CancellationToken cancellationToken) => Task.Run(async () =>
     {
-        await foreach (var item in session.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            loop.Post(item);
+            await foreach (var item in session.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await credits.WaitAsync(cancellationToken).ConfigureAwait(false);
+                loop.Post(item);
+            }
+            loop.Post(SessionEnded.Instance);
         }
-        loop.Post(SessionEnded.Instance);
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }, CancellationToken.None);
 }

@@ -36,6 +36,9 @@ public sealed class ChatScreenOptions
     /// <summary>The time zone for timestamps.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 
+    /// <summary>Minimum time between frames (tests set zero).</summary>
+    public TimeSpan MinFrameInterval { get; init; } = TimeSpan.FromMilliseconds(16);
+
     /// <summary>How long the goodbye to the server may take on the way out.</summary>
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

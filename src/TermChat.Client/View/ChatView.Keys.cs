@@ -14,6 +14,17 @@ public sealed partial class ChatView
             loop.Quit();
             return;
         }
+        if (key.IsCtrl('d') && _editor.Text.Length == 0)
+        {
+            QuitRequested = true;
+            loop.Quit();
+            return;
+        }
+        if (key.IsCtrl('x'))
+        {
+            _app.SelectNextUnread();
+            return;
+        }
         if (key.IsCtrl('l'))
         {
             loop.Renderer.Invalidate();

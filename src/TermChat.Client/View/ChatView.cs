@@ -16,8 +16,8 @@ namespace TermChat.Client.View;
 /// the live room state is only read on the thread that changes it.
 /// </summary>
 /// <remarks>
-/// Keys: Enter sends; Ctrl+C quits; Ctrl+N/Ctrl+P, Alt+1..9, Alt+←/→ switch rooms, Alt+A jumps to the next
-/// room with unread lines; PgUp/PgDn scroll; Home/End move in the input line, and once the cursor is already
+/// Keys: Enter sends; Ctrl+C (or Ctrl+D on an empty line) quits; Ctrl+N/Ctrl+P, Alt+1..9, Alt+←/→ switch rooms,
+/// Ctrl+X or Alt+A jumps to the next room with unread lines; PgUp/PgDn scroll; Home/End move in the input line, and once the cursor is already
 /// there (or with Ctrl) jump to the top/bottom of the scrollback; Esc returns to the latest line; F2 or
 /// Alt+M toggles the member list; Ctrl+L redraws; Up/Down browse input history; Tab completes.
 /// </remarks>
@@ -58,6 +58,12 @@ public sealed partial class ChatView : IUiApplication
     /// <summary>Whether /quit has already said goodbye to the server.</summary>
     public bool QuitSent { get; private set; }
 
+    /// <summary>The connection state after the last session event; <see cref="Disconnected"/> once the session is over.</summary>
+    public ConnectionState? LastState { get; private set; }
+
+    /// <summary>Called on the loop after each session event is applied (the runner uses it for backpressure).</summary>
+    internal Action? SessionEventApplied { get; init; }
+
     /// <summary>Completes when every line submitted so far has been handed to the session.</summary>
     public Task PendingSubmits => _submitTail;
 
@@ -69,11 +75,13 @@ public sealed partial class ChatView : IUiApplication
         {
             case AppEvent { Message: SessionEvent sessionEvent }:
                 ApplySessionEvent(sessionEvent, loop);
+                SessionEventApplied?.Invoke();
                 break;
             case AppEvent { Message: SubmitCompleted done }:
                 OnSubmitted(done, loop);
                 break;
-            case AppEvent { Message: SessionEnded } when QuitRequested:
+            case AppEvent { Message: SessionEnded }:
+                // The session is over for good (quit, or lost beyond reconnecting): nothing more can happen here.
                 loop.Quit();
                 break;
             case KeyEvent key:
@@ -112,6 +120,10 @@ public sealed partial class ChatView : IUiApplication
     private void ApplySessionEvent(SessionEvent sessionEvent, UiLoop loop)
     {
         var entries = _app.Apply(sessionEvent);
+        if (sessionEvent is ConnectionStateEvent { State: var state })
+        {
+            LastState = state;
+        }
         if (QuitRequested && sessionEvent is ConnectionStateEvent { State: Disconnected })
         {
             // The goodbye went through; do not wait for anything else.

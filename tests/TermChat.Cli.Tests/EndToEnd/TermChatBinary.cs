@@ -25,7 +25,7 @@ internal static partial class TermChatBinary
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])[Environment.GetEnvironmentVariable("DEVSRV") ?? Dll, "serve", "--port", "0", "--log-level", "warning", .. extraArguments])
+        foreach (string arg in (string[])[Dll, "serve", "--port", "0", "--log-level", "warning", .. extraArguments])
         {
             info.ArgumentList.Add(arg);
         }

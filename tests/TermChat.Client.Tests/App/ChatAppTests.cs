@@ -141,6 +141,15 @@ public sealed class ChatAppTests
     }
 
     [Fact]
+    public async Task Switching_to_the_transport_in_use_says_so_and_does_nothing()
+    {
+        var result = await SubmitAsync("/transport tcp");
+
+        Assert.Equal(["already connected over TCP"], result.Entries.Select(e => e.Text));
+        await _session.DidNotReceiveWithAnyArgs().SwitchTransportAsync(default!, default);
+    }
+
+    [Fact]
     public async Task Quit_asks_the_session_to_say_goodbye_with_the_reason()
     {
         var result = await SubmitAsync("/quit gotta go");
@@ -195,6 +204,18 @@ public sealed class ChatAppTests
         _app.SelectRoom("#lobby");
 
         Assert.Equal((0, 0), (_app.Rooms.Single(r => r.Name == "#old").UnreadCount, _app.Rooms.Single(r => r.Name == "#old").MentionCount));
+    }
+
+    [Fact]
+    public void A_flood_delay_is_a_notice_and_other_server_errors_are_errors()
+    {
+        var entries = Apply(
+            new Error(ErrorCode.Flood, "your messages are delayed, not dropped."),
+            new Error(ErrorCode.NoSuchNick, "zed"));
+
+        Assert.Equal(
+            [(EntryKind.Notice, "slow down: your messages are delayed, not dropped."), (EntryKind.Error, "no such nick: zed")],
+            entries.Select(e => (e.Kind, e.Text)));
     }
 
     [Fact]

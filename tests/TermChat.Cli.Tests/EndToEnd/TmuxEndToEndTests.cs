@@ -16,15 +16,7 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
     private Process? _server;
     private int _port;
 
-    public async Task InitializeAsync()
-    {
-        if (Tmux.Path is null)
-        {
-            return;
-        }
-        // Flood control off: the scrollback step sends 60 lines as fast as tmux can type them.
-        (_server, _port) = await TermChatBinary.StartServerAsync("--flood-rate", "0");
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
@@ -48,6 +40,8 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
     [TmuxFact]
     public async Task Two_clients_chat_resize_scroll_and_quit_leaving_a_clean_terminal()
     {
+        // Flood control off: the scrollback step sends 60 lines as fast as tmux can type them.
+        (_server, _port) = await TermChatBinary.StartServerAsync("--flood-rate", "0");
         StartClient("alice");
         var screen = await _tmux.WaitForAsync("alice", s => s.Length == 24 && s[22].StartsWith(StatusLine("alice"), StringComparison.Ordinal), "alice's status bar");
         Assert.StartsWith(" #lobby", screen[0], StringComparison.Ordinal);

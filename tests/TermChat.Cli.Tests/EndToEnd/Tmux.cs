@@ -29,6 +29,10 @@ internal sealed class Tmux : IDisposable
     /// <summary>Sends tmux key names: Enter, PPage, NPage, End, C-c...</summary>
     public void Keys(string session, params string[] keys) => Run(["send-keys", "-t", session, .. keys]);
 
+    /// <summary>The process id of the command the session's pane runs (its shell).</summary>
+    public int PanePid(string session) =>
+        int.Parse(Run("display-message", "-p", "-t", session, "#{pane_pid}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
     public void Resize(string session, int width, int height) =>
         Run("resize-window", "-t", session, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -35,6 +35,15 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
 
     private string StatusLine(string nick) => $" {nick} │ TCP {Address} │ #lobby │ connected";
 
+    // The pane runs bash, which runs the client (the dotnet host) as its only child.
+    private static void SendSigterm(int shellPid)
+    {
+        string children = File.ReadAllText($"/proc/{shellPid.ToString(CultureInfo.InvariantCulture)}/task/{shellPid.ToString(CultureInfo.InvariantCulture)}/children").Trim();
+        int client = int.Parse(children.Split(' ')[0], CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", ["-TERM", client.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5000);
+    }
+
     private static bool Has(string[] screen, string text) => screen.Any(l => l.Contains(text, StringComparison.Ordinal));
 
     [TmuxFact]
@@ -93,6 +102,15 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
         Assert.Contains("echo", screen);
         Assert.False(Has(screen, "│"), "the chat screen must be gone after /quit:\n" + string.Join("\n", screen));
         await _tmux.WaitForAsync("bob", s => Has(s, "<-- alice quit"), "alice's quit in bob's pane");
+
+        // SIGTERM (e.g. from a service manager) restores the terminal too.
+        StartClient("carol");
+        await _tmux.WaitForAsync("carol", s => s.Length == 24 && s[22].StartsWith(StatusLine("carol"), StringComparison.Ordinal), "carol's status bar");
+        SendSigterm(_tmux.PanePid("carol"));
+        screen = await _tmux.WaitForAsync("carol", s => Has(s, "EXITED:") && s.Any(l => l is "echo" or "-echo"), "carol's shell after SIGTERM");
+        Assert.Contains("echo", screen);
+        Assert.False(Has(screen, "│"), "the chat screen must be gone after SIGTERM:\n" + string.Join("\n", screen));
+        Assert.False(Has(screen, "   at "), "no stack trace after SIGTERM:\n" + string.Join("\n", screen));
 
         _tmux.Keys("bob", "C-c");
         screen = await _tmux.WaitForAsync("bob", s => Has(s, "EXITED:") && s.Any(l => l is "echo" or "-echo"), "bob's shell after Ctrl+C");

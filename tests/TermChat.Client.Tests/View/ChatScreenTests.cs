@@ -121,6 +121,21 @@ public sealed class ChatScreenTests
     }
 
     [Fact]
+    public async Task An_exception_inside_the_screen_still_restores_the_terminal()
+    {
+        var run = Start();
+        await HandshakeAsync();
+        await _backend.WaitForFrameAsync(f => f.Any(l => l.Contains("<bob> hi alice", StringComparison.Ordinal)));
+
+        _backend.FailNextFlush = true;
+        _link.Receive(new RoomMessage("#lobby", 2, 0, "bob", MessageKind.Say, "boom", false));
+
+        await Assert.ThrowsAsync<IOException>(() => run.WaitAsync(Wait));
+        Assert.False(_backend.Inner.IsAlternateScreen);
+        Assert.True(_backend.Inner.CursorVisible);
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_one_line_before_the_screen_is_taken()
     {
         _link.Transport.ConnectAsync(default!, default).ReturnsForAnyArgs(

@@ -121,6 +121,36 @@ public sealed class ChatScreenTests
     }
 
     [Fact]
+    public async Task Unread_counts_show_in_the_room_list_and_switching_shows_the_unread_marker()
+    {
+        var run = Start();
+        await HandshakeAsync();
+        _link.Receive(
+            new RoomJoined("#dev", "", 1, new[] { new Member("alice", "") }),
+            new HistoryBegin("#dev", 1, 1, 0),
+            new RoomMessage("#dev", 1, 0, "carol", MessageKind.Say, "old news", true),
+            new HistoryEnd("#dev"));
+        await _backend.WaitForFrameAsync(f => f.Any(l => l.StartsWith("2 #dev       │", StringComparison.Ordinal)));
+        _backend.Inner.SendInput("\u001b2");
+        await _backend.WaitForFrameAsync(f => f[0].StartsWith(" #dev", StringComparison.Ordinal));
+        _backend.Inner.SendInput("\u001b1");
+        await _backend.WaitForFrameAsync(f => f[0].StartsWith(" #lobby", StringComparison.Ordinal));
+
+        _link.Receive(new RoomMessage("#dev", 2, 0, "carol", MessageKind.Say, "alice: fresh", false));
+        await _backend.WaitForFrameAsync(f => f.Any(l => l.StartsWith("2 #dev     @1│", StringComparison.Ordinal)));
+        _backend.Inner.SendInput("\u0018");
+        var frame = await _backend.WaitForFrameAsync(f => f[0].StartsWith(" #dev", StringComparison.Ordinal));
+
+        var body = frame.Select(l => l.Length > 14 ? l[14..] : "").ToList();
+        int old = body.FindIndex(l => l.Contains("<carol> old news", StringComparison.Ordinal));
+        int marker = body.FindIndex(l => l.Contains(" unread ", StringComparison.Ordinal) && l.Contains('─'));
+        int fresh = body.FindIndex(l => l.Contains("<carol> alice: fresh", StringComparison.Ordinal));
+        Assert.True(old >= 0 && old < marker && marker < fresh, string.Join("\n", frame));
+        _backend.Inner.SendInput("\u0004");
+        Assert.Equal(ChatScreen.ExitOk, await run.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task An_exception_inside_the_screen_still_restores_the_terminal()
     {
         var run = Start();

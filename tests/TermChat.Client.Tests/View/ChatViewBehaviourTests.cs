@@ -157,6 +157,36 @@ public sealed class ChatViewBehaviourTests
     }
 
     [Fact]
+    public void Actions_notices_and_events_have_their_own_look()
+    {
+        var h = Lobby(60, 12);
+        h.Server(new RoomMessage("#lobby", 70, ViewHarness.Noon, "bob", MessageKind.Action, "waves", false));
+        h.Server(new Notice("#lobby", "server restarts at 18:00"));
+        h.Server(new RoomEvent("#lobby", 71, ViewHarness.Noon, RoomEventKind.Part, "carol", "bye", false));
+        h.Say("#lobby", "alice", "me again", 1);
+        var screen = h.Draw();
+        ScreenAssert.Equal(
+        [
+            " #lobby                                                     ",
+            "1 #lobby     │          (async mode), you are │2 members    ",
+            "             │          alice                 │ alice       ",
+            "             │12:00 -!- be nice               │ bob         ",
+            "             │12:00 * bob waves               │             ",
+            "             │12:00 -!- server restarts at    │             ",
+            "             │          18:00                 │             ",
+            "             │12:00 <-- carol left #lobby     │             ",
+            "             │          (bye)                 │             ",
+            "             │12:01 <alice> me again          │             ",
+            " alice │ TCP 127.0.0.1:7777 │ #lobby │ connected            ",
+            "[#lobby]                                                    ",
+        ], screen);
+        Assert.Equal(Modifiers.Dim, h.Backend.StyleAt(24, 5).Modifiers);
+        Assert.Equal(Modifiers.Dim, h.Backend.StyleAt(24, 7).Modifiers);
+        Assert.Equal(new Style(NickColors.For("bob")), h.Backend.StyleAt(22, 4));
+        Assert.Equal(new Style(NickColors.For("alice"), Modifiers: Modifiers.Bold), h.Backend.StyleAt(21, 9));
+    }
+
+    [Fact]
     public void A_mention_is_highlighted()
     {
         var h = Lobby();

@@ -75,7 +75,14 @@ public static class ChatScreen
             {
                 SessionEventApplied = () => credits.Release(),
             };
-            app.Changed += () => loop.Post(RedrawRequest.Instance);
+            // Changes made outside the loop (a failed transport switch, say) need a frame of their own.
+            app.Changed += () =>
+            {
+                if (!view.IsUpdating)
+                {
+                    loop.Post(RedrawRequest.Instance);
+                }
+            };
             using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var pump = PumpEventsAsync(session, loop, credits, stopPump.Token);
 

@@ -61,6 +61,9 @@ public sealed partial class ChatView : IUiApplication
     /// <summary>The connection state after the last session event; <see cref="Disconnected"/> once the session is over.</summary>
     public ConnectionState? LastState { get; private set; }
 
+    /// <summary>True while <see cref="Update"/> runs: changes made then are drawn by the frame that follows anyway.</summary>
+    internal bool IsUpdating { get; private set; }
+
     /// <summary>Called on the loop after each session event is applied (the runner uses it for backpressure).</summary>
     internal Action? SessionEventApplied { get; init; }
 
@@ -71,6 +74,19 @@ public sealed partial class ChatView : IUiApplication
     public void Update(TerminalEvent e, UiLoop loop)
     {
         ArgumentNullException.ThrowIfNull(loop);
+        IsUpdating = true;
+        try
+        {
+            Dispatch(e, loop);
+        }
+        finally
+        {
+            IsUpdating = false;
+        }
+    }
+
+    private void Dispatch(TerminalEvent e, UiLoop loop)
+    {
         switch (e)
         {
             case AppEvent { Message: SessionEvent sessionEvent }:

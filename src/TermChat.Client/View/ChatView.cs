@@ -34,6 +34,7 @@ public sealed partial class ChatView : IUiApplication
     private bool _showMembers;
     private bool _greeted;
     private DateTimeOffset _reconnectingSince;
+    private volatile bool _updating;
 
     /// <summary>Creates the view over <paramref name="app"/>; <paramref name="cancellationToken"/> ends pending sends.</summary>
     public ChatView(ChatApp app, ChatViewOptions? options = null, CancellationToken cancellationToken = default)
@@ -62,7 +63,7 @@ public sealed partial class ChatView : IUiApplication
     public ConnectionState? LastState { get; private set; }
 
     /// <summary>True while <see cref="Update"/> runs: changes made then are drawn by the frame that follows anyway.</summary>
-    internal bool IsUpdating { get; private set; }
+    internal bool IsUpdating => _updating;
 
     /// <summary>Called on the loop after each session event is applied (the runner uses it for backpressure).</summary>
     internal Action? SessionEventApplied { get; init; }
@@ -74,14 +75,14 @@ public sealed partial class ChatView : IUiApplication
     public void Update(TerminalEvent e, UiLoop loop)
     {
         ArgumentNullException.ThrowIfNull(loop);
-        IsUpdating = true;
+        _updating = true;
         try
         {
             Dispatch(e, loop);
         }
         finally
         {
-            IsUpdating = false;
+            _updating = false;
         }
     }
 

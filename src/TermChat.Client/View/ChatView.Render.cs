@@ -109,10 +109,12 @@ public sealed partial class ChatView
     private void RenderRoomList(Rect area, ScreenBuffer buffer, RoomState? current)
     {
         var rooms = _app.Rooms;
-        for (int i = 0; i < rooms.Count && i < area.Height; i++)
+        // More rooms than rows: scroll the list so the current room stays in view.
+        int first = Math.Max(0, (current is null ? 0 : IndexOf(rooms, current)) - area.Height + 1);
+        for (int i = first; i < rooms.Count && i - first < area.Height; i++)
         {
             var room = rooms[i];
-            int y = area.Y + i;
+            int y = area.Y + i - first;
             bool selected = room == current;
             var style = selected ? SelectedStyle
                 : room.MentionCount > 0 ? MessageFormatter.MentionStyle
@@ -133,6 +135,18 @@ public sealed partial class ChatView
                 buffer.SetString(area.Right - count.Length, y, count, style, count.Length);
             }
         }
+    }
+
+    private static int IndexOf(IReadOnlyList<RoomState> rooms, RoomState room)
+    {
+        for (int i = 0; i < rooms.Count; i++)
+        {
+            if (rooms[i] == room)
+            {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static void RenderMembers(Rect area, ScreenBuffer buffer, RoomState room, string me)

@@ -102,6 +102,20 @@ public sealed class ChatViewBehaviourTests
     }
 
     [Fact]
+    public void The_room_list_scrolls_to_keep_the_current_room_in_view()
+    {
+        var h = Lobby(60, 10);
+        for (int i = 1; i <= 12; i++)
+        {
+            h.Join($"#r{i:00}", "", "alice");
+        }
+        h.Input("\e[1;3D");
+        var screen = h.Draw();
+        Assert.Equal(["7 #r06", "8 #r07", "9 #r08", "  #r09", "  #r10", "  #r11", "  #r12"], screen[1..8].Select(l => l[..13].TrimEnd()).ToArray());
+        Assert.Equal(Modifiers.Reverse, h.Backend.StyleAt(0, 7).Modifiers);
+    }
+
+    [Fact]
     public void F2_and_alt_m_toggle_the_member_list_and_names_shows_it()
     {
         var h = Lobby();

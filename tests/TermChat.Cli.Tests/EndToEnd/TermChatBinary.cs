@@ -15,7 +15,7 @@ internal static partial class TermChatBinary
     /// <summary>A shell command line that runs termchat with <paramref name="arguments"/>.</summary>
     public static string CommandLine(string arguments) => $"'{DotnetHost}' '{Dll}' {arguments}";
 
-    /// <summary>Starts `termchat serve --port 0` and returns it with the TCP port from its banner.</summary>
+    /// <summary>Starts `termchat serve` (on a free port unless the arguments give one) and returns it with the TCP port from its banner.</summary>
     public static async Task<(Process Server, int Port)> StartServerAsync(params string[] extraArguments)
     {
         var info = new ProcessStartInfo(DotnetHost)
@@ -25,7 +25,8 @@ internal static partial class TermChatBinary
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in (string[])[Dll, "serve", "--port", "0", "--log-level", "warning", .. extraArguments])
+        string[] port = extraArguments.Contains("--port") ? [] : ["--port", "0"];
+        foreach (string arg in (string[])[Dll, "serve", .. port, "--log-level", "warning", .. extraArguments])
         {
             info.ArgumentList.Add(arg);
         }

@@ -94,6 +94,13 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
         _tmux.Keys("alice", "End");
         await _tmux.WaitForAsync("alice", s => Has(s, "<bob> after the scroll") && !Has(s, "↓"), "alice back at the newest line");
 
+        // The server goes away: the status bar counts down to the next attempt; once it is back, the client reconnects.
+        TermChatBinary.Stop(_server);
+        await _tmux.WaitForAsync("alice", s => s[28].Contains("│ reconnecting in ", StringComparison.Ordinal), "the reconnect countdown in alice's status bar", TimeSpan.FromSeconds(20));
+        (_server, _) = await TermChatBinary.StartServerAsync("--port", _port.ToString(CultureInfo.InvariantCulture), "--flood-rate", "0");
+        await _tmux.WaitForAsync("alice", s => s[28].StartsWith(StatusLine("alice"), StringComparison.Ordinal), "alice connected again", TimeSpan.FromSeconds(45));
+        await _tmux.WaitForAsync("bob", s => s[22].StartsWith(StatusLine("bob"), StringComparison.Ordinal), "bob connected again", TimeSpan.FromSeconds(45));
+
         // /quit and Ctrl+C both give the terminal back: main screen, cursor, echo on, exit code 0.
         _tmux.Type("alice", "/quit");
         _tmux.Keys("alice", "Enter");

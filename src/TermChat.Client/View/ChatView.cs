@@ -36,6 +36,9 @@ public sealed partial class ChatView : IUiApplication
     private DateTimeOffset _reconnectingSince;
     private volatile bool _updating;
 
+    /// <summary>The last greeting line: the keys a first-time user needs.</summary>
+    public const string KeyHint = "keys: Tab completes · PgUp/PgDn scroll · Ctrl+N/Ctrl+P or Alt+1..9 switch rooms · F2 members · /help · Ctrl+C quits";
+
     /// <summary>Creates the view over <paramref name="app"/>; <paramref name="cancellationToken"/> ends pending sends.</summary>
     public ChatView(ChatApp app, ChatViewOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -128,6 +131,7 @@ public sealed partial class ChatView : IUiApplication
             lines.AddRange(_app.ServerLog.Where(l => l.Kind is EntryKind.Welcome or EntryKind.Notice).Select(l => l.Text));
         }
         lines.AddRange(_options.Greeting);
+        lines.Add(KeyHint);
         foreach (string line in lines)
         {
             _app.Apply(new ServerMessageEvent(new Notice("", line)));

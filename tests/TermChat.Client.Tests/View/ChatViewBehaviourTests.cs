@@ -182,9 +182,9 @@ public sealed class ChatViewBehaviourTests
         ScreenAssert.Equal(
         [
             " #lobby                                                     ",
-            "1 #lobby     │          (async mode), you are │2 members    ",
-            "             │          alice                 │ alice       ",
-            "             │12:00 -!- be nice               │ bob         ",
+            "1 #lobby     │          Alt+1..9 switch rooms │2 members    ",
+            "             │          · F2 members · /help ·│ alice       ",
+            "             │          Ctrl+C quits          │ bob         ",
             "             │12:00 * bob waves               │             ",
             "             │12:00 -!- server restarts at    │             ",
             "             │          18:00                 │             ",
@@ -221,8 +221,8 @@ public sealed class ChatViewBehaviourTests
         h.Server(new RoomEvent("#lobby", 91, ViewHarness.Noon, RoomEventKind.Topic, "bob", "\e[5mblink\e[0m", false));
         var screen = h.Draw();
         Assert.Equal(" #lobby: blink", screen[0].TrimEnd());
-        Assert.Equal("             │12:05 <bob>  evil red rtl end                       │             ", screen[5]);
-        Assert.Equal("             │12:00 -- bob set the topic: blink                   │             ", screen[6]);
+        Assert.Equal("             │12:05 <bob>  evil red rtl end                       │             ", screen[8]);
+        Assert.Equal("             │12:00 -- bob set the topic: blink                   │             ", screen[9]);
         Assert.DoesNotContain(h.Backend.Writes, w => w.Contains("\e]", StringComparison.Ordinal) || w.Contains("owned", StringComparison.Ordinal) || w.Contains("\e[5m", StringComparison.Ordinal));
     }
 

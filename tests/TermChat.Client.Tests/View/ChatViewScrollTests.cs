@@ -157,9 +157,9 @@ public sealed class ChatViewScrollTests
         ScreenAssert.Equal(
         [
             " #lobby                                 ",
-            "1 #lobby     │          mode), you are  ",
-            "2 #dev       │          alice           ",
-            "             │12:00 -!- be nice         ",
+            "1 #lobby     │          F2 members ·    ",
+            "2 #dev       │          /help · Ctrl+C  ",
+            "             │          quits           ",
             "             │12:01 <bob> seen          ",
             "             │───────── unread ─────────",
             "             │12:02 <bob> unseen 1      ",

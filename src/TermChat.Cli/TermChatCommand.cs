@@ -13,7 +13,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(JoinCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
-        root.SetAction(HostAndJoin.Run);
+        root.SetAction(HostAndJoin.RunAsync);
         return root;
     }
 

@@ -127,6 +127,39 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
     }
 
     [TmuxFact]
+    public async Task Termchat_alone_hosts_a_server_shows_where_to_join_and_others_can_join_it()
+    {
+        // `termchat` alone always hosts on port 7777, so that port has to be free here.
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 7777))
+        {
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Assert.Fail($"port 7777 is in use on this machine ({e.SocketErrorCode}); stop whatever listens there to run this test");
+            }
+        }
+        _port = 7777;
+        _tmux.NewSession("host", 80, 24, TermChatBinary.CommandLine("") + AfterExit);
+        var screen = await _tmux.WaitForAsync("host", s => s.Length == 24 && s[22].Contains($"│ TCP {Address} │ #lobby │ connected", StringComparison.Ordinal), "the host's status bar");
+        Assert.True(Has(screen, "-!- hosting a chat server (async mode) on port"), "the first notice says where others can join:\n" + string.Join("\n", screen));
+
+        StartClient("guest");
+        await _tmux.WaitForAsync("host", s => Has(s, "--> guest joined #lobby"), "the guest in the host's pane");
+        _tmux.Type("guest", "hi host 👋");
+        _tmux.Keys("guest", "Enter");
+        await _tmux.WaitForAsync("host", s => Has(s, "<guest> hi host 👋"), "the guest's message in the host's pane");
+
+        _tmux.Type("host", "/quit");
+        _tmux.Keys("host", "Enter");
+        screen = await _tmux.WaitForAsync("host", s => Has(s, "EXITED:") && s.Any(l => l is "echo" or "-echo"), "the host's shell after /quit");
+        Assert.Contains("EXITED:0", screen);
+        Assert.True(Has(screen, "termchat: hosting a chat server (async mode) on port 7777"), "the addresses printed before the screen was taken over are still there:\n" + string.Join("\n", screen));
+    }
+
+    [TmuxFact]
     public async Task No_reachable_server_gives_one_clear_line_and_no_stack_trace()
     {
         // A port nothing listens on: bind one, note it, close it.

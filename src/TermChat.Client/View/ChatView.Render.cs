@@ -193,8 +193,12 @@ public sealed partial class ChatView
             _renderedPane = key;
             return;
         }
-        var rows = BuildRows(area.Width);
-        if (!ReferenceEquals(key, _renderedPane))
+        bool entering = !ReferenceEquals(key, _renderedPane);
+        // Following the newest line (the usual case, and always while a window is being resized) needs only the
+        // last screenful of entries, each at least one row: the rest need not be wrapped at this width yet.
+        int firstEntry = entering || _anchors.ContainsKey(key) ? 0 : Math.Max(0, (room?.Entries ?? _app.ServerLog).Count - area.Height);
+        var rows = BuildRows(area.Width, firstEntry);
+        if (entering)
         {
             _renderedPane = key;
             ShowUnreadMarker(key, rows, room);
@@ -279,8 +283,8 @@ public sealed partial class ChatView
         buffer.SetString(x, row.Y, text, IndicatorStyle, row.Width);
     }
 
-    /// <summary>Every visual row of the current pane at <paramref name="width"/>: formatted entries plus the unread marker.</summary>
-    private List<PaneRow> BuildRows(int width)
+    /// <summary>The visual rows of the current pane at <paramref name="width"/> from entry <paramref name="firstEntry"/> on: formatted entries plus the unread marker.</summary>
+    private List<PaneRow> BuildRows(int width, int firstEntry = 0)
     {
         var rows = new List<PaneRow>();
         if (width <= 0)
@@ -298,7 +302,7 @@ public sealed partial class ChatView
         long? markerAfter = room?.UnreadMarkerAfterId;
         // Indexing (not enumerating) tolerates a line added from another thread meanwhile; it shows next frame.
         int count = entries.Count;
-        for (int i = 0; i < count && i < entries.Count; i++)
+        for (int i = Math.Clamp(firstEntry, 0, count); i < count && i < entries.Count; i++)
         {
             var entry = entries[i];
             if (!_rowCache.TryGetValue(entry.Id, out var lines))

@@ -70,6 +70,18 @@ public sealed class ChatViewScrollTests
     }
 
     [Fact]
+    public void A_resize_while_scrolled_up_keeps_the_same_line_at_the_bottom()
+    {
+        var h = Busy(30);
+        h.Input("\e[5~");
+        Assert.Contains("message 25", h.Draw()[^4]);
+        h.Backend.Resize(70, 14);
+        var screen = h.Draw();
+        Assert.Contains("message 25", screen[^4]);
+        Assert.Contains("more below ↓", screen[^3]);
+    }
+
+    [Fact]
     public void End_returns_to_the_newest_line_and_follows_again()
     {
         var h = Busy(30);

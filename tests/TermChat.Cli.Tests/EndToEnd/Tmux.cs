@@ -69,7 +69,13 @@ internal sealed class Tmux : IDisposable
     {
         try
         {
+            string socket = Run("display-message", "-p", "#{socket_path}").Trim();
             Run("kill-server");
+            // tmux leaves its socket file behind; a test run should not.
+            if (socket.Length > 0)
+            {
+                File.Delete(socket);
+            }
         }
         catch (InvalidOperationException)
         {

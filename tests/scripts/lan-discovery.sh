@@ -133,6 +133,9 @@ check "multi-homed server shows both addresses with their real prefixes (/22 and
   grep -qE '^multi .*10\.99\.4\.1/22.*10\.99\.2\.65/26|^multi .*10\.99\.2\.65/26.*10\.99\.4\.1/22' "$work/discover.txt"
 check "multi-homed server's JSON entry appears once with both reply sources" \
   bash -c "[ \$(grep -c '\"name\": \"multi\"' '$work/discover.json') = 1 ] && grep -A40 '\"name\": \"multi\"' '$work/discover.json' | sed -n '/respondedFrom/,/]/p' | grep -q 10.99.4.1 && grep -A40 '\"name\": \"multi\"' '$work/discover.json' | sed -n '/respondedFrom/,/]/p' | grep -q 10.99.2.65"
+udp_port=$(grep -A60 '"name": "alpha"' "$work/discover.json" | grep -m1 '"udpPort"' | grep -oE '[0-9]+|null')
+if $udp_available; then expected_udp=7777; else expected_udp=null; fi
+check "discovery reply carries the UDP chat port ($udp_port)" [ "$udp_port" = "$expected_udp" ]
 check "no reply lists 0.0.0.0 or loopback" bash -c "! grep -qE '0\.0\.0\.0|127\.0\.0\.1|\"::1\"' '$work/discover.json'"
 if [ "$code" != 0 ] || ! grep -q alpha "$work/discover.txt"; then cat "$work/discover.txt" "$work/discover.err"; fi
 

@@ -49,6 +49,7 @@ teardown() {
 }
 trap teardown EXIT
 trap 'exit 130' INT TERM
+trap '' PIPE # a client that died must show up as a FAIL, not kill the script
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1"; failures=$((failures + 1)); }
@@ -117,7 +118,7 @@ serve "$A" alpha "$work/alpha.log" 10.99.0.1 || { fail "server alpha starts in $
 # The banner says whether this build serves UDP (the UDP transport may not be built in yet).
 wait_for "$work/alpha.log" "Press Ctrl+C" >/dev/null
 udp_available=false
-if grep -qE "UDP port [0-9]+" "$work/alpha.log"; then udp_available=true; fi
+if grep -qE "^  UDP port [0-9]+$" "$work/alpha.log"; then udp_available=true; fi
 serve "$M" multi "$work/multi.log" 10.99.4.1 || { fail "server multi starts in $M"; exit 1; }
 
 # --- discovery across the link, multi-homing ----------------------------------------------------------
@@ -146,10 +147,10 @@ chat() {
   mkdir -p "$dir"; mkfifo "$dir/bob.in" "$dir/alice.in"
   in_ns "$B" "${termchat[@]}" join --plain --transport "$transport" --nick "bob$transport" 10.99.0.1:7777 <"$dir/bob.in" >"$dir/bob.out" 2>&1 &
   local bob=$!
-  exec 7>"$dir/bob.in"
+  exec 7<>"$dir/bob.in"
   in_ns "$B" "${termchat[@]}" join --plain --transport "$transport" --nick "alice$transport" 10.99.0.1:7777 <"$dir/alice.in" >"$dir/alice.out" 2>&1 &
   local alice=$!
-  exec 8>"$dir/alice.in"
+  exec 8<>"$dir/alice.in"
   local ok=0
   if wait_for "$dir/bob.out" "#lobby" && wait_for "$dir/alice.out" "#lobby"; then
     echo "hello bob, this is alice over $transport" >&8

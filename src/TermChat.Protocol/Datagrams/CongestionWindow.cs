@@ -8,9 +8,10 @@ namespace TermChat.Protocol.Datagrams;
 internal sealed class CongestionWindow
 {
     private readonly DatagramOptions _options;
-    private double _ssthresh = double.MaxValue;
+    private int _ssthresh = int.MaxValue;
     private long _recoveryStartMs = long.MinValue;
-    private double _window;
+    private int _window;
+    private int _ackedThisWindow;
 
     public CongestionWindow(DatagramOptions options)
     {
@@ -18,7 +19,7 @@ internal sealed class CongestionWindow
         _window = Math.Clamp(options.InitialWindowPackets, options.MinWindowPackets, options.MaxWindowPackets);
     }
 
-    public int Packets => (int)_window;
+    public int Packets => _window;
 
     public void OnAcked(long sentMs)
     {
@@ -26,7 +27,15 @@ internal sealed class CongestionWindow
         {
             return;
         }
-        _window += _window < _ssthresh ? 1 : 1 / _window;
+        if (_window < _ssthresh)
+        {
+            _window++;
+        }
+        else if (++_ackedThisWindow >= _window)
+        {
+            _ackedThisWindow = 0;
+            _window++;
+        }
         _window = Math.Min(_window, _options.MaxWindowPackets);
     }
 
@@ -39,6 +48,7 @@ internal sealed class CongestionWindow
         _recoveryStartMs = nowMs;
         _window = Math.Max(_window / 2, _options.MinWindowPackets);
         _ssthresh = _window;
+        _ackedThisWindow = 0;
     }
 
     public void OnTimeout(long nowMs)
@@ -46,5 +56,6 @@ internal sealed class CongestionWindow
         _recoveryStartMs = nowMs;
         _ssthresh = Math.Max(_window / 2, _options.MinWindowPackets);
         _window = _options.MinWindowPackets;
+        _ackedThisWindow = 0;
     }
 }

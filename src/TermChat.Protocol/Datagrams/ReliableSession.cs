@@ -52,6 +52,7 @@ public sealed class ReliableSession
     private long _awaitingSinceMs;
     private CloseCode? _closeToSend;
     private CloseCode _pendingCloseCode;
+    private bool _drainOnOpen;
 
     // Statistics.
     private long _packetsSent;
@@ -192,6 +193,7 @@ public sealed class ReliableSession
             throw new ArgumentException("A message must not be empty.", nameof(message));
         }
         if (State is SessionState.Draining or SessionState.Closed
+            || _drainOnOpen
             || _queuedBytes + message.Length > _options.MaxSendQueueBytes
             || _nextSeq > uint.MaxValue - 2 * (uint)DatagramLimits.WindowChunks)
         {
@@ -215,6 +217,11 @@ public sealed class ReliableSession
         switch (State)
         {
             case SessionState.Closed:
+                return;
+            case SessionState.Handshaking or SessionState.Connecting when flush && _pending.Count > 0 && !_drainOnOpen:
+                // Deliver what was queued once the handshake completes (bounded by the handshake timeout).
+                _drainOnOpen = true;
+                _pendingCloseCode = code;
                 return;
             case SessionState.Handshaking:
                 Finish(SessionCloseReason.Local, null);
@@ -350,7 +357,7 @@ public sealed class ReliableSession
 
     private void Open(long nowMs)
     {
-        State = SessionState.Open;
+        State = _drainOnOpen ? SessionState.Draining : SessionState.Open;
         _lastElicitingSentMs = nowMs;
         // Karn: only an unambiguous exchange (one Connect, one Accept) gives an RTT sample.
         if (_connectSends == 1)

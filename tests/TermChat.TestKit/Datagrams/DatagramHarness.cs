@@ -38,6 +38,12 @@ public sealed class DatagramHarness
     /// <summary>Called for each message a client delivers.</summary>
     public Action<int, byte[]>? OnClientMessage { get; set; }
 
+    /// <summary>Sees every datagram put on a link (before loss): direction, client index, bytes.</summary>
+    public Action<bool, int, byte[]>? OnTransmit { get; set; }
+
+    /// <summary>The address a client sends from.</summary>
+    public SocketAddress ClientAddress(int client) => _clients[client].Address;
+
     /// <summary>Datagrams put on any link.</summary>
     public long DatagramsSent { get; private set; }
 
@@ -181,6 +187,7 @@ public sealed class DatagramHarness
     private void Transmit(LinkConditions link, bool toServer, int client, ReadOnlySpan<byte> datagram)
     {
         DatagramsSent++;
+        OnTransmit?.Invoke(toServer, client, datagram.ToArray());
         Span<int> delays = stackalloc int[2];
         int copies = link.Fate(_random, delays);
         for (int i = 0; i < copies; i++)

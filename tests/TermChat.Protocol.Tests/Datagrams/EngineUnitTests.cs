@@ -89,6 +89,18 @@ public class EngineUnitTests
     }
 
     [Fact]
+    public void The_documented_selective_ack_example_holds()
+    {
+        var received = new ReceivedPackets(Options);
+        foreach (uint number in new uint[] { 1, 2, 3, 6, 8, 9 })
+        {
+            received.Record(number, ackEliciting: false, nowMs: 0);
+        }
+
+        Assert.Equal((9u, 0xE5UL), (received.Largest, received.Bitmap));
+    }
+
+    [Fact]
     public void An_ack_is_due_after_two_ack_eliciting_packets_or_after_25_ms()
     {
         var received = new ReceivedPackets(Options);

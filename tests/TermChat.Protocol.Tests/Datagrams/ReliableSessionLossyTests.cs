@@ -122,4 +122,20 @@ public class ReliableSessionLossyTests
         Assert.Equal(50, stats.MessagesSent);
         Assert.Equal(50, stats.MessagesReceived);
     }
+
+    [Fact]
+    public void A_1500_byte_message_goes_out_as_a_full_chunk_and_a_tail_as_documented()
+    {
+        var session = ReliableSession.CreateServer(1, null, 0);
+        var buffer = new byte[DatagramLimits.MaxDatagramBytes];
+        session.Poll(0, buffer); // the Accept
+        session.TrySend(new byte[1500]);
+
+        int first = session.Poll(0, buffer);
+        Assert.Equal(1200, first);
+        Assert.Equal(Convert.FromHexString("01000000000489"), buffer.AsSpan(32, 7).ToArray());
+        int second = session.Poll(0, buffer);
+        Assert.Equal(32 + 7 + 339, second);
+        Assert.Equal(Convert.FromHexString("02000000010153"), buffer.AsSpan(32, 7).ToArray());
+    }
 }

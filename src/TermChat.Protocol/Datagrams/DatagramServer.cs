@@ -25,6 +25,9 @@ public sealed class DatagramServer
         _maxSessions = maxSessions;
     }
 
+    /// <summary>The options every session gets.</summary>
+    public DatagramOptions Options => _options;
+
     /// <summary>Live sessions.</summary>
     public int Count => _sessions.Count;
 

@@ -205,6 +205,26 @@ public sealed class ReliableSession
         return true;
     }
 
+    /// <summary>
+    /// Drops queued messages that have not started going out (a slow consumer's backlog); a message already partly
+    /// sent is kept so the peer still receives whole messages. Returns the number of bytes dropped.
+    /// </summary>
+    public long DiscardQueued()
+    {
+        long dropped = 0;
+        var keep = _pendingOffset > 0 && _pending.TryDequeue(out var head) ? head : (ReadOnlyMemory<byte>?)null;
+        while (_pending.TryDequeue(out var message))
+        {
+            dropped += message.Length;
+        }
+        if (keep is { } partial)
+        {
+            _pending.Enqueue(partial);
+        }
+        _queuedBytes -= dropped;
+        return dropped;
+    }
+
     /// <summary>Takes the next message delivered in order.</summary>
     public bool TryReceive(out byte[] message) => _reassembler.TryDequeue(out message);
 

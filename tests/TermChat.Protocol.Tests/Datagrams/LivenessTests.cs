@@ -149,4 +149,19 @@ public class LivenessTests
         Assert.Equal(10_000, session.QueuedBytes);
         Assert.Throws<ArgumentException>(() => session.TrySend(ReadOnlyMemory<byte>.Empty));
     }
+
+    [Fact]
+    public void Discarding_the_queue_keeps_a_message_that_is_partly_sent_and_drops_the_rest()
+    {
+        var session = ReliableSession.CreateServer(1, null, 0);
+        var buffer = new byte[DatagramLimits.MaxDatagramBytes];
+        session.Poll(0, buffer); // the Accept
+        session.TrySend(new byte[3000]);
+        session.TrySend(new byte[100]);
+        session.TrySend(new byte[200]);
+        session.Poll(0, buffer); // the first 1161 bytes of the 3000-byte message leave
+
+        Assert.Equal(300, session.DiscardQueued());
+        Assert.Equal(3000, session.QueuedBytes);
+    }
 }

@@ -161,8 +161,6 @@ public sealed class ReliableSession
         }
     }
 
-    internal string Debug => $"base={_sendBase} next={_nextSeq} rx={_reassembler.Next} early={_reassembler.EarlyBytes} partial={_reassembler.PartialBytes} rtq={_retransmit.Count} pend={_pending.Count} await={_awaitingAck}@{_awaitingSinceMs} rto={_rtoDeadlineMs} loss={_lossTimerMs} largestAcked={_largestAcked} nextPn={_nextPacketNumber} ackLargest={_received.Largest}";
-
     /// <summary>A snapshot of the link figures.</summary>
     public DatagramStats Stats => new(
         _rtt.HasSample ? _rtt.SmoothedMs : 0,

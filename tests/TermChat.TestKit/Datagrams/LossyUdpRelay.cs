@@ -42,6 +42,9 @@ public sealed class LossyUdpRelay : IAsyncDisposable
     /// <summary>Datagrams forwarded (copies counted) and dropped.</summary>
     public (long Forwarded, long Dropped) Counts => (Interlocked.Read(ref _forwarded), Interlocked.Read(ref _dropped));
 
+    /// <summary>Sees every datagram the relay receives (true = client to server), before the link conditions apply.</summary>
+    public Action<bool, byte[]>? OnDatagram { get; set; }
+
     /// <summary>Changes the conditions, for example to cut the link with Loss = 1.</summary>
     public void SetConditions(LinkConditions up, LinkConditions? down = null)
     {
@@ -133,6 +136,7 @@ public sealed class LossyUdpRelay : IAsyncDisposable
 
     private void Forward(ReadOnlySpan<byte> datagram, bool toServer, Socket upstream, IPEndPoint client)
     {
+        OnDatagram?.Invoke(toServer, datagram.ToArray());
         Span<int> delays = stackalloc int[2];
         int copies;
         lock (_gate)

@@ -43,13 +43,15 @@ internal sealed class ReceivedPackets
     /// </summary>
     public void Record(uint number, bool ackEliciting, long nowMs, bool acknowledge = true)
     {
+        bool outOfOrder = Largest != 0 && number != Largest + 1;
         if (acknowledge)
         {
             Insert(number, nowMs);
         }
         if (ackEliciting)
         {
-            _unackedEliciting++;
+            // Out of order means a loss or a reordering: tell the sender at once (RFC 9000, 13.2.1).
+            _unackedEliciting += outOfOrder ? _options.AckElicitingThreshold : 1;
             if (AckDeadlineMs == long.MaxValue)
             {
                 AckDeadlineMs = nowMs + _options.MaxAckDelayMs;

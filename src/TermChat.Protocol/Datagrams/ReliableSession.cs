@@ -16,6 +16,12 @@ public sealed class ReliableSession
 {
     private const int MinTailChunkBytes = 64;
 
+    // Close is not acknowledged: it goes out a few times, and for a short linger any datagram from the peer gets it again
+    // (RFC 9000's closing state), so one lost datagram does not leave the peer waiting for the dead-peer timeout.
+    private const int CloseCopies = 3;
+    private const int CloseLingerMinMs = 150;
+    private const int CloseLingerMaxMs = 2000;
+
     private readonly DatagramOptions _options;
     private readonly bool _isClient;
     private readonly ulong _nonce;
@@ -51,6 +57,9 @@ public sealed class ReliableSession
     private bool _awaitingAck;
     private long _awaitingSinceMs;
     private CloseCode? _closeToSend;
+    private int _closeCopies;
+    private long _lingerUntilMs = long.MinValue;
+    private bool _noLinger;
     private CloseCode _pendingCloseCode;
     private bool _drainOnOpen;
 
@@ -134,7 +143,7 @@ public sealed class ReliableSession
         {
             if (State == SessionState.Closed)
             {
-                return _closeToSend is null ? long.MaxValue : long.MinValue;
+                return _closeCopies > 0 ? long.MinValue : _lingerUntilMs == long.MinValue ? long.MaxValue : _lingerUntilMs;
             }
             if (State is SessionState.Handshaking or SessionState.Connecting)
             {
@@ -263,9 +272,26 @@ public sealed class ReliableSession
     /// </summary>
     public bool OnDatagram(ReadOnlySpan<byte> datagram, long nowMs)
     {
-        if (!DatagramHeader.TryRead(datagram, out var header) || State == SessionState.Closed)
+        if (!DatagramHeader.TryRead(datagram, out var header))
         {
             return false;
+        }
+        if (State == SessionState.Closed)
+        {
+            if (_lingerUntilMs == long.MinValue || header.SessionId != SessionId)
+            {
+                return false;
+            }
+            // Lingering after our Close: the peer has not seen it yet, unless this is its own Close.
+            if (header.Type == DatagramType.Close)
+            {
+                _lingerUntilMs = long.MinValue;
+            }
+            else
+            {
+                _closeCopies = Math.Max(_closeCopies, 1);
+            }
+            return true;
         }
         if (State == SessionState.Handshaking)
         {
@@ -326,13 +352,21 @@ public sealed class ReliableSession
         switch (State)
         {
             case SessionState.Closed:
-                if (_closeToSend is { } code && SessionId != 0)
+                if (_closeCopies > 0 && _closeToSend is { } code && SessionId != 0)
                 {
-                    _closeToSend = null;
+                    if (_lingerUntilMs == long.MinValue && !_noLinger)
+                    {
+                        _lingerUntilMs = nowMs + Math.Clamp(3L * _rtt.RtoMs, CloseLingerMinMs, CloseLingerMaxMs);
+                    }
+                    _closeCopies--;
                     written = HandshakeCodec.WriteClose(destination, SessionId, code);
                     break;
                 }
-                _closeToSend = null;
+                _closeCopies = 0;
+                if (nowMs >= _lingerUntilMs)
+                {
+                    _lingerUntilMs = long.MinValue;
+                }
                 return 0;
             case SessionState.Handshaking or SessionState.Connecting:
                 if (nowMs < _handshakeNextMs)
@@ -389,6 +423,9 @@ public sealed class ReliableSession
         State = SessionState.Closed;
         CloseReason = reason;
         _closeToSend = send;
+        // A peer declared dead gets one Close in case it comes back; others get the copies and the linger.
+        _closeCopies = send is null ? 0 : reason == SessionCloseReason.DeadPeer ? 1 : CloseCopies;
+        _noLinger = reason == SessionCloseReason.DeadPeer;
         _pending.Clear();
         _retransmit.Clear();
         _inFlight.Clear();

@@ -164,4 +164,38 @@ public class LivenessTests
         Assert.Equal(300, session.DiscardQueued());
         Assert.Equal(3000, session.QueuedBytes);
     }
+
+    [Fact]
+    public void A_close_goes_out_three_times_and_again_to_a_peer_that_keeps_talking_during_the_linger()
+    {
+        var harness = Connected(LinkConditions.Perfect, out int client);
+        var clientSession = harness.ClientSession(client);
+        var serverSession = harness.ServerSessionOf(client)!;
+        var buffer = new byte[DatagramLimits.MaxDatagramBytes];
+        long now = harness.NowMs;
+
+        clientSession.Close(flush: false);
+        int copies = 0;
+        while (clientSession.Poll(now, buffer) is > 0 and var length)
+        {
+            Assert.Equal(DatagramLimits.CloseBytes, length);
+            copies++;
+        }
+        Assert.Equal(3, copies);
+
+        // All three were lost; the server, unaware, sends a message.
+        serverSession.TrySend(new byte[] { 42 });
+        var packet = buffer[..serverSession.Poll(now, buffer)];
+        Assert.True(clientSession.OnDatagram(packet, now + 5));
+        int again = clientSession.Poll(now + 5, buffer);
+        Assert.Equal(DatagramLimits.CloseBytes, again);
+        Assert.True(serverSession.OnDatagram(buffer.AsSpan(0, again), now + 10));
+
+        Assert.Equal(SessionCloseReason.PeerClosed, serverSession.CloseReason);
+        // The linger ends after a few retransmission timeouts; then the session is finished.
+        Assert.NotEqual(long.MaxValue, clientSession.NextTimerMs);
+        Assert.Equal(0, clientSession.Poll(now + 2_000, buffer));
+        Assert.Equal(long.MaxValue, clientSession.NextTimerMs);
+        Assert.False(clientSession.OnDatagram(packet, now + 2_001));
+    }
 }

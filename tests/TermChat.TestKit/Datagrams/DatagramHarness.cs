@@ -50,7 +50,7 @@ public sealed class DatagramHarness
     /// <summary>Live server sessions by id (closed ones are removed from the server and from here).</summary>
     public IReadOnlyDictionary<ulong, ReliableSession> ServerSessions => _serverSessions;
 
-    /// <summary>Sessions the server closed, with their reason.</summary>
+    /// <summary>Server sessions that reached <see cref="SessionState.Closed"/>, and when.</summary>
     public List<(ReliableSession Session, long AtMs)> ServerClosed { get; } = [];
 
     /// <summary>Adds a client with its own link conditions (same both ways unless <paramref name="down"/> is given).</summary>
@@ -159,11 +159,15 @@ public sealed class DatagramHarness
         {
             OnServerMessage?.Invoke(session, message);
         }
+        if (session.State == SessionState.Closed && !ServerClosed.Exists(closed => ReferenceEquals(closed.Session, session)))
+        {
+            ServerClosed.Add((session, NowMs));
+        }
         if (session.State == SessionState.Closed && session.NextTimerMs == long.MaxValue)
         {
+            // Finished, including the linger after its Close: the server forgets it.
             _serverSessions.Remove(session.SessionId);
             Server.Remove(session.SessionId);
-            ServerClosed.Add((session, NowMs));
         }
     }
 

@@ -16,6 +16,7 @@ namespace TermChat.Protocol.Datagrams;
 /// <param name="MessagesReceived">Messages delivered in order.</param>
 /// <param name="BytesSent">Datagram bytes sent.</param>
 /// <param name="BytesReceived">Datagram bytes accepted.</param>
+/// <param name="HasRttSample">Whether any RTT sample was taken (on loopback SRTT may well be 0 ms).</param>
 public readonly record struct DatagramStats(
     double SmoothedRttMs,
     double RttVarianceMs,
@@ -31,4 +32,5 @@ public readonly record struct DatagramStats(
     long MessagesSent,
     long MessagesReceived,
     long BytesSent,
-    long BytesReceived);
+    long BytesReceived,
+    bool HasRttSample);

@@ -186,7 +186,8 @@ public sealed class ReliableSession
         _messagesSent,
         _reassembler.MessagesDelivered,
         _bytesSent,
-        _bytesReceived);
+        _bytesReceived,
+        _rtt.HasSample);
 
     /// <summary>
     /// Queues one message (one encoded TermChat frame). The memory is kept, not copied, until acknowledged, so it

@@ -64,17 +64,21 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         }
     }
 
-    /// <summary>Async mode: receives until cancelled or disposed.</summary>
+    /// <summary>
+    /// Async mode: receives until cancelled or disposed, with the <see cref="SocketAddress"/> overload of
+    /// <c>ReceiveFromAsync</c>, which fills one reused address instead of allocating an endpoint per datagram.
+    /// </summary>
     public async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var template = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var address = template.Serialize();
         while (!cancellationToken.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int received;
             try
             {
-                result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                received = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -89,7 +93,7 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
                 // ICMP port-unreachable from an earlier send shows up here on some systems; keep serving.
                 continue;
             }
-            Deliver(buffer.AsSpan(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint);
+            Deliver(buffer.AsSpan(0, received), (IPEndPoint)template.Create(address));
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class TcpTransport : IChatTransport
     private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
     private int _closed;
+    private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ChatLinkException? _writeFailure;
 
     /// <summary>Creates an unconnected transport.</summary>
@@ -124,6 +125,8 @@ public sealed class TcpTransport : IChatTransport
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
+            // A second caller (Dispose racing a quit) waits for the first close, so nothing is disposed under it.
+            await _closeDone.Task.ConfigureAwait(false);
             await DrainAsync().ConfigureAwait(false);
             return;
         }
@@ -141,6 +144,7 @@ public sealed class TcpTransport : IChatTransport
         {
             await _stop.CancelAsync().ConfigureAwait(false);
             _socket?.Dispose();
+            _closeDone.TrySetResult();
         }
         await DrainAsync().ConfigureAwait(false);
     }

@@ -30,6 +30,7 @@ public sealed class UdpTransport : IChatTransport
     private Task _receiver = Task.CompletedTask;
     private Task _pump = Task.CompletedTask;
     private int _closed;
+    private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _refused;
     private volatile bool _outboxDone;
 
@@ -158,6 +159,8 @@ public sealed class UdpTransport : IChatTransport
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
+            // A second caller (Dispose racing a quit) waits for the first close, so nothing is disposed under it.
+            await _closeDone.Task.ConfigureAwait(false);
             await DrainAsync().ConfigureAwait(false);
             return;
         }
@@ -176,6 +179,7 @@ public sealed class UdpTransport : IChatTransport
         {
             await _stop.CancelAsync().ConfigureAwait(false);
             _socket?.Dispose();
+            _closeDone.TrySetResult();
         }
         await DrainAsync().ConfigureAwait(false);
     }

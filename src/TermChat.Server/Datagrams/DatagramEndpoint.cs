@@ -19,6 +19,7 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
     private Action? _wake;
     private int _queued;
     private int _disposed;
+    private int _stopping;
 
     public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger)
     {
@@ -183,7 +184,8 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
+        // The handler stops while the socket still works, so UDP sessions can deliver their last frames.
         try
         {
             _handler.Stop();
@@ -192,6 +194,8 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         {
             Log.DatagramHandlerFailed(_logger, exception);
         }
+        if (_wake is not null) FlushQueued();
+        Volatile.Write(ref _disposed, 1);
         Socket.Dispose();
     }
 }

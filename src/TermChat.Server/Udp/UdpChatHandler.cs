@@ -23,6 +23,9 @@ namespace TermChat.Server.Udp;
 /// </remarks>
 public sealed class UdpChatHandler : IDatagramHandler, IDisposable
 {
+    /// <summary>At shutdown, how long a silence means nothing more will be acknowledged.</summary>
+    private const long QuietMs = 250;
+
     /// <summary>Inbound bytes a throttled session may hold before its datagrams are dropped (like a full socket buffer).</summary>
     private const long MaxInboundBytes = 1024 * 1024;
 
@@ -40,6 +43,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     private long _scheduledMs = long.MaxValue;
     private bool _stopping;
     private bool _sendRefused;
+    private long _lastDatagramMs;
 
     // Totals of sessions that have ended, so the Stats figures do not drop when sessions close.
     private long _closedRetransmits;
@@ -100,6 +104,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
         lock (_gate)
         {
             _datagramsIn++;
+            _lastDatagramMs = now;
             // A session whose hub side is held back by flood control stops taking data, as a full socket buffer would.
             if (DatagramHeader.TryRead(datagram, out var header) && _links.TryGetValue(header.SessionId, out var busy) && busy.InboundBytes > MaxInboundBytes)
             {
@@ -153,33 +158,36 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The hub has already asked every session to close. While the socket still works, this waits (at most the drain
+    /// time) for them to deliver their final frame, but gives up as soon as nothing comes back for a moment: then the
+    /// mode is no longer receiving (select) or the peers are gone. Whatever remains gets a Close.
+    /// </remarks>
     public void Stop()
     {
-        // The hub has asked every session to close; give them the drain time to deliver their last frame.
-        long deadline = NowMs() + (long)_options.ShutdownDrain.TotalMilliseconds;
+        long start = NowMs();
+        long deadline = start + (long)_options.ShutdownDrain.TotalMilliseconds;
         lock (_gate)
         {
             _stopping = true;
         }
-        using var drained = new ManualResetEventSlim();
-        while (NowMs() < deadline)
+        using var pause = new ManualResetEventSlim();
+        while (true)
         {
+            long now = NowMs();
             lock (_gate)
             {
-                // Nothing left, or the socket no longer sends: waiting cannot help.
-                if (_links.Count == 0 || _sendRefused)
+                if (_links.Count == 0 || _sendRefused || now >= deadline || now - Math.Max(_lastDatagramMs, start) > QuietMs)
                 {
                     break;
                 }
             }
-            drained.Wait(20);
+            pause.Wait(10);
             OnTimer();
         }
-        List<UdpLink> remaining;
         lock (_gate)
         {
-            remaining = [.. _links.Values];
-            foreach (var link in remaining)
+            foreach (var link in _links.Values)
             {
                 link.Session.Close(CloseCode.Shutdown, flush: false);
                 Flush(link, NowMs());

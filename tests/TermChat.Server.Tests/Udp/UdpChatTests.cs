@@ -173,4 +173,22 @@ public sealed class UdpChatTests
         Assert.True(entries.ContainsKey("udp_srtt_avg_ms") && entries.ContainsKey("udp_loss_avg_pct"));
         Assert.True(entries["connections"] >= 1);
     }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task Stopping_the_server_ends_udp_links_at_once_and_in_order(ServerMode mode)
+    {
+        var server = await StartAsync(mode);
+        await using var relay = new LossyUdpRelay(UdpEndPoint(server), LinkConditions.Perfect with { DelayMs = 1 });
+        await using var client = await UdpTestClient.ConnectAsync(Via(relay), "stayer");
+        await client.ReceiveAsync<HistoryEnd>();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        await server.DisposeAsync();
+
+        // The link ends with the server's Close (an orderly end), not after the 15 s dead-peer timeout. The
+        // "server shutting down" notice goes out first, but the Close may overtake it when the drain is cut short.
+        Assert.Null(await client.Ended.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"the client learnt of the shutdown after {stopwatch.Elapsed}");
+    }
 }

@@ -45,14 +45,20 @@ internal static class HostAndJoin
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var serving = server.RunAsync(stop.Token);
         var tcp = server.TcpEndPoint!;
-        Console.Error.WriteLine($"termchat: hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}; others can join with:");
-        foreach (var address in ServerAddresses.Reachable(tcp))
+        string hosting = $"hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
+        var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
+        Console.Error.WriteLine($"termchat: {hosting}; others can join with:");
+        foreach (string join in joins)
         {
-            Console.Error.WriteLine($"  termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}");
+            Console.Error.WriteLine($"  {join}");
         }
 
-        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: null, transport: "tcp",
-            plain: false, json: false, cancellationToken);
+        // The same addresses open the message pane, as its first notice.
+        IReadOnlyList<string> greeting = joins.Count > 0
+            ? [$"{hosting}; others can join with: {string.Join(" or ", joins)}"]
+            : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
+        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: "#lobby", transport: "tcp",
+            plain: false, json: false, greeting, cancellationToken);
         await stop.CancelAsync();
         await serving;
         return code;

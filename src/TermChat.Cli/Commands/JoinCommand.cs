@@ -47,7 +47,11 @@ internal static class JoinCommand
     }
 
     /// <summary>Runs the client against <paramref name="endpoint"/>; shared with `termchat` alone.</summary>
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken)
+    public static Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken) =>
+        RunClientAsync(endpoint, nick, room, transport, plain, json, greeting: null, cancellationToken);
+
+    /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, IReadOnlyList<string>? greeting, CancellationToken cancellationToken)
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))
@@ -60,13 +64,14 @@ internal static class JoinCommand
         {
             if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
             {
-                return await FullScreenClient.RunAsync(new FullScreenOptions
+                return await ChatScreen.RunAsync(new ChatScreenOptions
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,
                     Room = room,
                     Transport = transport,
                     Transports = registry,
+                    Greeting = greeting ?? [],
                 }, cancellationToken);
             }
             Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using TermChat.Cli.Commands;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -30,7 +31,7 @@ internal static class HostAndJoin
                     console.ColorBehavior = LoggerColorBehavior.Disabled;
                 })
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory);
+        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
         try
         {
             await server.StartAsync(cancellationToken);

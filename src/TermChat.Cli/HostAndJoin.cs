@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Cli.Commands;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -16,16 +18,20 @@ internal static class HostAndJoin
 
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        // The chat owns the terminal: the server only speaks up for warnings, on stderr.
-        using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.ColorBehavior = LoggerColorBehavior.Disabled;
-            })
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory);
+        // The full-screen view owns the terminal, where a server warning would tear through the chat, so the hosted
+        // server logs nothing then; in plain mode its warnings go to stderr, apart from the chat lines on stdout.
+        bool fullScreen = JoinCommand.UsesFullScreen(plain: false, json: false);
+        using ILoggerFactory loggerFactory = fullScreen
+            ? NullLoggerFactory.Instance
+            : LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.ColorBehavior = LoggerColorBehavior.Disabled;
+                })
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
         try
         {
             await server.StartAsync(cancellationToken);

@@ -55,6 +55,9 @@ internal static class JoinCommand
     public static Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken) =>
         RunClientAsync(endpoint, nick, room, transport, plain, json, greeting: null, cancellationToken);
 
+    /// <summary>True when <see cref="RunClientAsync(ChatEndpoint, string?, string?, string, bool, bool, IReadOnlyList{string}?, CancellationToken)"/> takes over the terminal with the full-screen view.</summary>
+    public static bool UsesFullScreen(bool plain, bool json) => !plain && !json && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
     public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, IReadOnlyList<string>? greeting, CancellationToken cancellationToken)
     {
@@ -67,7 +70,7 @@ internal static class JoinCommand
         string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
-            if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
+            if (UsesFullScreen(plain, json))
             {
                 return await ChatScreen.RunAsync(new ChatScreenOptions
                 {

@@ -107,17 +107,8 @@ internal static class MessageFormatter
                 prefix.Add(new Span("-- ", EventStyle));
                 break;
         }
-        return (prefix, new Line([new Span(Clean(entry.Text), bodyStyle)]));
+        return (prefix, new Line([new Span(entry.Text, bodyStyle)]));
     }
-
-    /// <summary>
-    /// Strips control and escape sequences line by line before wrapping: the wrapper cleans one grapheme at a
-    /// time, which would drop the ESC of "\e[2J" but leave "[2J" behind. Line breaks are kept.
-    /// </summary>
-    internal static string Clean(string text) =>
-        text.Contains('\n', StringComparison.Ordinal)
-            ? string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(TextSanitizer.Sanitize))
-            : TextSanitizer.Sanitize(text);
 
     internal static Span Nick(string nick, bool own)
     {

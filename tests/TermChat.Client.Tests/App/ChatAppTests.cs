@@ -191,6 +191,22 @@ public sealed class ChatAppTests
     }
 
     [Fact]
+    public void A_room_never_opened_marks_the_first_unread_line_after_what_came_before_it()
+    {
+        Join("#lobby", "alice", "bob");
+        Join("#dev", "alice", "bob");
+        var dev = _app.Rooms.Single(r => r.Name == "#dev");
+        Assert.NotSame(dev, _app.CurrentRoom);
+        long beforeUnread = dev.Entries[^1].Id;
+
+        Apply(Say("#dev", 1, "bob", "first unread"), Say("#dev", 2, "bob", "second unread"));
+        _app.SelectRoom("#dev");
+
+        Assert.Equal(beforeUnread, dev.UnreadMarkerAfterId);
+        Assert.Equal(["first unread", "second unread"], dev.Entries.Where(e => e.Id > beforeUnread).Select(e => e.Text));
+    }
+
+    [Fact]
     public void History_replayed_on_first_join_does_not_count_as_unread()
     {
         Join("#lobby", "alice");

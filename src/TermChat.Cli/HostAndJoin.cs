@@ -16,6 +16,12 @@ internal static class HostAndJoin
 {
     private const int Port = ChatEndpoint.DefaultPort;
 
+    /// <summary>Keeps the hosted server off the LAN: no discovery answers and no multicast membership.</summary>
+    public static readonly Option<bool> NoDiscovery = new("--no-discovery")
+    {
+        Description = "Do not answer LAN discovery probes (the hosted server stays invisible to 'termchat discover').",
+    };
+
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         // The full-screen view owns the terminal, where a server warning would tear through the chat, so the hosted
@@ -51,7 +57,7 @@ internal static class HostAndJoin
         var serving = server.RunAsync(stop.Token);
         var tcp = server.TcpEndPoint!;
         // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
-        await using var discovery = Commands.ServeDiscovery.Start(server, off: false, TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
+        await using var discovery = Commands.ServeDiscovery.Start(server, off: parseResult.GetValue(NoDiscovery), TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
         string hosting = $"hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
         var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
         Console.Error.WriteLine($"termchat: {hosting}; others can join with:");

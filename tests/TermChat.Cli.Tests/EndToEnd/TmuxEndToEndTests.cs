@@ -142,7 +142,8 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
             }
         }
         _port = 7777;
-        _tmux.NewSession("host", 80, 24, TermChatBinary.CommandLine("") + AfterExit);
+        // --no-discovery: a test must not join multicast groups or answer probes on the machine's real network.
+        _tmux.NewSession("host", 80, 24, TermChatBinary.CommandLine("--no-discovery") + AfterExit);
         var screen = await _tmux.WaitForAsync("host", s => s.Length == 24 && s[22].Contains($"│ TCP {Address} │ #lobby │ connected", StringComparison.Ordinal), "the host's status bar");
         Assert.True(Has(screen, "-!- hosting a chat server (async mode) on port"), "the first notice says where others can join:\n" + string.Join("\n", screen));
 

@@ -15,6 +15,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 needs_build() {
+  [ -f "$stamp" ] || return 0
+  # Rebuild only when a source or build file is newer than the last build.
+  [ -n "$(find "$here/src" "$here/Directory.Build.props" "$here/Directory.Packages.props" \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$stamp" -print -quit)" ]
+}
+
+build() {
   echo "termchat: building (first run or sources changed)..." >&2
   local log
   # Quiet on success; the whole build log on failure.

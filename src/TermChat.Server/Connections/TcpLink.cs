@@ -130,7 +130,7 @@ internal abstract class TcpLink : IClientLink
     private void BeginClose(ErrorCode? code, string reason, bool discardQueued)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
-        Reason = ReasonFor(code);
+        Reason = DisconnectReasons.For(code);
         _closeDetail = code switch
         {
             ErrorCode.SendQueueExceeded => "send queue exceeded",
@@ -196,17 +196,4 @@ internal abstract class TcpLink : IClientLink
         }
     }
 
-    private static DisconnectReason ReasonFor(ErrorCode? code) => code switch
-    {
-        null => DisconnectReason.Bye,
-        ErrorCode.MalformedFrame or ErrorCode.FrameTooLarge or ErrorCode.InvalidUtf8 or ErrorCode.UnknownType
-            or ErrorCode.BadHandshake or ErrorCode.HandshakeRequired => DisconnectReason.ProtocolError,
-        ErrorCode.HandshakeTimeout => DisconnectReason.HandshakeTimeout,
-        ErrorCode.IdleTimeout => DisconnectReason.IdleTimeout,
-        ErrorCode.SendQueueExceeded => DisconnectReason.SendQueueExceeded,
-        ErrorCode.ServerFull => DisconnectReason.ServerFull,
-        ErrorCode.TooManyConnections => DisconnectReason.TooManyConnections,
-        ErrorCode.ServerShutdown => DisconnectReason.Shutdown,
-        _ => DisconnectReason.InternalError,
-    };
 }

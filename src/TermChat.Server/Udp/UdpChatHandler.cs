@@ -281,7 +281,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
                 return;
             }
             link.Closing = true;
-            link.Reason = ReasonFor(code);
+            link.Reason = DisconnectReasons.For(code);
             link.Detail = code switch
             {
                 ErrorCode.SendQueueExceeded => "send queue exceeded",
@@ -528,17 +528,4 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
         }
     }
 
-    private static DisconnectReason ReasonFor(ErrorCode? code) => code switch
-    {
-        null => DisconnectReason.Bye,
-        ErrorCode.MalformedFrame or ErrorCode.FrameTooLarge or ErrorCode.InvalidUtf8 or ErrorCode.UnknownType
-            or ErrorCode.BadHandshake or ErrorCode.HandshakeRequired => DisconnectReason.ProtocolError,
-        ErrorCode.HandshakeTimeout => DisconnectReason.HandshakeTimeout,
-        ErrorCode.IdleTimeout => DisconnectReason.IdleTimeout,
-        ErrorCode.SendQueueExceeded => DisconnectReason.SendQueueExceeded,
-        ErrorCode.ServerFull => DisconnectReason.ServerFull,
-        ErrorCode.TooManyConnections => DisconnectReason.TooManyConnections,
-        ErrorCode.ServerShutdown => DisconnectReason.Shutdown,
-        _ => DisconnectReason.InternalError,
-    };
 }

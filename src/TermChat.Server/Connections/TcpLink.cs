@@ -195,5 +195,4 @@ internal abstract class TcpLink : IClientLink
             return new IPEndPoint(IPAddress.None, 0);
         }
     }
-
 }

@@ -527,5 +527,4 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
             }
         }
     }
-
 }

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using TermChat.LoadGen.Metrics;
+using TermChat.LoadGen.Net;
+using TermChat.LoadGen.Reporting;
+using TermChat.LoadGen.Scheduling;
+using TermChat.LoadGen.Targets;
+
+namespace TermChat.LoadGen.Scenarios;
+
+/// <summary>
+/// N subscribers in one room, P publishers sending open loop at a fixed offered rate. Each publisher
+/// thread sends, in one write, every message whose scheduled time has come, stamped with that time; so
+/// a server that stalls the sender shows up as latency instead of silently lowering the load.
+/// </summary>
+public sealed class FanoutScenario
+{
+    private readonly BenchTarget _target;
+    private readonly FanoutOptions _options;
+    private readonly bool _progress;
+
+    /// <summary>Creates the scenario.</summary>
+    public FanoutScenario(BenchTarget target, FanoutOptions options, bool progress)
+    {
+        _target = target;
+        _options = options;
+        _progress = progress;
+    }
+
+    /// <summary>Connects, runs, drains and disconnects.</summary>
+    public async Task<FanoutResult> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!_target.Relays) throw new InvalidOperationException($"The {_target.Name} target does not relay between clients; use it with pingpong.");
+        if (_options.TextBytes < ProbeText.MinBytes) throw new ArgumentException($"Messages need at least {ProbeText.MinBytes} bytes of text.");
+        var names = new ClientNames();
+        var subscribers = new List<BenchConnection>();
+        var publishers = new List<BenchConnection>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), cancellationToken).ConfigureAwait(false);
+            await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), cancellationToken).ConfigureAwait(false);
+            // Let join announcements and history settle before the clock starts.
+            await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
+
+            long frequency = Stopwatch.Frequency;
+            long start = Stopwatch.GetTimestamp() + frequency / 20;
+            long measureFrom = start + (long)(_options.Warmup.TotalSeconds * frequency);
+            long measureTo = measureFrom + (long)(_options.Duration.TotalSeconds * frequency);
+
+            var receivers = subscribers.Select(_ => new Receiver(measureFrom)).ToArray();
+            var loops = new List<Task>();
+            for (int i = 0; i < subscribers.Count; i++)
+            {
+                loops.Add(ReceiveLoop.RunAsync(subscribers[i], _target.CreateScanner(), receivers[i], stop.Token));
+            }
+            var drains = publishers.Select(_ => new Receiver(measureFrom, count: false)).ToArray();
+            for (int i = 0; i < publishers.Count; i++)
+            {
+                loops.Add(ReceiveLoop.RunAsync(publishers[i], _target.CreateScanner(), drains[i], stop.Token));
+            }
+
+            double? cpuBefore = _options.ServerPid is int pid ? ProcessProbe.TryReadCpuSeconds(pid) : null;
+            long total = OpenLoopSchedule.MessagesFor(_options.Rate, (_options.Warmup + _options.Duration).TotalSeconds);
+            var senders = new PublisherThread[publishers.Count];
+            for (int p = 0; p < publishers.Count; p++)
+            {
+                // Publisher p sends messages p, p+P, p+2P… of one global schedule, so the streams interleave.
+                long count = total / publishers.Count + (p < total % publishers.Count ? 1 : 0);
+                double rate = _options.Rate / publishers.Count;
+                long offset = (long)(p * frequency / _options.Rate);
+                var schedule = new OpenLoopSchedule(start + offset, rate, frequency, count);
+                senders[p] = new PublisherThread(_target, publishers[p], p, schedule, _options.TextBytes, stop.Token);
+            }
+            long expected = total * subscribers.Count;
+            long Delivered() => receivers.Sum(r => r.Delivered);
+            long Sent() => senders.Sum(s => s.Sent);
+
+            using (ProgressLine.ForStderr(_progress, () => Status(start, Sent(), total, Delivered(), expected)))
+            {
+                foreach (var sender in senders) sender.Start();
+                foreach (var sender in senders) await sender.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await DrainAsync(Delivered, expected, receivers, cancellationToken).ConfigureAwait(false);
+            }
+            double? cpuAfter = _options.ServerPid is int pid2 ? ProcessProbe.TryReadCpuSeconds(pid2) : null;
+            stop.Cancel();
+            foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+
+            var histogram = new LatencyHistogram();
+            foreach (var receiver in receivers) histogram.Add(receiver.Histogram);
+            long delivered = Delivered();
+            long measured = receivers.Sum(r => r.Measured);
+            long lastDelivery = receivers.Select(r => r.LastDeliveryTicks).DefaultIfEmpty(measureTo).Max();
+            double seconds = (Math.Max(lastDelivery, measureTo) - measureFrom) / (double)frequency;
+            long sent = Sent();
+            string? error = senders.Select(s => s.Failure).FirstOrDefault(f => f is not null)
+                ?? receivers.Concat(drains).Select(r => r.Failure).FirstOrDefault(f => f is not null);
+            if (sent < total && error is null) error = $"only {sent} of {total} messages were sent";
+            return new FanoutResult(
+                _target.Name, subscribers.Count, publishers.Count, _options.Rate, sent, sent * subscribers.Count, delivered,
+                seconds > 0 ? measured / seconds : 0,
+                expected == 0 ? 0 : Math.Max(0, sent * subscribers.Count - delivered) * 100.0 / Math.Max(1, sent * subscribers.Count),
+                LatencySummary.FromNanoseconds(histogram),
+                cpuBefore is double b && cpuAfter is double a ? a - b : null,
+                error);
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
+        }
+    }
+
+    private string Status(long start, long sent, long total, long delivered, long expected)
+    {
+        double elapsed = Math.Max(0, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        double planned = (_options.Warmup + _options.Duration).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"fanout {_target.Name} {_options.Subscribers}x{_options.Rate:0}/s: {Math.Min(elapsed, planned):0.0}/{planned:0.0} s, sent {sent:N0}/{total:N0}, delivered {delivered:N0}/{expected:N0}");
+    }
+
+    // Waits until everything arrived, or until nothing new arrived for the drain time, or every subscriber is gone.
+    private async Task DrainAsync(Func<long> delivered, long expected, Receiver[] receivers, CancellationToken cancellationToken)
+    {
+        long last = -1;
+        var quietSince = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            long now = delivered();
+            if (now >= expected || receivers.All(r => r.Failure is not null)) return;
+            if (now != last)
+            {
+                last = now;
+                quietSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) >= _options.Drain)
+            {
+                return;
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, CancellationToken cancellationToken)
+    {
+        var endpoint = _options.Endpoint;
+        using var gate = new SemaphoreSlim(32);
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _target.ConnectAsync(endpoint, name(i), role, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        try
+        {
+            into.AddRange(await Task.WhenAll(tasks).ConfigureAwait(false));
+        }
+        catch
+        {
+            foreach (var task in tasks)
+            {
+                if (task.IsCompletedSuccessfully) task.Result.Dispose();
+            }
+            throw;
+        }
+    }
+}

@@ -44,7 +44,7 @@ public sealed class ConnectionsScenario
         double rampSeconds;
         using (ProgressLine.ForStderr(_progress, () => $"connections {_target.Name}: {Volatile.Read(ref established):N0}/{_count:N0} connected"))
         {
-            using var gate = new SemaphoreSlim(64);
+            using var gate = new SemaphoreSlim(Math.Min(64, _target.MaxConcurrentConnects));
             var tasks = Enumerable.Range(0, _count).Select(async i =>
             {
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -40,26 +40,24 @@ public sealed class FanoutScenario
         {
             await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), cancellationToken).ConfigureAwait(false);
             await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), cancellationToken).ConfigureAwait(false);
-            // Let join announcements and history settle before the clock starts.
-            await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
-
             long frequency = Stopwatch.Frequency;
-            long start = Stopwatch.GetTimestamp() + frequency / 20;
-            long measureFrom = start + (long)(_options.Warmup.TotalSeconds * frequency);
-            long measureTo = measureFrom + (long)(_options.Duration.TotalSeconds * frequency);
-
-            var receivers = subscribers.Select(_ => new Receiver(measureFrom)).ToArray();
+            var receivers = subscribers.Select(_ => new Receiver(long.MaxValue)).ToArray();
             var loops = new List<Task>();
             for (int i = 0; i < subscribers.Count; i++)
             {
                 loops.Add(ReceiveLoop.RunAsync(subscribers[i], _target.CreateScanner(), receivers[i], stop.Token));
             }
-            var drains = publishers.Select(_ => new Receiver(measureFrom, count: false)).ToArray();
+            var drains = publishers.Select(_ => new Receiver(long.MaxValue, count: false)).ToArray();
             for (int i = 0; i < publishers.Count; i++)
             {
                 loops.Add(ReceiveLoop.RunAsync(publishers[i], _target.CreateScanner(), drains[i], stop.Token));
             }
 
+            await SyncAsync(publishers[0], receivers, cancellationToken).ConfigureAwait(false);
+            long start = Stopwatch.GetTimestamp() + frequency / 20;
+            long measureFrom = start + (long)(_options.Warmup.TotalSeconds * frequency);
+            long measureTo = measureFrom + (long)(_options.Duration.TotalSeconds * frequency);
+            foreach (var receiver in receivers) receiver.MeasureFromTicks = measureFrom;
             double? cpuBefore = _options.ServerPid is int pid ? ProcessProbe.TryReadCpuSeconds(pid) : null;
             long total = OpenLoopSchedule.MessagesFor(_options.Rate, (_options.Warmup + _options.Duration).TotalSeconds);
             var senders = new PublisherThread[publishers.Count];
@@ -120,6 +118,31 @@ public sealed class FanoutScenario
             $"fanout {_target.Name} {_options.Subscribers}x{_options.Rate:0}/s: {Math.Min(elapsed, planned):0.0}/{planned:0.0} s, sent {sent:N0}/{total:N0}, delivered {delivered:N0}/{expected:N0}");
     }
 
+    // Repeats the sync message until every subscriber has seen one, so the run starts with every path open.
+    private async Task SyncAsync(BenchConnection publisher, Receiver[] receivers, CancellationToken cancellationToken)
+    {
+        var message = new byte[_target.MaxMessageBytes(ProbeText.Sync.Length)];
+        int length = _target.WriteMessage(message, ProbeText.Sync);
+        var deadline = Stopwatch.GetTimestamp() + 20 * Stopwatch.Frequency;
+        while (true)
+        {
+            publisher.Send(message.AsSpan(0, length));
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            int waiting = receivers.Count(r => !r.SyncSeen);
+            if (waiting == 0) break;
+            if (receivers.Any(r => r.Failure is not null))
+            {
+                throw new InvalidOperationException($"A subscriber was disconnected before the run: {receivers.First(r => r.Failure is not null).Failure}");
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{waiting} of {receivers.Length} subscribers did not receive the sync message within 20 s.");
+            }
+        }
+        // Let the remaining sync copies drain before timing starts.
+        await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+    }
+
     // Waits until everything arrived, or until nothing new arrived for the drain time, or every subscriber is gone.
     private async Task DrainAsync(Func<long> delivered, long expected, Receiver[] receivers, CancellationToken cancellationToken)
     {
@@ -145,7 +168,7 @@ public sealed class FanoutScenario
     private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, CancellationToken cancellationToken)
     {
         var endpoint = _options.Endpoint;
-        using var gate = new SemaphoreSlim(32);
+        using var gate = new SemaphoreSlim(_target.MaxConcurrentConnects);
         var tasks = Enumerable.Range(0, count).Select(async i =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

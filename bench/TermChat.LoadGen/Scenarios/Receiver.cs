@@ -14,7 +14,6 @@ public sealed class Receiver : IProbeSink
 {
     private static readonly double s_nanosPerTick = 1e9 / Stopwatch.Frequency;
 
-    private readonly long _measureFromTicks;
     private readonly bool _count;
     private long _delivered;
 
@@ -23,9 +22,12 @@ public sealed class Receiver : IProbeSink
     /// <param name="count">False for a publisher draining its own echoes: nothing is counted.</param>
     public Receiver(long measureFromTicks, bool count = true)
     {
-        _measureFromTicks = measureFromTicks;
+        MeasureFromTicks = measureFromTicks;
         _count = count;
     }
+
+    /// <summary>Probes scheduled before this are counted but not timed; set before the publishers start.</summary>
+    public long MeasureFromTicks { get; set; }
 
     /// <summary>Latencies of measured probes, in nanoseconds.</summary>
     public LatencyHistogram Histogram { get; } = new();
@@ -45,13 +47,21 @@ public sealed class Receiver : IProbeSink
     /// <summary>Why the connection ended early, if it did.</summary>
     public string? Failure { get; set; }
 
+    /// <summary>Whether the start-of-run sync message has arrived here (the delivery path is in place).</summary>
+    public bool SyncSeen { get; private set; }
+
     /// <inheritdoc/>
     public void OnText(ReadOnlySpan<byte> text)
     {
-        if (!_count || !ProbeText.TryRead(text, out _, out _, out long scheduled)) return;
+        if (!_count) return;
+        if (!ProbeText.TryRead(text, out _, out _, out long scheduled))
+        {
+            if (text.SequenceEqual(ProbeText.Sync)) SyncSeen = true;
+            return;
+        }
         Volatile.Write(ref _delivered, _delivered + 1);
         LastDeliveryTicks = NowTicks;
-        if (scheduled >= _measureFromTicks)
+        if (scheduled >= MeasureFromTicks)
         {
             Measured++;
             Histogram.Record((long)((NowTicks - scheduled) * s_nanosPerTick));

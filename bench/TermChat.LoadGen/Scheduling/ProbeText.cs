@@ -11,6 +11,12 @@ public static class ProbeText
     /// <summary>The smallest text that holds the fields.</summary>
     public const int MinBytes = 1 + 4 + 12 + 16;
 
+    /// <summary>
+    /// The text a publisher repeats before the clock starts until every subscriber has seen it: proof that
+    /// the server has registered every subscription (a relay may accept and announce clients lazily).
+    /// </summary>
+    public static ReadOnlySpan<byte> Sync => "SYNC"u8;
+
     /// <summary>Writes the probe into <paramref name="destination"/>, which must be the full text size.</summary>
     public static void Write(Span<byte> destination, int publisher, long sequence, long scheduledTicks)
     {

@@ -18,6 +18,12 @@ public abstract class BenchTarget
     /// <summary>Whether the server relays messages between clients (everything but echo).</summary>
     public virtual bool Relays => true;
 
+    /// <summary>
+    /// Handshakes in flight at once when opening many connections. A relay without a handshake gives no
+    /// sign it has registered a client, and <c>ncat --chat</c> drops some clients that arrive together.
+    /// </summary>
+    public virtual int MaxConcurrentConnects => 32;
+
     /// <summary>Whether a sender also receives its own room messages (and must drain them).</summary>
     public virtual bool EchoesToSender => false;
 

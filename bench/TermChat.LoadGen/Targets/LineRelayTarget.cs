@@ -13,6 +13,9 @@ public sealed class LineRelayTarget : BenchTarget
     public override string Name => "line";
 
     /// <inheritdoc/>
+    public override int MaxConcurrentConnects => 1;
+
+    /// <inheritdoc/>
     public override Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
         ConnectWithTimeoutAsync(endpoint, role, (_, _) => Task.CompletedTask, cancellationToken);
 

@@ -75,7 +75,8 @@ public sealed class LatencyHistogram
     {
         if (_total == 0) return 0;
         percentile = Math.Clamp(percentile, 0, 100);
-        long rank = Math.Max(1, (long)Math.Ceiling(percentile / 100.0 * _total));
+        // Rounded first so that 99.9 % of 1000 is rank 999, not 1000 through floating-point error.
+        long rank = Math.Max(1, (long)Math.Ceiling(Math.Round(percentile / 100.0 * _total, 6)));
         long seen = 0;
         for (int i = 0; i < _counts.Length; i++)
         {

@@ -60,7 +60,7 @@ public static class ProcessProbe
         foreach (var line in status.Split('\n'))
         {
             if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var parts = line[6..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+            var parts = line[6..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             long kib = long.Parse(parts[0], CultureInfo.InvariantCulture);
             return kib * 1024;
         }

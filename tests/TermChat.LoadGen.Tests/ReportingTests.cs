@@ -8,7 +8,7 @@ namespace TermChat.LoadGen.Tests;
 public class ReportingTests
 {
     private static FanoutResult Fanout(double deliveries, double p99Us, string? error = null) =>
-        new("termchat", 100, 1, 20_000, 120_000, 12_000_000, 12_000_000, deliveries, 0, new LatencySummary(1000, 100, p99Us, p99Us * 2, p99Us * 3, 120), 1.5, error);
+        new("termchat", 100, 1, 20_000, 120_000, 12_000_000, 12_000_000, deliveries, 0, new LatencySummary(1000, 100, p99Us, p99Us * 2, p99Us * 3, 120), 1.5, 2.0, error);
 
     [Fact]
     public void The_json_document_has_camel_case_fields_numbers_and_no_nulls()

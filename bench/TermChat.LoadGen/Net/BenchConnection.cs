@@ -35,19 +35,43 @@ public sealed class BenchConnection : IDisposable
     /// <summary>The unread bytes.</summary>
     public ReadOnlySpan<byte> Unread => Buffer.AsSpan(Start, End - Start);
 
-    /// <summary>Opens a TCP connection with Nagle off (the generator batches itself).</summary>
-    public static async Task<BenchConnection> ConnectAsync(System.Net.EndPoint endpoint, int bufferBytes, CancellationToken cancellationToken)
+    /// <summary>Opens a TCP connection with Nagle off (the generator batches itself), blocking.</summary>
+    /// <remarks>
+    /// No socket timeouts and no non-blocking mode, ever: on Linux either one makes .NET run even the
+    /// synchronous calls through its epoll engine, whose thread then wakes for every arrival on every
+    /// subscriber and takes the generator's core. Handshake timeouts use <see cref="Watchdog"/> instead.
+    /// </remarks>
+    public static BenchConnection Connect(System.Net.EndPoint endpoint, int bufferBytes)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            socket.Connect(endpoint);
             return new BenchConnection(socket, bufferBytes);
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Shuts the socket down if it is not disarmed within <paramref name="timeout"/>: a blocked receive
+    /// or send then returns, so a silent server cannot hang the generator.
+    /// </summary>
+    public IDisposable Watchdog(TimeSpan timeout) => new Timer(_ => Abort(), null, timeout, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Shuts the socket down in both directions (from any thread); blocked calls return.</summary>
+    public void Abort()
+    {
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing is blocked on it.
         }
     }
 
@@ -77,17 +101,8 @@ public sealed class BenchConnection : IDisposable
         End = unread;
     }
 
-    /// <summary>Receives more bytes behind <see cref="End"/>; false when the peer closed.</summary>
+    /// <summary>Receives more bytes behind <see cref="End"/> (blocking); false when the peer closed.</summary>
     /// <exception cref="InvalidDataException">The buffer is full of one incomplete message.</exception>
-    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
-    {
-        PrepareFill();
-        int read = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        End += read;
-        return read > 0;
-    }
-
-    /// <summary>Blocking <see cref="FillAsync"/>, for the one-outstanding-message loop.</summary>
     public bool Fill()
     {
         PrepareFill();
@@ -98,7 +113,7 @@ public sealed class BenchConnection : IDisposable
 
     /// <summary>Reads one line (LF-terminated, CR stripped) during a handshake.</summary>
     /// <exception cref="EndOfStreamException">The server closed the connection.</exception>
-    public async ValueTask<string> ReadLineAsync(CancellationToken cancellationToken)
+    public string ReadLine()
     {
         while (true)
         {
@@ -111,7 +126,7 @@ public sealed class BenchConnection : IDisposable
                 Start += newline + 1;
                 return text;
             }
-            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+            if (!Fill())
             {
                 throw new EndOfStreamException("The server closed the connection during the handshake.");
             }
@@ -131,17 +146,7 @@ public sealed class BenchConnection : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        try
-        {
-            Socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer: nothing to shut down.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        Abort();
         Socket.Dispose();
     }
 }

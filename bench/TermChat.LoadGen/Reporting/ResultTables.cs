@@ -8,13 +8,13 @@ public static class ResultTables
     /// <summary>Fan-out runs (a sweep's trials, or one run), one row each.</summary>
     public static string Fanout(IEnumerable<FanoutResult> results, string label)
     {
-        var table = new TextTable("target", "subs", "pubs", "offered msg/s", "deliveries/s", "loss %", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server cpu s", "note");
+        var table = new TextTable("target", "subs", "pubs", "offered msg/s", "deliveries/s", "loss %", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server cpu s", "gen cpu s", "note");
         foreach (var r in results)
         {
             table.Add(label, r.Subscribers.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Publishers.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Format.Count(r.OfferedRate), Format.Count(r.DeliveriesPerSecond), Format.Loss(r.LossPercent),
                 Format.Ms(r.Latency.P50Us), Format.Ms(r.Latency.P99Us), Format.Ms(r.Latency.P999Us), Format.Ms(r.Latency.MaxUs),
-                r.ServerCpuSeconds is double cpu ? Format.Fixed(cpu, 2) : "-", r.Error ?? "");
+                r.ServerCpuSeconds is double cpu ? Format.Fixed(cpu, 2) : "-", Format.Fixed(r.GeneratorCpuSeconds, 2), r.Error ?? "");
         }
         return table.ToString();
     }

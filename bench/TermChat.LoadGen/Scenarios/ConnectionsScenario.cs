@@ -42,27 +42,26 @@ public sealed class ConnectionsScenario
         string? firstError = null;
         var started = Stopwatch.GetTimestamp();
         double rampSeconds;
+        int failed = 0;
+        // A server at its own connection limit often stops answering rather than refusing; after this many
+        // failures the ramp stops instead of waiting out a handshake timeout for every remaining client.
+        int giveUpAfter = Math.Max(50, _count / 100);
         using (ProgressLine.ForStderr(_progress, () => $"connections {_target.Name}: {Volatile.Read(ref established):N0}/{_count:N0} connected"))
         {
-            using var gate = new SemaphoreSlim(Math.Min(64, _target.MaxConcurrentConnects));
-            var tasks = Enumerable.Range(0, _count).Select(async i =>
+            await ConnectWorkers.RunAsync(_count, Math.Min(64, _target.MaxConcurrentConnects), i =>
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    connections[i] = await _target.ConnectAsync(_endpoint, names.For('i', i), ConnectRole.Idle, cancellationToken).ConfigureAwait(false);
+                    connections[i] = _target.Connect(_endpoint, names.For('i', i), ConnectRole.Idle, cancellationToken);
                     Interlocked.Increment(ref established);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     Interlocked.CompareExchange(ref firstError, exception.Message, null);
+                    Interlocked.Increment(ref failed);
                 }
-                finally
-                {
-                    gate.Release();
-                }
-            });
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            }, stop: () => Volatile.Read(ref failed) >= giveUpAfter || cancellationToken.IsCancellationRequested).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (failed >= giveUpAfter) firstError = $"stopped after {failed} failed connections; first: {firstError}";
             rampSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             // Give the server time to finish its per-connection work (registration, buffers settling).
             await Task.Delay(_settle, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,9 @@ public sealed record FanoutOptions
     /// <summary>Bytes of message text.</summary>
     public int TextBytes { get; init; } = 48;
 
+    /// <summary>How often the receiving thread reads the subscribers (at most this much delay added per message).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMicroseconds(500);
+
     /// <summary>Server process for CPU accounting, if known.</summary>
     public int? ServerPid { get; init; }
 }

@@ -14,6 +14,7 @@ namespace TermChat.LoadGen.Scenarios;
 /// <param name="LossPercent">Deliveries missing, in percent of expected.</param>
 /// <param name="Latency">Latency from scheduled send time to receipt.</param>
 /// <param name="ServerCpuSeconds">Server CPU seconds used during the run, if the pid was given.</param>
+/// <param name="GeneratorCpuSeconds">CPU seconds this load generator used during the run (to show it was not the bottleneck).</param>
 /// <param name="Error">Why the run did not complete cleanly, if it did not.</param>
 public sealed record FanoutResult(
     string Target,
@@ -27,6 +28,7 @@ public sealed record FanoutResult(
     double LossPercent,
     LatencySummary Latency,
     double? ServerCpuSeconds,
+    double GeneratorCpuSeconds,
     string? Error)
 {
     /// <summary>The sweep's pass rule: every message delivered, p99 within the bound, no error.</summary>

@@ -35,23 +35,23 @@ public sealed class FanoutScenario
         var names = new ClientNames();
         var subscribers = new List<BenchConnection>();
         var publishers = new List<BenchConnection>();
+        var receivers = new List<Receiver>();
+        var drains = new List<Receiver>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var poller = new PollingReceiver(_options.PollInterval);
+        // Each connection is read as soon as its handshake is done: servers announce every join to the
+        // clients already there, and a client that does not read can stall a relay.
+        void Receive(BenchConnection connection, List<Receiver> into, bool count)
+        {
+            var receiver = new Receiver(long.MaxValue, count);
+            lock (into) into.Add(receiver);
+            poller.Add(connection, _target.CreateScanner(), receiver);
+        }
         try
         {
-            await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), cancellationToken).ConfigureAwait(false);
-            await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), cancellationToken).ConfigureAwait(false);
+            await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), c => Receive(c, receivers, true), cancellationToken).ConfigureAwait(false);
+            await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), c => Receive(c, drains, false), cancellationToken).ConfigureAwait(false);
             long frequency = Stopwatch.Frequency;
-            var receivers = subscribers.Select(_ => new Receiver(long.MaxValue)).ToArray();
-            var loops = new List<Task>();
-            for (int i = 0; i < subscribers.Count; i++)
-            {
-                loops.Add(ReceiveLoop.RunAsync(subscribers[i], _target.CreateScanner(), receivers[i], stop.Token));
-            }
-            var drains = publishers.Select(_ => new Receiver(long.MaxValue, count: false)).ToArray();
-            for (int i = 0; i < publishers.Count; i++)
-            {
-                loops.Add(ReceiveLoop.RunAsync(publishers[i], _target.CreateScanner(), drains[i], stop.Token));
-            }
 
             await SyncAsync(publishers[0], receivers, cancellationToken).ConfigureAwait(false);
             long start = Stopwatch.GetTimestamp() + frequency / 20;
@@ -59,6 +59,7 @@ public sealed class FanoutScenario
             long measureTo = measureFrom + (long)(_options.Duration.TotalSeconds * frequency);
             foreach (var receiver in receivers) receiver.MeasureFromTicks = measureFrom;
             double? cpuBefore = _options.ServerPid is int pid ? ProcessProbe.TryReadCpuSeconds(pid) : null;
+            var ownCpuBefore = Environment.CpuUsage.TotalTime;
             long total = OpenLoopSchedule.MessagesFor(_options.Rate, (_options.Warmup + _options.Duration).TotalSeconds);
             var senders = new PublisherThread[publishers.Count];
             for (int p = 0; p < publishers.Count; p++)
@@ -77,13 +78,13 @@ public sealed class FanoutScenario
             using (ProgressLine.ForStderr(_progress, () => Status(start, Sent(), total, Delivered(), expected)))
             {
                 foreach (var sender in senders) sender.Start();
-                foreach (var sender in senders) await sender.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForSendersAsync(senders, publishers, cancellationToken).ConfigureAwait(false);
                 await DrainAsync(Delivered, expected, receivers, cancellationToken).ConfigureAwait(false);
             }
             double? cpuAfter = _options.ServerPid is int pid2 ? ProcessProbe.TryReadCpuSeconds(pid2) : null;
+            double ownCpu = (Environment.CpuUsage.TotalTime - ownCpuBefore).TotalSeconds;
             stop.Cancel();
-            foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
-            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            poller.Dispose();
 
             var histogram = new LatencyHistogram();
             foreach (var receiver in receivers) histogram.Add(receiver.Histogram);
@@ -101,11 +102,13 @@ public sealed class FanoutScenario
                 expected == 0 ? 0 : Math.Max(0, sent * subscribers.Count - delivered) * 100.0 / Math.Max(1, sent * subscribers.Count),
                 LatencySummary.FromNanoseconds(histogram),
                 cpuBefore is double b && cpuAfter is double a ? a - b : null,
+                ownCpu,
                 error);
         }
         finally
         {
             stop.Cancel();
+            poller.Dispose();
             foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
         }
     }
@@ -118,8 +121,31 @@ public sealed class FanoutScenario
             $"fanout {_target.Name} {_options.Subscribers}x{_options.Rate:0}/s: {Math.Min(elapsed, planned):0.0}/{planned:0.0} s, sent {sent:N0}/{total:N0}, delivered {delivered:N0}/{expected:N0}");
     }
 
+    // A publisher blocked in send for 30 s means the server stopped reading: abort rather than hang.
+    private static async Task WaitForSendersAsync(PublisherThread[] senders, List<BenchConnection> publishers, CancellationToken cancellationToken)
+    {
+        var all = Task.WhenAll(senders.Select(s => s.Completion));
+        long last = -1;
+        long stalledSince = Stopwatch.GetTimestamp();
+        while (!all.IsCompleted)
+        {
+            await Task.WhenAny(all, Task.Delay(500, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            long sent = senders.Sum(s => s.Sent);
+            if (sent != last)
+            {
+                last = sent;
+                stalledSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(30))
+            {
+                foreach (var publisher in publishers) publisher.Abort();
+            }
+        }
+    }
+
     // Repeats the sync message until every subscriber has seen one, so the run starts with every path open.
-    private async Task SyncAsync(BenchConnection publisher, Receiver[] receivers, CancellationToken cancellationToken)
+    private async Task SyncAsync(BenchConnection publisher, IReadOnlyList<Receiver> receivers, CancellationToken cancellationToken)
     {
         var message = new byte[_target.MaxMessageBytes(ProbeText.Sync.Length)];
         int length = _target.WriteMessage(message, ProbeText.Sync);
@@ -136,7 +162,7 @@ public sealed class FanoutScenario
             }
             if (Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"{waiting} of {receivers.Length} subscribers did not receive the sync message within 20 s.");
+                throw new TimeoutException($"{waiting} of {receivers.Count} subscribers did not receive the sync message within 20 s.");
             }
         }
         // Let the remaining sync copies drain before timing starts.
@@ -144,7 +170,7 @@ public sealed class FanoutScenario
     }
 
     // Waits until everything arrived, or until nothing new arrived for the drain time, or every subscriber is gone.
-    private async Task DrainAsync(Func<long> delivered, long expected, Receiver[] receivers, CancellationToken cancellationToken)
+    private async Task DrainAsync(Func<long> delivered, long expected, IReadOnlyList<Receiver> receivers, CancellationToken cancellationToken)
     {
         long last = -1;
         var quietSince = Stopwatch.GetTimestamp();
@@ -165,32 +191,23 @@ public sealed class FanoutScenario
         }
     }
 
-    private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, CancellationToken cancellationToken)
+    private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, Action<BenchConnection> connected, CancellationToken cancellationToken)
     {
         var endpoint = _options.Endpoint;
-        using var gate = new SemaphoreSlim(_target.MaxConcurrentConnects);
-        var tasks = Enumerable.Range(0, count).Select(async i =>
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await _target.ConnectAsync(endpoint, name(i), role, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
+        var connections = new BenchConnection?[count];
         try
         {
-            into.AddRange(await Task.WhenAll(tasks).ConfigureAwait(false));
+            await ConnectWorkers.RunAsync(count, _target.MaxConcurrentConnects, i =>
+            {
+                var connection = _target.Connect(endpoint, name(i), role, cancellationToken);
+                connections[i] = connection;
+                connected(connection);
+            }).WaitAsync(cancellationToken).ConfigureAwait(false);
+            into.AddRange(connections!);
         }
         catch
         {
-            foreach (var task in tasks)
-            {
-                if (task.IsCompletedSuccessfully) task.Result.Dispose();
-            }
+            foreach (var connection in connections) connection?.Dispose();
             throw;
         }
     }

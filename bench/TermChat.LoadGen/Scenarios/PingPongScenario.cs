@@ -40,11 +40,11 @@ public sealed class PingPongScenario
     {
         var names = new ClientNames();
         BenchConnection? receiver = null;
-        var sender = await _target.ConnectAsync(_endpoint, names.For('p', 0), _target.Relays ? ConnectRole.Publisher : ConnectRole.Subscriber, cancellationToken).ConfigureAwait(false);
+        var sender = await Task.Run(() => _target.Connect(_endpoint, names.For('p', 0), _target.Relays ? ConnectRole.Publisher : ConnectRole.Subscriber, cancellationToken), cancellationToken).ConfigureAwait(false);
         try
         {
             receiver = _target.Relays
-                ? await _target.ConnectAsync(_endpoint, names.For('s', 0), ConnectRole.Subscriber, cancellationToken).ConfigureAwait(false)
+                ? await Task.Run(() => _target.Connect(_endpoint, names.For('s', 0), ConnectRole.Subscriber, cancellationToken), cancellationToken).ConfigureAwait(false)
                 : sender;
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             var loop = new Loop(_target, sender, receiver, _textBytes, cancellationToken);
@@ -89,7 +89,7 @@ public sealed class PingPongScenario
 
         public double Seconds { get; private set; }
 
-        public string? Failure { get; private set; }
+        public string? Failure { get; set; }
 
         public int Done => Volatile.Read(ref _done2);
 
@@ -109,8 +109,26 @@ public sealed class PingPongScenario
             var message = new byte[_target.MaxMessageBytes(_textBytes)];
             Span<byte> text = stackalloc byte[_textBytes];
             double nanosPerTick = 1e9 / Stopwatch.Frequency;
-            _receiver.Socket.ReceiveTimeout = 10_000;
             long began = 0;
+            // No socket timeout (it would route every receive through .NET's epoll thread): a timer aborts
+            // the sockets if no round trip completes for ten seconds.
+            int seen = -1;
+            long stalledSince = Stopwatch.GetTimestamp();
+            using var watchdog = new Timer(_ =>
+            {
+                int done = Done;
+                if (done != seen)
+                {
+                    seen = done;
+                    stalledSince = Stopwatch.GetTimestamp();
+                }
+                else if (Stopwatch.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(10))
+                {
+                    Failure ??= "no reply for 10 s";
+                    _sender.Abort();
+                    _receiver.Abort();
+                }
+            }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
             try
             {
                 for (int i = 0; i < warmup + count && !_cancellationToken.IsCancellationRequested; i++)
@@ -131,7 +149,7 @@ public sealed class PingPongScenario
                             replies.ResetWrittenCount();
                         }
                         if (_arrived) break;
-                        if (!_receiver.Fill()) throw new SocketException((int)SocketError.ConnectionReset);
+                        if (!_receiver.Fill()) throw new EndOfStreamException("The server closed the connection.");
                     }
                     long rtt = Stopwatch.GetTimestamp() - sentAt;
                     if (i >= warmup) Histogram.Record((long)(rtt * nanosPerTick));
@@ -141,9 +159,9 @@ public sealed class PingPongScenario
                 }
                 Seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
             }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or InvalidDataException)
+            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or InvalidDataException or EndOfStreamException)
             {
-                Failure = receiverScanner.LastError ?? senderScanner.LastError ?? exception.Message;
+                Failure ??= receiverScanner.LastError ?? senderScanner.LastError ?? exception.Message;
                 Seconds = began == 0 ? 0 : Stopwatch.GetElapsedTime(began).TotalSeconds;
             }
             finally

@@ -75,7 +75,7 @@ internal sealed class PublisherThread
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
-            Failure = $"publisher {_publisher}: {exception.Message}";
+            Failure = $"publisher {_publisher}: {exception.Message} (the server stopped reading for 30 s, or closed)";
         }
         finally
         {
@@ -83,12 +83,13 @@ internal sealed class PublisherThread
         }
     }
 
-    // Sleeps while the next message is more than two milliseconds away (Thread.Sleep overshoots by about
-    // one); closer than that, yields, so the receive loops on the same core still run.
+    // Sleeps until the next message is due, but at least 100 µs: every wake-up costs a send and a
+    // syscall, so at high rates each wake-up sends the handful of messages that fell due meanwhile (each
+    // still stamped with its own scheduled time, so the wait counts as latency, never hidden).
     private static void Wait(long ticks)
     {
-        long twoMs = Stopwatch.Frequency / 500;
-        if (ticks > twoMs) Thread.Sleep(1);
-        else Thread.Yield();
+        long micros = ticks * 1_000_000 / Stopwatch.Frequency;
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) NativeSleep.MicroSleep((uint)Math.Clamp(micros, 100, 1_000_000));
+        else Thread.Sleep(1);
     }
 }

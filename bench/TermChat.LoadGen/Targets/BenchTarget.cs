@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using TermChat.LoadGen.Net;
 
 namespace TermChat.LoadGen.Targets;
@@ -31,7 +32,12 @@ public abstract class BenchTarget
     /// Connects one client and completes its handshake for <paramref name="role"/>; when it returns, a
     /// subscriber receives every message published after this point.
     /// </summary>
-    public abstract Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken);
+    /// <remarks>
+    /// Blocking on purpose (run it on a dedicated thread, see <see cref="Scenarios.ConnectWorkers"/>): a
+    /// socket that never sees an async operation is never registered with .NET's epoll engine, whose
+    /// thread would otherwise wake for every arrival on every subscriber during the run.
+    /// </remarks>
+    public abstract BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken);
 
     /// <summary>The most bytes <see cref="WriteMessage"/> writes for a text of <paramref name="textBytes"/>.</summary>
     public abstract int MaxMessageBytes(int textBytes);
@@ -42,28 +48,42 @@ public abstract class BenchTarget
     /// <summary>A fresh scanner for one connection's incoming bytes.</summary>
     public abstract IStreamScanner CreateScanner();
 
-    /// <summary>Connect timeouts and errors are reported with this one-line context.</summary>
-    protected static async Task<BenchConnection> ConnectWithTimeoutAsync(EndPoint endpoint, ConnectRole role, Func<BenchConnection, CancellationToken, Task> handshake, CancellationToken cancellationToken)
+    /// <summary>How long one connection may take to connect and complete its handshake.</summary>
+    public static TimeSpan HandshakeTimeout { get; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Connects and runs <paramref name="handshake"/> with blocking calls, bounded by <see cref="HandshakeTimeout"/>.</summary>
+    protected static BenchConnection ConnectWithTimeout(EndPoint endpoint, ConnectRole role, Action<BenchConnection> handshake, CancellationToken cancellationToken)
     {
         // Idle connections come by the ten thousand: a small buffer each keeps the generator's memory sane.
         int bufferBytes = role == ConnectRole.Idle ? 16 * 1024 : 256 * 1024;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var connection = await BenchConnection.ConnectAsync(endpoint, bufferBytes, timeout.Token).ConfigureAwait(false);
+        var connection = BenchConnection.Connect(endpoint, bufferBytes);
+        var watchdog = connection.Watchdog(HandshakeTimeout);
+        var abort = cancellationToken.Register(connection.Abort);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await handshake(connection, timeout.Token).ConfigureAwait(false);
+            handshake(connection);
             return connection;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is SocketException or EndOfStreamException or ObjectDisposedException)
         {
             connection.Dispose();
-            throw new TimeoutException($"The handshake with {endpoint} did not finish within 30 s.");
+            cancellationToken.ThrowIfCancellationRequested();
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= HandshakeTimeout)
+            {
+                throw new TimeoutException($"The handshake with {endpoint} did not finish within {HandshakeTimeout.TotalSeconds:0} s.");
+            }
+            throw;
         }
         catch
         {
             connection.Dispose();
             throw;
+        }
+        finally
+        {
+            watchdog.Dispose();
+            abort.Dispose();
         }
     }
 }

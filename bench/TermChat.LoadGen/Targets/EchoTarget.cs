@@ -18,8 +18,8 @@ public sealed class EchoTarget : BenchTarget
     public override bool EchoesToSender => true;
 
     /// <inheritdoc/>
-    public override Task<Net.BenchConnection> ConnectAsync(System.Net.EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        _lines.ConnectAsync(endpoint, clientName, role, cancellationToken);
+    public override Net.BenchConnection Connect(System.Net.EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
+        _lines.Connect(endpoint, clientName, role, cancellationToken);
 
     /// <inheritdoc/>
     public override int MaxMessageBytes(int textBytes) => _lines.MaxMessageBytes(textBytes);

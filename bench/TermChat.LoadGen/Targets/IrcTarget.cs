@@ -16,16 +16,16 @@ public sealed class IrcTarget : BenchTarget
     public override string Name => "irc";
 
     /// <inheritdoc/>
-    public override Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        ConnectWithTimeoutAsync(endpoint, role, (connection, ct) => HandshakeAsync(connection, clientName, role, ct), cancellationToken);
+    public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
+        ConnectWithTimeout(endpoint, role, connection => Handshake(connection, clientName, role), cancellationToken);
 
-    private static async Task HandshakeAsync(BenchConnection connection, string nick, ConnectRole role, CancellationToken cancellationToken)
+    private static void Handshake(BenchConnection connection, string nick, ConnectRole role)
     {
         connection.SendAscii($"NICK {nick}\r\nUSER {nick} 0 * :{nick}\r\n");
         bool registered = false;
         while (true)
         {
-            string line = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string line = connection.ReadLine();
             if (line.StartsWith("PING", StringComparison.Ordinal))
             {
                 connection.SendAscii("PONG" + line[4..] + "\r\n");

@@ -16,8 +16,8 @@ public sealed class LineRelayTarget : BenchTarget
     public override int MaxConcurrentConnects => 1;
 
     /// <inheritdoc/>
-    public override Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        ConnectWithTimeoutAsync(endpoint, role, (_, _) => Task.CompletedTask, cancellationToken);
+    public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
+        ConnectWithTimeout(endpoint, role, _ => { }, cancellationToken);
 
     /// <inheritdoc/>
     public override int MaxMessageBytes(int textBytes) => textBytes + 1;

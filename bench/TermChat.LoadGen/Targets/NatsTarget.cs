@@ -17,12 +17,12 @@ public sealed class NatsTarget : BenchTarget
     public override string Name => "nats";
 
     /// <inheritdoc/>
-    public override Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        ConnectWithTimeoutAsync(endpoint, role, (connection, ct) => HandshakeAsync(connection, clientName, role, ct), cancellationToken);
+    public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
+        ConnectWithTimeout(endpoint, role, connection => Handshake(connection, clientName, role), cancellationToken);
 
-    private static async Task HandshakeAsync(BenchConnection connection, string name, ConnectRole role, CancellationToken cancellationToken)
+    private static void Handshake(BenchConnection connection, string name, ConnectRole role)
     {
-        string info = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        string info = connection.ReadLine();
         if (!info.StartsWith("INFO", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Not a NATS server: it said \"{info}\".");
@@ -34,7 +34,7 @@ public sealed class NatsTarget : BenchTarget
         connection.SendAscii(hello.ToString());
         while (true)
         {
-            string line = await connection.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string line = connection.ReadLine();
             if (line == "PONG") return;
             if (line == "PING") connection.SendAscii("PONG\r\n");
             else if (line.StartsWith("-ERR", StringComparison.Ordinal)) throw new InvalidOperationException($"nats-server refused {name}: {line}");

@@ -29,10 +29,10 @@ public sealed class TermChatTcpTarget : BenchTarget
     public override bool EchoesToSender => true;
 
     /// <inheritdoc/>
-    public override Task<BenchConnection> ConnectAsync(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        ConnectWithTimeoutAsync(endpoint, role, (connection, ct) => HandshakeAsync(connection, clientName, role, ct), cancellationToken);
+    public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
+        ConnectWithTimeout(endpoint, role, connection => Handshake(connection, clientName, role), cancellationToken);
 
-    private static async Task HandshakeAsync(BenchConnection connection, string nick, ConnectRole role, CancellationToken cancellationToken)
+    private static void Handshake(BenchConnection connection, string nick, ConnectRole role)
     {
         var writer = new ArrayBufferWriter<byte>(256);
         FrameEncoder.Write(writer, new Hello(ProtocolLimits.Version, nick, ResumeToken.None, ValueList<RoomCursor>.Empty));
@@ -43,7 +43,7 @@ public sealed class TermChatTcpTarget : BenchTarget
         bool welcomed = false;
         while (true)
         {
-            var message = await ReadFrameAsync(connection, cancellationToken).ConfigureAwait(false);
+            var message = ReadFrame(connection);
             switch (message)
             {
                 case Welcome:
@@ -65,7 +65,7 @@ public sealed class TermChatTcpTarget : BenchTarget
         }
     }
 
-    private static async ValueTask<Message> ReadFrameAsync(BenchConnection connection, CancellationToken cancellationToken)
+    private static Message ReadFrame(BenchConnection connection)
     {
         while (true)
         {
@@ -74,7 +74,7 @@ public sealed class TermChatTcpTarget : BenchTarget
                 connection.Start += consumed;
                 return message;
             }
-            if (!await connection.FillAsync(cancellationToken).ConfigureAwait(false))
+            if (!connection.Fill())
             {
                 throw new EndOfStreamException("TermChat closed the connection during the handshake.");
             }

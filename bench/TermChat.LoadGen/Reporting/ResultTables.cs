@@ -42,4 +42,17 @@ public static class ResultTables
         }
         return table.ToString();
     }
+
+    /// <summary>Reliable-UDP runs.</summary>
+    public static string Udp(IEnumerable<UdpResult> results, string label)
+    {
+        var table = new TextTable("target", "offered msg/s", "sent", "delivered", "msg/s", "loss %", "p50 ms", "p99 ms", "p99.9 ms", "retransmits", "server cpu s", "note");
+        foreach (var r in results)
+        {
+            table.Add(label, Format.Count(r.OfferedRate), Format.Count(r.Sent), Format.Count(r.Delivered), Format.Count(r.MessagesPerSecond), Format.Loss(r.LossPercent),
+                Format.Ms(r.Latency.P50Us), Format.Ms(r.Latency.P99Us), Format.Ms(r.Latency.P999Us), r.Retransmissions is long n ? Format.Count(n) : "-",
+                r.ServerCpuSeconds is double cpu ? Format.Fixed(cpu, 2) : "-", r.Error ?? "");
+        }
+        return table.ToString();
+    }
 }

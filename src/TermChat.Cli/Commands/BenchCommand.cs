@@ -89,6 +89,7 @@ internal static class BenchCommand
         {
             string host = result.GetValue(Host)!;
             int port = result.GetValue(Port) ?? TargetCatalog.DefaultPort(result.GetValue(Target)!);
+            if (port is < 1 or > 65535) throw new BenchUsageException($"--port {port} is not a port number.");
             if (!IPAddress.TryParse(host, out var address))
             {
                 address = Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
@@ -246,11 +247,34 @@ internal static class BenchCommand
 
     private static Command CreateUdp()
     {
-        var command = new Command("udp", "Reliable-UDP message rate and latency: TermChat clients over the datagram transport, open loop,\n" +
-            "latency from each message's scheduled send time (target termchat-udp).");
+        var command = new Command("udp", "Reliable-UDP message rate and latency: one publisher and N subscribers, all TermChat clients over the\n" +
+            "datagram layer, open loop through the server's UDP port; latency from each message's scheduled send time.");
         var common = new Common(command);
-        command.SetAction((parseResult, cancellationToken) => RunGuarded(() =>
-            throw new BenchUsageException("The udp scenario needs the TermChat UDP client transport, which this build does not include."), cancellationToken));
+        var subscribers = new Option<int>("--subscribers", "-n") { Description = "Subscribers (over UDP)", DefaultValueFactory = _ => 1 };
+        var rate = new Option<double>("--rate", "-r") { Description = "Offered messages per second", DefaultValueFactory = _ => 100_000 };
+        var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds sent before measuring", DefaultValueFactory = _ => 1 };
+        foreach (var option in new Option[] { subscribers, rate, duration, warmup }) command.Options.Add(option);
+        command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
+        {
+            if (!UdpBench.IsAvailable) throw new BenchUsageException("This build has no datagram layer, so the udp scenario cannot run.");
+            string label = parseResult.GetValue(common.Label) ?? "termchat-udp";
+            if (parseResult.GetValue(subscribers) < 1) throw new BenchUsageException("--subscribers must be at least 1.");
+            if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new BenchUsageException("--rate and --duration must be positive.");
+            var endpoint = common.Endpoint(parseResult);
+            var result = await UdpBench.RunAsync(endpoint, parseResult.GetValue(subscribers), parseResult.GetValue(rate),
+                TimeSpan.FromSeconds(parseResult.GetValue(duration)), TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(warmup))),
+                parseResult.GetValue(common.Size), parseResult.GetValue(common.ServerPid), common.Progress(parseResult), cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(common.Json))
+            {
+                Console.Out.WriteLine(JsonOutput.Write(new BenchDocument { Scenario = "udp", Label = label, Target = "termchat-udp", Udp = result }));
+            }
+            else
+            {
+                Console.Out.Write(ResultTables.Udp([result], label));
+            }
+            return 0;
+        }, cancellationToken));
         return command;
     }
 

@@ -91,4 +91,19 @@ public class ReportingTests
     {
         Assert.Equal(("0", "<0.001", "0.5", "12.35"), (Format.Loss(0), Format.Loss(0.0000001), Format.Loss(0.5), Format.Loss(12.3456)));
     }
+
+    [Fact]
+    public void Targets_are_judged_from_medians_and_a_miss_says_by_how_much()
+    {
+        var runs = new List<BenchDocument>();
+        for (int i = 0; i < 3; i++)
+        {
+            runs.Add(new BenchDocument { Scenario = "pingpong", Label = "echo", Target = "echo", PingPong = new PingPongResult("echo", 10, 5, new LatencySummary(10, 20, 40, 60, 80, 25), null) });
+            runs.Add(new BenchDocument { Scenario = "pingpong", Label = "termchat-async", Target = "termchat", PingPong = new PingPongResult("termchat", 10, 5, new LatencySummary(10, 30, 100, 120, 150, 35), null) });
+            runs.Add(new BenchDocument { Scenario = "connections", Label = "termchat-async", Target = "termchat", Connections = new ConnectionsResult("termchat", 10_000, 10_000, 10_000, 3, 0, 30_000_000, 3_000, null) });
+        }
+        string section = MarkdownReport.Build(runs, "");
+        Assert.Contains("| ping-pong p99 ≤ 2× a trivial echo (async mode) | 2.50× (echo p99 40.0 µs, TermChat 100.0 µs) — missed by 25 % | **no** |", section, StringComparison.Ordinal);
+        Assert.Contains("| 10,000 idle connections in async mode at ≤ 4 KiB server RSS each | 2.93 KiB each, 10,000 alive (fewest in any repetition) | yes |", section, StringComparison.Ordinal);
+    }
 }

@@ -39,6 +39,7 @@ public static class MarkdownReport
     {
         var text = new StringBuilder();
         if (machine.Length > 0) text.Append(machine.TrimEnd('\n')).Append("\n\n");
+        Targets(text, documents);
 
         foreach (var group in documents.Where(d => d.Scenario == "fanout" && d.Sweep != true).GroupBy(d => (d.Fanout![0].Subscribers, d.Fanout[0].Publishers, d.Fanout[0].OfferedRate)))
         {
@@ -106,6 +107,93 @@ public static class MarkdownReport
             ], ratioMetrics: [], Errors(udp.Select(d => (d.Label, d.Udp!.Error))));
         }
         return text.ToString();
+    }
+
+    // The issue's targets, judged from this run's medians only; "missed" says by how much.
+    private static void Targets(StringBuilder text, IReadOnlyList<BenchDocument> documents)
+    {
+        var rows = new List<(string Target, string Measured, bool? Met)>();
+        List<FanoutResult> Runs(string label, int subs, double rate) => documents
+            .Where(d => d.Scenario == "fanout" && d.Sweep != true && d.Label == label && d.Fanout![0].Subscribers == subs && d.Fanout[0].OfferedRate == rate)
+            .Select(d => d.Fanout![0]).ToList();
+        double Med(IEnumerable<double> values) => values.ToList() is { Count: > 0 } list ? Median(list) : double.NaN;
+
+        var async100 = Runs("termchat-async", 100, 20_000);
+        if (async100.Count > 0)
+        {
+            double rate = Med(async100.Select(r => r.DeliveriesPerSecond));
+            double p99 = Med(async100.Select(r => r.Latency.P99Us));
+            double loss = async100.Max(r => r.LossPercent);
+            bool met = rate >= 1_990_000 && p99 <= 10_000 && loss == 0;
+            rows.Add(("async fan-out, 100 subscribers, 1 publisher: ≥ 2,000,000 deliveries/s with p99 ≤ 10 ms and no loss",
+                string.Create(CultureInfo.InvariantCulture, $"{rate:N0}/s, p99 {p99 / 1000:0.###} ms, worst loss {Format.Loss(loss)} %") +
+                (met ? "" : string.Create(CultureInfo.InvariantCulture, $" — missed: p99 {(p99 / 10_000):0.#}× the bound{(loss > 0 ? ", with loss" : "")}")), met));
+            foreach (var peer in new[] { "nats", "ngircd", "ircd-hybrid" })
+            {
+                var theirs = Runs(peer, 100, 20_000);
+                if (theirs.Count == 0) continue;
+                double theirP99 = Med(theirs.Select(r => r.Latency.P99Us));
+                double theirRate = Med(theirs.Select(r => r.DeliveriesPerSecond));
+                bool ahead = p99 < theirP99 && rate >= theirRate * 0.99 && loss <= theirs.Max(r => r.LossPercent);
+                rows.Add(($"async ahead of {peer} at the same offered load (2,000,000 deliveries/s)",
+                    string.Create(CultureInfo.InvariantCulture, $"p99 {p99 / 1000:0.###} vs {theirP99 / 1000:0.###} ms, {rate:N0} vs {theirRate:N0} deliveries/s"), ahead));
+            }
+        }
+        foreach (var mode in new[] { "termchat-select", "termchat-threads" })
+        {
+            foreach (var peer in new[] { "ngircd", "ircd-hybrid" })
+            {
+                foreach (var (subs, rate) in new[] { (100, 2_000.0), (100, 20_000.0) })
+                {
+                    var ours = Runs(mode, subs, rate);
+                    var theirs = Runs(peer, subs, rate);
+                    if (ours.Count == 0 || theirs.Count == 0) continue;
+                    double p99 = Med(ours.Select(r => r.Latency.P99Us)), theirP99 = Med(theirs.Select(r => r.Latency.P99Us));
+                    double got = Med(ours.Select(r => r.DeliveriesPerSecond)), theirGot = Med(theirs.Select(r => r.DeliveriesPerSecond));
+                    bool ahead = p99 < theirP99 && got >= theirGot * 0.99;
+                    rows.Add((string.Create(CultureInfo.InvariantCulture, $"{mode["termchat-".Length..]} ahead of {peer}, {subs} subscribers at {rate * subs:N0} deliveries/s offered"),
+                        string.Create(CultureInfo.InvariantCulture, $"p99 {p99 / 1000:0.###} vs {theirP99 / 1000:0.###} ms, {got:N0} vs {theirGot:N0} deliveries/s"), ahead));
+                }
+            }
+        }
+        var pingpong = documents.Where(d => d.Scenario == "pingpong").ToList();
+        var echo = pingpong.Where(d => d.Label == "echo").ToList();
+        var asyncPing = pingpong.Where(d => d.Label == "termchat-async").ToList();
+        if (echo.Count > 0 && asyncPing.Count > 0)
+        {
+            var ratios = Enumerable.Range(0, Math.Min(echo.Count, asyncPing.Count))
+                .Select(i => asyncPing[i].PingPong!.Latency.P99Us / Math.Max(0.001, echo[i].PingPong!.Latency.P99Us)).ToList();
+            double ratio = Median(ratios);
+            rows.Add(("ping-pong p99 ≤ 2× a trivial echo (async mode)",
+                string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}× (echo p99 {Med(echo.Select(d => d.PingPong!.Latency.P99Us)):0.0} µs, TermChat {Med(asyncPing.Select(d => d.PingPong!.Latency.P99Us)):0.0} µs)") +
+                (ratio <= 2 ? "" : string.Create(CultureInfo.InvariantCulture, $" — missed by {(ratio / 2 - 1) * 100:0} %")), ratio <= 2));
+        }
+        var idle = documents.Where(d => d.Scenario == "connections" && d.Label == "termchat-async").Select(d => d.Connections!).ToList();
+        if (idle.Count > 0)
+        {
+            double perConn = Med(idle.Select(c => c.RssPerConnectionBytes));
+            int alive = idle.Min(c => c.Alive);
+            bool met = perConn <= 4096 && alive >= 10_000;
+            rows.Add(("10,000 idle connections in async mode at ≤ 4 KiB server RSS each",
+                string.Create(CultureInfo.InvariantCulture, $"{perConn / 1024:0.00} KiB each, {alive:N0} alive (fewest in any repetition)") +
+                (met ? "" : perConn > 4096 ? string.Create(CultureInfo.InvariantCulture, $" — missed by {(perConn / 4096 - 1) * 100:0} %") : " — fewer than 10,000 connections"), met));
+        }
+        var udp = documents.Where(d => d.Scenario == "udp").Select(d => d.Udp!).ToList();
+        if (udp.Count > 0)
+        {
+            double rate = Med(udp.Select(u => u.MessagesPerSecond));
+            bool met = rate >= 100_000 && udp.All(u => u.LossPercent == 0 && u.Error is null);
+            rows.Add(("reliable UDP on loopback ≥ 100,000 messages/s",
+                string.Create(CultureInfo.InvariantCulture, $"{rate:N0} messages/s, worst loss {Format.Loss(udp.Max(u => u.LossPercent))} %") +
+                (met ? "" : string.Create(CultureInfo.InvariantCulture, $" — missed{(rate < 100_000 ? $" by {(1 - rate / 100_000) * 100:0} %" : " (loss or errors)")}")), met));
+        }
+        if (rows.Count == 0) return;
+        text.Append("### Targets (judged from this run's medians)\n\n| target | measured | met |\n|---|---|:-:|\n");
+        foreach (var (target, measured, met) in rows)
+        {
+            text.Append("| ").Append(target).Append(" | ").Append(measured).Append(" | ").Append(met switch { true => "yes", false => "**no**", null => "-" }).Append(" |\n");
+        }
+        text.Append('\n');
     }
 
     private static IEnumerable<string> Errors(IEnumerable<(string Label, string? Error)> errors) =>

@@ -26,6 +26,9 @@ public sealed record FanoutOptions
     /// <summary>How long to wait for stragglers after the last send.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>The longest wait for stragglers after the last send; later deliveries count as lost.</summary>
+    public TimeSpan MaxDrain { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Bytes of message text.</summary>
     public int TextBytes { get; init; } = 48;
 

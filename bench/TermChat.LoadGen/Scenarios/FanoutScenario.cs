@@ -169,15 +169,18 @@ public sealed class FanoutScenario
         await Task.Delay(100, cancellationToken).ConfigureAwait(false);
     }
 
-    // Waits until everything arrived, or until nothing new arrived for the drain time, or every subscriber is gone.
+    // Waits until everything arrived, nothing new arrived for the drain time, every subscriber is gone, or MaxDrain passed.
     private async Task DrainAsync(Func<long> delivered, long expected, IReadOnlyList<Receiver> receivers, CancellationToken cancellationToken)
     {
         long last = -1;
         var quietSince = Stopwatch.GetTimestamp();
+        var started = quietSince;
         while (true)
         {
             long now = delivered();
             if (now >= expected || receivers.All(r => r.Failure is not null)) return;
+            // A server far behind could take minutes to catch up; what has not arrived by then counts as lost.
+            if (Stopwatch.GetElapsedTime(started) >= _options.MaxDrain) return;
             if (now != last)
             {
                 last = now;

@@ -119,12 +119,13 @@ internal static class BenchCommand
         var rate = new Option<double>("--rate", "-r") { Description = "Offered messages per second, all publishers together (the sweep's starting rate)", DefaultValueFactory = _ => 10_000 };
         var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds per run", DefaultValueFactory = _ => 5 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds sent before measuring (checked for loss, not timed)", DefaultValueFactory = _ => 1 };
-        var drain = new Option<double>("--drain") { Description = "Seconds to wait for late messages after the last send", DefaultValueFactory = _ => 3 };
+        var drain = new Option<double>("--drain") { Description = "Seconds without any delivery after the last send before the run ends", DefaultValueFactory = _ => 3 };
+        var maxDrain = new Option<double>("--max-drain") { Description = "Most seconds to wait after the last send; messages not delivered by then count as lost", DefaultValueFactory = _ => 10 };
         var sweep = new Option<bool>("--sweep") { Description = "Find the highest rate with p99 within --p99-limit and no loss (doubling, then bisecting)" };
         var p99Limit = new Option<double>("--p99-limit") { Description = "The sweep's p99 bound in milliseconds", DefaultValueFactory = _ => 10 };
         var pollUs = new Option<int>("--poll-us") { Description = "How often the receiving thread reads the subscribers, in microseconds (adds at most this to a message's latency)", DefaultValueFactory = _ => 500 };
         var maxRate = new Option<double>("--max-rate") { Description = "The sweep's highest offered rate (messages per second)", DefaultValueFactory = _ => 2_000_000 };
-        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, sweep, p99Limit, maxRate, pollUs }) command.Options.Add(option);
+        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, pollUs }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
             var target = common.CreateTarget(parseResult);
@@ -146,6 +147,7 @@ internal static class BenchCommand
                     Duration = TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                     Warmup = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(warmup))),
                     Drain = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(drain))),
+                    MaxDrain = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(maxDrain))),
                     TextBytes = parseResult.GetValue(common.Size),
                     ServerPid = parseResult.GetValue(common.ServerPid),
                     PollInterval = TimeSpan.FromMicroseconds(Math.Clamp(parseResult.GetValue(pollUs), 0, 100_000)),

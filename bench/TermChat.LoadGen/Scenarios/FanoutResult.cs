@@ -8,7 +8,7 @@ namespace TermChat.LoadGen.Scenarios;
 /// <param name="Publishers">Sending clients.</param>
 /// <param name="OfferedRate">Messages per second offered (before fan-out).</param>
 /// <param name="Sent">Messages sent.</param>
-/// <param name="Expected">Deliveries expected: sent × subscribers.</param>
+/// <param name="Expected">Deliveries expected: scheduled messages × subscribers (a message the server did not accept in time counts as lost).</param>
 /// <param name="Delivered">Deliveries received.</param>
 /// <param name="DeliveriesPerSecond">Measured deliveries per second.</param>
 /// <param name="LossPercent">Deliveries missing, in percent of expected.</param>

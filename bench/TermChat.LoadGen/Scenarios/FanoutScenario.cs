@@ -78,8 +78,10 @@ public sealed class FanoutScenario
             using (ProgressLine.ForStderr(_progress, () => Status(start, Sent(), total, Delivered(), expected)))
             {
                 foreach (var sender in senders) sender.Start();
-                await WaitForSendersAsync(senders, publishers, cancellationToken).ConfigureAwait(false);
-                await DrainAsync(Delivered, expected, receivers, cancellationToken).ConfigureAwait(false);
+                // Everything, sending included, must be over MaxDrain after the last scheduled send.
+                long deadline = measureTo + (long)(_options.MaxDrain.TotalSeconds * frequency);
+                await WaitForSendersAsync(senders, publishers, deadline, cancellationToken).ConfigureAwait(false);
+                await DrainAsync(Delivered, expected, receivers, deadline, cancellationToken).ConfigureAwait(false);
             }
             double? cpuAfter = _options.ServerPid is int pid2 ? ProcessProbe.TryReadCpuSeconds(pid2) : null;
             double ownCpu = (Environment.CpuUsage.TotalTime - ownCpuBefore).TotalSeconds;
@@ -95,11 +97,12 @@ public sealed class FanoutScenario
             long sent = Sent();
             string? error = senders.Select(s => s.Failure).FirstOrDefault(f => f is not null)
                 ?? receivers.Concat(drains).Select(r => r.Failure).FirstOrDefault(f => f is not null);
-            if (sent < total && error is null) error = $"only {sent} of {total} messages were sent";
+            if (sent < total && error is null) error = $"the server accepted only {sent:N0} of {total:N0} messages in time";
+            // Open loop: a message the server did not accept in time is as lost as one it dropped.
             return new FanoutResult(
-                _target.Name, subscribers.Count, publishers.Count, _options.Rate, sent, sent * subscribers.Count, delivered,
+                _target.Name, subscribers.Count, publishers.Count, _options.Rate, sent, expected, delivered,
                 seconds > 0 ? measured / seconds : 0,
-                expected == 0 ? 0 : Math.Max(0, sent * subscribers.Count - delivered) * 100.0 / Math.Max(1, sent * subscribers.Count),
+                Math.Max(0, expected - delivered) * 100.0 / Math.Max(1, expected),
                 LatencySummary.FromNanoseconds(histogram),
                 cpuBefore is double b && cpuAfter is double a ? a - b : null,
                 ownCpu,
@@ -121,8 +124,9 @@ public sealed class FanoutScenario
             $"fanout {_target.Name} {_options.Subscribers}x{_options.Rate:0}/s: {Math.Min(elapsed, planned):0.0}/{planned:0.0} s, sent {sent:N0}/{total:N0}, delivered {delivered:N0}/{expected:N0}");
     }
 
-    // A publisher blocked in send for 30 s means the server stopped reading: abort rather than hang.
-    private static async Task WaitForSendersAsync(PublisherThread[] senders, List<BenchConnection> publishers, CancellationToken cancellationToken)
+    // A publisher still sending at the deadline, or blocked in send for 30 s, is facing a server that does
+    // not read fast enough: abort it; what it could not send counts as lost.
+    private static async Task WaitForSendersAsync(PublisherThread[] senders, List<BenchConnection> publishers, long deadline, CancellationToken cancellationToken)
     {
         var all = Task.WhenAll(senders.Select(s => s.Completion));
         long last = -1;
@@ -137,8 +141,9 @@ public sealed class FanoutScenario
                 last = sent;
                 stalledSince = Stopwatch.GetTimestamp();
             }
-            else if (Stopwatch.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(30))
+            if (Stopwatch.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(30) || Stopwatch.GetTimestamp() > deadline)
             {
+                foreach (var sender in senders) sender.GiveUp();
                 foreach (var publisher in publishers) publisher.Abort();
             }
         }
@@ -170,17 +175,16 @@ public sealed class FanoutScenario
     }
 
     // Waits until everything arrived, nothing new arrived for the drain time, every subscriber is gone, or MaxDrain passed.
-    private async Task DrainAsync(Func<long> delivered, long expected, IReadOnlyList<Receiver> receivers, CancellationToken cancellationToken)
+    private async Task DrainAsync(Func<long> delivered, long expected, IReadOnlyList<Receiver> receivers, long deadline, CancellationToken cancellationToken)
     {
         long last = -1;
         var quietSince = Stopwatch.GetTimestamp();
-        var started = quietSince;
         while (true)
         {
             long now = delivered();
             if (now >= expected || receivers.All(r => r.Failure is not null)) return;
             // A server far behind could take minutes to catch up; what has not arrived by then counts as lost.
-            if (Stopwatch.GetElapsedTime(started) >= _options.MaxDrain) return;
+            if (Stopwatch.GetTimestamp() >= deadline) return;
             if (now != last)
             {
                 last = now;

@@ -35,6 +35,11 @@ internal sealed class PublisherThread
 
     public long Sent => Volatile.Read(ref _sent);
 
+    private volatile bool _givenUp;
+
+    /// <summary>Stops sending at the next chance (the deadline passed); the socket is aborted by the caller.</summary>
+    public void GiveUp() => _givenUp = true;
+
     public string? Failure { get; private set; }
 
     public Task Completion => _done.Task;
@@ -53,7 +58,7 @@ internal sealed class PublisherThread
             Span<byte> text = stackalloc byte[_textBytes];
             int maxMessage = _target.MaxMessageBytes(_textBytes);
             long next = 0;
-            while (next < _schedule.Count && !_cancellationToken.IsCancellationRequested)
+            while (next < _schedule.Count && !_cancellationToken.IsCancellationRequested && !_givenUp)
             {
                 long now = Stopwatch.GetTimestamp();
                 long due = _schedule.DueCount(now);
@@ -75,7 +80,9 @@ internal sealed class PublisherThread
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
-            Failure = $"publisher {_publisher}: {exception.Message} (the server stopped reading for 30 s, or closed)";
+            Failure = _givenUp
+                ? $"publisher {_publisher}: the server was still not reading at the deadline"
+                : $"publisher {_publisher}: {exception.Message}";
         }
         finally
         {

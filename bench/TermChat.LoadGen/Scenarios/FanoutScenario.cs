@@ -49,6 +49,10 @@ public sealed class FanoutScenario
         }
         try
         {
+            if (_options.ServerPid is int idlePid)
+            {
+                await IdleWait.UntilIdleAsync(idlePid, 0.1, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            }
             await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), c => Receive(c, receivers, true), cancellationToken).ConfigureAwait(false);
             await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), c => Receive(c, drains, false), cancellationToken).ConfigureAwait(false);
             long frequency = Stopwatch.Frequency;

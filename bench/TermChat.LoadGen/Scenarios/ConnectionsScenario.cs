@@ -34,6 +34,7 @@ public sealed class ConnectionsScenario
     /// <summary>Connects, measures, disconnects.</summary>
     public async Task<ConnectionsResult> RunAsync(CancellationToken cancellationToken)
     {
+        await IdleWait.UntilIdleAsync(_serverPid, 0.1, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         long before = ProcessProbe.TryReadRssBytes(_serverPid)
             ?? throw new InvalidOperationException($"Cannot read /proc/{_serverPid}/status: is --server-pid the server's process id?");
         var names = new ClientNames();

@@ -23,10 +23,12 @@ public sealed class PingPongScenario
     private readonly int _warmup;
     private readonly int _textBytes;
     private readonly bool _progress;
+    private readonly int? _serverPid;
 
     /// <summary>Creates the scenario: <paramref name="count"/> timed round trips after <paramref name="warmup"/> untimed ones.</summary>
-    public PingPongScenario(BenchTarget target, EndPoint endpoint, int count, int warmup, int textBytes, bool progress)
+    public PingPongScenario(BenchTarget target, EndPoint endpoint, int count, int warmup, int textBytes, bool progress, int? serverPid = null)
     {
+        _serverPid = serverPid;
         _target = target;
         _endpoint = endpoint;
         _count = count;
@@ -38,6 +40,7 @@ public sealed class PingPongScenario
     /// <summary>Connects, runs the round trips, disconnects.</summary>
     public async Task<PingPongResult> RunAsync(CancellationToken cancellationToken)
     {
+        if (_serverPid is int pid) await IdleWait.UntilIdleAsync(pid, 0.1, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         var names = new ClientNames();
         BenchConnection? receiver = null;
         var sender = await Task.Run(() => _target.Connect(_endpoint, names.For('p', 0), _target.Relays ? ConnectRole.Publisher : ConnectRole.Subscriber, cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -200,7 +200,7 @@ internal static class BenchCommand
             string label = common.LabelOf(parseResult);
             if (parseResult.GetValue(count) < 1) throw new BenchUsageException("--count must be at least 1.");
             var scenario = new PingPongScenario(target, common.Endpoint(parseResult), parseResult.GetValue(count), Math.Max(0, parseResult.GetValue(warmup)),
-                parseResult.GetValue(common.Size), common.Progress(parseResult));
+                parseResult.GetValue(common.Size), common.Progress(parseResult), parseResult.GetValue(common.ServerPid));
             var result = await scenario.RunAsync(cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(common.Json))
             {

@@ -187,10 +187,13 @@ chown -R irc:irc "$work/hybrid" 2>/dev/null || true
 # ircd-hybrid refuses to run as root; it forks nothing with -foreground, so $! is the daemon.
 h=(-foreground -configfile "$work/hybrid/ircd.conf" -pidfile "$work/hybrid/ircd.pid" -logfile "$work/hybrid/ircd.log"
    -klinefile "$work/hybrid/k" -dlinefile "$work/hybrid/d" -xlinefile "$work/hybrid/x" -resvfile "$work/hybrid/r")
-# ircd-hybrid resolves every client's address with its own resolver, which reads /etc/resolv.conf. Here
-# that would send DNS queries off the machine and stall each registration for the resolver timeout, so it
-# runs in a private mount namespace whose resolv.conf names 127.0.0.1 (nothing answers: instant failure).
-echo "nameserver 127.0.0.1" >"$work/hybrid/resolv.conf"
+# ircd-hybrid resolves every client's address with its own resolver, which reads /etc/resolv.conf and
+# cannot be turned off. Here that would send DNS queries off the machine and stall each registration for
+# the resolver timeout, so it runs in a private mount namespace whose resolv.conf names 127.0.0.53, where
+# `termchat bench nxdomain` answers every query at once with NXDOMAIN.
+taskset -c "$gen_cpu" "${termchat[@]}" bench nxdomain --bind 127.0.0.53 >"$work/nxdomain.log" 2>&1 &
+pids+=($!)
+echo "nameserver 127.0.0.53" >"$work/hybrid/resolv.conf"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
   taskset -c "$server_cpu" unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec runuser -u irc -- "$@"' \
     sh "$work/hybrid/resolv.conf" /usr/sbin/ircd-hybrid "${h[@]}" >"$work/hybrid.log" 2>&1 &

@@ -36,6 +36,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateUdp());
         command.Subcommands.Add(CreateEchoServer());
         command.Subcommands.Add(CreateReport());
+        command.Subcommands.Add(CreateNxDomain());
         return command;
     }
 
@@ -293,6 +294,24 @@ internal static class BenchCommand
             using var server = new EchoServer(new IPEndPoint(address, parseResult.GetValue(port)));
             Console.Error.WriteLine($"echo server on {server.Endpoint}");
             await server.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateNxDomain()
+    {
+        var command = new Command("nxdomain", "Answer every DNS query on a loopback address with NXDOMAIN (keeps ircd-hybrid's resolver off the network).") { Hidden = true };
+        var bind = new Option<string>("--bind") { Description = "Loopback address to answer on (port 53)", DefaultValueFactory = _ => "127.0.0.53" };
+        command.Options.Add(bind);
+        command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
+        {
+            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address) || !IPAddress.IsLoopback(address))
+            {
+                throw new BenchUsageException("--bind must be a loopback address.");
+            }
+            using var responder = new NxDomainResponder(new IPEndPoint(address, 53));
+            await responder.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken));
         return command;

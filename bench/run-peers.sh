@@ -94,10 +94,12 @@ termchat=(dotnet "$work/termchat/termchat.dll")
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 # ---------------------------------------------------------------- servers (CPU 0)
-wait_port() { # port; reads /proc/net/tcp rather than connecting (a probe connection can kill ncat --chat)
-  local hex; hex="$(printf '%04X' "$1")"
+listening() { # port; reads /proc/net/tcp rather than connecting (a probe connection can kill ncat --chat)
+  grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tcp
+}
+wait_port() { # port
   for _ in $(seq 1 150); do
-    grep -q "^ *[0-9]*: 0100007F:$hex 00000000:0000 0A" /proc/net/tcp && return 0
+    listening "$1" && return 0
     sleep 0.1
   done
   echo "run-peers.sh: nothing listens on port $1" >&2; return 1
@@ -106,6 +108,9 @@ declare -A pid_of port_of target_of
 
 start_bg() { # label port target command...
   local label="$1" port="$2" target="$3"; shift 3
+  if listening "$port"; then
+    echo "run-peers.sh: port $port (for $label) is already in use; stop whatever listens there." >&2; exit 1
+  fi
   taskset -c "$server_cpu" "$@" >"$work/$label.log" 2>&1 &
   pid_of[$label]=$!; port_of[$label]=$port; target_of[$label]=$target; pids+=($!)
   wait_port "$port"

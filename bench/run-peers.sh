@@ -16,13 +16,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps=5
-duration=2
+duration=1.5
 warmup=0.5
 drain=2
 max_drain=5
 connections=10000
 sweep=1
-sweep_duration=2
+sweep_duration=1.5
 install=1
 output="$here/docs/BENCHMARKS.md"
 server_cpu=0
@@ -256,7 +256,9 @@ for rep in $(seq 1 "$reps"); do
     run fanout "$label" "${fan[@]}" -n 100 -r 20000    # 2,000,000 deliveries/s offered
     run fanout "$label" "${fan[@]}" -n 100 -r 2000     #   200,000 deliveries/s offered
     run fanout "$label" "${fan[@]}" -n 10 -r 20000     #   200,000 deliveries/s offered
-    run fanout "$label" "${fan[@]}" -n 1000 -r 1000    # 1,000,000 deliveries/s offered
+    # ncat --chat uses select(): 1000 clients sit at its 1024-descriptor limit, and each arrival is
+    # announced to every client (quadratic), so it sits out the 1000-subscriber case.
+    [ "$label" = ncat ] || run fanout "$label" "${fan[@]}" -n 1000 -r 1000    # 1,000,000 deliveries/s offered
   done
   for label in echo "${order[@]}"; do
     wanted "$label" || continue
@@ -278,7 +280,7 @@ if [ "$sweep" = 1 ]; then
   log "sweeps (one each): highest rate with p99 <= 10 ms and no loss, 100 subscribers"
   for label in "${order[@]}"; do
     log "  sweep $label"
-    run fanout "$label" --sweep -n 100 -r 1000 --max-rate 100000 --duration "$sweep_duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain"
+    run fanout "$label" --sweep --bisections 2 -n 100 -r 2000 --max-rate 64000 --duration "$sweep_duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain"
   done
 fi
 

@@ -124,9 +124,10 @@ internal static class BenchCommand
         var maxDrain = new Option<double>("--max-drain") { Description = "Most seconds to wait after the last send; messages not delivered by then count as lost", DefaultValueFactory = _ => 10 };
         var sweep = new Option<bool>("--sweep") { Description = "Find the highest rate with p99 within --p99-limit and no loss (doubling, then bisecting)" };
         var p99Limit = new Option<double>("--p99-limit") { Description = "The sweep's p99 bound in milliseconds", DefaultValueFactory = _ => 10 };
+        var bisections = new Option<int>("--bisections") { Description = "Bisection steps after the sweep's doubling phase", DefaultValueFactory = _ => 3 };
         var pollUs = new Option<int>("--poll-us") { Description = "How often the receiving thread reads the subscribers, in microseconds (adds at most this to a message's latency)", DefaultValueFactory = _ => 500 };
         var maxRate = new Option<double>("--max-rate") { Description = "The sweep's highest offered rate (messages per second)", DefaultValueFactory = _ => 2_000_000 };
-        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, pollUs }) command.Options.Add(option);
+        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, bisections, pollUs }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
             var target = common.CreateTarget(parseResult);
@@ -157,7 +158,7 @@ internal static class BenchCommand
                 BenchDocument document;
                 if (parseResult.GetValue(sweep))
                 {
-                    var runner = new SweepRunner((r, ct) => new FanoutScenario(target, Options(r), progress).RunAsync(ct), parseResult.GetValue(p99Limit) * 1000);
+                    var runner = new SweepRunner((r, ct) => new FanoutScenario(target, Options(r), progress).RunAsync(ct), parseResult.GetValue(p99Limit) * 1000, Math.Clamp(parseResult.GetValue(bisections), 0, 10));
                     var result = await runner.RunAsync(parseResult.GetValue(rate), 100, parseResult.GetValue(maxRate), cancellationToken).ConfigureAwait(false);
                     document = new BenchDocument { Scenario = "fanout", Label = label, Target = target.Name, Sweep = true, Fanout = result.Trials, Best = result.Best };
                 }

@@ -280,7 +280,7 @@ if [ "$sweep" = 1 ]; then
   log "sweeps (one each): highest rate with p99 <= 10 ms and no loss, 100 subscribers"
   for label in "${order[@]}"; do
     log "  sweep $label"
-    run fanout "$label" --sweep --bisections 2 -n 100 -r 2000 --max-rate 64000 --duration "$sweep_duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain"
+    run fanout "$label" --sweep --bisections 2 -n 100 -r 4000 --max-rate 64000 --duration "$sweep_duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain"
   done
 fi
 

@@ -85,10 +85,11 @@ public static class MarkdownReport
         var connections = documents.Where(d => d.Scenario == "connections").ToList();
         if (connections.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"### Idle connections: {connections[0].Connections!.Requested:N0}, server RSS per connection\n\n");
+            text.Append("### Idle connections: server RSS per connection\n\n");
             Section(text, connections,
             [
                 new("RSS/conn KiB", d => d.Connections!.RssPerConnectionBytes / 1024, false, v => Format.Fixed(v, 2)),
+                new("connections", d => d.Connections!.Requested, true, Format.Count),
                 new("alive", d => d.Connections!.Alive, true, Format.Count),
                 new("ramp s", d => d.Connections!.RampSeconds, false, v => Format.Fixed(v, 1)),
             ], ratioMetrics: ["RSS/conn KiB"], Errors(connections.Select(d => (d.Label, d.Connections!.Error))));

@@ -53,6 +53,7 @@ public static class MarkdownReport
                 new("p99 ms", d => d.Fanout![0].Latency.P99Us, false, Format.Ms),
                 new("p99.9 ms", d => d.Fanout![0].Latency.P999Us, false, Format.Ms),
                 new("server CPU s", d => d.Fanout![0].ServerCpuSeconds, false, v => Format.Fixed(v, 2)),
+                new("generator CPU s", d => d.Fanout![0].GeneratorCpuSeconds, false, v => Format.Fixed(v, 2)),
             ], ratioMetrics: ["p99 ms", "server CPU s"], Errors(group.Select(d => (d.Label, d.Fanout![0].Error))));
         }
 

@@ -13,9 +13,14 @@ internal static class TermChatCommand
         root.Subcommands.Add(JoinCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
-        root.SetAction(HostAndJoin.Run);
+        root.SetAction(HostAndJoin.RunAsync);
         return root;
     }
 
-    public static Task<int> InvokeAsync(string[] args) => Create().Parse(args).InvokeAsync();
+    // Ctrl+C/SIGTERM cancel the action's token; System.CommandLine kills the process if the action has
+    // not returned after this long. Its 2 s default cuts a server's graceful drain short.
+    private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(10);
+
+    public static Task<int> InvokeAsync(string[] args) =>
+        Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace });
 }

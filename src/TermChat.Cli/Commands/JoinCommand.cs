@@ -1,18 +1,111 @@
 using System.CommandLine;
+using System.Text;
+using TermChat.Client.Plain;
+using TermChat.Client.Transports;
+using TermChat.Client.View;
 
 namespace TermChat.Cli.Commands;
 
-/// <summary>`termchat join`.</summary>
+/// <summary>`termchat join HOST[:PORT]`: the chat client, full screen or plain.</summary>
 internal static class JoinCommand
 {
     public static Command Create()
     {
-        var command = new Command("join", "Open the full-screen chat client (coming with the client issue).");
-        command.SetAction(_ =>
+        var address = new Argument<string?>("address")
         {
-            Console.Error.WriteLine("termchat join: not available yet in this build.");
-            return 2;
+            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
+        var json = new Option<bool>("--json") { Description = "With --plain: print one JSON object per event." };
+        var nick = new Option<string?>("--nick", "-n") { Description = "The nick to use (default: your user name)." };
+        var room = new Option<string?>("--room", "-r") { Description = "The room to join and talk to first (the server puts everyone in #lobby)." };
+        var transport = new Option<string>("--transport", "-t") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
+        transport.AcceptOnlyFromAmong("tcp", "udp");
+
+        var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
+        {
+            address, plain, json, nick, room, transport,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            string? text = parseResult.GetValue(address);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Console.Error.WriteLine("termchat join: give the server address, e.g. 'termchat join 127.0.0.1:7777' (or run 'termchat' alone to host one)");
+                return 2;
+            }
+            if (!ChatEndpoint.TryParse(text, out var endpoint, out string? error))
+            {
+                Console.Error.WriteLine($"termchat join: {error}");
+                return 2;
+            }
+            return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
+                parseResult.GetValue(plain), parseResult.GetValue(json), cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Runs the client against <paramref name="endpoint"/>; shared with `termchat` alone.</summary>
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken)
+    {
+        var registry = TransportRegistry.CreateDefault();
+        if (!registry.Contains(transport))
+        {
+            Console.Error.WriteLine($"termchat: the {transport.ToUpperInvariant()} transport is not available in this build; use --transport tcp");
+            return 2;
+        }
+        string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
+        if (!plain && !json)
+        {
+            if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
+            {
+                return await FullScreenClient.RunAsync(new FullScreenOptions
+                {
+                    Endpoint = endpoint,
+                    Nick = chosenNick,
+                    Room = room,
+                    Transport = transport,
+                    Transports = registry,
+                }, cancellationToken);
+            }
+            Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");
+        }
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+        var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
+        await using (stdout)
+        await using (stderr)
+        {
+            using (stdin)
+            {
+                return await PlainMode.RunAsync(new PlainModeOptions
+                {
+                    Endpoint = endpoint,
+                    Nick = chosenNick,
+                    Room = room,
+                    Transport = transport,
+                    Json = json,
+                    Input = stdin,
+                    Output = stdout,
+                    Error = stderr,
+                    Transports = registry,
+                }, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The user name, reduced to characters a nick may hold.</summary>
+    internal static string DefaultNick()
+    {
+        var nick = new StringBuilder();
+        foreach (char c in Environment.UserName)
+        {
+            if ((char.IsAsciiLetterOrDigit(c) || c is '_' or '-') && nick.Length < 16)
+            {
+                nick.Append(c);
+            }
+        }
+        return nick.Length > 0 && char.IsAsciiLetter(nick[0]) ? nick.ToString() : "guest" + Random.Shared.Next(1000, 10000);
     }
 }

@@ -23,6 +23,17 @@ public static class FrameDecoder
     /// <exception cref="ProtocolException">The bytes can never form a valid frame.</exception>
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxFrameBytes, out Message message)
     {
+        // Most reads find the whole frame in one segment; the span path avoids slicing the sequence.
+        if (buffer.IsSingleSegment)
+        {
+            if (!TryRead(buffer.FirstSpan, maxFrameBytes, out message, out int consumed))
+            {
+                return false;
+            }
+            buffer = buffer.Slice(consumed);
+            return true;
+        }
+
         message = null!;
         if (buffer.Length < ProtocolLimits.LengthPrefixBytes)
         {
@@ -88,6 +99,26 @@ public static class FrameDecoder
         message = Decode(bytes.Slice(ProtocolLimits.LengthPrefixBytes, length));
         consumed = ProtocolLimits.LengthPrefixBytes + length;
         return true;
+    }
+
+    /// <summary>
+    /// The end-of-stream rule: once the peer has closed its side and <c>TryRead</c> returns
+    /// <see langword="false"/>, any bytes left over are a frame cut short, which is malformed.
+    /// </summary>
+    /// <param name="remaining">The bytes left after the last successful <c>TryRead</c>.</param>
+    /// <exception cref="ProtocolException"><paramref name="remaining"/> is not empty.</exception>
+    public static void ThrowIfTruncated(in ReadOnlySequence<byte> remaining) => ThrowIfTruncated(remaining.Length);
+
+    /// <summary>The end-of-stream rule for a contiguous buffer; see the sequence overload.</summary>
+    /// <exception cref="ProtocolException"><paramref name="remaining"/> is not empty.</exception>
+    public static void ThrowIfTruncated(ReadOnlySpan<byte> remaining) => ThrowIfTruncated(remaining.Length);
+
+    private static void ThrowIfTruncated(long remainingBytes)
+    {
+        if (remainingBytes > 0)
+        {
+            throw new ProtocolException(ErrorCode.MalformedFrame, $"The stream ended inside a frame ({remainingBytes} bytes left over).");
+        }
     }
 
     // The length is judged before any payload is awaited, so a hostile prefix costs the receiver nothing.

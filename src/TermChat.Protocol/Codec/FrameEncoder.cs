@@ -11,11 +11,12 @@ namespace TermChat.Protocol.Codec;
 public static class FrameEncoder
 {
     /// <summary>The encoded size of <paramref name="message"/>, including the length prefix.</summary>
+    /// <exception cref="ArgumentException">A string or list field is over its limit.</exception>
     public static int GetFrameSize(Message message) => ProtocolLimits.HeaderBytes + message.PayloadBytes;
 
     /// <summary>Writes one frame for <paramref name="message"/>.</summary>
     /// <returns>The number of bytes written.</returns>
-    /// <exception cref="ArgumentException">The message is larger than <see cref="ProtocolLimits.MaxFrameBytes"/>.</exception>
+    /// <exception cref="ArgumentException">The message breaks a wire limit: larger than <see cref="ProtocolLimits.MaxFrameBytes"/>, a string over its field limit, or a list over its item limit. Nothing is written.</exception>
     public static int Write(IBufferWriter<byte> output, Message message)
     {
         int payload = message.PayloadBytes;
@@ -31,7 +32,7 @@ public static class FrameEncoder
     }
 
     /// <summary>Encodes <paramref name="message"/> into a new array; for frames shared by many receivers.</summary>
-    /// <exception cref="ArgumentException">The message is larger than <see cref="ProtocolLimits.MaxFrameBytes"/>.</exception>
+    /// <exception cref="ArgumentException">The message breaks a wire limit: larger than <see cref="ProtocolLimits.MaxFrameBytes"/>, a string over its field limit, or a list over its item limit. Nothing is written.</exception>
     public static byte[] ToArray(Message message)
     {
         var writer = new ArrayBufferWriter<byte>(GetFrameSize(message));

@@ -12,42 +12,47 @@ internal static class ListCodec
     private const int MinCursorBytes = 10;
     private const int MaxItems = ushort.MaxValue;
 
+    // Checked while measuring, so an oversized list fails before any byte is written.
+    private static int CountSize(int count, int maxItems = MaxItems) => count <= maxItems
+        ? PayloadSize.U16
+        : throw new ArgumentException($"A list field holds at most {maxItems} items; this one has {count}.", "items");
+
     public static int SizeOf(ValueList<Member> items)
     {
-        int size = PayloadSize.U16;
+        int size = CountSize(items.Count);
         foreach (var m in items)
         {
-            size += PayloadSize.Str(m.Nick) + PayloadSize.Str(m.Away);
+            size += PayloadSize.Str(m.Nick, ProtocolLimits.MaxNickBytes) + PayloadSize.Str(m.Away, ProtocolLimits.MaxReasonBytes);
         }
         return size;
     }
 
     public static int SizeOf(ValueList<RoomInfo> items)
     {
-        int size = PayloadSize.U16;
+        int size = CountSize(items.Count);
         foreach (var r in items)
         {
-            size += PayloadSize.Str(r.Name) + PayloadSize.U32 + PayloadSize.Str(r.Topic);
+            size += PayloadSize.Str(r.Name, ProtocolLimits.MaxRoomBytes) + PayloadSize.U32 + PayloadSize.Str(r.Topic, ProtocolLimits.MaxTopicBytes);
         }
         return size;
     }
 
     public static int SizeOf(ValueList<StatEntry> items)
     {
-        int size = PayloadSize.U16;
+        int size = CountSize(items.Count);
         foreach (var s in items)
         {
-            size += PayloadSize.Str(s.Name) + PayloadSize.U64;
+            size += PayloadSize.Str(s.Name, ProtocolLimits.MaxReasonBytes) + PayloadSize.U64;
         }
         return size;
     }
 
     public static int SizeOf(ValueList<RoomCursor> items)
     {
-        int size = PayloadSize.U16;
+        int size = CountSize(items.Count, ProtocolLimits.MaxResumeCursors);
         foreach (var c in items)
         {
-            size += PayloadSize.Str(c.Room) + PayloadSize.U64;
+            size += PayloadSize.Str(c.Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.U64;
         }
         return size;
     }

@@ -7,7 +7,7 @@ public sealed record Bye(string Reason) : Message
 {
     public override MessageType Type => MessageType.Bye;
 
-    internal override int PayloadBytes => PayloadSize.Str(Reason);
+    internal override int PayloadBytes => PayloadSize.Str(Reason, ProtocolLimits.MaxReasonBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record ChangeNick(string Nick) : Message
 {
     public override MessageType Type => MessageType.ChangeNick;
 
-    internal override int PayloadBytes => PayloadSize.Str(Nick);
+    internal override int PayloadBytes => PayloadSize.Str(Nick, ProtocolLimits.MaxNickBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record Error(ErrorCode Code, string Text) : Message
 {
     public override MessageType Type => MessageType.Error;
 
-    internal override int PayloadBytes => PayloadSize.U16 + PayloadSize.Str(Text);
+    internal override int PayloadBytes => PayloadSize.U16 + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -13,7 +13,7 @@ public sealed record Hello(ushort Version, string Nick, ResumeToken Token, Value
 
     public override MessageType Type => MessageType.Hello;
 
-    internal override int PayloadBytes => Magic.Length + PayloadSize.U16 + PayloadSize.Str(Nick) + PayloadSize.Token + ListCodec.SizeOf(Cursors);
+    internal override int PayloadBytes => Magic.Length + PayloadSize.U16 + PayloadSize.Str(Nick, ProtocolLimits.MaxNickBytes) + PayloadSize.Token + ListCodec.SizeOf(Cursors);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record HistoryBegin(string Room, ulong FromSeq, ulong ToSeq, ulong
 {
     public override MessageType Type => MessageType.HistoryBegin;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.U64;
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.U64;
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record MemberList(string Room, ValueList<Member> Members) : Messag
 {
     public override MessageType Type => MessageType.MemberList;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + ListCodec.SizeOf(Members);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + ListCodec.SizeOf(Members);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

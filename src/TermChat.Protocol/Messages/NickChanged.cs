@@ -7,7 +7,7 @@ public sealed record NickChanged(string OldNick, string NewNick) : Message
 {
     public override MessageType Type => MessageType.NickChanged;
 
-    internal override int PayloadBytes => PayloadSize.Str(OldNick) + PayloadSize.Str(NewNick);
+    internal override int PayloadBytes => PayloadSize.Str(OldNick, ProtocolLimits.MaxNickBytes) + PayloadSize.Str(NewNick, ProtocolLimits.MaxNickBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record Notice(string Room, string Text) : Message
 {
     public override MessageType Type => MessageType.Notice;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.Str(Text);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record PartRoom(string Room, string Reason) : Message
 {
     public override MessageType Type => MessageType.PartRoom;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.Str(Reason);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.Str(Reason, ProtocolLimits.MaxReasonBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

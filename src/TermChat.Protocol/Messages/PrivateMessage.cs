@@ -7,7 +7,7 @@ public sealed record PrivateMessage(string From, string To, long TimeMs, string 
 {
     public override MessageType Type => MessageType.PrivateMessage;
 
-    internal override int PayloadBytes => PayloadSize.Str(From) + PayloadSize.Str(To) + PayloadSize.U64 + PayloadSize.Str(Text);
+    internal override int PayloadBytes => PayloadSize.Str(From, ProtocolLimits.MaxNickBytes) + PayloadSize.Str(To, ProtocolLimits.MaxNickBytes) + PayloadSize.U64 + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record RoomEvent(string Room, ulong Seq, long TimeMs, RoomEventKin
 {
     public override MessageType Type => MessageType.RoomEvent;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.U8 + PayloadSize.Str(Nick) + PayloadSize.Str(Detail) + PayloadSize.U8;
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.U8 + PayloadSize.Str(Nick, ProtocolLimits.MaxNickBytes) + PayloadSize.Str(Detail, ProtocolLimits.MaxTopicBytes) + PayloadSize.U8;
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

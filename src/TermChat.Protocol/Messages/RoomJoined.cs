@@ -7,7 +7,7 @@ public sealed record RoomJoined(string Room, string Topic, ulong LastSeq, ValueL
 {
     public override MessageType Type => MessageType.RoomJoined;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.Str(Topic) + PayloadSize.U64 + ListCodec.SizeOf(Members);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.Str(Topic, ProtocolLimits.MaxTopicBytes) + PayloadSize.U64 + ListCodec.SizeOf(Members);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

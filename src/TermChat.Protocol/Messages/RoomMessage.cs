@@ -7,7 +7,7 @@ public sealed record RoomMessage(string Room, ulong Seq, long TimeMs, string Fro
 {
     public override MessageType Type => MessageType.RoomMessage;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.Str(From) + PayloadSize.U8 + PayloadSize.Str(Text) + PayloadSize.U8;
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.U64 + PayloadSize.U64 + PayloadSize.Str(From, ProtocolLimits.MaxNickBytes) + PayloadSize.U8 + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes) + PayloadSize.U8;
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record RoomParted(string Room) : Message
 {
     public override MessageType Type => MessageType.RoomParted;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

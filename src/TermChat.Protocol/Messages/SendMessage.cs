@@ -7,7 +7,7 @@ public sealed record SendMessage(string Room, MessageKind Kind, string Text) : M
 {
     public override MessageType Type => MessageType.SendMessage;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.U8 + PayloadSize.Str(Text);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.U8 + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record SendPrivate(string To, string Text) : Message
 {
     public override MessageType Type => MessageType.SendPrivate;
 
-    internal override int PayloadBytes => PayloadSize.Str(To) + PayloadSize.Str(Text);
+    internal override int PayloadBytes => PayloadSize.Str(To, ProtocolLimits.MaxNickBytes) + PayloadSize.Str(Text, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

@@ -7,7 +7,7 @@ public sealed record SetTopic(string Room, string Topic) : Message
 {
     public override MessageType Type => MessageType.SetTopic;
 
-    internal override int PayloadBytes => PayloadSize.Str(Room) + PayloadSize.Str(Topic);
+    internal override int PayloadBytes => PayloadSize.Str(Room, ProtocolLimits.MaxRoomBytes) + PayloadSize.Str(Topic, ProtocolLimits.MaxTopicBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

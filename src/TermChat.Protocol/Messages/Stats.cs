@@ -7,7 +7,7 @@ public sealed record Stats(string Mode, ValueList<StatEntry> Entries) : Message
 {
     public override MessageType Type => MessageType.Stats;
 
-    internal override int PayloadBytes => PayloadSize.Str(Mode) + ListCodec.SizeOf(Entries);
+    internal override int PayloadBytes => PayloadSize.Str(Mode, ProtocolLimits.MaxReasonBytes) + ListCodec.SizeOf(Entries);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

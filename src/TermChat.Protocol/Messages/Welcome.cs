@@ -11,8 +11,8 @@ public sealed record Welcome(ushort Version, string Nick, ResumeToken Token, boo
     public override MessageType Type => MessageType.Welcome;
 
     internal override int PayloadBytes =>
-        PayloadSize.U16 + PayloadSize.Str(Nick) + PayloadSize.Token + PayloadSize.U8 + PayloadSize.Str(ServerName)
-        + PayloadSize.Str(Mode) + PayloadSize.U16 + PayloadSize.Str(Motd);
+        PayloadSize.U16 + PayloadSize.Str(Nick, ProtocolLimits.MaxNickBytes) + PayloadSize.Token + PayloadSize.U8 + PayloadSize.Str(ServerName, ProtocolLimits.MaxReasonBytes)
+        + PayloadSize.Str(Mode, ProtocolLimits.MaxReasonBytes) + PayloadSize.U16 + PayloadSize.Str(Motd, ProtocolLimits.MaxTextBytes);
 
     internal override void WritePayload(ref PayloadWriter writer)
     {

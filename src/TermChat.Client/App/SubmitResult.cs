@@ -1,0 +1,6 @@
+namespace TermChat.Client.App;
+
+/// <summary>What submitting one input line did.</summary>
+/// <param name="Entries">Local lines it produced (help, usage errors); server replies arrive later through <see cref="ChatApp.Apply"/>.</param>
+/// <param name="Quit">Whether the user asked to quit.</param>
+public sealed record SubmitResult(IReadOnlyList<ChatEntry> Entries, bool Quit);

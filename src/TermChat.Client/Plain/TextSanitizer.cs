@@ -1,0 +1,135 @@
+using System.Text;
+
+namespace TermChat.Client.Plain;
+
+/// <summary>
+/// Makes peer text safe to write to a terminal: removes escape sequences (CSI, OSC, DCS, SOS, PM, APC
+/// and two-byte ESC sequences, 7-bit and 8-bit forms), the C0 controls except line feed and tab, DEL,
+/// the C1 controls, and bidirectional overrides that could disguise text. Everything else is kept.
+/// </summary>
+public static class TextSanitizer
+{
+    private const char Esc = '\u001b';
+    private const char Bel = '\u0007';
+    private const char C1Csi = '\u009b';
+    private const char C1St = '\u009c';
+
+    /// <summary>Returns <paramref name="text"/> without anything a terminal would interpret.</summary>
+    public static string Sanitize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!NeedsWork(text))
+        {
+            return text;
+        }
+        var output = new StringBuilder(text.Length);
+        int i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c == Esc)
+            {
+                i = SkipEscape(text, i + 1);
+            }
+            else if (c == C1Csi)
+            {
+                i = SkipCsi(text, i + 1);
+            }
+            else if (c is '\u0090' or '\u0098' or '\u009d' or '\u009e' or '\u009f')
+            {
+                // 8-bit DCS, SOS, OSC, PM, APC: a string up to ST or BEL.
+                i = SkipString(text, i + 1);
+            }
+            else if (IsDropped(c))
+            {
+                i++;
+            }
+            else
+            {
+                output.Append(c);
+                i++;
+            }
+        }
+        return output.ToString();
+    }
+
+    private static bool NeedsWork(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c == Esc || IsDropped(c) || c is >= '\u0080' and <= '\u009f')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsDropped(char c) =>
+        (c < ' ' && c is not '\n' and not '\t')
+        || c is >= '\u007f' and <= '\u009f'
+        || c is >= '\u202a' and <= '\u202e'
+        || c is >= '\u2066' and <= '\u2069';
+
+    // i is just after ESC.
+    private static int SkipEscape(string text, int i)
+    {
+        if (i >= text.Length)
+        {
+            return i;
+        }
+        char kind = text[i];
+        return kind switch
+        {
+            '[' => SkipCsi(text, i + 1),
+            ']' or 'P' or 'X' or '^' or '_' => SkipString(text, i + 1),
+            // nF sequences: intermediates 0x20-0x2F then one final byte.
+            >= ' ' and <= '/' => SkipIntermediates(text, i),
+            // Any other single character after ESC (Fe, Fp, Fs) ends the sequence, unless it is a control.
+            _ when kind >= ' ' && kind <= '~' => i + 1,
+            _ => i,
+        };
+    }
+
+    private static int SkipIntermediates(string text, int i)
+    {
+        while (i < text.Length && text[i] is >= ' ' and <= '/')
+        {
+            i++;
+        }
+        return i < text.Length && text[i] is >= '0' and <= '~' ? i + 1 : i;
+    }
+
+    // Parameters 0x30-0x3F, intermediates 0x20-0x2F, one final byte 0x40-0x7E.
+    private static int SkipCsi(string text, int i)
+    {
+        while (i < text.Length && text[i] is >= '0' and <= '?')
+        {
+            i++;
+        }
+        while (i < text.Length && text[i] is >= ' ' and <= '/')
+        {
+            i++;
+        }
+        return i < text.Length && text[i] is >= '@' and <= '~' ? i + 1 : i;
+    }
+
+    // Control strings end at ST (ESC \ or 0x9C) or BEL; an unterminated one swallows the rest.
+    private static int SkipString(string text, int i)
+    {
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c == Bel || c == C1St)
+            {
+                return i + 1;
+            }
+            if (c == Esc && i + 1 < text.Length && text[i + 1] == '\\')
+            {
+                return i + 2;
+            }
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,16 @@
+using TermChat.Client.Transports;
+using TermChat.Protocol.Messages;
+
+namespace TermChat.Client.Session;
+
+/// <summary>What a <see cref="ClientSession"/> reports, in order, through <see cref="ClientSession.Events"/>.</summary>
+public abstract record SessionEvent;
+
+/// <summary>A message from the server, already deduplicated by (room, seq) across reconnects.</summary>
+public sealed record ServerMessageEvent(Message Message) : SessionEvent;
+
+/// <summary>The connection state changed.</summary>
+public sealed record ConnectionStateEvent(ConnectionState State) : SessionEvent;
+
+/// <summary>A new RTT or loss figure.</summary>
+public sealed record LinkStatsEvent(LinkStats Stats) : SessionEvent;

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using TermChat.Protocol;
+using TermChat.Protocol.Codec;
+using TermChat.Protocol.Messages;
+
+namespace TermChat.Client.Transports;
+
+/// <summary>
+/// A TCP link: one reader loop that fills a buffer and calls <see cref="FrameDecoder.TryRead(ref ReadOnlySequence{byte}, int, out Message)"/>,
+/// and one writer loop fed by a bounded outbox that coalesces queued frames into one send. TCP_NODELAY is on,
+/// since the writer already batches.
+/// </summary>
+public sealed class TcpTransport : IChatTransport
+{
+    private const int ReadChunk = 16 * 1024;
+    private const int CoalesceBytes = 64 * 1024;
+
+    private readonly TcpTransportOptions _options;
+    private readonly Channel<Message> _outbox;
+    private readonly Channel<Message> _inbox;
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _socket;
+    private Task _reader = Task.CompletedTask;
+    private Task _writer = Task.CompletedTask;
+    private int _closed;
+    private volatile ChatLinkException? _writeFailure;
+
+    /// <summary>Creates an unconnected transport.</summary>
+    public TcpTransport(TcpTransportOptions options)
+    {
+        _options = options;
+        _outbox = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.OutboxCapacity) { SingleReader = true });
+        _inbox = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.InboxCapacity) { SingleWriter = true });
+    }
+
+    /// <inheritdoc/>
+    public string Name => "TCP";
+
+    /// <inheritdoc/>
+    public ChannelReader<Message> Incoming => _inbox.Reader;
+
+    /// <inheritdoc/>
+    public LinkStats Stats => new(null, null);
+
+    /// <inheritdoc/>
+    public async Task ConnectAsync(ChatEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(endpoint.Host, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(endpoint.Host, timeout.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw ChatConnectException.FromSocketError(endpoint, Name, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+        }
+        if (addresses.Length == 0)
+        {
+            throw ChatConnectException.FromSocketError(endpoint, Name, new SocketException((int)SocketError.HostNotFound));
+        }
+
+        // Try each address in turn; report the first address's failure unless a later one explains more.
+        ChatConnectException? failure = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), timeout.Token).ConfigureAwait(false);
+                _socket = socket;
+                break;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                failure ??= ChatConnectException.FromSocketError(endpoint, Name, e);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        if (_socket is null)
+        {
+            throw failure!;
+        }
+        _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _outbox.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new ChatLinkException("the connection is closed", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            await DrainAsync().ConfigureAwait(false);
+            return;
+        }
+        _outbox.Writer.TryComplete();
+        try
+        {
+            // Let the writer flush what is queued (a Bye, typically), but never wait long on a dead peer.
+            await _writer.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            _socket?.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            _socket?.Dispose();
+        }
+        await DrainAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The loops record their failure in the inbox; nothing more to report here.
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var socket = _socket!;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        int start = 0;
+        int end = 0;
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    // Compact, or grow when one frame needs more room than the buffer has.
+                    int live = end - start;
+                    byte[] target = live * 2 > buffer.Length ? ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, live + ReadChunk)) : buffer;
+                    Buffer.BlockCopy(buffer, start, target, 0, live);
+                    if (!ReferenceEquals(target, buffer))
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = target;
+                    }
+                    start = 0;
+                    end = live;
+                }
+                int read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (end > start)
+                    {
+                        failure = new ChatLinkException("the server closed the connection in the middle of a frame");
+                    }
+                    return;
+                }
+                end += read;
+                var sequence = new ReadOnlySequence<byte>(buffer, start, end - start);
+                while (FrameDecoder.TryRead(ref sequence, _options.MaxFrameBytes, out var message))
+                {
+                    await _inbox.Writer.WriteAsync(message, _stop.Token).ConfigureAwait(false);
+                }
+                start = end - (int)sequence.Length;
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+            }
+        }
+        catch (ProtocolException e)
+        {
+            failure = new ChatLinkException($"the server sent an invalid frame: {e.Message}", e);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && _stop.IsCancellationRequested)
+        {
+            failure = _writeFailure;
+        }
+        catch (SocketException e)
+        {
+            failure = new ChatLinkException(Describe(e), e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _inbox.Writer.TryComplete(failure);
+            // A dead reader means a dead link: stop the writer so senders fail fast instead of waiting.
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var socket = _socket!;
+        var reader = _outbox.Reader;
+        var pending = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                while (pending.WrittenCount < CoalesceBytes && reader.TryRead(out var message))
+                {
+                    FrameEncoder.Write(pending, message);
+                }
+                var data = pending.WrittenMemory;
+                while (!data.IsEmpty)
+                {
+                    int sent = await socket.SendAsync(data, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                    data = data[sent..];
+                }
+                pending.ResetWrittenCount();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // The reader sees the same failure on its side and reports it once.
+            _outbox.Writer.TryComplete();
+            if (e is SocketException socketError)
+            {
+                _writeFailure = new ChatLinkException(Describe(socketError), socketError);
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static string Describe(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionReset => "the connection was reset by the server",
+        SocketError.ConnectionAborted => "the connection was aborted",
+        SocketError.TimedOut => "the connection timed out",
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.NetworkDown => "the server became unreachable",
+        _ => $"network error: {e.Message}",
+    };
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace TermChat.Client.Transports;
+
+/// <summary>
+/// Creates transports by name ("tcp", "udp"), so the session can reconnect over either and
+/// <c>/transport</c> can switch. The UDP transport registers itself here.
+/// </summary>
+public sealed class TransportRegistry
+{
+    private readonly Dictionary<string, Func<IChatTransport>> _factories = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A registry with the built-in transports (TCP, and UDP once it is available).</summary>
+    public static TransportRegistry CreateDefault()
+    {
+        var registry = new TransportRegistry();
+        registry.Register("tcp", static () => new TcpTransport(new TcpTransportOptions()));
+        return registry;
+    }
+
+    /// <summary>The registered names, lowercase.</summary>
+    public IReadOnlyCollection<string> Names => _factories.Keys;
+
+    /// <summary>Adds or replaces the factory for <paramref name="name"/>.</summary>
+    public void Register(string name, Func<IChatTransport> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        _factories[name.ToLowerInvariant()] = factory;
+    }
+
+    /// <summary>Whether a transport of that name exists.</summary>
+    public bool Contains(string name) => _factories.ContainsKey(name);
+
+    /// <summary>Creates a fresh transport.</summary>
+    /// <returns>False if no transport has that name.</returns>
+    public bool TryCreate(string name, [NotNullWhen(true)] out IChatTransport? transport)
+    {
+        transport = _factories.TryGetValue(name, out var factory) ? factory() : null;
+        return transport is not null;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using TermChat.Server.Connections;
+using TermChat.Server.Datagrams;
+using TermChat.Server.Hub;
+using TermChat.Server.Modes;
+using TermChat.Server.Modes.Async;
+using TermChat.Server.Modes.Select;
+using TermChat.Server.Modes.Threads;
+
+namespace TermChat.Server;
+
+/// <summary>
+/// The server facade: binds TCP (and UDP when a datagram handler is given) on one port, runs the chosen
+/// mode over the shared <see cref="ChatHub"/>, runs timers and the stats line, and shuts down gracefully.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var server = ChatServer.Create(new ServerOptions { Port = 0, Mode = ServerMode.Select }, loggerFactory);
+/// await server.StartAsync(cancellationToken);
+/// Console.WriteLine(server.TcpEndPoint);
+/// await server.RunAsync(cancellationToken); // until cancelled, then drains
+/// </code>
+/// </example>
+public sealed class ChatServer : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Func<ChatHub, IDatagramHandler>? _datagramFactory;
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private TcpMode? _mode;
+    private Timer? _timer;
+    private Task? _stopTask;
+    private long _lastStatsTimestamp;
+    private int _sweeping;
+
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams)
+    {
+        _options = options;
+        _logger = loggerFactory.CreateLogger("TermChat.Server");
+        _datagramFactory = datagrams;
+        Stats = new ServerStats();
+        Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
+    }
+
+    /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Settings; checked with <see cref="ServerOptions.Validate"/>.</param>
+    /// <param name="loggerFactory">Where to log.</param>
+    /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams = null)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+        return new ChatServer(options, loggerFactory, datagrams);
+    }
+
+    /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
+    public ChatHub Hub { get; }
+
+    /// <summary>The shared counters.</summary>
+    public ServerStats Stats { get; }
+
+    /// <summary>The settings.</summary>
+    public ServerOptions Options => _options;
+
+    /// <summary>The bound TCP endpoint, once started.</summary>
+    public IPEndPoint? TcpEndPoint { get; private set; }
+
+    /// <summary>The bound UDP endpoint, once started with a datagram handler; otherwise <see langword="null"/>.</summary>
+    public IPEndPoint? UdpEndPoint { get; private set; }
+
+    /// <summary>Completes when the server has stopped.</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>
+    /// Binds and starts serving. Throws <see cref="SocketException"/> (AddressAlreadyInUse,
+    /// AddressNotAvailable, ...) when the port or address cannot be bound.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_mode is not null) throw new InvalidOperationException("The server is already started.");
+            var (listener, udp) = Bind();
+            TcpEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+            DatagramEndpoint? datagrams = null;
+            if (udp is not null)
+            {
+                UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
+                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Hub), _logger);
+            }
+            var context = new ServerContext(Hub, _options, Stats, _logger);
+            _mode = _options.Mode switch
+            {
+                ServerMode.Select => new SelectLoop(listener, datagrams, context),
+                ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
+                _ => new AsyncMode(listener, datagrams, context),
+            };
+            datagrams?.Start();
+            _mode.Start();
+            Log.Listening(_logger, Hub.ModeName, TcpEndPoint);
+            _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
+            Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
+            var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,
+                TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+            _timer = new Timer(_ => Housekeeping(), null, tick, tick);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts if needed, serves until <paramref name="cancellationToken"/> is cancelled or <see cref="StopAsync"/> is called, then stops gracefully.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_mode is null)
+        {
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        using (cancellationToken.Register(() => _stopRequested.TrySetResult()))
+        {
+            await _stopRequested.Task.ConfigureAwait(false);
+        }
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tells every client "server shutting down" (Error ServerShutdown), waits for the notices to drain
+    /// (bounded by <see cref="ServerOptions.ShutdownDrain"/>), and closes every socket. Idempotent.
+    /// </summary>
+    public Task StopAsync()
+    {
+        lock (_gate)
+        {
+            _stopTask ??= StopCoreAsync();
+            _stopRequested.TrySetResult();
+            return _stopTask;
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        await Task.Yield();
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_mode is not null) Hub.Shutdown();
+        try
+        {
+            if (_mode is not null)
+            {
+                await _mode.StopAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Stops (see <see cref="StopAsync"/>).</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private void Housekeeping()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
+        try
+        {
+            Hub.Sweep();
+            var time = _options.TimeProvider;
+            long now = time.GetTimestamp();
+            var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
+            if (time.GetElapsedTime(_lastStatsTimestamp, now) >= interval)
+            {
+                _lastStatsTimestamp = now;
+                var sample = Stats.Sample(now, time.TimestampFrequency);
+                if (_options.StatsInterval > TimeSpan.Zero)
+                {
+                    Log.StatsLine(_logger, Stats.Connections, Hub.RoomCount, Hub.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
+                        Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.LoopFailed(_logger, exception, "housekeeping");
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private (Socket Listener, Socket? Udp) Bind()
+    {
+        // With port 0 the UDP socket must get the same port as TCP; retry if another process has it.
+        for (int attempt = 0; ; attempt++)
+        {
+            var listener = CreateListener();
+            if (_datagramFactory is null)
+            {
+                return (listener, null);
+            }
+            var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+            var udp = new Socket(listener.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                if (listener.AddressFamily == AddressFamily.InterNetworkV6 && listener.DualMode) udp.DualMode = true;
+                udp.Bind(new IPEndPoint(((IPEndPoint)listener.LocalEndPoint!).Address, port));
+                return (listener, udp);
+            }
+            catch (SocketException) when (_options.Port == 0 && attempt < 10)
+            {
+                udp.Dispose();
+                listener.Dispose();
+            }
+            catch
+            {
+                udp.Dispose();
+                listener.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private Socket CreateListener()
+    {
+        if (_options.Bind is { } address)
+        {
+            // "::" means every address, as without --bind; any other address means that one only.
+            return Listen(address, dualMode: address.Equals(IPAddress.IPv6Any));
+        }
+        if (Socket.OSSupportsIPv6)
+        {
+            try
+            {
+                return Listen(IPAddress.IPv6Any, dualMode: true);
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable or SocketError.ProtocolNotSupported)
+            {
+            }
+        }
+        return Listen(IPAddress.Any, dualMode: false);
+    }
+
+    private Socket Listen(IPAddress address, bool dualMode)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (dualMode) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(address, _options.Port));
+            socket.Listen(1024);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Sockets;
+using TermChat.Protocol;
+using TermChat.Protocol.Codec;
+using TermChat.Protocol.Messages;
+using TermChat.Server.Hub;
+
+namespace TermChat.Server.Connections;
+
+/// <summary>
+/// What every TCP connection shares across modes: the bounded outbox, the close protocol (final Error or
+/// Bye, drain, deadline) and turning received bytes into hub calls. Modes only move bytes.
+/// </summary>
+internal abstract class TcpLink : IClientLink
+{
+    private readonly ServerContext _context;
+    private Message? _held;
+    private int _closing;
+    private int _finished;
+    private string _closeDetail = "connection closed";
+    private ITimer? _deadline;
+
+    protected TcpLink(Socket socket, ServerContext context)
+    {
+        Socket = socket;
+        _context = context;
+        Id = ChatHub.NextLinkId();
+        Remote = RemoteOf(socket);
+        Outbox = new Outbox(context.Options.MaxSendQueueBytes);
+        socket.NoDelay = true;
+    }
+
+    public long Id { get; }
+
+    public EndPoint Remote { get; }
+
+    public string Transport => "tcp";
+
+    protected Socket Socket { get; }
+
+    protected Outbox Outbox { get; }
+
+    protected ServerContext Context => _context;
+
+    protected ChatHub Hub => _context.Hub;
+
+    /// <summary>Whether a close has begun (server side or peer side); no further frames are handled.</summary>
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Why the connection ends, for stats.</summary>
+    public DisconnectReason Reason { get; private set; } = DisconnectReason.PeerClosed;
+
+    /// <summary>Whether the close deadline passed and the writer must give up on the peer.</summary>
+    public bool DeadlinePassed { get; private set; }
+
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    {
+        if (IsClosing) return false;
+        if (!Outbox.TryAdd(frame, out long depth))
+        {
+            _context.Stats.SlowConsumer();
+            Log.SlowConsumer(_context.Logger, Id, Remote.ToString() ?? "?", _context.Options.MaxSendQueueBytes);
+            BeginClose(ErrorCode.SendQueueExceeded,
+                $"Your send queue passed {_context.Options.MaxSendQueueBytes} bytes because you stopped reading; disconnecting.",
+                discardQueued: true);
+            return false;
+        }
+        _context.Stats.SendQueueDepth(depth);
+        OnOutputQueued();
+        return true;
+    }
+
+    public void Close(ErrorCode? code, string reason) => BeginClose(code, reason, discardQueued: false);
+
+    /// <summary>Admits the connection to the hub; a refused one is already closing with its reason.</summary>
+    protected bool Admit()
+    {
+        _context.Stats.ConnectionOpened();
+        Log.Accepted(_context.Logger, Id, Remote);
+        return Hub.TryConnect(this);
+    }
+
+    /// <summary>Decodes and handles every complete frame in <paramref name="buffer"/>, in order.</summary>
+    protected InputResult ProcessInput(ReceiveBuffer buffer, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        while (!IsClosing)
+        {
+            if (_held is null)
+            {
+                int consumed;
+                Message message;
+                try
+                {
+                    if (!FrameDecoder.TryRead(buffer.Data, _context.Options.MaxFrameBytes, out message, out consumed))
+                    {
+                        return InputResult.NeedMore;
+                    }
+                }
+                catch (ProtocolException exception)
+                {
+                    _context.Stats.ProtocolError();
+                    Log.ProtocolViolation(_context.Logger, Id, Remote, exception.Code, exception.Message);
+                    BeginClose(exception.Code, exception.Message, discardQueued: false);
+                    return InputResult.Closing;
+                }
+                buffer.Consume(consumed);
+                _context.Stats.FrameIn(consumed);
+                _held = message;
+            }
+            if (!Hub.TryHandle(this, _held, out retryAfter))
+            {
+                return InputResult.Throttled;
+            }
+            _held = null;
+        }
+        return InputResult.Closing;
+    }
+
+    /// <summary>The peer closed or the socket failed: stop without sending anything more.</summary>
+    protected void PeerGone(string detail)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        _closeDetail = detail;
+        Reason = DisconnectReason.PeerClosed;
+        Outbox.Clear();
+        OnClosing();
+    }
+
+    private void BeginClose(ErrorCode? code, string reason, bool discardQueued)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        Reason = ReasonFor(code);
+        _closeDetail = code switch
+        {
+            ErrorCode.SendQueueExceeded => "send queue exceeded",
+            ErrorCode.IdleTimeout => "ping timeout",
+            null => reason,
+            _ => reason,
+        };
+        if (discardQueued) Outbox.Clear();
+        Outbox.ForceAdd(FrameEncoder.ToArray(code is { } c ? new Error(c, reason) : new Bye(reason)));
+        // A peer that does not read cannot hold the connection open: after the deadline the writer gives up.
+        var drain = discardQueued ? TimeSpan.FromSeconds(1) : _context.Options.ShutdownDrain;
+        _deadline = TimeProvider.System.CreateTimer(_ => { DeadlinePassed = true; OnDeadline(); }, null, drain, Timeout.InfiniteTimeSpan);
+        OnOutputQueued();
+        OnClosing();
+    }
+
+    /// <summary>Reports the end to the hub and the stats; runs once, from the mode's own thread.</summary>
+    protected void Finish()
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return;
+        Interlocked.Exchange(ref _closing, 1);
+        _deadline?.Dispose();
+        _context.Stats.ConnectionClosed(Reason);
+        Hub.Disconnected(this, _closeDetail);
+        Log.Closed(_context.Logger, Id, Reason, _closeDetail);
+        try
+        {
+            Socket.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Output was queued: wake the writer (from any thread).</summary>
+    protected abstract void OnOutputQueued();
+
+    /// <summary>A close began; the mode may need to wake its reader or loop.</summary>
+    protected virtual void OnClosing()
+    {
+    }
+
+    /// <summary>The drain deadline passed: abort the socket's pending operations (from a timer thread).</summary>
+    protected abstract void OnDeadline();
+
+    /// <summary>Logs an unexpected failure of this connection's I/O code and ends only this connection.</summary>
+    protected void Failed(Exception exception)
+    {
+        Log.LoopFailed(_context.Logger, exception, $"connection {Id}");
+        PeerGone("internal error");
+    }
+
+    private static EndPoint RemoteOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        }
+        catch (SocketException)
+        {
+            // Reset between accept and here; the first read will say so.
+            return new IPEndPoint(IPAddress.None, 0);
+        }
+    }
+
+    private static DisconnectReason ReasonFor(ErrorCode? code) => code switch
+    {
+        null => DisconnectReason.Bye,
+        ErrorCode.MalformedFrame or ErrorCode.FrameTooLarge or ErrorCode.InvalidUtf8 or ErrorCode.UnknownType
+            or ErrorCode.BadHandshake or ErrorCode.HandshakeRequired => DisconnectReason.ProtocolError,
+        ErrorCode.HandshakeTimeout => DisconnectReason.HandshakeTimeout,
+        ErrorCode.IdleTimeout => DisconnectReason.IdleTimeout,
+        ErrorCode.SendQueueExceeded => DisconnectReason.SendQueueExceeded,
+        ErrorCode.ServerFull => DisconnectReason.ServerFull,
+        ErrorCode.TooManyConnections => DisconnectReason.TooManyConnections,
+        ErrorCode.ServerShutdown => DisconnectReason.Shutdown,
+        _ => DisconnectReason.InternalError,
+    };
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using TermChat.Server.Connections;
+using TermChat.Server.Datagrams;
+
+namespace TermChat.Server.Modes.Async;
+
+/// <summary>async/await mode: an accept loop, a task pair per connection, and a UDP receive loop.</summary>
+internal sealed class AsyncMode : TcpMode
+{
+    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _acceptLoop = Task.CompletedTask;
+    private Task _datagramLoop = Task.CompletedTask;
+
+    public AsyncMode(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    {
+    }
+
+    public override void Start()
+    {
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+        if (Datagrams is not null)
+        {
+            _datagramLoop = Task.Run(() => Datagrams.ReceiveLoopAsync(_stop.Token));
+        }
+    }
+
+    public override async Task StopAsync()
+    {
+        _stop.Cancel();
+        Listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+        Datagrams?.Dispose();
+        await _datagramLoop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await Listener.AcceptAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception)
+            {
+                // Aborted handshakes and fd exhaustion must not end the accept loop.
+                Log.AcceptFailed(Context.Logger, exception.Message);
+                if (exception.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+                }
+                continue;
+            }
+            var connection = new AsyncConnection(socket, Context);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[connection.Id] = done.Task;
+            _ = RunConnectionAsync(connection, done);
+        }
+    }
+
+    private async Task RunConnectionAsync(AsyncConnection connection, TaskCompletionSource done)
+    {
+        await Task.Yield();
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.LoopFailed(Context.Logger, exception, "async connection");
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            done.TrySetResult();
+        }
+    }
+}

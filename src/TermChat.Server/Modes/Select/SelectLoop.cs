@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Sockets;
+using TermChat.Server.Connections;
+using TermChat.Server.Datagrams;
+
+namespace TermChat.Server.Modes.Select;
+
+/// <summary>
+/// Select mode: one thread runs <c>Socket.Select</c> over the listener, a loopback wake socket,
+/// the UDP socket and every client, and no other thread touches those sockets. Each wakeup accepts every
+/// pending connection, reads each readable socket until it would block, and flushes each writable socket
+/// that has pending output; only sockets with pending output are in the write list.
+/// </summary>
+internal sealed class SelectLoop : TcpMode
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ClosingPoll = TimeSpan.FromMilliseconds(100);
+
+    private readonly Dictionary<Socket, SelectConnection> _bySocket = new(ReferenceEqualityComparer.Instance);
+    private readonly List<SelectConnection> _connections = [];
+    private readonly List<SelectConnection> _removed = [];
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _wakeByte = [1];
+    private Socket _wakeReceiver = null!;
+    private Socket _wakeSender = null!;
+    private EndPoint _wakeEndPoint = null!;
+    private Thread? _thread;
+    private int _loopThreadId;
+    private int _wakePending;
+    private volatile bool _stopping;
+
+    public SelectLoop(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    {
+    }
+
+    public override void Start()
+    {
+        var loopback = Socket.OSSupportsIPv4 ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        _wakeReceiver = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        _wakeReceiver.Bind(new IPEndPoint(loopback, 0));
+        _wakeEndPoint = _wakeReceiver.LocalEndPoint!;
+        _wakeSender = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Listener.Blocking = false;
+        if (Datagrams is not null)
+        {
+            Datagrams.Socket.Blocking = false;
+            Datagrams.UseQueue(WakeFromOtherThread);
+        }
+        _thread = new Thread(Run, 1024 * 1024) { IsBackground = true, Name = "termchat-select" };
+        _thread.Start();
+    }
+
+    public override Task StopAsync()
+    {
+        _stopping = true;
+        Wake();
+        return _done.Task;
+    }
+
+    /// <summary>Wakes the loop when output was queued by another thread (timers, shutdown).</summary>
+    public void WakeFromOtherThread()
+    {
+        if (Environment.CurrentManagedThreadId == _loopThreadId) return;
+        Wake();
+    }
+
+    /// <summary>Called by a connection when it has completed; applied after the current pass.</summary>
+    public void Remove(SelectConnection connection) => _removed.Add(connection);
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
+        try
+        {
+            _wakeSender.SendTo(_wakeByte, _wakeEndPoint);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Run()
+    {
+        _loopThreadId = Environment.CurrentManagedThreadId;
+        try
+        {
+            Loop();
+        }
+        catch (Exception exception)
+        {
+            Log.LoopFailed(Context.Logger, exception, "select");
+        }
+        finally
+        {
+            foreach (var connection in _connections.ToArray()) connection.Complete();
+            Listener.Dispose();
+            Datagrams?.Dispose();
+            _wakeReceiver.Dispose();
+            _wakeSender.Dispose();
+            _done.TrySetResult();
+        }
+    }
+
+    private void Loop()
+    {
+        var time = Context.Options.TimeProvider;
+        var readList = new List<Socket>();
+        var writeList = new List<Socket>();
+        var scratch = new byte[65536];
+        bool listening = true;
+        while (true)
+        {
+            if (_stopping && listening)
+            {
+                Listener.Dispose();
+                listening = false;
+            }
+            readList.Clear();
+            writeList.Clear();
+            if (listening) readList.Add(Listener);
+            readList.Add(_wakeReceiver);
+            if (Datagrams is not null)
+            {
+                readList.Add(Datagrams.Socket);
+                if (Datagrams.HasQueued) writeList.Add(Datagrams.Socket);
+            }
+
+            long now = time.GetTimestamp();
+            long wakeAt = now + (long)(MaxWait.TotalSeconds * time.TimestampFrequency);
+            foreach (var connection in _connections)
+            {
+                connection.CheckTimers(now);
+                if (connection.Done) continue;
+                if (connection.ThrottledUntil != 0 && now >= connection.ThrottledUntil)
+                {
+                    connection.HandleInput(now);
+                }
+                if (connection.WantsRead) readList.Add(connection.RawSocket);
+                else if (connection.ThrottledUntil != 0) wakeAt = Math.Min(wakeAt, connection.ThrottledUntil);
+                if (connection.WantsWrite) writeList.Add(connection.RawSocket);
+                if (connection.IsClosing) wakeAt = Math.Min(wakeAt, now + (long)(ClosingPoll.TotalSeconds * time.TimestampFrequency));
+            }
+            ApplyRemovals();
+            if (_stopping && _connections.Count == 0) return;
+
+            long waitMicros = Math.Max(0, (wakeAt - now) * 1_000_000 / time.TimestampFrequency);
+            Socket.Select(readList, writeList.Count > 0 ? writeList : null, null, (int)Math.Min(waitMicros, int.MaxValue));
+
+            now = time.GetTimestamp();
+            foreach (var socket in readList)
+            {
+                if (ReferenceEquals(socket, Listener)) AcceptAll();
+                else if (ReferenceEquals(socket, _wakeReceiver)) DrainWake(scratch);
+                else if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.ReceiveAvailable(scratch);
+                else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnReadable(t));
+            }
+            foreach (var socket in writeList)
+            {
+                if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.FlushQueued();
+                else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnWritable(t));
+            }
+            ApplyRemovals();
+        }
+    }
+
+    /// <summary>Runs one connection's work; a failure there ends only that connection, never the loop.</summary>
+    private void Guard(SelectConnection connection, long now, Action<SelectConnection, long> work)
+    {
+        try
+        {
+            work(connection, now);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.LoopFailed(Context.Logger, exception, $"select connection {connection.Id}");
+            connection.Complete();
+        }
+    }
+
+    private void AcceptAll()
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = Listener.Accept();
+            }
+            catch (SocketException exception)
+            {
+                if (exception.SocketErrorCode != SocketError.WouldBlock) Log.AcceptFailed(Context.Logger, exception.Message);
+                return;
+            }
+            var connection = new SelectConnection(socket, Context, this);
+            _bySocket[socket] = connection;
+            _connections.Add(connection);
+            connection.Open();
+        }
+    }
+
+    private void DrainWake(byte[] scratch)
+    {
+        Volatile.Write(ref _wakePending, 0);
+        while (_wakeReceiver.Available > 0)
+        {
+            _wakeReceiver.Receive(scratch, SocketFlags.None, out _);
+        }
+    }
+
+    private void ApplyRemovals()
+    {
+        if (_removed.Count == 0) return;
+        // One pass over the list however many were removed: no O(n^2) work per wakeup.
+        var gone = new HashSet<SelectConnection>(_removed, ReferenceEqualityComparer.Instance);
+        foreach (var connection in _removed) _bySocket.Remove(connection.RawSocket);
+        _connections.RemoveAll(gone.Contains);
+        _removed.Clear();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using TermChat.Server.Connections;
+using TermChat.Server.Datagrams;
+
+namespace TermChat.Server.Modes.Threads;
+
+/// <summary>Thread-per-client mode: a blocking accept thread, a reader and a writer thread per client, a UDP receive thread.</summary>
+internal sealed class ThreadsMode : TcpMode
+{
+    private readonly ConcurrentDictionary<long, ThreadConnection> _connections = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _acceptThread;
+    private Thread? _datagramThread;
+    private volatile bool _stopping;
+
+    public ThreadsMode(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    {
+    }
+
+    public override void Start()
+    {
+        _acceptThread = new Thread(AcceptLoop, 256 * 1024) { IsBackground = true, Name = "termchat-accept" };
+        _acceptThread.Start();
+        if (Datagrams is not null)
+        {
+            _datagramThread = new Thread(Datagrams.ReceiveLoop, 256 * 1024) { IsBackground = true, Name = "termchat-udp" };
+            _datagramThread.Start();
+        }
+    }
+
+    public override async Task StopAsync()
+    {
+        _stopping = true;
+        Listener.Dispose();
+        await Task.Run(() => _acceptThread?.Join()).ConfigureAwait(false);
+        if (_connections.IsEmpty) _drained.TrySetResult();
+        await _drained.Task.ConfigureAwait(false);
+        Datagrams?.Dispose();
+        await Task.Run(() => _datagramThread?.Join()).ConfigureAwait(false);
+    }
+
+    private void AcceptLoop()
+    {
+        while (!_stopping)
+        {
+            Socket socket;
+            try
+            {
+                socket = Listener.Accept();
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception)
+            {
+                if (_stopping) return;
+                Log.AcceptFailed(Context.Logger, exception.Message);
+                if (exception.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable) Thread.Sleep(50);
+                continue;
+            }
+            var connection = new ThreadConnection(socket, Context, Finished);
+            _connections[connection.Id] = connection;
+            try
+            {
+                connection.Start();
+            }
+            catch (OutOfMemoryException)
+            {
+                // Thread creation failed: nothing else can serve this client.
+                _connections.TryRemove(connection.Id, out _);
+                socket.Dispose();
+            }
+        }
+    }
+
+    private void Finished(ThreadConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        if (_stopping && _connections.IsEmpty) _drained.TrySetResult();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using TermChat.Protocol;
+
+namespace TermChat.Server;
+
+/// <summary>
+/// Every server setting with its default. The defaults are documented in the README ("Server limits")
+/// and each maps to one <c>termchat serve</c> option.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>The concurrency mode (<c>--mode</c>).</summary>
+    public ServerMode Mode { get; set; } = ServerMode.Async;
+
+    /// <summary>TCP port, and the UDP port when datagrams are served (<c>--port</c>); 0 picks a free port.</summary>
+    public int Port { get; set; } = 7777;
+
+    /// <summary>The address to bind (<c>--bind</c>); <see langword="null"/> binds every address, IPv6 and IPv4.</summary>
+    public IPAddress? Bind { get; set; }
+
+    /// <summary>The server name sent in Welcome.</summary>
+    public string ServerName { get; set; } = Environment.MachineName;
+
+    /// <summary>Message of the day sent in Welcome (<c>--motd</c>).</summary>
+    public string Motd { get; set; } = "";
+
+    /// <summary>Largest frame accepted from a client, length prefix value (<c>--max-frame</c>).</summary>
+    public int MaxFrameBytes { get; set; } = ProtocolLimits.DefaultClientFrameBytes;
+
+    /// <summary>Time a connection has to complete the Hello/Welcome handshake (<c>--handshake-timeout</c>).</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Silence after which a connection is dropped, pings included (<c>--idle-timeout</c>).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Silence after which the server pings the client; sent to clients in Welcome (<c>--keepalive</c>).</summary>
+    public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Frames a client may send at once before flood control delays it (<c>--flood-burst</c>).</summary>
+    public int FloodBurst { get; set; } = 10;
+
+    /// <summary>Steady frames per second after the burst (<c>--flood-rate</c>); 0 turns flood control off.</summary>
+    public double FloodRate { get; set; } = 5;
+
+    /// <summary>Bytes queued for one client before it is disconnected as a slow consumer (<c>--max-sendq</c>).</summary>
+    public int MaxSendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most simultaneous connections (<c>--max-clients</c>).</summary>
+    public int MaxClients { get; set; } = 10_000;
+
+    /// <summary>Most simultaneous connections from one IP address, loopback included (<c>--max-per-ip</c>).</summary>
+    public int MaxPerIp { get; set; } = 64;
+
+    /// <summary>Entries kept per room for history and resume (<c>--history</c>).</summary>
+    public int HistorySize { get; set; } = 200;
+
+    /// <summary>Encoded bytes of history kept per room, whatever <see cref="HistorySize"/> says (<c>--history-bytes</c>).</summary>
+    public long HistoryBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Most rooms that may exist at once, #lobby included (<c>--max-rooms</c>).</summary>
+    public int MaxRooms { get; set; } = 1000;
+
+    /// <summary>How long a dropped session can be resumed with its token (<c>--resume-window</c>).</summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most rooms one user may be in (<c>--max-rooms-per-user</c>).</summary>
+    public int MaxRoomsPerUser { get; set; } = ProtocolLimits.MaxResumeCursors;
+
+    /// <summary>Interval of the stats log line (<c>--stats-interval</c>); zero turns it off.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long shutdown waits for queued output (the shutdown notice) to reach clients.</summary>
+    public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The clock for timeouts, flood control and timestamps; tests inject a manual one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every value and returns the first problem, or <see langword="null"/>.</summary>
+    public string? Validate()
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(ServerName) > ProtocolLimits.MaxReasonBytes) return $"--name is longer than {ProtocolLimits.MaxReasonBytes} bytes.";
+        if (System.Text.Encoding.UTF8.GetByteCount(Motd) > ProtocolLimits.MaxTextBytes) return $"--motd is longer than {ProtocolLimits.MaxTextBytes} bytes.";
+        if (Port is < 0 or > 65535) return $"--port {Port} is not a port number (0-65535).";
+        if (MaxFrameBytes < 64 || MaxFrameBytes > ProtocolLimits.MaxFrameBytes) return $"--max-frame must be between 64 and {ProtocolLimits.MaxFrameBytes} bytes.";
+        if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";
+        if (IdleTimeout <= TimeSpan.Zero) return "--idle-timeout must be positive.";
+        if (KeepaliveInterval <= TimeSpan.Zero || KeepaliveInterval.TotalSeconds > ushort.MaxValue) return "--keepalive must be between 1 and 65535 seconds.";
+        if (IdleTimeout <= KeepaliveInterval) return "--idle-timeout must be longer than --keepalive, or silent clients are dropped before they are pinged.";
+        if (FloodBurst < 1) return "--flood-burst must be at least 1.";
+        if (FloodRate < 0 || double.IsNaN(FloodRate)) return "--flood-rate must be 0 (off) or positive.";
+        if (MaxSendQueueBytes < 1024) return "--max-sendq must be at least 1024 bytes.";
+        if (MaxClients < 1) return "--max-clients must be at least 1.";
+        if (MaxPerIp < 1) return "--max-per-ip must be at least 1.";
+        if (HistorySize < 0) return "--history must be 0 or more.";
+        if (HistoryBytes < ProtocolLimits.MaxFrameBytes / 64) return $"--history-bytes must be at least {ProtocolLimits.MaxFrameBytes / 64}.";
+        if (MaxRooms < 1) return "--max-rooms must be at least 1.";
+        if (ResumeWindow < TimeSpan.Zero) return "--resume-window must be 0 or more.";
+        if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
+        if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";
+        return null;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using TermChat.Protocol;
+using TermChat.Protocol.Messages;
+using TermChat.TestKit.Server;
+
+namespace TermChat.Cli.Tests;
+
+/// <summary>`termchat serve` end to end: the real binary as a child process.</summary>
+public sealed partial class ServeCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("select")]
+    [InlineData("threads")]
+    [InlineData("async")]
+    public async Task Serve_prints_where_to_connect_serves_chat_and_stops_cleanly_on_sigterm(string mode)
+    {
+        using var server = Termchat.Start("serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--motd", "hello from the test");
+        int port = await server.WaitForPortAsync();
+        Assert.Contains($"running in {mode} mode", server.Output, StringComparison.Ordinal);
+        Assert.Contains($"termchat join 127.0.0.1:{port}", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0.0.0", server.Output, StringComparison.Ordinal);
+
+        var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        await using var alice = await TestChatClient.ConnectAsync(endpoint, "alice");
+        await using var bob = await TestChatClient.ConnectAsync(endpoint, "bob");
+        Assert.Equal(("hello from the test", mode), (alice.Welcome!.Motd, alice.Welcome.Mode));
+        await alice.SendAsync(new SendMessage("#lobby", MessageKind.Say, "over the real binary"));
+        var message = (RoomMessage)await bob.ExpectAsync(m => m is RoomMessage { Replay: false });
+        Assert.Equal(("alice", "over the real binary"), (message.From, message.Text));
+
+        server.SendSigterm();
+        foreach (var client in new[] { alice, bob })
+        {
+            Assert.Equal(new Error(ErrorCode.ServerShutdown, "server shutting down"), await client.ReceiveAsync<Error>());
+            await client.WaitClosedAsync();
+        }
+        Assert.Equal(0, await server.WaitForExitAsync());
+        Assert.DoesNotContain("Unhandled", server.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_still_exits_cleanly_when_a_client_never_reads_or_closes()
+    {
+        using var server = Termchat.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0");
+        int port = await server.WaitForPortAsync();
+        using var stubborn = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await stubborn.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        await stubborn.SendAsync(TermChat.Protocol.Codec.FrameEncoder.ToArray(new Hello(ProtocolLimits.Version, "stubborn", default, Array.Empty<RoomCursor>())), SocketFlags.None);
+        // A second client proves the first was admitted before the signal.
+        await using var probe = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "probe");
+        await probe.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join } e && e.Nick == "probe");
+
+        server.SendSigterm();
+        Assert.Equal(0, await server.WaitForExitAsync());
+        Assert.Contains("stopped", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_gives_one_clear_line_and_a_nonzero_exit()
+    {
+        using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        occupant.Listen();
+        int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
+
+        using var server = Termchat.Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
+        Assert.Equal(1, await server.WaitForExitAsync());
+        var line = Assert.Single(server.ErrorLines);
+        Assert.Contains($"port {port} is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--port", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", server.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bind_address_not_on_this_host_gives_one_clear_line_and_a_nonzero_exit()
+    {
+        using var server = Termchat.Start("serve", "--port", "0", "--bind", "203.0.113.77");
+        Assert.Equal(1, await server.WaitForExitAsync());
+        var line = Assert.Single(server.ErrorLines);
+        Assert.Contains("203.0.113.77", line, StringComparison.Ordinal);
+        Assert.Contains("not on this host", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", server.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bind_value_that_is_not_an_address_is_a_usage_error()
+    {
+        using var server = Termchat.Start("serve", "--bind", "not-an-address");
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.Contains("not-an-address", Assert.Single(server.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_help_lists_every_limit_option()
+    {
+        using var help = Termchat.Start("serve", "--help");
+        Assert.Equal(0, await help.WaitForExitAsync());
+        foreach (var option in new[] { "--mode", "--port", "--bind", "--max-clients", "--motd", "--log-level", "--max-frame", "--handshake-timeout",
+                     "--idle-timeout", "--flood-burst", "--flood-rate", "--max-sendq", "--max-per-ip", "--history" })
+        {
+            Assert.Contains(option, help.Output, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The termchat binary running as a child process, with its output captured.</summary>
+    private sealed partial class Termchat : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _errors = new();
+        private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private int _parsedPort;
+
+        private Termchat(Process process) => _process = process;
+
+        public string Output
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        public string Errors
+        {
+            get { lock (_errors) return _errors.ToString(); }
+        }
+
+        public string[] ErrorLines => Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        public static Termchat Start(params string[] args)
+        {
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "termchat.dll"));
+            foreach (var arg in args) info.ArgumentList.Add(arg);
+            info.Environment["NO_COLOR"] = "1";
+            var process = new Process { StartInfo = info };
+            var termchat = new Termchat(process);
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (termchat._output) termchat._output.AppendLine(e.Data);
+                var match = PortLine().Match(e.Data);
+                if (match.Success) termchat._parsedPort = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                // The banner ends with the Ctrl+C hint; by then every address line is out.
+                if (e.Data.Contains("Ctrl+C", StringComparison.Ordinal)) termchat._port.TrySetResult(termchat._parsedPort);
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (termchat._errors) termchat._errors.AppendLine(e.Data);
+            };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return termchat;
+        }
+
+        public async Task<int> WaitForPortAsync()
+        {
+            var exited = _process.WaitForExitAsync();
+            var first = await Task.WhenAny(_port.Task, exited).WaitAsync(Timeout);
+            if (first != _port.Task) throw new InvalidOperationException($"termchat exited before listening: {Errors}");
+            return await _port.Task;
+        }
+
+        /// <summary>SIGTERM, as a service manager sends it (Process.Kill would send SIGKILL).</summary>
+        public void SendSigterm()
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
+        public async Task<int> WaitForExitAsync()
+        {
+            await _process.WaitForExitAsync().WaitAsync(Timeout);
+            _process.WaitForExit(); // flushes the redirected output
+            return _process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+        }
+
+        [GeneratedRegex(@"TCP port (\d+)")]
+        private static partial Regex PortLine();
+    }
+}

@@ -1,0 +1,38 @@
+using FsCheck;
+using FsCheck.Fluent;
+using TermChat.Client.Plain;
+
+namespace TermChat.Client.Tests.Plain;
+
+public sealed class TextSanitizerTests
+{
+    [Theory]
+    [InlineData("hello", "hello")]
+    [InlineData("line\nnext\ttab", "line\nnext\ttab")]
+    [InlineData("\u001b[31mred\u001b[0m", "red")]
+    [InlineData("\u001b[2J\u001b[Hclear", "clear")]
+    [InlineData("\u001b]0;pwned title\u0007after", "after")]
+    [InlineData("\u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\", "link")]
+    [InlineData("\u001bPdevice control\u001b\\ok", "ok")]
+    [InlineData("a\u001b(Bb", "ab")]
+    [InlineData("a\u001b7b\u001b8c", "abc")]
+    [InlineData("\u009b31mc1 csi", "c1 csi")]
+    [InlineData("\u009d0;title\u009cx", "x")]
+    [InlineData("bell\u0007 back\bspace\r cr\u007f del\u0085", "bell backspace cr del")]
+    [InlineData("abc\u202edisguised\u202c", "abcdisguised")]
+    [InlineData("unterminated \u001b]0;rest", "unterminated ")]
+    [InlineData("trailing esc\u001b", "trailing esc")]
+    [InlineData("日本語 and emoji 😀", "日本語 and emoji 😀")]
+    public void Escape_sequences_and_controls_are_removed_and_text_is_kept(string input, string expected) =>
+        Assert.Equal(expected, TextSanitizer.Sanitize(input));
+
+    [Fact]
+    public void Sanitized_text_never_contains_a_control_character_other_than_newline_and_tab()
+    {
+        Prop.ForAll<string>(text =>
+        {
+            string clean = TextSanitizer.Sanitize(text ?? "");
+            return clean.All(c => c is '\n' or '\t' || !(char.IsControl(c) || c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069'));
+        }).QuickCheckThrowOnFailure();
+    }
+}

@@ -1,0 +1,363 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using NSubstitute;
+using TermChat.Protocol;
+using TermChat.Protocol.Codec;
+using TermChat.Protocol.Messages;
+using TermChat.Server.Hub;
+using TermChat.TestKit.Server;
+
+namespace TermChat.Server.Tests;
+
+/// <summary>Hub logic with substitute links and a manual clock: no sockets, no real time.</summary>
+public sealed class ChatHubTests
+{
+    private readonly ManualTimeProvider _clock = new();
+    private readonly ServerOptions _options;
+    private readonly ChatHub _hub;
+
+    public ChatHubTests()
+    {
+        _options = new ServerOptions { TimeProvider = _clock, FloodBurst = 3, FloodRate = 1, ServerName = "unit" };
+        _hub = new ChatHub(_options, new ServerStats(), NullLogger.Instance);
+    }
+
+    [Fact]
+    public void A_room_message_is_encoded_once_and_the_same_bytes_go_to_every_member()
+    {
+        var alice = Register("alice");
+        var bob = Register("bob");
+        var carol = Register("carol");
+        foreach (var link in new[] { alice, bob, carol }) link.Frames.Clear();
+
+        Handle(alice, new SendMessage("#lobby", MessageKind.Say, "hi all"));
+
+        var frames = new[] { alice, bob, carol }.Select(link => Assert.Single(link.Frames)).ToArray();
+        Assert.True(frames.All(f => ReferenceEquals(f, frames[0])), "every member must get the same shared byte[]");
+        var message = Assert.IsType<RoomMessage>(Decode(frames[0]));
+        Assert.Equal(new RoomMessage("#lobby", 4, _clock.GetUtcNow().ToUnixTimeMilliseconds(), "alice", MessageKind.Say, "hi all", false), message);
+    }
+
+    [Fact]
+    public void Flood_control_holds_frames_back_and_notifies_at_most_once_per_interval()
+    {
+        var alice = Register("alice");
+        // Registration took one token: two remain of the burst of three.
+        Assert.True(TryHandle(alice, new SendMessage("#lobby", MessageKind.Say, "1"), out _));
+        Assert.True(TryHandle(alice, new SendMessage("#lobby", MessageKind.Say, "2"), out _));
+        alice.Frames.Clear();
+
+        Assert.False(TryHandle(alice, new SendMessage("#lobby", MessageKind.Say, "3"), out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(1), wait);
+        Assert.Equal(ErrorCode.Flood, Assert.IsType<Error>(Decode(Assert.Single(alice.Frames))).Code);
+        Assert.False(TryHandle(alice, new SendMessage("#lobby", MessageKind.Say, "3"), out _));
+        Assert.Single(alice.Frames); // no second notice within the interval
+
+        _clock.Advance(wait);
+        Assert.True(TryHandle(alice, new SendMessage("#lobby", MessageKind.Say, "3"), out _));
+        Assert.Equal("3", Assert.IsType<RoomMessage>(Decode(alice.Frames[^1])).Text);
+        // Pongs are never held back: they answer the server's own pings.
+        Assert.True(TryHandle(alice, new Pong(1), out _));
+    }
+
+    [Fact]
+    public void A_connection_without_hello_is_closed_when_the_handshake_timeout_passes()
+    {
+        var silent = Connect();
+        _clock.Advance(_options.HandshakeTimeout - TimeSpan.FromMilliseconds(1));
+        _hub.Sweep();
+        silent.Link.DidNotReceiveWithAnyArgs().Close(default, default!);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        _hub.Sweep();
+        silent.Link.Received(1).Close(ErrorCode.HandshakeTimeout, Arg.Any<string>());
+    }
+
+    [Fact]
+    public void A_silent_client_is_pinged_once_then_dropped_at_the_idle_timeout()
+    {
+        var alice = Register("alice");
+        alice.Frames.Clear();
+        _clock.Advance(_options.KeepaliveInterval);
+        _hub.Sweep();
+        _hub.Sweep();
+        Assert.IsType<Ping>(Decode(Assert.Single(alice.Frames)));
+
+        _clock.Advance(_options.IdleTimeout - _options.KeepaliveInterval);
+        _hub.Sweep();
+        alice.Link.Received(1).Close(ErrorCode.IdleTimeout, Arg.Any<string>());
+    }
+
+    [Fact]
+    public void Any_frame_counts_as_activity_for_keepalive()
+    {
+        var alice = Register("alice");
+        _clock.Advance(_options.KeepaliveInterval - TimeSpan.FromSeconds(1));
+        Handle(alice, new Pong(0));
+        alice.Frames.Clear();
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        _hub.Sweep();
+        Assert.Empty(alice.Frames);
+    }
+
+    [Fact]
+    public void A_dropped_session_quits_its_rooms_only_when_the_resume_window_ends()
+    {
+        var alice = Register("alice");
+        var bob = Register("bob");
+        _hub.Disconnected(bob.Link, "connection reset");
+        alice.Frames.Clear();
+
+        _clock.Advance(_options.ResumeWindow - TimeSpan.FromSeconds(1));
+        _hub.Sweep();
+        Assert.Empty(alice.Messages().OfType<RoomEvent>());
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        _hub.Sweep();
+        var quit = Assert.Single(alice.Messages().OfType<RoomEvent>());
+        Assert.Equal((RoomEventKind.Quit, "bob", "connection reset"), (quit.Kind, quit.Nick, quit.Detail));
+        Assert.Equal(1, _hub.SessionCount);
+    }
+
+    [Fact]
+    public void Resuming_a_dropped_session_tells_the_rooms_nothing_and_replays_after_the_cursor()
+    {
+        var alice = Register("alice");
+        var bob = Register("bob");
+        ulong seen = Assert.IsType<RoomJoined>(bob.Messages().First(m => m is RoomJoined)).LastSeq;
+        _hub.Disconnected(bob.Link, "connection reset");
+        Handle(alice, new SendMessage("#lobby", MessageKind.Say, "while you were out"));
+        alice.Frames.Clear();
+
+        var back = Connect();
+        Handle(back, new Hello(ProtocolLimits.Version, "bob", bob.Token, new[] { new RoomCursor("#lobby", seen) }));
+
+        var messages = back.Messages();
+        Assert.Equal(new Welcome(1, "bob", bob.Token, true, "unit", "async", 45, ""), messages[0]);
+        Assert.IsType<RoomJoined>(messages[1]);
+        Assert.Equal(new HistoryBegin("#lobby", seen + 1, seen + 1, 0), messages[2]);
+        Assert.Equal("while you were out", Assert.IsType<RoomMessage>(messages[3]).Text);
+        Assert.IsType<HistoryEnd>(messages[4]);
+        Assert.Empty(alice.Frames);
+    }
+
+    [Fact]
+    public void A_join_replay_is_capped_at_half_the_send_queue_and_the_rest_counts_as_missed_on_resume()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, FloodRate = 0, MaxSendQueueBytes = 8192 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var alice = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(alice.Link);
+        hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
+        var bob = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(bob.Link);
+        hub.TryHandle(bob.Link, new Hello(1, "bob", default, Array.Empty<RoomCursor>()), out _);
+        var token = Assert.IsType<Welcome>(bob.Messages()[0]).Token;
+        ulong cursor = Assert.IsType<RoomJoined>(bob.Messages()[1]).LastSeq;
+        hub.Disconnected(bob.Link, "gone");
+        for (int i = 0; i < 10; i++)
+        {
+            hub.TryHandle(alice.Link, new SendMessage("#lobby", MessageKind.Say, new string((char)('a' + i), 1000)), out _);
+        }
+
+        var back = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(back.Link);
+        hub.TryHandle(back.Link, new Hello(1, "bob", token, new[] { new RoomCursor("#lobby", cursor) }), out _);
+        var messages = back.Messages();
+        var begin = Assert.IsType<HistoryBegin>(messages[2]);
+        var replayed = messages.OfType<RoomMessage>().ToList();
+        Assert.InRange(replayed.Count, 1, 4);
+        Assert.Equal(new string('j', 1000), replayed[^1].Text);
+        Assert.Equal(begin.ToSeq - begin.FromSeq + 1, (ulong)replayed.Count);
+        Assert.Equal(10 - replayed.Count, (int)begin.Missed);
+        Assert.True(back.Frames.Sum(f => f.Length) <= 8192);
+    }
+
+    [Fact]
+    public void Room_history_is_bounded_in_bytes_as_well_as_entries()
+    {
+        var history = new RoomHistory(capacity: 100, maxBytes: 20_000);
+        for (ulong seq = 1; seq <= 10; seq++)
+        {
+            history.Add(seq, new RoomMessage("#r", seq, 0, "a", MessageKind.Say, new string('x', 5000), false));
+        }
+        Assert.True(history.Bytes <= 20_000);
+        Assert.Equal(3, history.Count);
+        Assert.Equal(new ulong[] { 8, 9, 10 }, history.After(0).Cast<RoomMessage>().Select(m => m.Seq));
+        Assert.Equal(8UL, history.FirstSeq);
+    }
+
+    [Fact]
+    public void No_room_is_created_beyond_the_room_limit()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxRooms = 2 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var alice = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(alice.Link);
+        hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
+        hub.TryHandle(alice.Link, new JoinRoom("#one"), out _);
+        alice.Frames.Clear();
+        hub.TryHandle(alice.Link, new JoinRoom("#two"), out _);
+        Assert.Equal(ErrorCode.NotAllowed, Assert.IsType<Error>(Assert.Single(alice.Messages())).Code);
+        Assert.Equal(2, hub.RoomCount);
+    }
+
+    [Fact]
+    public void Sessions_waiting_for_resume_are_capped_at_the_client_limit_oldest_first()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxClients = 3, FloodRate = 0 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var watcher = new FakeLink(IPAddress.Loopback);
+        hub.TryConnect(watcher.Link);
+        hub.TryHandle(watcher.Link, new Hello(1, "watcher", default, Array.Empty<RoomCursor>()), out _);
+        for (int i = 0; i < 4; i++)
+        {
+            var link = new FakeLink(IPAddress.Loopback);
+            Assert.True(hub.TryConnect(link.Link));
+            hub.TryHandle(link.Link, new Hello(1, $"u{i}", default, Array.Empty<RoomCursor>()), out _);
+            hub.Disconnected(link.Link, "dropped");
+        }
+        // Four dropped sessions, room for three: u0 ended early; the others still wait.
+        var quits = watcher.Messages().OfType<RoomEvent>().Where(e => e.Kind == RoomEventKind.Quit).Select(e => e.Nick);
+        Assert.Equal(new[] { "u0" }, quits);
+        Assert.Equal(4, hub.SessionCount);
+    }
+
+    [Fact]
+    public void Connections_over_the_per_address_limit_are_refused()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxPerIp = 1 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var first = new FakeLink(IPAddress.Parse("10.0.0.1"));
+        var second = new FakeLink(IPAddress.Parse("::ffff:10.0.0.1"));
+        var other = new FakeLink(IPAddress.Parse("10.0.0.2"));
+        Assert.True(hub.TryConnect(first.Link));
+        Assert.False(hub.TryConnect(second.Link));
+        second.Link.Received(1).Close(ErrorCode.TooManyConnections, Arg.Any<string>());
+        Assert.True(hub.TryConnect(other.Link));
+
+        hub.Disconnected(first.Link, "gone");
+        Assert.True(hub.TryConnect(new FakeLink(IPAddress.Parse("10.0.0.1")).Link));
+    }
+
+    [Fact]
+    public void A_full_server_refuses_new_connections()
+    {
+        var options = new ServerOptions { TimeProvider = _clock, MaxClients = 1 };
+        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        Assert.True(hub.TryConnect(new FakeLink(IPAddress.Loopback).Link));
+        var refused = new FakeLink(IPAddress.Loopback);
+        Assert.False(hub.TryConnect(refused.Link));
+        refused.Link.Received(1).Close(ErrorCode.ServerFull, Arg.Any<string>());
+    }
+
+    [Fact]
+    public void A_member_whose_queue_is_full_does_not_stop_delivery_to_the_others()
+    {
+        var alice = Register("alice");
+        var slow = Register("slow");
+        var bob = Register("bob");
+        slow.Accept = false;
+        bob.Frames.Clear();
+        Handle(alice, new SendMessage("#lobby", MessageKind.Say, "still flowing"));
+        Assert.Equal("still flowing", Assert.IsType<RoomMessage>(Decode(Assert.Single(bob.Frames))).Text);
+    }
+
+    [Fact]
+    public void Shutdown_tells_every_connection_and_refuses_new_ones()
+    {
+        var alice = Register("alice");
+        var pending = Connect();
+        _hub.Shutdown();
+        alice.Link.Received(1).Close(ErrorCode.ServerShutdown, "server shutting down");
+        pending.Link.Received(1).Close(ErrorCode.ServerShutdown, "server shutting down");
+        var late = new FakeLink(IPAddress.Loopback);
+        Assert.False(_hub.TryConnect(late.Link));
+    }
+
+    [Fact]
+    public void A_message_other_than_hello_before_the_handshake_is_fatal()
+    {
+        var early = Connect();
+        Handle(early, new JoinRoom("#lobby"));
+        early.Link.Received(1).Close(ErrorCode.HandshakeRequired, Arg.Any<string>());
+    }
+
+    [Fact]
+    public void A_server_to_client_message_from_a_client_is_refused_and_ignored()
+    {
+        var alice = Register("alice");
+        alice.Frames.Clear();
+        Handle(alice, new Notice("", "I am the server now"));
+        Assert.Equal(ErrorCode.NotAllowed, Assert.IsType<Error>(Decode(Assert.Single(alice.Frames))).Code);
+        alice.Link.DidNotReceiveWithAnyArgs().Close(default, default!);
+    }
+
+    [Fact]
+    public void A_bye_ends_the_session_at_once_and_frees_the_nick()
+    {
+        var alice = Register("alice");
+        var bob = Register("bob");
+        alice.Frames.Clear();
+        Handle(bob, new Bye("off to lunch"));
+        var quit = Assert.Single(alice.Messages().OfType<RoomEvent>());
+        Assert.Equal((RoomEventKind.Quit, "bob", "off to lunch"), (quit.Kind, quit.Nick, quit.Detail));
+        bob.Link.Received(1).Close(null, Arg.Any<string>());
+        Assert.Equal("bob", Assert.IsType<Welcome>(Register("bob").Messages()[0]).Nick);
+    }
+
+    private FakeLink Connect()
+    {
+        var link = new FakeLink(IPAddress.Loopback);
+        Assert.True(_hub.TryConnect(link.Link));
+        return link;
+    }
+
+    private FakeLink Register(string nick)
+    {
+        var link = Connect();
+        Handle(link, new Hello(ProtocolLimits.Version, nick, default, Array.Empty<RoomCursor>()));
+        var welcome = Assert.IsType<Welcome>(link.Messages()[0]);
+        link.Token = welcome.Token;
+        return link;
+    }
+
+    private void Handle(FakeLink link, Message message) => Assert.True(_hub.TryHandle(link.Link, message, out _));
+
+    private bool TryHandle(FakeLink link, Message message, out TimeSpan wait) => _hub.TryHandle(link.Link, message, out wait);
+
+    private static Message Decode(byte[] frame)
+    {
+        Assert.True(FrameDecoder.TryRead(frame, ProtocolLimits.MaxFrameBytes, out var message, out int consumed));
+        Assert.Equal(frame.Length, consumed);
+        return message;
+    }
+
+    /// <summary>An <see cref="IClientLink"/> substitute that records the frames queued to it.</summary>
+    private sealed class FakeLink
+    {
+        public FakeLink(IPAddress address)
+        {
+            Link = Substitute.For<IClientLink>();
+            Link.Id.Returns(ChatHub.NextLinkId());
+            Link.Remote.Returns(new IPEndPoint(address, 50000));
+            Link.Transport.Returns("test");
+            Link.TryEnqueue(Arg.Any<ReadOnlyMemory<byte>>()).Returns(call =>
+            {
+                if (!Accept) return false;
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(call.Arg<ReadOnlyMemory<byte>>(), out var segment));
+                Frames.Add(segment.Array!);
+                return true;
+            });
+        }
+
+        public IClientLink Link { get; }
+
+        public List<byte[]> Frames { get; } = [];
+
+        public bool Accept { get; set; } = true;
+
+        public ResumeToken Token { get; set; }
+
+        public List<Message> Messages() => Frames.Select(Decode).ToList();
+    }
+}

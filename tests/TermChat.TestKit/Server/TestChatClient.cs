@@ -58,9 +58,9 @@ public sealed class TestChatClient : IAsyncDisposable
         try
         {
             await client.SendAsync(new Hello(ProtocolLimits.Version, nick, token, (cursors ?? []).ToArray()), cancellationToken).ConfigureAwait(false);
-            var answer = await client.ExpectAsync(m => m is Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var answer = await client.ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (answer is Error error) throw new ServerErrorException(error);
-            client.Welcome = (Protocol.Messages.Welcome)answer;
+            client.Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
             return client;
         }
         catch

@@ -300,7 +300,7 @@ public sealed class ChatIntegrationTests
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task A_dropped_session_keeps_its_nick_and_rooms_until_the_resume_window_ends(ServerMode mode)
     {
-        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.FromSeconds(3));
+        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.FromSeconds(6));
         await using var alice = await server.ConnectAsync("alice");
         var bob = await server.ConnectAsync("bob");
         await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join, Nick: "bob" });
@@ -316,7 +316,7 @@ public sealed class ChatIntegrationTests
         Assert.Contains("resume", held.Error.Text, StringComparison.Ordinal);
 
         // When the window ends the rooms see the quit and the nick is free.
-        var quit = (RoomEvent)await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "bob" });
+        var quit = (RoomEvent)await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "bob" }, TimeSpan.FromSeconds(30));
         Assert.Equal("connection closed", quit.Detail);
         await using var newBob = await server.ConnectAsync("bob");
         Assert.False(newBob.Welcome!.Resumed);

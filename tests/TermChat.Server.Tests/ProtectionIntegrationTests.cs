@@ -221,6 +221,8 @@ public sealed class ProtectionIntegrationTests
         await using var bob = await server.ConnectAsync("bob");
         await using var handshaking = await TestChatClient.ConnectRawAsync(server.EndPoint);
         await alice.BarrierAsync();
+        // A connection still in the listen backlog is reset when the listener closes; only accepted ones are told.
+        await Eventually.TrueAsync(() => server.Server.Stats.Connections == 3);
 
         var stop = server.Server.StopAsync();
         foreach (var client in new[] { alice, bob, handshaking })

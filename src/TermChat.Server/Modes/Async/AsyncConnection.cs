@@ -118,7 +118,9 @@ internal sealed class AsyncConnection : TcpLink
                         int sent = 0;
                         while (sent < count)
                         {
-                            sent += await Socket.SendAsync(chunk.AsMemory(sent, count - sent), SocketFlags.None, token).ConfigureAwait(false);
+                            // No token: registering one per send cost more than the send's own bookkeeping; the
+                            // close deadline aborts a stuck send by disposing the socket (OnDeadline).
+                            sent += await Socket.SendAsync(chunk.AsMemory(sent, count - sent), SocketFlags.None).ConfigureAwait(false);
                         }
                     }
                     ArrayPool<byte>.Shared.Return(chunk);

@@ -269,7 +269,12 @@ for rep in $(seq 1 "$reps"); do
   done
   if [ "$udp" = 1 ] && wanted termchat-async; then
     log "  udp termchat-async"
-    run udp termchat-async --duration "$duration" || true
+    before=$(wc -l <"$results" 2>/dev/null || echo 0)
+    run udp termchat-async --duration "$duration" --subscribers 1 --rate 100000
+    if [ "$(wc -l <"$results" 2>/dev/null || echo 0)" = "$before" ]; then
+      log "  (no reliable-UDP result: this build or server does not serve UDP; skipping the udp scenario)"
+      udp=0
+    fi
   fi
 done
 

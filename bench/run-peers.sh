@@ -327,8 +327,8 @@ machine="$work/machine.md"
   echo "| Load | load average before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shares both CPUs) |"
   echo
   echo "Reproduce: \`bench/run-peers.sh --reps $reps --duration $duration --connections $connections --threads-connections $threads_connections$([ "$sweep" = 1 ] || echo ' --no-sweep')\`"
-  echo "(raw JSON lines of this run: \`$results\`)."
+  echo "(raw JSON lines of this run: \`$(basename "$output" .md)-results.jsonl\` next to this file)."
 } >"$machine"
 "${termchat[@]}" bench report --input "$results" --machine "$machine" --output "$output"
-cp "$results" "$here/docs/bench-results.jsonl" 2>/dev/null || true
+cp "$results" "$(dirname "$output")/$(basename "$output" .md)-results.jsonl"
 log "done in ${elapsed} s; results in $output"

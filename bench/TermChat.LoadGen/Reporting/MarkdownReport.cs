@@ -87,13 +87,16 @@ public static class MarkdownReport
         if (connections.Count > 0)
         {
             text.Append("### Idle connections: server RSS per connection\n\n");
+            text.Append("Only the first ramp of each server measures new memory; later ramps reuse what the first left behind and read near zero, so the first column is the figure to read.\n\n");
+            var firstRamp = connections.GroupBy(d => d.Label).ToDictionary(g => g.Key, g => g.First());
             Section(text, connections,
             [
+                new("RSS/conn KiB, first ramp", d => firstRamp[d.Label].Connections!.RssPerConnectionBytes / 1024, false, v => Format.Fixed(v, 2)),
                 new("RSS/conn KiB", d => d.Connections!.RssPerConnectionBytes / 1024, false, v => Format.Fixed(v, 2)),
                 new("connections", d => d.Connections!.Requested, true, Format.Count),
                 new("alive", d => d.Connections!.Alive, true, Format.Count),
                 new("ramp s", d => d.Connections!.RampSeconds, false, v => Format.Fixed(v, 1)),
-            ], ratioMetrics: ["RSS/conn KiB"], Errors(connections.Select(d => (d.Label, d.Connections!.Error))));
+            ], ratioMetrics: ["RSS/conn KiB, first ramp"], Errors(connections.Select(d => (d.Label, d.Connections!.Error))));
         }
 
         var udp = documents.Where(d => d.Scenario == "udp").ToList();
@@ -170,15 +173,16 @@ public static class MarkdownReport
                 string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}× (echo p99 {Med(echo.Select(d => d.PingPong!.Latency.P99Us)):0.0} µs, TermChat {Med(asyncPing.Select(d => d.PingPong!.Latency.P99Us)):0.0} µs)") +
                 (ratio <= 2 ? "" : string.Create(CultureInfo.InvariantCulture, $" — missed by {(ratio / 2 - 1) * 100:0} %")), ratio <= 2));
         }
+        // Only a server's first ramp measures new memory: later ramps reuse what the first one left
+        // (heap, pools, freed pages kept by the allocator), so they read near zero. The first is judged.
         var idle = documents.Where(d => d.Scenario == "connections" && d.Label == "termchat-async").Select(d => d.Connections!).ToList();
         if (idle.Count > 0)
         {
-            double perConn = Med(idle.Select(c => c.RssPerConnectionBytes));
-            int alive = idle.Min(c => c.Alive);
-            bool met = perConn <= 4096 && alive >= 10_000;
-            rows.Add(("10,000 idle connections in async mode at ≤ 4 KiB server RSS each",
-                string.Create(CultureInfo.InvariantCulture, $"{perConn / 1024:0.00} KiB each, {alive:N0} alive (fewest in any repetition)") +
-                (met ? "" : perConn > 4096 ? string.Create(CultureInfo.InvariantCulture, $" — missed by {(perConn / 4096 - 1) * 100:0} %") : " — fewer than 10,000 connections"), met));
+            var first = idle[0];
+            bool met = first.RssPerConnectionBytes <= 4096 && first.Alive >= 10_000;
+            rows.Add(("10,000 idle connections in async mode at ≤ 4 KiB server RSS each (first ramp of the run)",
+                string.Create(CultureInfo.InvariantCulture, $"{first.RssPerConnectionBytes / 1024:0.00} KiB each over the RSS the server already had, {first.Alive:N0} alive") +
+                (met ? "" : first.RssPerConnectionBytes > 4096 ? string.Create(CultureInfo.InvariantCulture, $" — missed by {(first.RssPerConnectionBytes / 4096 - 1) * 100:0} %") : " — fewer than 10,000 connections"), met));
         }
         var udp = documents.Where(d => d.Scenario == "udp").Select(d => d.Udp!).ToList();
         if (udp.Count > 0)

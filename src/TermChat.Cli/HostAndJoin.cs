@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Cli.Commands;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -14,18 +16,28 @@ internal static class HostAndJoin
 {
     private const int Port = ChatEndpoint.DefaultPort;
 
+    /// <summary>Keeps the hosted server off the LAN: no discovery answers and no multicast membership.</summary>
+    public static readonly Option<bool> NoDiscovery = new("--no-discovery")
+    {
+        Description = "Do not answer LAN discovery probes (the hosted server stays invisible to 'termchat discover').",
+    };
+
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        // The chat owns the terminal: the server only speaks up for warnings, on stderr.
-        using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.ColorBehavior = LoggerColorBehavior.Disabled;
-            })
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory);
+        // The full-screen view owns the terminal, where a server warning would tear through the chat, so the hosted
+        // server logs nothing then; in plain mode its warnings go to stderr, apart from the chat lines on stdout.
+        bool fullScreen = JoinCommand.UsesFullScreen(plain: false, json: false);
+        using ILoggerFactory loggerFactory = fullScreen
+            ? NullLoggerFactory.Instance
+            : LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.ColorBehavior = LoggerColorBehavior.Disabled;
+                })
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
         try
         {
             await server.StartAsync(cancellationToken);
@@ -44,14 +56,22 @@ internal static class HostAndJoin
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var serving = server.RunAsync(stop.Token);
         var tcp = server.TcpEndPoint!;
-        Console.Error.WriteLine($"termchat: hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}; others can join with:");
-        foreach (var address in ServerAddresses.Reachable(tcp))
+        // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
+        await using var discovery = Commands.ServeDiscovery.Start(server, off: parseResult.GetValue(NoDiscovery), TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
+        string hosting = $"hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
+        var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
+        Console.Error.WriteLine($"termchat: {hosting}; others can join with:");
+        foreach (string join in joins)
         {
-            Console.Error.WriteLine($"  termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}");
+            Console.Error.WriteLine($"  {join}");
         }
 
-        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: null, transport: "tcp",
-            plain: false, json: false, cancellationToken);
+        // The same addresses open the message pane, as its first notice.
+        IReadOnlyList<string> greeting = joins.Count > 0
+            ? [$"{hosting}; others can join with: {string.Join(" or ", joins)}"]
+            : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
+        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: "#lobby", transport: "tcp",
+            plain: false, json: false, greeting, cancellationToken);
         await stop.CancelAsync();
         await serving;
         return code;

@@ -13,6 +13,8 @@ internal static class TermChatCommand
         root.Subcommands.Add(JoinCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
+        root.Subcommands.Add(NetcheckCommand.Create());
+        root.Options.Add(HostAndJoin.NoDiscovery);
         root.SetAction(HostAndJoin.RunAsync);
         return root;
     }

@@ -130,6 +130,14 @@ public sealed class ServerStats
         }
     }
 
+    private readonly List<Func<IEnumerable<StatEntry>>> _entrySources = [];
+
+    /// <summary>Adds figures from another part of the server (the UDP transport) to <see cref="ToEntries"/>.</summary>
+    public void AddEntrySource(Func<IEnumerable<StatEntry>> source)
+    {
+        lock (_entrySources) _entrySources.Add(source);
+    }
+
     /// <summary>All figures as named entries, as sent in the Stats message.</summary>
     public List<StatEntry> ToEntries()
     {
@@ -153,6 +161,10 @@ public sealed class ServerStats
         for (int i = 0; i < Reasons.Length; i++)
         {
             entries.Add(new StatEntry("disconnects_" + ReasonNames[i], Interlocked.Read(ref _disconnects[i])));
+        }
+        lock (_entrySources)
+        {
+            foreach (var source in _entrySources) entries.AddRange(source());
         }
         return entries;
     }

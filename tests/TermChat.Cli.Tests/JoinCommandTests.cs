@@ -28,15 +28,6 @@ public sealed class JoinCommandTests
         Assert.Empty(stdout);
     }
 
-    [Fact]
-    public async Task A_missing_address_says_how_to_give_one()
-    {
-        var (code, _, stderr) = await TermchatProcess.RunAsync(["join", "--plain"]);
-
-        Assert.Equal(2, code);
-        Assert.Equal(["termchat join: give the server address, e.g. 'termchat join 127.0.0.1:7777' (or run 'termchat' alone to host one)"], stderr);
-    }
-
     private static int UnusedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

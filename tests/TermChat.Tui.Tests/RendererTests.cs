@@ -36,6 +36,20 @@ public class RendererTests
     }
 
     [Fact]
+    public void A_bell_goes_out_once_at_the_end_of_the_next_frame()
+    {
+        var screen = new Screen(5, 1);
+        screen.Draw(f => f.Buffer.SetString(0, 0, "abc", Style.Default));
+        screen.Renderer.Bell();
+        screen.Renderer.Bell();
+        Assert.Equal("\a", screen.Draw(f => f.Buffer.SetString(0, 0, "abc", Style.Default)));
+        Assert.Equal(1, screen.Backend.BellCount);
+        Assert.Equal("\e[1;1Hx", screen.Draw(f => f.Buffer.SetString(0, 0, "xbc", Style.Default)));
+        Assert.Equal(1, screen.Backend.BellCount);
+        Assert.Equal(["xbc  "], screen.Lines);
+    }
+
+    [Fact]
     public void An_unchanged_frame_writes_nothing()
     {
         var screen = new Screen(5, 1);
@@ -152,5 +166,14 @@ public class RendererTests
         Assert.False(screen.Backend.IsAlternateScreen);
         Assert.False(screen.Backend.BracketedPasteEnabled);
         Assert.True(screen.Backend.CursorVisible);
+    }
+
+    [Fact]
+    public void Leaving_blanks_the_alternate_screen_before_switching_back()
+    {
+        var screen = new Screen(3, 1);
+        screen.Draw(f => f.Buffer.SetString(0, 0, "abc", Style.Default));
+        screen.Renderer.Leave();
+        Assert.Equal("\e[?2004l\e[0m\e[H\e[2J\e[?25h\e[?1049l", screen.Backend.Writes[^1]);
     }
 }

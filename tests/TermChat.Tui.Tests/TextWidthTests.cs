@@ -46,6 +46,23 @@ public class TextWidthTests
         Assert.Equal(["one", "", "two"], WordWrap.Wrap("one\n\ntwo", 10));
 
     [Fact]
+    public void Wrapping_strips_whole_escape_sequences_not_just_their_esc()
+    {
+        var text = "a \u001b[2J b \u001b[31;1mred\u001b[0m \u001b]0;title\u0007 c \u009b2J d \u009d0;osc8\u009c e \u001bP1$r\u001b\\ f";
+
+        Assert.Equal(["a  b red  c  d  e  f"], WordWrap.Wrap(text, 80));
+        Assert.Equal(["a", "b", "red", "c", "d", "e", "f"], WordWrap.Wrap(text, 3));
+    }
+
+    [Fact]
+    public void Wrapping_styled_lines_keeps_line_breaks_and_strips_sequences_in_each_span()
+    {
+        var line = new Line([new Span("x\u001b[2J\r\ny\u001b]0;t\u0007"), new Span("\u001b[1mz")]);
+
+        Assert.Equal(["x", "yz"], WordWrap.Wrap(line, 10).Select(l => l.ToString()));
+    }
+
+    [Fact]
     public void Wrap_to_zero_width_gives_no_lines() => Assert.Empty(WordWrap.Wrap("abc", 0));
 
     [Fact]

@@ -1,18 +1,144 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using TermChat.Client.Discovery;
+using TermChat.Protocol.Discovery;
 
 namespace TermChat.Cli.Commands;
 
-/// <summary>`termchat discover`.</summary>
+/// <summary>`termchat discover [--timeout S] [--json]`: list the TermChat servers on the LAN.</summary>
 internal static class DiscoverCommand
 {
     public static Command Create()
     {
-        var command = new Command("discover", "Find TermChat servers on the LAN (coming with the LAN issue).");
-        command.SetAction(_ =>
+        var timeout = new Option<double>("--timeout")
         {
-            Console.Error.WriteLine("termchat discover: not available yet in this build.");
-            return 2;
+            Description = "Seconds to wait for replies.",
+            DefaultValueFactory = _ => 2,
+        };
+        timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is <= 0 or > 60)
+            {
+                result.AddError("--timeout must be more than 0 and at most 60 seconds.");
+            }
+        });
+        var json = new Option<bool>("--json") { Description = "Print the servers as a JSON array on stdout." };
+        var port = new Option<int>("--discovery-port")
+        {
+            Description = $"The UDP port servers answer discovery on (multicast group {DiscoveryDefaults.MulticastGroup}).",
+            DefaultValueFactory = _ => DiscoveryDefaults.Port,
+        };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError("--discovery-port must be from 1 to 65535.");
+            }
+        });
+        var command = new Command("discover",
+            $"Find TermChat servers on the LAN: probes by UDP broadcast and multicast ({DiscoveryDefaults.MulticastGroup}:{DiscoveryDefaults.Port}) from every interface; a server reachable over several interfaces is listed once, with all its addresses.")
+        {
+            timeout, json, port,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var wait = TimeSpan.FromSeconds(parseResult.GetValue(timeout));
+            bool asJson = parseResult.GetValue(json);
+            var client = new DiscoveryClient(new DiscoveryClientOptions { Port = parseResult.GetValue(port) });
+            var progress = new ProgressLine(Console.Error);
+            progress.Show($"searching for TermChat servers for {wait.TotalSeconds:0.#} s...");
+            IReadOnlyList<DiscoveredServer> servers;
+            var seen = new HashSet<Guid>();
+            try
+            {
+                servers = await client.DiscoverAsync(wait, server =>
+                {
+                    if (seen.Add(server.InstanceId))
+                    {
+                        progress.Show($"found {server.Name} at {Format(server.PreferredEndPoint)}, still listening...");
+                    }
+                }, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                progress.Clear();
+                return 130;
+            }
+            catch (SocketException ex)
+            {
+                progress.Clear();
+                Console.Error.WriteLine($"termchat discover: cannot send discovery probes: {ex.Message}");
+                return 1;
+            }
+            progress.Clear();
+            if (asJson)
+            {
+                Console.Out.WriteLine(ToJson(servers));
+            }
+            else if (servers.Count > 0)
+            {
+                Console.Out.Write(ToTable(servers));
+            }
+            if (servers.Count == 0)
+            {
+                Console.Error.WriteLine(NoneFoundHint(parseResult.GetValue(port)));
+            }
+            return 0;
         });
         return command;
     }
+
+    /// <summary>The hint printed when nothing answered.</summary>
+    public static string NoneFoundHint(int port) =>
+        $"no servers found — is a server running with discovery on (not --no-discovery), on the same subnet, with UDP port {port} open? " +
+        "You can still join by address: termchat join HOST[:PORT]";
+
+    /// <summary>HOST:PORT with IPv6 in brackets, as join accepts it.</summary>
+    public static string Format(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
+
+    internal static string ToTable(IReadOnlyList<DiscoveredServer> servers)
+    {
+        var rows = new List<string[]> { new[] { "NAME", "CONNECT", "ADDRESSES", "UDP", "MODE", "USERS", "VERSION" } };
+        foreach (var s in servers)
+        {
+            rows.Add([
+                s.Name,
+                Format(s.PreferredEndPoint),
+                string.Join(", ", s.Addresses.Select(a => a.ToString())),
+                s.UdpPort == 0 ? "-" : s.UdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                s.Mode,
+                s.Users.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                s.IsCompatible ? s.AppVersion : $"{s.AppVersion} (protocol {s.ProtocolVersion}: incompatible)",
+            ]);
+        }
+        int[] widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new System.Text.StringBuilder();
+        foreach (var row in rows)
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        }
+        return text.ToString();
+    }
+
+    internal static string ToJson(IReadOnlyList<DiscoveredServer> servers) => JsonSerializer.Serialize(
+        servers.Select(s => new
+        {
+            name = s.Name,
+            instanceId = s.InstanceId,
+            version = s.AppVersion,
+            protocolVersion = s.ProtocolVersion,
+            compatible = s.IsCompatible,
+            mode = s.Mode,
+            users = s.Users,
+            tcpPort = s.TcpPort,
+            udpPort = s.UdpPort == 0 ? (int?)null : s.UdpPort,
+            connect = Format(s.PreferredEndPoint),
+            addresses = s.Addresses.Select(a => new { address = a.Address.ToString(), prefixLength = a.PrefixLength }).ToArray(),
+            respondedFrom = s.RespondedFrom.Select(a => a.ToString()).ToArray(),
+            rttMs = Math.Round(s.RoundTrip.TotalMilliseconds, 3),
+        }),
+        new JsonSerializerOptions { WriteIndented = true });
 }

@@ -13,7 +13,7 @@ internal static class JoinCommand
     {
         var address = new Argument<string?>("address")
         {
-            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777.",
+            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777. Omit it to join the server LAN discovery finds.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
@@ -30,12 +30,17 @@ internal static class JoinCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             string? text = parseResult.GetValue(address);
+            ChatEndpoint? endpoint;
             if (string.IsNullOrWhiteSpace(text))
             {
-                Console.Error.WriteLine("termchat join: give the server address, e.g. 'termchat join 127.0.0.1:7777' (or run 'termchat' alone to host one)");
-                return 2;
+                // No address: the one server LAN discovery finds, or a clear message (none, or several to choose from).
+                (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, null, cancellationToken);
+                if (endpoint is null)
+                {
+                    return code;
+                }
             }
-            if (!ChatEndpoint.TryParse(text, out var endpoint, out string? error))
+            else if (!ChatEndpoint.TryParse(text, out endpoint, out string? error))
             {
                 Console.Error.WriteLine($"termchat join: {error}");
                 return 2;
@@ -47,7 +52,14 @@ internal static class JoinCommand
     }
 
     /// <summary>Runs the client against <paramref name="endpoint"/>; shared with `termchat` alone.</summary>
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken)
+    public static Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken) =>
+        RunClientAsync(endpoint, nick, room, transport, plain, json, greeting: null, cancellationToken);
+
+    /// <summary>True when <see cref="RunClientAsync(ChatEndpoint, string?, string?, string, bool, bool, IReadOnlyList{string}?, CancellationToken)"/> takes over the terminal with the full-screen view.</summary>
+    public static bool UsesFullScreen(bool plain, bool json) => !plain && !json && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+
+    /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, IReadOnlyList<string>? greeting, CancellationToken cancellationToken)
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))
@@ -58,15 +70,16 @@ internal static class JoinCommand
         string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
-            if (!Console.IsInputRedirected && !Console.IsOutputRedirected)
+            if (UsesFullScreen(plain, json))
             {
-                return await FullScreenClient.RunAsync(new FullScreenOptions
+                return await ChatScreen.RunAsync(new ChatScreenOptions
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,
                     Room = room,
                     Transport = transport,
                     Transports = registry,
+                    Greeting = greeting ?? [],
                 }, cancellationToken);
             }
             Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
+using TermChat.Server.Udp;
 
 namespace TermChat.Cli.Commands;
 
@@ -41,10 +42,13 @@ internal static class ServeCommand
         var maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
         var statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
+        var noDiscovery = ServeDiscovery.CreateOffOption();
+        var discoveryPort = ServeDiscovery.CreatePortOption();
         var command = new Command("serve", "Run a headless chat server.")
         {
             mode, port, bind, name, motd, logLevel, maxFrame, handshake, idle, keepalive, floodBurst, floodRate,
             maxSendq, maxClients, maxPerIp, history, historyBytes, maxRoomsTotal, resumeWindow, maxRooms, statsInterval,
+            noDiscovery, discoveryPort,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -82,12 +86,12 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"termchat serve: {problem}");
                 return 2;
             }
-            return await RunAsync(options, ParseLevel(parseResult.GetValue(logLevel)!), cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, ParseLevel(parseResult.GetValue(logLevel)!), (parseResult.GetValue(noDiscovery), parseResult.GetValue(discoveryPort)), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, LogLevel level, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServerOptions options, LogLevel level, (bool Off, int Port) discovery, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
@@ -113,7 +117,7 @@ internal static class ServeCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var server = ChatServer.Create(options, loggerFactory);
+        await using var server = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
@@ -127,13 +131,17 @@ internal static class ServeCommand
         {
             return 0;
         }
-        PrintBanner(server);
-        await server.RunAsync(stop.Token).ConfigureAwait(false);
+        var (responder, discoveryBanner) = ServeDiscovery.Start(server, discovery.Off, discovery.Port, loggerFactory);
+        await using (responder)
+        {
+            PrintBanner(server, discoveryBanner);
+            await server.RunAsync(stop.Token).ConfigureAwait(false);
+        }
         Console.Out.WriteLine("termchat serve: stopped.");
         return 0;
     }
 
-    private static void PrintBanner(ChatServer server)
+    private static void PrintBanner(ChatServer server, string discovery)
     {
         var tcp = server.TcpEndPoint!;
         var output = Console.Out;
@@ -147,6 +155,7 @@ internal static class ServeCommand
         {
             output.WriteLine($"    termchat join {ServerAddresses.Format(address, tcp.Port)}");
         }
+        output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");
         output.Flush();
     }

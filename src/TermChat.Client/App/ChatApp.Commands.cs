@@ -40,6 +40,7 @@ public sealed partial class ChatApp
         {
             await _session.SendAsync(send, cancellationToken).ConfigureAwait(false);
         }
+        await RunPendingNetcheckAsync(output, cancellationToken).ConfigureAwait(false);
         if (transport is not null)
         {
             await SwitchTransportAsync(transport, output, cancellationToken).ConfigureAwait(false);
@@ -242,6 +243,9 @@ public sealed partial class ChatApp
             }
             case "back":
                 return (new SetAway(""), null, false);
+            case "netcheck":
+                QueueNetcheck(argument);
+                return default;
             case "stats":
                 return (new GetStats(), null, false);
             case "transport":

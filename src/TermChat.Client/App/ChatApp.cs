@@ -154,8 +154,12 @@ public sealed partial class ChatApp
         }
         _current = room;
         bool hasNew = room.Entries.Count > 0 && room.Entries[^1].Id > room.LastReadId && room.UnreadCount > 0;
-        room.UnreadMarkerAfterId = hasNew ? room.LastReadId : null;
+        room.UnreadMarkerAfterId = !hasNew ? null
+            : room.LastReadId > 0 ? room.LastReadId
+            // Never opened, so nothing was read: mark just before the first unread line (after the join line and history).
+            : room.Entries.LastOrDefault(e => e.Id < room.FirstUnreadId)?.Id;
         room.UnreadCount = 0;
+        room.FirstUnreadId = null;
         room.MentionCount = 0;
         _status = _status with { Room = room.Name };
     }
@@ -197,6 +201,7 @@ public sealed partial class ChatApp
             room.Add(entry);
             if (countsAsUnread && room != _current && !room.InInitialHistory)
             {
+                room.FirstUnreadId ??= entry.Id;
                 room.UnreadCount++;
                 if (entry.IsMention)
                 {

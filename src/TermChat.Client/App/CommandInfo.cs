@@ -17,6 +17,7 @@ public sealed record CommandInfo(string Name, string Usage, string Summary)
         new("away", "/away [REASON]", "mark yourself away"),
         new("back", "/back", "mark yourself present again"),
         new("stats", "/stats", "show the server's mode and figures"),
+        new("netcheck", "/netcheck [HOST[:PORT]]", "check the network path to this (or another) server: round trips, loss, datagram size, discovery"),
         new("transport", "/transport tcp|udp", "reconnect over another transport, keeping your session"),
         new("clear", "/clear", "clear the current room's scrollback on this screen"),
         new("help", "/help [COMMAND]", "list the commands, or explain one"),

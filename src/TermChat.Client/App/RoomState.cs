@@ -66,8 +66,11 @@ public sealed class RoomState
     /// </summary>
     public long? UnreadMarkerAfterId { get; internal set; }
 
-    /// <summary>Id of the last entry you saw here.</summary>
+    /// <summary>Id of the last entry you saw here; 0 in a room you have never opened.</summary>
     internal long LastReadId { get; set; }
+
+    /// <summary>Id of the oldest entry counted in <see cref="UnreadCount"/>; null when nothing is unread.</summary>
+    internal long? FirstUnreadId { get; set; }
 
     /// <summary>The room's last sequence number when we joined (our own join event).</summary>
     internal ulong JoinedAtSeq { get; set; }

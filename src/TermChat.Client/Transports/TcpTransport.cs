@@ -25,7 +25,9 @@ public sealed class TcpTransport : IChatTransport
     private Socket? _socket;
     private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
+    private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _closed;
+    private int _disposed;
     private volatile ChatLinkException? _writeFailure;
 
     /// <summary>Creates an unconnected transport.</summary>
@@ -124,32 +126,45 @@ public sealed class TcpTransport : IChatTransport
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
-            await DrainAsync().ConfigureAwait(false);
+            // Wait for the first closer to finish (bounded: it cancels after at most two seconds), so a
+            // DisposeAsync racing a CloseAsync cannot dispose _stop while that CloseAsync still cancels it.
+            await _closeDone.Task.ConfigureAwait(false);
             return;
         }
-        _outbox.Writer.TryComplete();
         try
         {
-            // Let the writer flush what is queued (a Bye, typically), but never wait long on a dead peer.
-            await _writer.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-            _socket?.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException)
-        {
+            _outbox.Writer.TryComplete();
+            try
+            {
+                // Let the writer flush what is queued (a Bye, typically), but never wait long on a dead peer.
+                await _writer.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                _socket?.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                await _stop.CancelAsync().ConfigureAwait(false);
+                _socket?.Dispose();
+            }
+            await DrainAsync().ConfigureAwait(false);
         }
         finally
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            _socket?.Dispose();
+            _closeDone.TrySetResult();
         }
-        await DrainAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        // Close (or wait for a close already under way) first: only then are both loops and every closer done with _stop.
         await CloseAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stop.Dispose();
+        }
     }
 
     private async Task DrainAsync()

@@ -15,6 +15,7 @@ public sealed class TransportRegistry
     {
         var registry = new TransportRegistry();
         registry.Register("tcp", static () => new TcpTransport(new TcpTransportOptions()));
+        registry.Register("udp", static () => new UdpTransport(new UdpTransportOptions()));
         return registry;
     }
 

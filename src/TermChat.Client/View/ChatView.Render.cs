@@ -1,6 +1,7 @@
 using System.Globalization;
 using TermChat.Client.App;
 using TermChat.Client.Session;
+using TermChat.Tui.Buffer;
 using TermChat.Tui.Geometry;
 using TermChat.Tui.Rendering;
 using TermChat.Tui.Styling;
@@ -9,176 +10,386 @@ using TermChat.Tui.Widgets;
 
 namespace TermChat.Client.View;
 
-// Drawing: everything is computed from the app state on each frame.
-internal sealed partial class ChatView
+// Drawing. Layout, top to bottom: title (room and topic), body (room list │ messages │ members),
+// status bar, input line. Narrow terminals lose the member list below 60 columns, the room list
+// below 40, and the status bar switches to shorter forms; short ones lose the title below 8 rows.
+public sealed partial class ChatView
 {
-    private const int SidePanelWidth = 18;
-    private const int MaxRenderedEntries = 1000;
+    private const int MaxCachedEntries = 50_000;
+    private static readonly Style SeparatorStyle = new(Modifiers: Modifiers.Dim);
+    private static readonly Style TitleStyle = new(Modifiers: Modifiers.Reverse);
+    private static readonly Style MarkerStyle = new(Color.Red);
+    private static readonly Style IndicatorStyle = new(Modifiers: Modifiers.Reverse | Modifiers.Bold);
+    private static readonly Style SelectedStyle = new(Modifiers: Modifiers.Reverse);
+    private static readonly Style UnreadStyle = new(Modifiers: Modifiers.Bold);
+    private static readonly Style AwayStyle = new(Modifiers: Modifiers.Dim);
 
-    private static readonly Color[] NickColors =
-        [Color.Cyan, Color.Green, Color.Yellow, Color.Magenta, Color.Blue, Color.BrightCyan, Color.BrightGreen, Color.BrightMagenta, Color.BrightYellow, Color.BrightBlue];
+    private readonly Dictionary<long, IReadOnlyList<Line>> _rowCache = [];
+    private int _cacheWidth = -1;
+    private int _paneWidth;
+    private int _paneHeight;
+    private object? _renderedPane;
+    private Line _markerLine = Line.Empty;
+    private int _inputWidth = -1;
 
-    private static readonly Style Dim = new(Modifiers: Modifiers.Dim);
-    private static readonly Style Bar = new(Modifiers: Modifiers.Reverse);
-
-    private void Draw(Frame frame)
+    /// <inheritdoc/>
+    public void Render(Frame frame)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         var area = frame.Area;
-        var (title, rest) = area.SplitTop(1);
-        var (middle, bottom) = rest.SplitBottom(2);
-        var (status, input) = bottom.SplitTop(1);
-        var room = _app.CurrentRoom;
-
-        frame.Render(new StatusBar(TitleLine(room)) { Style = Bar }, title);
-
-        var messages = middle;
-        if (middle.Width >= 70)
+        frame.Cursor = null;
+        if (area.IsEmpty)
         {
-            var (left, remainder) = middle.SplitLeft(SidePanelWidth);
-            frame.Render(RoomList(room), left);
-            messages = remainder;
-            if (room is { IsPrivate: false })
-            {
-                var (center, right) = remainder.SplitRight(SidePanelWidth);
-                frame.Render(MemberList(room), right);
-                messages = center;
-            }
+            return;
         }
-        DrawMessages(frame, messages, room);
+        var buffer = frame.Buffer;
+        var room = _app.CurrentRoom;
+        var status = _app.Status;
+        int width = area.Width;
+        int height = area.Height;
 
-        var state = _app.Status;
-        frame.Render(new StatusBar(StatusLeft(state), StatusRight(state)) { Style = Bar }, status);
+        var input = new Rect(area.X, area.Bottom - 1, width, 1);
+        var statusRow = height >= 2 ? new Rect(area.X, area.Bottom - 2, width, 1) : Rect.Empty;
+        bool hasTitle = height >= 8;
+        int bodyTop = area.Y + (hasTitle ? 1 : 0);
+        var body = new Rect(area.X, bodyTop, width, area.Bottom - (height >= 2 ? 2 : 1) - bodyTop);
 
-        var prompt = Line.From(new Span($"[{room?.Name ?? state.Nick}] ", new Style(Modifiers: Modifiers.Bold)));
-        frame.Render(new TextInput(_editor, _inputState) { Prompt = prompt, Placeholder = room is null ? "/join #room, or /help" : null }, input);
-        frame.Cursor = _inputState.Cursor;
+        if (hasTitle)
+        {
+            RenderTitle(new Rect(area.X, area.Y, width, 1), buffer, room, status);
+        }
+
+        var messages = body;
+        if (width >= 40 && !body.IsEmpty)
+        {
+            int roomsWidth = width >= 100 ? 18 : 13;
+            (var rooms, messages) = messages.SplitLeft(roomsWidth + 1);
+            (rooms, var separator) = rooms.SplitRight(1);
+            RenderRoomList(rooms, buffer, room);
+            DrawSeparator(separator, buffer);
+        }
+        if (_showMembers && width >= 60 && room is { IsPrivate: false } && !body.IsEmpty)
+        {
+            int membersWidth = width >= 100 ? 18 : 13;
+            (messages, var members) = messages.SplitRight(membersWidth + 1);
+            (var separator, members) = members.SplitLeft(1);
+            DrawSeparator(separator, buffer);
+            RenderMembers(members, buffer, room, status.Nick);
+        }
+        RenderMessages(messages, buffer, room);
+        if (!statusRow.IsEmpty)
+        {
+            RenderStatus(statusRow, buffer, status);
+        }
+        RenderInput(input, frame, room);
     }
 
-    private static Line TitleLine(RoomState? room) => room switch
+    private static void RenderTitle(Rect row, ScreenBuffer buffer, RoomState? room, StatusInfo status)
     {
-        null => Line.From(" TermChat"),
-        { IsPrivate: true } => Line.From($" private conversation with {room.Name}"),
-        { Topic.Length: > 0 } => Line.From(new Span($" {room.Name}", new Style(Modifiers: Modifiers.Bold)), new Span($" — {room.Topic}")),
-        _ => Line.From(new Span($" {room.Name}", new Style(Modifiers: Modifiers.Bold)), new Span(" — no topic (set one with /topic)")),
-    };
+        buffer.Fill(row, TitleStyle);
+        string text = room switch
+        {
+            null => $" termchat · {(status.ServerName.Length > 0 ? status.ServerName : status.Server)}",
+            { IsPrivate: true } => $" {room.Name} (private conversation)",
+            { Topic.Length: > 0 } => $" {room.Name}: {room.Topic}",
+            _ => $" {room.Name}",
+        };
+        // One row only: a topic with line breaks shows them as spaces.
+        buffer.SetString(row.X, row.Y, text.ReplaceLineEndings(" "), TitleStyle, row.Width);
+    }
 
-    private ListView RoomList(RoomState? current)
+    private static void DrawSeparator(Rect column, ScreenBuffer buffer)
+    {
+        for (int y = column.Top; y < column.Bottom; y++)
+        {
+            buffer.SetString(column.X, y, "│", SeparatorStyle, 1);
+        }
+    }
+
+    private void RenderRoomList(Rect area, ScreenBuffer buffer, RoomState? current)
     {
         var rooms = _app.Rooms;
-        var items = new List<Line>(rooms.Count);
-        int? selected = null;
+        // More rooms than rows: scroll the list so the current room stays in view.
+        int first = Math.Max(0, (current is null ? 0 : IndexOf(rooms, current)) - area.Height + 1);
+        for (int i = first; i < rooms.Count && i - first < area.Height; i++)
+        {
+            var room = rooms[i];
+            int y = area.Y + i - first;
+            bool selected = room == current;
+            var style = selected ? SelectedStyle
+                : room.MentionCount > 0 ? MessageFormatter.MentionStyle
+                : room.UnreadCount > 0 ? UnreadStyle
+                : Style.Default;
+            if (selected)
+            {
+                buffer.Fill(new Rect(area.X, y, area.Width, 1), style);
+            }
+            string count = room.UnreadCount == 0 || selected ? ""
+                : room.MentionCount > 0 ? $"@{room.UnreadCount.ToString(CultureInfo.InvariantCulture)}"
+                : room.UnreadCount.ToString(CultureInfo.InvariantCulture);
+            int countWidth = count.Length == 0 ? 0 : count.Length + 1;
+            string label = i < 9 ? $"{(i + 1).ToString(CultureInfo.InvariantCulture)} {room.Name}" : $"  {room.Name}";
+            buffer.SetString(area.X, y, label, style, area.Width - countWidth);
+            if (count.Length > 0 && area.Width > count.Length)
+            {
+                buffer.SetString(area.Right - count.Length, y, count, style, count.Length);
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<RoomState> rooms, RoomState room)
+    {
         for (int i = 0; i < rooms.Count; i++)
         {
-            var r = rooms[i];
-            if (r == current)
+            if (rooms[i] == room)
             {
-                selected = i;
+                return i;
             }
-            var style = r.MentionCount > 0 ? new Style(Color.BrightRed, Modifiers: Modifiers.Bold)
-                : r.UnreadCount > 0 ? new Style(Modifiers: Modifiers.Bold)
-                : default;
-            string badge = r.UnreadCount > 0 ? $" {r.UnreadCount}" : "";
-            items.Add(Line.From(new Span($"{i + 1}.{r.Name}{badge}", style)));
         }
-        return new ListView(items, new ListState { Selected = selected })
-        {
-            Block = new Block { Borders = Borders.Right, Title = Line.From(" rooms ") },
-            HighlightSymbol = "",
-        };
+        return 0;
     }
 
-    private static ListView MemberList(RoomState room)
-    {
-        var items = room.Members
-            .Select(m => m.IsAway ? Line.From(new Span(m.Nick, Dim), new Span(" (away)", Dim)) : Line.From(new Span(m.Nick, NickStyle(m.Nick))))
-            .ToList();
-        return new ListView(items, new ListState())
-        {
-            Block = new Block { Borders = Borders.Left, Title = Line.From($" {room.Members.Count} here ") },
-        };
-    }
-
-    private void DrawMessages(Frame frame, Rect area, RoomState? room)
+    private static void RenderMembers(Rect area, ScreenBuffer buffer, RoomState room, string me)
     {
         if (area.IsEmpty)
         {
             return;
         }
-        IReadOnlyList<ChatEntry> entries = room?.Entries ?? _app.ServerLog;
-        int from = Math.Max(0, entries.Count - MaxRenderedEntries - _scrollBack);
-        var lines = new List<Line>(Math.Min(entries.Count, MaxRenderedEntries) + 1);
-        long? marker = room?.UnreadMarkerAfterId;
-        for (int i = from; i < entries.Count; i++)
+        var members = room.Members;
+        string header = members.Count == 1 ? "1 member" : $"{members.Count.ToString(CultureInfo.InvariantCulture)} members";
+        buffer.SetString(area.X, area.Y, header, SeparatorStyle, area.Width);
+        int rows = area.Height - 1;
+        bool overflow = members.Count > rows;
+        int shown = overflow ? Math.Max(0, rows - 1) : members.Count;
+        for (int i = 0; i < shown && i < members.Count; i++)
         {
-            lines.Add(Format(entries[i]));
-            if (marker is { } id && entries[i].Id == id && i < entries.Count - 1)
+            var member = members[i];
+            int y = area.Y + 1 + i;
+            if (member.IsAway)
             {
-                lines.Add(Line.From(new Span(new string('─', Math.Max(1, area.Width / 2 - 3)) + " new " + new string('─', Math.Max(1, area.Width / 2 - 3)), new Style(Color.Red))));
+                // "~" marks away members, who are also dimmed.
+                buffer.SetString(area.X, y, "~" + member.Nick, AwayStyle, area.Width);
+            }
+            else
+            {
+                bool own = string.Equals(member.Nick, me, StringComparison.OrdinalIgnoreCase);
+                var nick = MessageFormatter.Nick(member.Nick, own);
+                buffer.SetString(area.X + 1, y, nick.Content, nick.Style, area.Width - 1);
             }
         }
-        var paragraph = new Paragraph(lines);
-        int total = paragraph.VisualLineCount(area.Width);
-        _scrollBack = Math.Clamp(_scrollBack, 0, Math.Max(0, total - area.Height));
-        int scroll = Math.Max(0, total - area.Height - _scrollBack);
-        // Like every chat client, new lines appear at the bottom, next to the input line.
-        var target = total < area.Height ? area.SplitBottom(total).Bottom : area;
-        frame.Render(new Paragraph(lines) { ScrollY = scroll }, target);
-        if (_scrollBack > 0)
+        if (overflow && rows > 0)
         {
-            var (_, last) = area.SplitBottom(1);
-            frame.Render(new StatusBar(Line.From($" -- {_scrollBack} lines below, PgDn to return -- ")) { Style = Dim.Add(Modifiers.Reverse) }, last);
+            buffer.SetString(area.X, area.Bottom - 1, $"+{(members.Count - shown).ToString(CultureInfo.InvariantCulture)} more", SeparatorStyle, area.Width);
         }
     }
 
-    private static Line Format(ChatEntry entry)
+    private void RenderMessages(Rect area, ScreenBuffer buffer, RoomState? room)
     {
-        var time = new Span(entry.Time.ToLocalTime().ToString("HH:mm ", CultureInfo.InvariantCulture), Dim);
-        var highlight = entry.IsMention ? new Style(Color.BrightRed, Modifiers: Modifiers.Bold) : default;
-        return entry.Kind switch
+        _paneWidth = area.Width;
+        _paneHeight = area.Height;
+        var key = PaneKey;
+        if (area.IsEmpty)
         {
-            EntryKind.Message => Line.From(time, new Span("<", Dim), new Span(entry.From ?? "", NickStyle(entry.From)), new Span("> ", Dim), new Span(entry.Text, highlight)),
-            EntryKind.Action => Line.From(time, new Span("* ", Dim), new Span(entry.From ?? "", NickStyle(entry.From)), new Span(" " + entry.Text, highlight.Add(Modifiers.Italic))),
-            EntryKind.Private when entry.IsOwn => Line.From(time, new Span("-> *", Dim), new Span(entry.To ?? "", NickStyle(entry.To)), new Span("* ", Dim), new Span(entry.Text)),
-            EntryKind.Private => Line.From(time, new Span("*", Dim), new Span(entry.From ?? "", NickStyle(entry.From)), new Span("* ", Dim), new Span(entry.Text, highlight)),
-            EntryKind.Error => Line.From(time, new Span("!!! " + entry.Text, new Style(Color.Red))),
-            EntryKind.Status => Line.From(time, new Span("-!- " + entry.Text, new Style(Color.Yellow))),
-            _ => Line.From(time, new Span("-!- " + entry.Text, Dim)),
+            _renderedPane = key;
+            return;
+        }
+        bool entering = !ReferenceEquals(key, _renderedPane);
+        // Following the newest line (the usual case, and always while a window is being resized) needs only the
+        // last screenful of entries, each at least one row: the rest need not be wrapped at this width yet.
+        int firstEntry = entering || _anchors.ContainsKey(key) ? 0 : Math.Max(0, (room?.Entries ?? _app.ServerLog).Count - area.Height);
+        var rows = BuildRows(area.Width, firstEntry);
+        if (entering)
+        {
+            _renderedPane = key;
+            ShowUnreadMarker(key, rows, room);
+        }
+        int visible = area.Height;
+        int bottom = rows.Count - 1;
+        bool anchored = _anchors.TryGetValue(key, out var anchor);
+        if (anchored)
+        {
+            visible = Math.Max(1, area.Height - 1);
+            bottom = BottomIndex(rows, anchor, visible);
+            if (bottom >= rows.Count - 1)
+            {
+                // Scrolled back down to the newest line (or the pane grew): follow again.
+                _anchors.Remove(key);
+                anchored = false;
+                visible = area.Height;
+                bottom = rows.Count - 1;
+            }
+        }
+        int top = Math.Max(0, bottom - visible + 1);
+        for (int i = top, y = area.Y; i <= bottom && y < area.Bottom; i++, y++)
+        {
+            DrawLine(buffer, area.X, y, area.Width, rows[i].Line);
+        }
+        if (anchored)
+        {
+            // New messages are those that arrived since scrolling began and are below the view.
+            long below = Math.Max(anchor.LastSeenId, rows[bottom].EntryId);
+            DrawIndicator(new Rect(area.X, area.Bottom - 1, area.Width, 1), buffer, CountNewMessages(room, below));
+        }
+    }
+
+    /// <summary>On entering a room whose unread lines do not fit, scrolls so the unread marker is the top row.</summary>
+    private void ShowUnreadMarker(object key, List<PaneRow> rows, RoomState? room)
+    {
+        if (room?.UnreadMarkerAfterId is not { } markerId || _anchors.ContainsKey(key) || _paneHeight < 3)
+        {
+            return;
+        }
+        int marker = rows.FindIndex(r => r.EntryId == markerId && ReferenceEquals(r.Line, _markerLine));
+        if (marker >= 0 && rows.Count - marker > _paneHeight)
+        {
+            SetAnchor(key, rows, marker + _paneHeight - 2, _paneHeight - 1, markerId);
+        }
+    }
+
+    private int CountNewMessages(RoomState? room, long afterId)
+    {
+        var entries = room?.Entries ?? _app.ServerLog;
+        int count = 0;
+        for (int i = entries.Count - 1; i >= 0; i--)
+        {
+            var entry = entries[i];
+            if (entry.Id <= afterId)
+            {
+                break;
+            }
+            if (entry.Kind is EntryKind.Message or EntryKind.Action or EntryKind.Private && !entry.IsOwn)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static void DrawIndicator(Rect row, ScreenBuffer buffer, int newMessages)
+    {
+        string text = newMessages switch
+        {
+            0 => " more below ↓ (End) ",
+            1 => " 1 new message ↓ ",
+            _ => $" {newMessages.ToString(CultureInfo.InvariantCulture)} new messages ↓ ",
         };
-    }
-
-    private static Style NickStyle(string? nick)
-    {
-        if (string.IsNullOrEmpty(nick))
+        buffer.Fill(row, Style.Default);
+        int textWidth = TextWidth.Of(text);
+        int x = row.X + Math.Max(0, (row.Width - textWidth) / 2);
+        for (int c = row.X; c < row.Right; c++)
         {
-            return default;
+            buffer.SetString(c, row.Y, "─", SeparatorStyle, 1);
         }
-        // A stable colour per nick (string.GetHashCode is randomized per process).
-        uint hash = 2166136261;
-        foreach (char c in nick.ToLowerInvariant())
+        buffer.SetString(x, row.Y, text, IndicatorStyle, row.Width);
+    }
+
+    /// <summary>The visual rows of the current pane at <paramref name="width"/> from entry <paramref name="firstEntry"/> on: formatted entries plus the unread marker.</summary>
+    private List<PaneRow> BuildRows(int width, int firstEntry = 0)
+    {
+        var rows = new List<PaneRow>();
+        if (width <= 0)
         {
-            hash = (hash ^ c) * 16777619;
+            return rows;
         }
-        return new Style(NickColors[hash % (uint)NickColors.Length], Modifiers: Modifiers.Bold);
-    }
-
-    private static Line StatusLeft(StatusInfo status)
-    {
-        string away = status.Away.Length > 0 ? " (away)" : "";
-        return Line.From($" {status.Nick}{away} @ {status.Server} [{status.Transport}] {(status.ServerMode.Length > 0 ? status.ServerMode + " mode" : "")}");
-    }
-
-    private static Line StatusRight(StatusInfo status)
-    {
-        string link = status.State switch
+        if (width != _cacheWidth || _rowCache.Count > MaxCachedEntries)
         {
-            Connected => "connected",
-            Connecting => "connecting...",
-            Reconnecting r => $"reconnecting #{r.Attempt} in {Math.Ceiling(r.Delay.TotalSeconds):0}s",
-            Disconnected => "disconnected",
-            _ => "",
+            _rowCache.Clear();
+            _cacheWidth = width;
+            _markerLine = MarkerLine(width);
+        }
+        var room = _app.CurrentRoom;
+        var entries = room?.Entries ?? _app.ServerLog;
+        long? markerAfter = room?.UnreadMarkerAfterId;
+        // Indexing (not enumerating) tolerates a line added from another thread meanwhile; it shows next frame.
+        int count = entries.Count;
+        for (int i = Math.Clamp(firstEntry, 0, count); i < count && i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (!_rowCache.TryGetValue(entry.Id, out var lines))
+            {
+                lines = MessageFormatter.Format(entry, width, _options.TimeZone);
+                _rowCache[entry.Id] = lines;
+            }
+            for (int j = 0; j < lines.Count; j++)
+            {
+                rows.Add(new PaneRow(entry.Id, j, lines[j]));
+            }
+            if (markerAfter == entry.Id && i < count - 1)
+            {
+                rows.Add(new PaneRow(entry.Id, lines.Count, _markerLine));
+            }
+        }
+        return rows;
+    }
+
+    private static Line MarkerLine(int width)
+    {
+        const string label = " unread ";
+        int side = Math.Max(0, (width - label.Length) / 2);
+        string text = new string('─', side) + label + new string('─', Math.Max(0, width - side - label.Length));
+        return new Line([new Span(text, MarkerStyle)]);
+    }
+
+    private static void DrawLine(ScreenBuffer buffer, int x, int y, int width, Line line)
+    {
+        int column = x;
+        int end = x + width;
+        foreach (var span in line.Spans)
+        {
+            if (column >= end)
+            {
+                break;
+            }
+            column = buffer.SetString(column, y, span.Content, span.Style, end - column);
+        }
+    }
+
+    private void RenderStatus(Rect row, ScreenBuffer buffer, StatusInfo status)
+    {
+        var bar = new StatusBar(StatusLine.Build(status, row.Width, StateText(status.State)));
+        bar.Render(row, buffer);
+    }
+
+    private (string Long, string Short) StateText(ConnectionState state)
+    {
+        switch (state)
+        {
+            case Connected:
+                return ("connected", "up");
+            case Connecting:
+                return ("connecting…", "conn…");
+            case Reconnecting r:
+            {
+                var left = r.Delay - (_options.TimeProvider.GetUtcNow() - _reconnectingSince);
+                string seconds = Math.Max(0, Math.Ceiling(left.TotalSeconds)).ToString("0", CultureInfo.InvariantCulture);
+                return ($"reconnecting in {seconds}s (attempt {r.Attempt.ToString(CultureInfo.InvariantCulture)})", $"retry {seconds}s");
+            }
+            case Disconnected d:
+                return ($"disconnected: {d.Reason}", "down");
+            default:
+                return (state.Describe(), "?");
+        }
+    }
+
+    private void RenderInput(Rect row, Frame frame, RoomState? room)
+    {
+        string prompt = room is not null && row.Width >= 40 ? $"[{room.Name}] " : "> ";
+        if (TextWidth.Of(prompt) > row.Width / 3)
+        {
+            prompt = "> ";
+        }
+        if (row.Width != _inputWidth)
+        {
+            // After a resize, let the input scroll afresh so a wider line shows the text again.
+            _inputWidth = row.Width;
+            _inputState.ScrollOffset = 0;
+        }
+        var input = new TextInput(_editor, _inputState)
+        {
+            Prompt = new Line([new Span(prompt, new Style(Modifiers: Modifiers.Bold))]),
+            Placeholder = room is null ? "/join #room, /help" : null,
         };
-        string rtt = status.RttMs is { } ms ? $" rtt {ms.ToString(ms < 10 ? "0.0" : "0", CultureInfo.InvariantCulture)} ms" : "";
-        string loss = status.LossPercent is { } l ? $" loss {l.ToString("0.#", CultureInfo.InvariantCulture)}%" : "";
-        return Line.From($"{link}{rtt}{loss} ");
+        input.Render(row, frame.Buffer);
+        frame.Cursor = _inputState.Cursor;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
     private Action? _wake;
     private int _queued;
     private int _disposed;
+    private int _stopping;
 
     public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger)
     {
@@ -64,17 +65,21 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         }
     }
 
-    /// <summary>Async mode: receives until cancelled or disposed.</summary>
+    /// <summary>
+    /// Async mode: receives until cancelled or disposed, with the <see cref="SocketAddress"/> overload of
+    /// <c>ReceiveFromAsync</c>, which fills one reused address instead of allocating an endpoint per datagram.
+    /// </summary>
     public async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var template = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var address = template.Serialize();
         while (!cancellationToken.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int received;
             try
             {
-                result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                received = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -89,7 +94,7 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
                 // ICMP port-unreachable from an earlier send shows up here on some systems; keep serving.
                 continue;
             }
-            Deliver(buffer.AsSpan(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint);
+            Deliver(buffer.AsSpan(0, received), (IPEndPoint)template.Create(address));
         }
     }
 
@@ -179,7 +184,8 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
+        // The handler stops while the socket still works, so UDP sessions can deliver their last frames.
         try
         {
             _handler.Stop();
@@ -188,6 +194,8 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         {
             Log.DatagramHandlerFailed(_logger, exception);
         }
+        if (_wake is not null) FlushQueued();
+        Volatile.Write(ref _disposed, 1);
         Socket.Dispose();
     }
 }

@@ -44,6 +44,9 @@ public sealed class TestBackend : ITerminalBackend
 
     public bool BracketedPasteEnabled => _terminal.BracketedPaste;
 
+    /// <summary>How many times the bell (BEL) was rung.</summary>
+    public int BellCount => _terminal.BellCount;
+
     public Style StyleAt(int x, int y) => _terminal.StyleAt(x, y);
 
     public void Write(string text)

@@ -36,6 +36,9 @@ internal sealed class VirtualTerminal
 
     public bool BracketedPaste { get; private set; }
 
+    /// <summary>How many times BEL was written (the only control character the renderer may send).</summary>
+    public int BellCount { get; private set; }
+
     private (string Symbol, Style Style, bool Continuation)[] Screen => IsAlternateScreen ? _alternate : _main;
 
     public void Resize(int width, int height)
@@ -69,6 +72,13 @@ internal sealed class VirtualTerminal
             if (text[i] == '\e')
             {
                 i = ApplyEscape(text, i);
+                continue;
+            }
+
+            if (text[i] == '\a')
+            {
+                BellCount++;
+                i++;
                 continue;
             }
 

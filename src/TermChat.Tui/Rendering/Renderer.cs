@@ -18,6 +18,7 @@ public sealed class Renderer
     private ScreenBuffer _current = new(0, 0);
     private bool _invalidated = true;
     private bool _cursorVisible;
+    private bool _bellPending;
     private Position? _cursor;
 
     public Renderer(ITerminalBackend backend, RendererOptions? options = null)
@@ -33,6 +34,12 @@ public sealed class Renderer
 
     /// <summary>Forces the next frame to be a full redraw.</summary>
     public void Invalidate() => _invalidated = true;
+
+    /// <summary>
+    /// Rings the terminal bell (BEL) at the end of the next frame, so it goes out in the same single
+    /// write as the frame. Several requests before a frame ring once.
+    /// </summary>
+    public void Bell() => _bellPending = true;
 
     /// <summary>Takes over the terminal (raw mode, alternate screen, hidden cursor, bracketed paste).</summary>
     public void Enter()
@@ -68,6 +75,12 @@ public sealed class Renderer
 
         var wroteCells = AppendDiff(sb, _previous, _current);
         AppendCursor(sb, frame.Cursor, wroteCells || _invalidated);
+        if (_bellPending)
+        {
+            sb.Append(AnsiSequences.Bell);
+            _bellPending = false;
+        }
+
         if (sb.Length > 0)
         {
             _backend.Write(sb.ToString());

@@ -25,19 +25,19 @@ public static class WordWrap
         var paragraph = new List<Glyph>();
         foreach (var span in line.Spans)
         {
-            foreach (var grapheme in TextWidth.Graphemes(span.Content.Replace("\r\n", "\n", StringComparison.Ordinal)))
+            var pieces = span.Content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', '\r');
+            for (var p = 0; p < pieces.Length; p++)
             {
-                if (grapheme is "\n" or "\r")
+                if (p > 0)
                 {
                     WrapParagraph(paragraph, width, line.Alignment, result);
                     paragraph.Clear();
-                    continue;
                 }
 
-                var clean = TextSanitizer.Sanitize(grapheme);
-                if (clean.Length > 0)
+                // Sanitize whole pieces, not graphemes: a grapheme at a time would drop the ESC of "\e[2J" and keep "[2J".
+                foreach (var grapheme in TextWidth.Graphemes(TextSanitizer.Sanitize(pieces[p])))
                 {
-                    paragraph.Add(new Glyph(clean, span.Style, TextWidth.OfGrapheme(clean)));
+                    paragraph.Add(new Glyph(grapheme, span.Style, TextWidth.OfGrapheme(grapheme)));
                 }
             }
         }

@@ -100,7 +100,6 @@ public sealed class ChatAppTests
     [InlineData("/part #nowhere", "you are not in #nowhere")]
     [InlineData("/transport carrier-pigeon", "unknown transport 'carrier-pigeon': use /transport tcp|udp")]
     [InlineData("/jion #dev", "unknown command /jion (did you mean /join?); /help lists the commands, and // sends a line starting with /")]
-    [InlineData("/netcheck", "unknown command /netcheck; /help lists the commands, and // sends a line starting with /")]
     [InlineData("/quti", "unknown command /quti (did you mean /quit?); /help lists the commands, and // sends a line starting with /")]
     [InlineData("/xyzzy", "unknown command /xyzzy; /help lists the commands, and // sends a line starting with /")]
     public async Task Usage_errors_and_unknown_commands_explain_themselves_and_send_nothing(string line, string expected)
@@ -189,6 +188,22 @@ public sealed class ChatAppTests
         Assert.Equal((0, 0), (lobby.UnreadCount, lobby.MentionCount));
         Assert.Equal(lastSeen, lobby.UnreadMarkerAfterId);
         Assert.Equal([false, true, false], lobby.Entries.Where(e => e.Id > lastSeen).Select(e => e.IsMention));
+    }
+
+    [Fact]
+    public void A_room_never_opened_marks_the_first_unread_line_after_what_came_before_it()
+    {
+        Join("#lobby", "alice", "bob");
+        Join("#dev", "alice", "bob");
+        var dev = _app.Rooms.Single(r => r.Name == "#dev");
+        Assert.NotSame(dev, _app.CurrentRoom);
+        long beforeUnread = dev.Entries[^1].Id;
+
+        Apply(Say("#dev", 1, "bob", "first unread"), Say("#dev", 2, "bob", "second unread"));
+        _app.SelectRoom("#dev");
+
+        Assert.Equal(beforeUnread, dev.UnreadMarkerAfterId);
+        Assert.Equal(["first unread", "second unread"], dev.Entries.Where(e => e.Id > beforeUnread).Select(e => e.Text));
     }
 
     [Fact]
@@ -300,7 +315,7 @@ public sealed class ChatAppTests
 
     [Theory]
     [InlineData("/jo", 0, 3, new[] { "/join " })]
-    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/away ", "/back ", "/stats ", "/transport ", "/clear ", "/help ", "/quit " })]
+    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/away ", "/back ", "/stats ", "/netcheck ", "/transport ", "/clear ", "/help ", "/quit " })]
     [InlineData("bo", 0, 2, new[] { "bob: ", "Bobby: " })]
     [InlineData("hi bo", 3, 2, new[] { "bob", "Bobby" })]
     [InlineData("hi @bo", 3, 3, new[] { "@bob", "@Bobby" })]

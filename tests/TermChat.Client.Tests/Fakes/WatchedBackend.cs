@@ -18,8 +18,16 @@ internal sealed class WatchedBackend(int width, int height) : ITerminalBackend
 
     public void Write(ReadOnlySpan<byte> bytes) => Inner.Write(bytes);
 
+    /// <summary>Makes the next frame's flush throw, as a terminal that went away would.</summary>
+    public bool FailNextFlush { get; set; }
+
     public void Flush()
     {
+        if (FailNextFlush && Inner.IsAlternateScreen)
+        {
+            FailNextFlush = false;
+            throw new IOException("the terminal went away");
+        }
         Inner.Flush();
         if (Inner.IsAlternateScreen)
         {

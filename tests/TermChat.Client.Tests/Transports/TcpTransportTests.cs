@@ -120,6 +120,59 @@ public sealed class TcpTransportTests
         await transport.Incoming.Completion.WaitAsync(Wait);
     }
 
+    [Fact]
+    public async Task Dispose_racing_a_close_that_is_still_flushing_never_throws()
+    {
+        // The close waits on a writer stuck on a peer that does not read; a dispose arrives meanwhile; then the
+        // peer resets, so the writer ends and both the close and the dispose resume at once. Repeated, since the
+        // old order-unsafe code failed only when the dispose happened to win that race.
+        for (int round = 0; round < 12; round++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var transport = new TcpTransport(new TcpTransportOptions { OutboxCapacity = 16 });
+            var accept = listener.AcceptSocketAsync();
+            await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+            using var server = await accept.WaitAsync(Wait);
+            server.LingerState = new LingerOption(true, 0);
+            var line = new SendMessage("#lobby", MessageKind.Say, new string('x', 8000));
+            ValueTask stuck;
+            do
+            {
+                stuck = transport.SendAsync(line, CancellationToken.None);
+            }
+            while (stuck.IsCompleted);
+            server.Shutdown(SocketShutdown.Send);
+            await transport.Incoming.Completion.WaitAsync(Wait);
+
+            var close = transport.CloseAsync(CancellationToken.None);
+            var dispose = transport.DisposeAsync().AsTask();
+            server.Close();
+
+            await close.WaitAsync(Wait);
+            await dispose.WaitAsync(Wait);
+            // The blocked send either got its slot before the close or fails as closed; either way it ends.
+            await Record.ExceptionAsync(() => stuck.AsTask().WaitAsync(Wait));
+        }
+    }
+
+    [Fact]
+    public async Task Closing_and_disposing_twice_in_any_order_is_harmless()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var transport = new TcpTransport(new TcpTransportOptions());
+        var accept = listener.AcceptSocketAsync();
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+        using var server = await accept.WaitAsync(Wait);
+
+        await transport.DisposeAsync().AsTask().WaitAsync(Wait);
+        await transport.CloseAsync(CancellationToken.None).WaitAsync(Wait);
+        await transport.DisposeAsync().AsTask().WaitAsync(Wait);
+
+        await transport.Incoming.Completion.WaitAsync(Wait);
+    }
+
     private static async Task<List<Message>> ReadAllFramesAsync(Socket socket)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -22,7 +22,9 @@ internal sealed class AsyncMode : TcpMode
         _acceptLoop = Task.Run(AcceptLoopAsync);
         if (Datagrams is not null)
         {
-            _datagramLoop = Task.Run(() => Datagrams.ReceiveLoopAsync(_stop.Token));
+            // Not tied to _stop: UDP sessions still need their acknowledgements while the server drains; disposing the
+            // endpoint after the drain ends the loop.
+            _datagramLoop = Task.Run(() => Datagrams.ReceiveLoopAsync(CancellationToken.None));
         }
     }
 

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using TermChat.Protocol.Discovery;
+using TermChat.Server;
+using TermChat.Server.Discovery;
+
+namespace TermChat.Cli.Commands;
+
+/// <summary>The discovery part of `termchat serve`: its options, and the responder started next to the chat server.</summary>
+internal static class ServeDiscovery
+{
+    public static Option<bool> CreateOffOption() => new("--no-discovery")
+    {
+        Description = $"Do not answer LAN discovery probes (nor netcheck's UDP echo) on the discovery port.",
+    };
+
+    public static Option<int> CreatePortOption()
+    {
+        var option = new Option<int>("--discovery-port")
+        {
+            Description = $"UDP port answering LAN discovery (broadcast, and multicast group {DiscoveryDefaults.MulticastGroup}) and netcheck echoes.",
+            DefaultValueFactory = _ => DiscoveryDefaults.Port,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--discovery-port must be from 0 to 65535.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The TermChat version advertised in discovery replies.</summary>
+    public static string AppVersion { get; } =
+        (typeof(ServeDiscovery).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    /// <summary>
+    /// Starts answering discovery for <paramref name="server"/>. Returns the responder (null when off) and the
+    /// banner line that says so. A busy discovery port does not stop the chat server: the line says why
+    /// discovery is off and the server runs undiscoverable.
+    /// </summary>
+    public static (DiscoveryResponder? Responder, string Banner) Start(ChatServer server, bool off, int port, ILoggerFactory loggerFactory)
+    {
+        if (off)
+        {
+            return (null, "  Discovery: off (--no-discovery); clients join by address");
+        }
+        var tcp = server.TcpEndPoint!;
+        var responder = new DiscoveryResponder(
+            new DiscoveryResponderOptions
+            {
+                Port = port,
+                BindAddress = server.Options.Bind ?? tcp.Address,
+                TcpPort = tcp.Port,
+                UdpPort = server.UdpEndPoint?.Port ?? 0,
+                AppVersion = AppVersion,
+            },
+            () => new DiscoveryStatus(server.Options.ServerName, server.Hub.ModeName, server.Hub.SessionCount),
+            loggerFactory.CreateLogger<DiscoveryResponder>());
+        try
+        {
+            responder.Start();
+        }
+        catch (SocketException exception)
+        {
+            return (null, $"  Discovery: off — cannot use UDP port {port} ({exception.SocketErrorCode}); clients join by address, or choose another port with --discovery-port N");
+        }
+        return (responder, $"  Discovery: answering on UDP port {responder.Port} and multicast group {DiscoveryDefaults.MulticastGroup} (turn off with --no-discovery)");
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using TermChat.Client.App;
+using TermChat.Tui.Styling;
+using TermChat.Tui.Text;
+
+namespace TermChat.Client.View;
+
+/// <summary>
+/// Turns a scrollback entry into screen rows: a dimmed "HH:mm" timestamp, a prefix (the coloured nick
+/// for messages, a marker for events) and the text word-wrapped under itself (hanging indent), so
+/// the nick column stays clear. Text is not sanitized here: the Tui strips control and escape
+/// sequences when it wraps and when it writes cells.
+/// </summary>
+internal static class MessageFormatter
+{
+    /// <summary>Below this many columns for the text, the indent is dropped and whole rows are used.</summary>
+    private const int MinBodyWidth = 12;
+
+    public static readonly Style TimeStyle = new(Modifiers: Modifiers.Dim);
+    public static readonly Style EventStyle = new(Modifiers: Modifiers.Dim);
+    public static readonly Style MentionStyle = new(Color.BrightYellow, Modifiers: Modifiers.Bold);
+    public static readonly Style ErrorStyle = new(Color.BrightRed, Modifiers: Modifiers.Bold);
+    public static readonly Style StatusStyle = new(Color.Yellow);
+
+    public static IReadOnlyList<Line> Format(ChatEntry entry, int width, TimeZoneInfo timeZone)
+    {
+        if (width <= 0)
+        {
+            return [];
+        }
+        var (prefix, body) = Parts(entry, timeZone);
+        int prefixWidth = prefix.Sum(s => s.Width);
+        int bodyWidth = width - prefixWidth;
+        if (bodyWidth < MinBodyWidth)
+        {
+            var whole = WordWrap.Wrap(new Line([.. prefix, .. body.Spans]), width);
+            return whole.Count > 0 ? whole : [Line.Empty];
+        }
+        var rows = WordWrap.Wrap(body, bodyWidth);
+        if (rows.Count == 0)
+        {
+            return [new Line(prefix)];
+        }
+        var result = new List<Line>(rows.Count);
+        var indent = new Span(new string(' ', prefixWidth));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            result.Add(new Line(i == 0 ? [.. prefix, .. rows[i].Spans] : [indent, .. rows[i].Spans]));
+        }
+        return result;
+    }
+
+    private static (List<Span> Prefix, Line Body) Parts(ChatEntry entry, TimeZoneInfo timeZone)
+    {
+        var prefix = new List<Span> { new(Timestamp(entry.Time, timeZone) + " ", TimeStyle) };
+        var bodyStyle = entry.IsMention ? MentionStyle : Style.Default;
+        switch (entry.Kind)
+        {
+            case EntryKind.Message:
+                prefix.Add(new Span("<"));
+                prefix.Add(Nick(entry.From ?? "?", entry.IsOwn));
+                prefix.Add(new Span("> "));
+                break;
+            case EntryKind.Action:
+                prefix.Add(new Span("* "));
+                prefix.Add(Nick(entry.From ?? "?", entry.IsOwn));
+                prefix.Add(new Span(" "));
+                break;
+            case EntryKind.Private when entry.IsOwn:
+                prefix.Add(new Span("-> *"));
+                prefix.Add(Nick(entry.To ?? "?", own: false));
+                prefix.Add(new Span("* "));
+                break;
+            case EntryKind.Private:
+                prefix.Add(new Span("*"));
+                prefix.Add(Nick(entry.From ?? "?", own: false));
+                prefix.Add(new Span("* "));
+                break;
+            case EntryKind.Join:
+                prefix.Add(new Span("--> ", EventStyle));
+                bodyStyle = EventStyle;
+                break;
+            case EntryKind.Part or EntryKind.Quit:
+                prefix.Add(new Span("<-- ", EventStyle));
+                bodyStyle = EventStyle;
+                break;
+            case EntryKind.Nick or EntryKind.Away or EntryKind.Back or EntryKind.History or EntryKind.Names or EntryKind.Rooms or EntryKind.Stats:
+                prefix.Add(new Span("-- ", EventStyle));
+                bodyStyle = EventStyle;
+                break;
+            case EntryKind.Topic:
+                prefix.Add(new Span("-- ", EventStyle));
+                break;
+            case EntryKind.Notice or EntryKind.Welcome:
+                prefix.Add(new Span("-!- ", EventStyle));
+                bodyStyle = EventStyle;
+                break;
+            case EntryKind.Status:
+                prefix.Add(new Span("-!- ", StatusStyle));
+                bodyStyle = StatusStyle;
+                break;
+            case EntryKind.Error:
+                prefix.Add(new Span("!!! ", ErrorStyle));
+                bodyStyle = ErrorStyle;
+                break;
+            default:
+                prefix.Add(new Span("-- ", EventStyle));
+                break;
+        }
+        return (prefix, new Line([new Span(entry.Text, bodyStyle)]));
+    }
+
+    internal static Span Nick(string nick, bool own)
+    {
+        var style = new Style(NickColors.For(nick));
+        return new Span(TextSanitizer.Sanitize(nick), own ? style.Add(Modifiers.Bold) : style);
+    }
+
+    private static string Timestamp(DateTimeOffset time, TimeZoneInfo timeZone) =>
+        time == DateTimeOffset.UnixEpoch ? "--:--" : TimeZoneInfo.ConvertTime(time, timeZone).ToString("HH:mm", CultureInfo.InvariantCulture);
+}

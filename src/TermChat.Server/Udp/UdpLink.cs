@@ -1,0 +1,66 @@
+using System.Net;
+using TermChat.Protocol;
+using TermChat.Protocol.Datagrams;
+using TermChat.Protocol.Messages;
+using TermChat.Server.Hub;
+
+namespace TermChat.Server.Udp;
+
+/// <summary>
+/// One UDP session as the hub sees it: the same <see cref="IClientLink"/> a TCP connection implements. Frames the
+/// hub queues go into the session's reliability engine; frames the engine delivers go to the hub in order.
+/// State is guarded by the handler's lock, except <see cref="InboundGate"/> which serialises hub calls.
+/// </summary>
+internal sealed class UdpLink : IClientLink
+{
+    private readonly UdpChatHandler _owner;
+
+    public UdpLink(UdpChatHandler owner, ReliableSession session, IPEndPoint endpoint)
+    {
+        _owner = owner;
+        Session = session;
+        Endpoint = endpoint;
+        Id = ChatHub.NextLinkId();
+    }
+
+    public long Id { get; }
+
+    public EndPoint Remote => Endpoint;
+
+    public string Transport => "udp";
+
+    public IPEndPoint Endpoint { get; }
+
+    public ReliableSession Session { get; }
+
+    /// <summary>Serialises decoding and hub calls for this link (never held together with the handler's lock first).</summary>
+    public object InboundGate { get; } = new();
+
+    /// <summary>Messages the engine delivered that the hub has not taken yet (flood control may hold them).</summary>
+    public Queue<byte[]> Inbound { get; } = new();
+
+    public long InboundBytes { get; set; }
+
+    /// <summary>A decoded message the hub refused for now; offered again first.</summary>
+    public Message? Held { get; set; }
+
+    /// <summary>When flood control allows the next attempt (ms); 0 when not throttled.</summary>
+    public long RetryAtMs { get; set; }
+
+    public bool Admitted { get; set; }
+
+    public bool Closing { get; set; }
+
+    public bool Finished { get; set; }
+
+    public DisconnectReason Reason { get; set; } = DisconnectReason.PeerClosed;
+
+    public string Detail { get; set; } = "connection closed";
+
+    /// <summary>After this (ms) a closing session stops waiting for its last frames to be acknowledged.</summary>
+    public long DrainDeadlineMs { get; set; } = long.MaxValue;
+
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame) => _owner.Enqueue(this, frame);
+
+    public void Close(ErrorCode? code, string reason) => _owner.CloseLink(this, code, reason, discardQueued: false);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using TermChat.Cli.Commands;
+using TermChat.Client.Discovery;
+using TermChat.Protocol.Discovery;
+
+namespace TermChat.Cli.Tests.Commands;
+
+public sealed class DiscoverCommandTests
+{
+    private static readonly DiscoveredServer Multi = new(
+        Guid.Parse("05371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "multi", "1.0.0", 1, "async", 3, 7777, 7777,
+        new AdvertisedAddress[] { new(IPAddress.Parse("10.99.4.1"), 22), new(IPAddress.Parse("10.99.2.65"), 26) },
+        new[] { IPAddress.Parse("10.99.2.65"), IPAddress.Parse("10.99.4.1") }, TimeSpan.FromMilliseconds(1.5));
+
+    private static readonly DiscoveredServer Six = new(
+        Guid.Parse("15371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "six", "1.0.0", 2, "select", 0, 7000, 0,
+        new AdvertisedAddress[] { new(IPAddress.Parse("fd00::5"), 64) },
+        new[] { IPAddress.Parse("fd00::5") }, TimeSpan.FromMilliseconds(2));
+
+    [Fact]
+    public void The_table_lists_each_server_once_with_all_its_addresses_and_a_connect_address()
+    {
+        Assert.Equal(
+            "NAME   CONNECT          ADDRESSES                    UDP   MODE    USERS  VERSION" + Environment.NewLine +
+            "multi  10.99.2.65:7777  10.99.4.1/22, 10.99.2.65/26  7777  async   3      1.0.0" + Environment.NewLine +
+            "six    [fd00::5]:7000   fd00::5/64                   -     select  0      1.0.0 (protocol 2: incompatible)" + Environment.NewLine,
+            DiscoverCommand.ToTable([Multi, Six]));
+    }
+
+    [Fact]
+    public void The_json_carries_every_field_a_script_needs()
+    {
+        using var document = JsonDocument.Parse(DiscoverCommand.ToJson([Multi]));
+        var server = Assert.Single(document.RootElement.EnumerateArray().ToArray());
+        Assert.Equal("multi", server.GetProperty("name").GetString());
+        Assert.Equal("10.99.2.65:7777", server.GetProperty("connect").GetString());
+        Assert.Equal(new[] { "10.99.4.1", "10.99.2.65" }, server.GetProperty("addresses").EnumerateArray().Select(a => a.GetProperty("address").GetString()!).ToArray());
+        Assert.Equal(new[] { 22, 26 }, server.GetProperty("addresses").EnumerateArray().Select(a => a.GetProperty("prefixLength").GetInt32()).ToArray());
+        Assert.Equal(7777, server.GetProperty("udpPort").GetInt32());
+        Assert.Equal(3, server.GetProperty("users").GetInt32());
+        Assert.True(server.GetProperty("compatible").GetBoolean());
+    }
+
+    [Fact]
+    public void No_servers_is_an_empty_json_array()
+    {
+        Assert.Equal("[]", DiscoverCommand.ToJson([]));
+    }
+
+    [Fact]
+    public void The_none_found_hint_names_the_likely_causes_and_the_way_out()
+    {
+        Assert.Equal(
+            "no servers found — is a server running with discovery on (not --no-discovery), on the same subnet, with UDP port 7778 open? You can still join by address: termchat join HOST[:PORT]",
+            DiscoverCommand.NoneFoundHint(7778));
+    }
+
+    [Fact]
+    public async Task Discover_rejects_a_timeout_out_of_range_without_probing()
+    {
+        var error = new StringWriter();
+        var config = new System.CommandLine.InvocationConfiguration { Error = error, Output = new StringWriter() };
+        int code = await TermChatCommand.Create().Parse(["discover", "--timeout", "0"]).InvokeAsync(config);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--timeout must be more than 0", error.ToString());
+    }
+}

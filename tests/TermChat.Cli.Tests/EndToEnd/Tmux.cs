@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TermChat.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// A private tmux server (its own socket, no user config) for driving real terminals from tests.
+/// Every session is a real pseudo-terminal running a real process; screens are read with capture-pane.
+/// Disposing kills the tmux server and everything in it.
+/// </summary>
+internal sealed class Tmux : IDisposable
+{
+    private static readonly Lazy<string?> s_path = new(() => FindOnPath("tmux"));
+    private readonly string _socket = $"termchat-e2e-{Guid.NewGuid():N}"[..24];
+
+    /// <summary>The tmux executable, or null when tmux is not installed.</summary>
+    public static string? Path => s_path.Value;
+
+    /// <summary>Starts <paramref name="command"/> (run by bash) in a new detached session of the given size.</summary>
+    public void NewSession(string name, int width, int height, string command) =>
+        Run("new-session", "-d", "-s", name, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8",
+            "bash", "--noprofile", "--norc", "-c", command);
+
+    /// <summary>Types text literally (no key names), e.g. UTF-8 text.</summary>
+    public void Type(string session, string text) => Run("send-keys", "-t", session, "-l", text);
+
+    /// <summary>Sends tmux key names: Enter, PPage, NPage, End, C-c...</summary>
+    public void Keys(string session, params string[] keys) => Run(["send-keys", "-t", session, .. keys]);
+
+    /// <summary>The process id of the command the session's pane runs (its shell).</summary>
+    public int PanePid(string session) =>
+        int.Parse(Run("display-message", "-p", "-t", session, "#{pane_pid}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Resize(string session, int width, int height) =>
+        Run("resize-window", "-t", session, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The visible screen of the session's pane, one string per row (trailing spaces trimmed by tmux).</summary>
+    /// <remarks>With <paramref name="joinWrapped"/>, a line the terminal wrapped comes back as one row.</remarks>
+    public string[] Capture(string session, bool joinWrapped = false)
+    {
+        string text = joinWrapped ? Run("capture-pane", "-p", "-J", "-t", session) : Run("capture-pane", "-p", "-t", session);
+        var lines = text.Split('\n');
+        // capture-pane ends with a newline; drop the empty element after it.
+        return text.EndsWith('\n') ? lines[..^1] : lines;
+    }
+
+    /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the last screen after <paramref name="timeout"/>.</summary>
+    public async Task<string[]> WaitForAsync(string session, Func<string[], bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(15);
+        string[] screen = [];
+        while (deadline.Elapsed < limit)
+        {
+            screen = Capture(session);
+            if (condition(screen))
+            {
+                return screen;
+            }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"Timed out after {limit.TotalSeconds:0} s waiting in '{session}' for {what}. Screen:\n{string.Join("\n", screen.Select(l => $"|{l}|"))}");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            string socket = Run("display-message", "-p", "#{socket_path}").Trim();
+            Run("kill-server");
+            // tmux leaves its socket file behind; a test run should not.
+            if (socket.Length > 0)
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // No sessions left means no server: nothing to kill.
+        }
+    }
+
+    private string Run(params string[] args)
+    {
+        var info = new ProcessStartInfo(Path ?? "tmux")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        foreach (string arg in (string[])["-u", "-L", _socket, "-f", "/dev/null", .. args])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["LANG"] = "C.UTF-8";
+        info.Environment["LC_ALL"] = "C.UTF-8";
+        info.Environment.Remove("TMUX");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(10_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"tmux {string.Join(' ', args)} did not finish");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
+        }
+        return stdout.Result;
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = System.IO.Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

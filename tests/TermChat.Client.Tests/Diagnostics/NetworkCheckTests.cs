@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using TermChat.Client.Diagnostics;
+using TermChat.Client.Discovery;
+using TermChat.Server.Discovery;
+
+namespace TermChat.Client.Tests.Diagnostics;
+
+public sealed class NetworkCheckTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private static DiscoveryResponder StartResponder()
+    {
+        var responder = new DiscoveryResponder(
+            new DiscoveryResponderOptions { Port = 0, BindAddress = IPAddress.Loopback, MulticastGroup = null, TcpPort = 7777 },
+            () => new DiscoveryStatus("echo-host", "async", 0));
+        responder.Start();
+        return responder;
+    }
+
+    private static int ClosedPort(SocketType type)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private static NetworkCheckOptions Options(int tcpPort, int udpPort) => new()
+    {
+        Host = "127.0.0.1",
+        Port = tcpPort,
+        DiscoveryPort = udpPort,
+        Samples = 5,
+        Interval = TimeSpan.Zero,
+        TcpInterval = TimeSpan.Zero,
+        SampleTimeout = TimeSpan.FromSeconds(2),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        Discovery = new DiscoveryClientOptions { Port = udpPort, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] },
+    };
+
+    [Fact]
+    public async Task A_healthy_loopback_server_gets_full_measurements_and_a_good_verdict()
+    {
+        await using var tcp = new FakePingServer(requireHello: false);
+        await using var responder = StartResponder();
+        var lines = new List<string>();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(lines.Add, CancellationToken.None).WaitAsync(Limit);
+
+        Assert.Equal(IPAddress.Loopback, report.Address);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+        Assert.Equal("before-handshake", report.TcpMethod);
+        Assert.Equal((5, 5), (report.Udp!.Sent, report.Udp.Received));
+        Assert.Equal(8972, report.LargestUdpPayload); // Loopback's MTU is far above the largest size tried.
+        Assert.Null(report.FragmentedArrives);
+        Assert.True(report.DiscoveryUnicast);
+        Assert.Null(report.DiscoveryBroadcast);
+        Assert.Equal("echo-host", report.ServerName);
+        Assert.Empty(tcp.Nicks);
+        // "Good" or "Usable, but…" depends on scheduling delays on a busy machine; both mean it worked.
+        Assert.Matches("^(Good: |Usable, but )", report.Verdict);
+        Assert.Contains(lines, l => l.StartsWith("TCP: round trip 5/5", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("UDP: round trip 5/5", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_that_wants_hello_first_is_measured_in_a_short_session_with_a_netcheck_nick()
+    {
+        await using var tcp = new FakePingServer(requireHello: true);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal("session", report.TcpMethod);
+        Assert.Equal(5, report.Tcp!.Received);
+        Assert.Matches("^netcheck-[0-9a-f]{4}$", Assert.Single(tcp.Nicks));
+    }
+
+    [Fact]
+    public async Task Flood_notices_between_pongs_do_not_count_as_failures()
+    {
+        await using var tcp = new FakePingServer(requireHello: false, floodNotices: true);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+    }
+
+    [Fact]
+    public async Task A_closed_tcp_port_is_reported_as_refused()
+    {
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(ClosedPort(SocketType.Stream), responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.Tcp);
+        Assert.Contains("connection refused", report.TcpError);
+        Assert.StartsWith("No TermChat server answers on TCP 127.0.0.1:", report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_closed_udp_port_is_reported_as_unreachable_and_named_in_the_verdict()
+    {
+        await using var tcp = new FakePingServer(requireHello: false);
+        int udpPort = ClosedPort(SocketType.Dgram);
+        var report = await new NetworkCheck(Options(tcp.Port, udpPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal(5, report.Tcp!.Received);
+        Assert.Equal("nothing listens there (ICMP port unreachable)", report.UdpError);
+        Assert.Null(report.LargestUdpPayload);
+        Assert.False(report.DiscoveryUnicast);
+        Assert.Contains($"UDP echo on port {udpPort} got no answer", report.Verdict);
+    }
+}

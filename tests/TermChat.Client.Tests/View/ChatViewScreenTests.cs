@@ -1,0 +1,86 @@
+using TermChat.Client.Session;
+using TermChat.Client.Transports;
+using TermChat.Client.View;
+using TermChat.Protocol;
+using TermChat.Protocol.Messages;
+using TermChat.Tui.Input;
+using TermChat.Tui.Styling;
+
+namespace TermChat.Client.Tests.View;
+
+/// <summary>Whole screens of the chat view, line by line, on the Tui test terminal.</summary>
+public sealed class ChatViewScreenTests
+{
+    private static ViewHarness Lobby(int width, int height, bool noColor = false)
+    {
+        var h = new ViewHarness(width, height, noColor);
+        h.Join("#lobby", "Release on Friday", "alice", "bob", "carol");
+        h.Server(new RoomEvent("#lobby", 50, ViewHarness.Noon, RoomEventKind.Away, "carol", "lunch", false));
+        h.Say("#lobby", "bob", "hi alice, how are you?", 1);
+        h.Say("#lobby", "carol", "the build is green again, shipping after lunch unless someone objects loudly in the next hour", 2);
+        h.Say("#lobby", "alice", "你好 😀 great", 3);
+        return h;
+    }
+
+    [Fact]
+    public void The_80x24_layout_has_title_rooms_messages_members_status_and_input()
+    {
+        var h = Lobby(80, 24);
+        h.Join("#dev", "", "alice", "dave");
+        h.Say("#dev", "dave", "alice: can you review?", 4);
+        h.Say("#dev", "dave", "thanks", 4);
+
+        ScreenAssert.Equal(
+        [
+            " #lobby: Release on Friday                                                      ",
+            "1 #lobby     │12:00 --> you joined #lobby (3 members)             │3 members    ",
+            "2 #dev     @2│12:00 -- Release on Friday                          │ alice       ",
+            "             │12:00 -!- welcome to testnet (async mode), you are  │ bob         ",
+            "             │          alice                                     │~carol       ",
+            "             │12:00 -!- be nice                                   │             ",
+            "             │12:00 -!- keys: Tab completes · PgUp/PgDn scroll ·  │             ",
+            "             │          Ctrl+N/Ctrl+P or Alt+1..9 switch rooms ·  │             ",
+            "             │          F2 members · /help · Ctrl+C quits         │             ",
+            "             │12:00 -- carol is away: lunch                       │             ",
+            "             │12:01 <bob> hi alice, how are you?                  │             ",
+            "             │12:02 <carol> the build is green again, shipping    │             ",
+            "             │              after lunch unless someone objects    │             ",
+            "             │              loudly in the next hour               │             ",
+            "             │12:03 <alice> 你好 😀 great                         │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            "             │                                                    │             ",
+            " alice │ TCP 127.0.0.1:7777 │ #lobby │ connected                                ",
+            "[#lobby]                                                                        ",
+        ], h.Draw());
+        Assert.Equal(new Tui.Geometry.Position(9, 23), h.Backend.CursorPosition);
+        Assert.True(h.Backend.CursorVisible);
+        // The room list marks a room with a mention, the member list an away member.
+        Assert.Equal(Modifiers.Bold, h.Backend.StyleAt(1, 2).Modifiers & Modifiers.Bold);
+        Assert.Equal(Modifiers.Dim, h.Backend.StyleAt(67, 4).Modifiers & Modifiers.Dim);
+    }
+
+    [Fact]
+    public void The_30x10_layout_hides_the_side_panels_and_shortens_the_status_bar()
+    {
+        var h = Lobby(30, 10);
+
+        ScreenAssert.Equal(
+        [
+            " #lobby: Release on Friday    ",
+            "              green again,    ",
+            "              shipping after  ",
+            "              lunch unless    ",
+            "              someone objects ",
+            "              loudly in the   ",
+            "              next hour       ",
+            "12:03 <alice> 你好 😀 great   ",
+            " TCP │ #lobby │ connected     ",
+            ">                             ",
+        ], h.Draw());
+    }
+}

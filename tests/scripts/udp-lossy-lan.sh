@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# TermChat over UDP on a real lossy LAN.
+#
+# Two network namespaces joined by a veth pair; nftables drops LOSS% of the packets arriving on each side and
+# duplicates DUP% of the UDP packets from the server side. The real `termchat serve` runs in one namespace (each
+# server mode in turn); in the other, `termchat join --plain` clients chat through it: alice over UDP, dave over
+# TCP, and two listeners, bob (UDP) and carol (TCP). Every message must arrive exactly once and in order.
+#
+# Needs root, iproute2 (ip netns) and nftables; otherwise it skips (exit 0). Always tears down (trap EXIT).
+# Knobs: LOSS (default 20), DUP (10), COUNT (messages per sender, 150), MODES ("select threads async").
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+name="udp-lossy-lan"
+
+skip() { echo "$name: SKIP: $*"; exit 0; }
+[ "$(id -u)" -eq 0 ] || skip "needs root to create network namespaces"
+command -v ip >/dev/null 2>&1 || skip "iproute2 ('ip') is not installed"
+ip netns list >/dev/null 2>&1 || skip "'ip netns' is not available on this system"
+command -v nft >/dev/null 2>&1 || skip "nftables ('nft') is not installed (apt-get install nftables)"
+command -v dotnet >/dev/null 2>&1 || skip "the .NET SDK ('dotnet') is not on PATH"
+
+LOSS="${LOSS:-20}"
+DUP="${DUP:-10}"
+COUNT="${COUNT:-150}"
+MODES="${MODES:-select threads async}"
+A=tcudp_a B=tcudp_b
+IPA=10.99.1.1 IPB=10.99.1.2 NET=10.99.1.0/24
+VA=tcudp_va VB=tcudp_vb
+PORT=7777
+
+work="$(mktemp -d)"
+pids=()
+fds_open=0
+
+cleanup() {
+    local status=$?
+    set +e
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    ip netns del "$A" 2>/dev/null
+    ip netns del "$B" 2>/dev/null
+    ip link del "$VA" 2>/dev/null
+    ip route del blackhole "$NET" 2>/dev/null
+    if [ "$status" -ne 0 ]; then
+        echo "$name: FAILED; logs follow" >&2
+        for log in "$work"/*.log "$work"/*.err; do
+            [ -s "$log" ] || continue
+            echo "---- $(basename "$log") (last 30 lines)" >&2
+            tail -n 30 "$log" >&2
+        done
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+
+fail() { echo "$name: FAIL: $*" >&2; exit 1; }
+
+# The real binary, built the way run.sh builds it.
+"$root/run.sh" --help >/dev/null
+termchat=(dotnet "$root/.build/termchat/termchat.dll")
+
+# ---- the rig ---------------------------------------------------------------------------------------------
+# Leftovers of an interrupted run carry our unique names; remove them first.
+ip netns del "$A" 2>/dev/null || true
+ip netns del "$B" 2>/dev/null || true
+ip link del "$VA" 2>/dev/null || true
+# The blackhole keeps the test subnet from ever leaking out of the root namespace.
+ip route add blackhole "$NET" 2>/dev/null || true
+ip netns add "$A"
+ip netns add "$B"
+ip link add "$VA" type veth peer name "$VB"
+ip link set "$VA" netns "$A"
+ip link set "$VB" netns "$B"
+ip -n "$A" addr add "$IPA/24" dev "$VA"
+ip -n "$B" addr add "$IPB/24" dev "$VB"
+for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
+ip -n "$A" link set "$VA" up
+ip -n "$B" link set "$VB" up
+for ns in "$A" "$B"; do
+    ip netns exec "$ns" nft add table inet chaos
+    ip netns exec "$ns" nft 'add chain inet chaos in { type filter hook input priority 0; policy accept; }'
+    ip netns exec "$ns" nft add rule inet chaos in iifname '"tcudp_v*"' numgen random mod 100 '<' "$LOSS" counter drop
+done
+ip netns exec "$A" nft add table ip chaosdup
+ip netns exec "$A" nft 'add chain ip chaosdup out { type filter hook output priority 0; policy accept; }'
+ip netns exec "$A" nft add rule ip chaosdup out ip daddr "$IPB" meta l4proto udp numgen random mod 100 '<' "$DUP" counter dup to "$IPB" device "$VA"
+if command -v ping >/dev/null 2>&1; then
+    ip netns exec "$B" ping -c 5 -i 0.2 -W 2 "$IPA" >/dev/null 2>&1 || fail "the namespaces cannot reach each other"
+fi
+
+# Waits until FILE has at least N lines matching PATTERN, or SECONDS pass.
+wait_for() {
+    local file=$1 pattern=$2 n=$3 seconds=$4 start=$SECONDS
+    while [ $((SECONDS - start)) -lt "$seconds" ]; do
+        if [ -f "$file" ] && [ "$(grep -c -- "$pattern" "$file" || true)" -ge "$n" ]; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    return 1
+}
+
+# Checks that FILE holds exactly the messages PREFIX-000001 .. PREFIX-COUNT from NICK, once each, in order.
+check_stream() {
+    local file=$1 nick=$2 prefix=$3 who=$4
+    grep -o -- "<$nick> $prefix-[0-9]*" "$file" | sed "s/^<$nick> //" >"$work/got" || true
+    seq -f "$prefix-%06g" 1 "$COUNT" >"$work/want"
+    if ! cmp -s "$work/got" "$work/want"; then
+        echo "$name: $who: messages from $nick differ from what was sent (first differences):" >&2
+        diff "$work/want" "$work/got" | head -n 10 >&2 || true
+        fail "$who did not get $nick's $COUNT messages exactly once and in order"
+    fi
+}
+
+run_mode() {
+    local mode=$1
+    local dir="$work/$mode"
+    mkdir -p "$dir"
+
+    ip netns exec "$A" "${termchat[@]}" serve --mode "$mode" --bind "$IPA" --port "$PORT" --flood-rate 0 \
+        --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
+    local server=$!
+    pids+=("$server")
+    local start=$SECONDS
+    until ip netns exec "$A" ss -Huln "sport = :$PORT" | grep -q "$PORT"; do
+        [ $((SECONDS - start)) -lt 60 ] || fail "the $mode server did not open UDP port $PORT"
+        kill -0 "$server" 2>/dev/null || fail "the $mode server exited"
+        sleep 0.2
+    done
+
+    # Listeners read from FIFOs held open here, so they stay until we close them.
+    mkfifo "$dir/bob.in" "$dir/carol.in"
+    exec 7<>"$dir/bob.in" 8<>"$dir/carol.in"
+    ip netns exec "$B" "${termchat[@]}" join "$IPA:$PORT" --plain --transport udp --nick bob <"$dir/bob.in" >"$dir/bob.out" 2>"$work/bob-$mode.err" 7>&- 8>&- &
+    local bob=$!
+    ip netns exec "$B" "${termchat[@]}" join "$IPA:$PORT" --plain --transport tcp --nick carol <"$dir/carol.in" >"$dir/carol.out" 2>"$work/carol-$mode.err" 7>&- 8>&- &
+    local carol=$!
+    pids+=("$bob" "$carol")
+    # Both listeners are in the lobby once each sees the other arrive (or a line of its own).
+    wait_for "$dir/bob.out" "" 1 60 || fail "bob (UDP) did not connect through the lossy link in $mode mode"
+    wait_for "$dir/carol.out" "" 1 60 || fail "carol (TCP) did not connect in $mode mode"
+    sleep 1
+
+    # The senders: alice over UDP, dave over TCP, at the same time; each quits after its last line.
+    seq -f "udp-%06g" 1 "$COUNT" | ip netns exec "$B" "${termchat[@]}" join "$IPA:$PORT" --plain --transport udp --nick alice \
+        >"$dir/alice.out" 2>"$work/alice-$mode.err" 7>&- 8>&- &
+    local alice=$!
+    seq -f "tcp-%06g" 1 "$COUNT" | ip netns exec "$B" "${termchat[@]}" join "$IPA:$PORT" --plain --transport tcp --nick dave \
+        >"$dir/dave.out" 2>"$work/dave-$mode.err" 7>&- 8>&- &
+    local dave=$!
+    pids+=("$alice" "$dave")
+
+    for who in bob carol; do
+        wait_for "$dir/$who.out" "<alice> udp-" "$COUNT" 180 || fail "$who got $(grep -c '<alice> udp-' "$dir/$who.out" || true) of alice's $COUNT UDP messages in $mode mode"
+        wait_for "$dir/$who.out" "<dave> tcp-" "$COUNT" 180 || fail "$who got $(grep -c '<dave> tcp-' "$dir/$who.out" || true) of dave's $COUNT TCP messages in $mode mode"
+    done
+    wait "$alice" || fail "alice (UDP sender) exited with an error in $mode mode"
+    wait "$dave" || fail "dave (TCP sender) exited with an error in $mode mode"
+    # Let late duplicates land before judging "exactly once".
+    sleep 2
+    check_stream "$dir/bob.out" alice udp "bob (UDP)"
+    check_stream "$dir/bob.out" dave tcp "bob (UDP)"
+    check_stream "$dir/carol.out" alice udp "carol (TCP)"
+    check_stream "$dir/carol.out" dave tcp "carol (TCP)"
+
+    # Listeners leave at the end of their input (the only writers of their FIFOs are fds 7 and 8 here).
+    exec 7>&- 8>&-
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$bob" 2>/dev/null || kill -0 "$carol" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || fail "the listeners did not quit at the end of their input in $mode mode"
+        sleep 0.2
+    done
+    wait "$bob" || fail "bob (UDP listener) exited with an error in $mode mode"
+    wait "$carol" || fail "carol (TCP listener) exited with an error in $mode mode"
+    kill -TERM "$server"
+    wait "$server" || fail "the $mode server did not shut down cleanly on SIGTERM"
+    pids=()
+    echo "$name: $mode mode: $COUNT UDP + $COUNT TCP messages delivered exactly once, in order, to a UDP and a TCP listener"
+}
+
+for mode in $MODES; do
+    run_mode "$mode"
+done
+
+dropped=$( { ip netns exec "$A" nft list table inet chaos; ip netns exec "$B" nft list table inet chaos; } | grep -o 'packets [0-9]*' | awk '{s+=$2} END {print s+0}')
+duplicated=$(ip netns exec "$A" nft list table ip chaosdup | grep -o 'packets [0-9]*' | awk '{s+=$2} END {print s+0}')
+[ "$dropped" -gt 0 ] || fail "nftables dropped nothing: the link was not lossy"
+echo "$name: PASS ($LOSS% loss each way: $dropped packets dropped; $DUP% UDP duplication: $duplicated packets duplicated)"

@@ -261,7 +261,6 @@ internal static class BenchCommand
         foreach (var option in new Option[] { subscribers, rate, duration, warmup }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
-            if (!UdpBench.IsAvailable) throw new BenchUsageException("This build has no datagram layer, so the udp scenario cannot run.");
             string label = parseResult.GetValue(common.Label) ?? "termchat-udp";
             if (parseResult.GetValue(subscribers) < 1) throw new BenchUsageException("--subscribers must be at least 1.");
             if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new BenchUsageException("--rate and --duration must be positive.");

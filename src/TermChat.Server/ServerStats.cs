@@ -86,6 +86,13 @@ public sealed class ServerStats
         Interlocked.Add(ref _bytesOut, bytes);
     }
 
+    /// <summary>Counts <paramref name="frames"/> frames totalling <paramref name="bytes"/> queued at once (a broadcast).</summary>
+    public void FrameOut(int frames, long bytes)
+    {
+        Interlocked.Add(ref _framesOut, frames);
+        Interlocked.Add(ref _bytesOut, bytes);
+    }
+
 
     public void FloodDelayed() => Interlocked.Increment(ref _floodDelays);
 

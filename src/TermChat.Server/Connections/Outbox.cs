@@ -9,8 +9,12 @@ internal sealed class Outbox
     private readonly object _gate = new();
     private readonly Queue<ReadOnlyMemory<byte>> _frames = new();
     private readonly long _limit;
+    // A queue that once held a burst (a history replay of a few hundred frames) keeps its array; past this
+    // many entries it is trimmed when it drains, so idle connections do not carry the burst's capacity.
+    private const int TrimAbove = 32;
     private int _headOffset;
     private long _bytes;
+    private int _highWater;
 
     public Outbox(long limitBytes) => _limit = limitBytes;
 
@@ -27,6 +31,7 @@ internal sealed class Outbox
             depth = _bytes + frame.Length;
             if (depth > _limit) return false;
             _frames.Enqueue(frame);
+            if (_frames.Count > _highWater) _highWater = _frames.Count;
             Interlocked.Add(ref _bytes, frame.Length);
             return true;
         }
@@ -77,6 +82,11 @@ internal sealed class Outbox
                 }
             }
             Interlocked.Add(ref _bytes, -written);
+            if (_frames.Count == 0 && _highWater > TrimAbove)
+            {
+                _frames.TrimExcess();
+                _highWater = 0;
+            }
             return written;
         }
     }

@@ -674,10 +674,14 @@ public sealed class ChatHub
     {
         if (room.Members.Count == 0) return;
         byte[] frame = Encode(message);
+        // Counted once per broadcast, not per member: two interlocked adds per delivery were a visible
+        // share of a 100-member fan-out.
+        int queued = 0;
         foreach (var member in room.Members)
         {
-            Enqueue(member.Link, frame);
+            if (member.Link is { } link && link.TryEnqueue(frame)) queued++;
         }
+        if (queued > 0) _stats.FrameOut(queued, (long)queued * frame.Length);
     }
 
     private void Send(IClientLink link, Message message) => Enqueue(link, Encode(message));

@@ -99,7 +99,9 @@ internal sealed class AsyncConnection : TcpLink
 
     private async Task WriteLoopAsync()
     {
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(SendBufferBytes);
+        // The send buffer is rented only while there is output to copy, like the receive side: an idle
+        // connection holds none (a 64 KiB buffer per connection was most of an idle client's memory).
+        byte[]? chunk = null;
         var token = _abort.Token;
         try
         {
@@ -107,14 +109,22 @@ internal sealed class AsyncConnection : TcpLink
             {
                 await _signal.WaitAsync(token).ConfigureAwait(false);
                 Volatile.Write(ref _signaled, 0);
-                int count;
-                while ((count = Outbox.CopyTo(chunk)) > 0)
+                if (!Outbox.IsEmpty)
                 {
-                    int sent = 0;
-                    while (sent < count)
+                    chunk = ArrayPool<byte>.Shared.Rent(SendBufferBytes);
+                    int count;
+                    while ((count = Outbox.CopyTo(chunk)) > 0)
                     {
-                        sent += await Socket.SendAsync(chunk.AsMemory(sent, count - sent), SocketFlags.None, token).ConfigureAwait(false);
+                        int sent = 0;
+                        while (sent < count)
+                        {
+                            // No token: registering one per send cost more than the send's own bookkeeping; the
+                            // close deadline aborts a stuck send by disposing the socket (OnDeadline).
+                            sent += await Socket.SendAsync(chunk.AsMemory(sent, count - sent), SocketFlags.None).ConfigureAwait(false);
+                        }
                     }
+                    ArrayPool<byte>.Shared.Return(chunk);
+                    chunk = null;
                 }
                 if (IsClosing && Outbox.IsEmpty)
                 {
@@ -140,7 +150,7 @@ internal sealed class AsyncConnection : TcpLink
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            if (chunk is not null) ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 

@@ -1,0 +1,152 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace TermChat.LoadGen.Net;
+
+/// <summary>
+/// One load-generator socket with its receive buffer. The same buffer serves the handshake and then the
+/// receive loop, so bytes that arrive right behind the handshake answer are not lost. Sends take a lock
+/// because a publisher thread and the receive loop (answering a server PING) may both write.
+/// </summary>
+public sealed class BenchConnection : IDisposable
+{
+    private readonly Lock _sendLock = new();
+    private int _disposed;
+
+    /// <summary>Wraps a connected socket.</summary>
+    public BenchConnection(Socket socket, int bufferBytes = 64 * 1024)
+    {
+        Socket = socket;
+        Buffer = new byte[bufferBytes];
+    }
+
+    /// <summary>The socket.</summary>
+    public Socket Socket { get; }
+
+    /// <summary>Receive buffer; unread bytes are <c>Buffer[Start..End]</c>.</summary>
+    public byte[] Buffer { get; private set; }
+
+    /// <summary>First unread byte.</summary>
+    public int Start { get; set; }
+
+    /// <summary>End of received bytes.</summary>
+    public int End { get; set; }
+
+    /// <summary>The unread bytes.</summary>
+    public ReadOnlySpan<byte> Unread => Buffer.AsSpan(Start, End - Start);
+
+    /// <summary>Opens a TCP connection with Nagle off (the generator batches itself), blocking.</summary>
+    /// <remarks>
+    /// No socket timeouts and no non-blocking mode, ever: on Linux either one makes .NET run even the
+    /// synchronous calls through its epoll engine, whose thread then wakes for every arrival on every
+    /// subscriber and takes the generator's core. Handshake timeouts use <see cref="Watchdog"/> instead.
+    /// </remarks>
+    public static BenchConnection Connect(System.Net.EndPoint endpoint, int bufferBytes)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Connect(endpoint);
+            return new BenchConnection(socket, bufferBytes);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Shuts the socket down if it is not disarmed within <paramref name="timeout"/>: a blocked receive
+    /// or send then returns, so a silent server cannot hang the generator.
+    /// </summary>
+    public IDisposable Watchdog(TimeSpan timeout) => new Timer(_ => Abort(), null, timeout, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Shuts the socket down in both directions (from any thread); blocked calls return.</summary>
+    public void Abort()
+    {
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing is blocked on it.
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="bytes"/> (blocking), serialised with other senders.</summary>
+    public void Send(ReadOnlySpan<byte> bytes)
+    {
+        lock (_sendLock)
+        {
+            while (!bytes.IsEmpty)
+            {
+                int sent = Socket.Send(bytes, SocketFlags.None);
+                bytes = bytes[sent..];
+            }
+        }
+    }
+
+    /// <summary>Sends ASCII text (handshake lines).</summary>
+    public void SendAscii(string text) => Send(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Moves unread bytes to the front, making room to receive.</summary>
+    public void Compact()
+    {
+        if (Start == 0) return;
+        int unread = End - Start;
+        if (unread > 0) Buffer.AsSpan(Start, unread).CopyTo(Buffer);
+        Start = 0;
+        End = unread;
+    }
+
+    /// <summary>Receives more bytes behind <see cref="End"/> (blocking); false when the peer closed.</summary>
+    /// <exception cref="InvalidDataException">The buffer is full of one incomplete message.</exception>
+    public bool Fill()
+    {
+        PrepareFill();
+        int read = Socket.Receive(Buffer.AsSpan(End), SocketFlags.None);
+        End += read;
+        return read > 0;
+    }
+
+    /// <summary>Reads one line (LF-terminated, CR stripped) during a handshake.</summary>
+    /// <exception cref="EndOfStreamException">The server closed the connection.</exception>
+    public string ReadLine()
+    {
+        while (true)
+        {
+            int newline = Unread.IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var line = Unread[..newline];
+                if (!line.IsEmpty && line[^1] == '\r') line = line[..^1];
+                string text = Encoding.UTF8.GetString(line);
+                Start += newline + 1;
+                return text;
+            }
+            if (!Fill())
+            {
+                throw new EndOfStreamException("The server closed the connection during the handshake.");
+            }
+        }
+    }
+
+    private void PrepareFill()
+    {
+        Compact();
+        if (End == Buffer.Length)
+        {
+            throw new InvalidDataException($"One message is larger than the {Buffer.Length}-byte receive buffer.");
+        }
+    }
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Abort();
+        Socket.Dispose();
+    }
+}

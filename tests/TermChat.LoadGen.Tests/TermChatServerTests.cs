@@ -1,0 +1,69 @@
+using TermChat.LoadGen.Scenarios;
+using TermChat.LoadGen.Targets;
+using TermChat.Server;
+using TermChat.TestKit.Server;
+
+namespace TermChat.LoadGen.Tests;
+
+/// <summary>The TermChat target against the real server in every mode; counts only, never timings.</summary>
+public class TermChatServerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static Task<TestServer> StartAsync(ServerMode mode) => TestServer.StartAsync(mode, options =>
+    {
+        options.FloodRate = 0;
+        options.MaxPerIp = 1000;
+    });
+
+    [Theory]
+    [InlineData(ServerMode.Async)]
+    [InlineData(ServerMode.Select)]
+    [InlineData(ServerMode.Threads)]
+    public async Task Fan_out_through_the_server_delivers_every_message_to_every_subscriber(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode);
+        var options = new FanoutOptions
+        {
+            Endpoint = server.EndPoint,
+            Subscribers = 4,
+            Publishers = 2,
+            Rate = 400,
+            Duration = TimeSpan.FromSeconds(0.5),
+            Warmup = TimeSpan.FromSeconds(0.25),
+            Drain = TimeSpan.FromSeconds(10),
+        };
+        var result = await new FanoutScenario(new TermChatTcpTarget(), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal((300L, 1200L, 1200L, 0.0, (string?)null), (result.Sent, result.Expected, result.Delivered, result.LossPercent, result.Error));
+        Assert.Equal(4 * 200, result.Latency.Count);
+    }
+
+    [Fact]
+    public async Task Ping_pong_through_the_server_times_every_round_trip()
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        var result = await new PingPongScenario(new TermChatTcpTarget(), server.EndPoint, count: 200, warmup: 10, textBytes: 48, progress: false)
+            .RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal((200L, (string?)null), (result.Latency.Count, result.Error));
+    }
+
+    [Fact]
+    public async Task Idle_connections_are_counted_alive_and_measured_on_this_process()
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        // The server runs in the test process, so its memory is this process's.
+        var result = await new ConnectionsScenario(new TermChatTcpTarget(), server.EndPoint, 50, Environment.ProcessId, TimeSpan.Zero, progress: false)
+            .RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal((50, 50, 50, (string?)null), (result.Requested, result.Established, result.Alive, result.Error));
+        Assert.True(result.RssBeforeBytes > 0 && result.RssAfterBytes > 0);
+    }
+
+    [Fact]
+    public async Task A_nick_the_server_refuses_is_reported_with_its_reason()
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Task.Run(() => new TermChatTcpTarget().Connect(server.EndPoint, "9starts-with-a-digit", ConnectRole.Subscriber, CancellationToken.None)).WaitAsync(Timeout));
+        Assert.Contains("TermChat refused 9starts-with-a-digit", exception.Message, StringComparison.Ordinal);
+    }
+}

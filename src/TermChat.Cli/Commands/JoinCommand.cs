@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using TermChat.Client.Discovery;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
 using TermChat.Client.View;
@@ -33,11 +34,28 @@ internal static class JoinCommand
             ChatEndpoint? endpoint;
             if (string.IsNullOrWhiteSpace(text))
             {
-                // No address: the one server LAN discovery finds, or a clear message (none, or several to choose from).
-                (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, null, cancellationToken);
-                if (endpoint is null)
+                if (UsesFullScreen(parseResult.GetValue(plain), parseResult.GetValue(json)))
                 {
-                    return code;
+                    // Full screen: a picker of the servers LAN discovery finds, filled in as they answer.
+                    var chosen = await ServerPicker.RunAsync(
+                        (found, ct) => new DiscoveryClient().DiscoverAsync(JoinDiscovery.Window, found, ct),
+                        backend: null, cancellationToken);
+                    if (chosen is null)
+                    {
+                        // The terminal is restored by now.
+                        Console.Error.WriteLine("termchat join: no server chosen; give the address: termchat join HOST[:PORT]");
+                        return JoinDiscovery.ExitNone;
+                    }
+                    endpoint = new ChatEndpoint(chosen.Address.ToString(), chosen.Port);
+                }
+                else
+                {
+                    // Plain: the one server LAN discovery finds, or a clear message (none, or several to choose from).
+                    (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, null, cancellationToken);
+                    if (endpoint is null)
+                    {
+                        return code;
+                    }
                 }
             }
             else if (!ChatEndpoint.TryParse(text, out endpoint, out string? error))

@@ -148,6 +148,8 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
         Assert.True(Has(screen, "-!- hosting a chat server (async mode) on port"), "the first notice says where others can join:\n" + string.Join("\n", screen));
 
         StartClient("guest");
+        // Keys typed before the guest's screen is up would be lost when it switches the terminal to raw mode.
+        await _tmux.WaitForAsync("guest", s => s.Length == 24 && s[22].StartsWith(StatusLine("guest"), StringComparison.Ordinal), "the guest's status bar");
         await _tmux.WaitForAsync("host", s => Has(s, "--> guest joined #lobby"), "the guest in the host's pane");
         _tmux.Type("guest", "hi host 👋");
         _tmux.Keys("guest", "Enter");

@@ -31,15 +31,10 @@ public sealed class Block : IWidget
 
     public void Render(Rect area, ScreenBuffer buffer)
     {
-        area = area.Intersect(buffer.Area);
+        area = WidgetArea.Prepare(area, buffer, Style, block: null);
         if (area.IsEmpty)
         {
             return;
-        }
-
-        if (Style != default)
-        {
-            buffer.SetStyle(area, Style);
         }
 
         var (h, v, tl, tr, bl, br) = BorderType switch

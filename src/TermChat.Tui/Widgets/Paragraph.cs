@@ -24,19 +24,7 @@ public sealed class Paragraph(IReadOnlyList<Line> lines) : IWidget
 
     public void Render(Rect area, ScreenBuffer buffer)
     {
-        area = area.Intersect(buffer.Area);
-        if (area.IsEmpty)
-        {
-            return;
-        }
-
-        if (Style != default)
-        {
-            buffer.SetStyle(area, Style);
-        }
-
-        Block?.Render(area, buffer);
-        var inner = Block?.Inner(area) ?? area;
+        var inner = WidgetArea.Prepare(area, buffer, Style, Block);
         if (inner.IsEmpty)
         {
             return;

@@ -13,9 +13,8 @@ internal sealed class AsyncConnection : TcpLink
     private const int SendBufferBytes = 64 * 1024;
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
 
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WriterSignal _signal = new();
     private readonly CancellationTokenSource _abort = new();
-    private int _signaled;
 
     public AsyncConnection(Socket socket, ServerContext context) : base(socket, context)
     {
@@ -41,7 +40,6 @@ internal sealed class AsyncConnection : TcpLink
         Finish();
         await reader.ConfigureAwait(false);
         _abort.Dispose();
-        _signal.Dispose();
     }
 
     private async Task ReadLoopAsync(bool admitted)
@@ -102,13 +100,11 @@ internal sealed class AsyncConnection : TcpLink
         // The send buffer is rented only while there is output to copy, like the receive side: an idle
         // connection holds none (a 64 KiB buffer per connection was most of an idle client's memory).
         byte[]? chunk = null;
-        var token = _abort.Token;
         try
         {
             while (true)
             {
-                await _signal.WaitAsync(token).ConfigureAwait(false);
-                Volatile.Write(ref _signaled, 0);
+                await _signal.WaitAsync().ConfigureAwait(false);
                 if (!Outbox.IsEmpty)
                 {
                     chunk = ArrayPool<byte>.Shared.Rent(SendBufferBytes);
@@ -161,6 +157,7 @@ internal sealed class AsyncConnection : TcpLink
     protected override void OnDeadline()
     {
         // The peer is not reading: abort the pending send and receive for certain by closing the socket.
+        _signal.Close();
         try
         {
             _abort.Cancel();
@@ -171,17 +168,5 @@ internal sealed class AsyncConnection : TcpLink
         Socket.Dispose();
     }
 
-    private void Wake()
-    {
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-    }
+    private void Wake() => _signal.Set();
 }

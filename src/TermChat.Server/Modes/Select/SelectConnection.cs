@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using TermChat.Server.Connections;
 
@@ -34,6 +35,9 @@ internal sealed class SelectConnection : TcpLink
     public bool Lingering { get; private set; }
 
     public bool Done { get; private set; }
+
+    /// <summary>Already in the loop's list of connections to flush at the end of this pass.</summary>
+    public bool FlushPending { get; set; }
 
     public bool WantsWrite => !Done && !Lingering && (_pendingCount > 0 || !Outbox.IsEmpty || (IsClosing && !Lingering));
 
@@ -87,12 +91,14 @@ internal sealed class SelectConnection : TcpLink
         {
             if (_pendingCount == 0)
             {
-                _pending ??= new byte[SendBufferBytes];
+                // Rented per flush and returned once drained: a fresh array per flush was 32 KiB zeroed per
+                // delivery at low rates, and a kept one would cost every idle connection 32 KiB.
+                _pending ??= ArrayPool<byte>.Shared.Rent(SendBufferBytes);
                 _pendingOffset = 0;
                 _pendingCount = Outbox.CopyTo(_pending);
                 if (_pendingCount == 0)
                 {
-                    _pending = null;
+                    ReturnPending();
                     if (IsClosing) BeginLinger(now);
                     return;
                 }
@@ -146,11 +152,20 @@ internal sealed class SelectConnection : TcpLink
         if (Done) return;
         Done = true;
         _receive.Dispose();
+        ReturnPending();
         Finish();
         _loop.Remove(this);
     }
 
-    protected override void OnOutputQueued() => _loop.WakeFromOtherThread();
+    private void ReturnPending()
+    {
+        if (_pending is null) return;
+        ArrayPool<byte>.Shared.Return(_pending);
+        _pending = null;
+        _pendingCount = 0;
+    }
+
+    protected override void OnOutputQueued() => _loop.OutputQueued(this);
 
     protected override void OnClosing() => _loop.WakeFromOtherThread();
 

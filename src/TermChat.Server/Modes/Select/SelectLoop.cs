@@ -9,7 +9,8 @@ namespace TermChat.Server.Modes.Select;
 /// Select mode: one thread runs <c>Socket.Select</c> over the listener, a loopback wake socket,
 /// the UDP socket and every client, and no other thread touches those sockets. Each wakeup accepts every
 /// pending connection, reads each readable socket until it would block, and flushes each writable socket
-/// that has pending output; only sockets with pending output are in the write list.
+/// that has pending output; output queued during a pass is sent at its end, and only sockets whose send
+/// would block wait in the write list.
 /// </summary>
 internal sealed class SelectLoop : TcpMode
 {
@@ -19,6 +20,7 @@ internal sealed class SelectLoop : TcpMode
     private readonly Dictionary<Socket, SelectConnection> _bySocket = new(ReferenceEqualityComparer.Instance);
     private readonly List<SelectConnection> _connections = [];
     private readonly List<SelectConnection> _removed = [];
+    private readonly List<SelectConnection> _flushAfterPass = [];
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _wakeByte = [1];
     private Socket _wakeReceiver = null!;
@@ -62,6 +64,24 @@ internal sealed class SelectLoop : TcpMode
     {
         if (Environment.CurrentManagedThreadId == _loopThreadId) return;
         Wake();
+    }
+
+    /// <summary>
+    /// Output was queued for <paramref name="connection"/>. On the loop thread it is sent at the end of the
+    /// current pass without asking select first (a socket is nearly always writable, and asking cost a second
+    /// select over every socket per message); from other threads the loop is woken.
+    /// </summary>
+    public void OutputQueued(SelectConnection connection)
+    {
+        if (Environment.CurrentManagedThreadId != _loopThreadId)
+        {
+            Wake();
+        }
+        else if (!connection.FlushPending)
+        {
+            connection.FlushPending = true;
+            _flushAfterPass.Add(connection);
+        }
     }
 
     /// <summary>Called by a connection when it has completed; applied after the current pass.</summary>
@@ -127,14 +147,20 @@ internal sealed class SelectLoop : TcpMode
 
             long now = time.GetTimestamp();
             long wakeAt = now + (long)(MaxWait.TotalSeconds * time.TimestampFrequency);
+            // Timers and input released from flood control can queue output for any connection, so they all
+            // run, and that output is sent, before the lists are built.
             foreach (var connection in _connections)
             {
                 connection.CheckTimers(now);
-                if (connection.Done) continue;
-                if (connection.ThrottledUntil != 0 && now >= connection.ThrottledUntil)
+                if (!connection.Done && connection.ThrottledUntil != 0 && now >= connection.ThrottledUntil)
                 {
                     connection.HandleInput(now);
                 }
+            }
+            FlushAfterPass(now);
+            foreach (var connection in _connections)
+            {
+                if (connection.Done) continue;
                 if (connection.WantsRead) readList.Add(connection.RawSocket);
                 else if (connection.ThrottledUntil != 0) wakeAt = Math.Min(wakeAt, connection.ThrottledUntil);
                 if (connection.WantsWrite) writeList.Add(connection.RawSocket);
@@ -159,6 +185,7 @@ internal sealed class SelectLoop : TcpMode
                 if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.FlushQueued();
                 else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnWritable(t));
             }
+            FlushAfterPass(now);
             ApplyRemovals();
         }
     }
@@ -175,6 +202,19 @@ internal sealed class SelectLoop : TcpMode
             Log.LoopFailed(Context.Logger, exception, $"select connection {connection.Id}");
             connection.Complete();
         }
+    }
+
+    /// <summary>Sends what this pass queued; whatever would block waits in the next select's write list.</summary>
+    private void FlushAfterPass(long now)
+    {
+        // Index loop: a flush that fails can close a connection, and its final frame can queue more here.
+        for (int i = 0; i < _flushAfterPass.Count; i++)
+        {
+            var connection = _flushAfterPass[i];
+            connection.FlushPending = false;
+            if (connection.WantsWrite) Guard(connection, now, static (c, t) => c.OnWritable(t));
+        }
+        _flushAfterPass.Clear();
     }
 
     private void AcceptAll()

@@ -38,6 +38,10 @@ public sealed partial class ChatApp
                         Post(NewEntry(EntryKind.Status, null, null, state.Describe()) with { Detail = state.GetType().Name.ToLowerInvariant() }, output);
                     }
                     break;
+                case NickFallbackEvent fallback:
+                    Post(NewEntry(EntryKind.Notice, null, null,
+                        $"the nick '{fallback.InUse}' is in use; trying '{fallback.Trying}' (/nick changes it later)"), output);
+                    break;
                 case LinkStatsEvent { Stats: var stats }:
                     _status = _status with { RttMs = stats.RttMs, LossPercent = stats.LossPercent };
                     break;

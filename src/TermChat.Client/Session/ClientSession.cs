@@ -134,9 +134,32 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             transport = _transportName;
         }
         await EmitAsync(new ConnectionStateEvent(new Connecting(transport.ToUpperInvariant(), Server)), cancellationToken).ConfigureAwait(false);
-        var (link, welcome) = await EstablishAsync(transport, cancellationToken).ConfigureAwait(false);
-        _run = Task.Run(() => RunAsync(link, _lifetime.Token), CancellationToken.None);
-        return welcome;
+        string wanted = Nick;
+        for (int fallback = 1; ; fallback++)
+        {
+            try
+            {
+                var (link, welcome) = await EstablishAsync(transport, cancellationToken).ConfigureAwait(false);
+                _run = Task.Run(() => RunAsync(link, _lifetime.Token), CancellationToken.None);
+                return welcome;
+            }
+            catch (ChatSessionException e) when (e.Code == ErrorCode.NickInUse)
+            {
+                if (fallback > _options.NickFallbacks)
+                {
+                    int tried = fallback - 1;
+                    throw tried == 0 ? e : new ChatSessionException(e.Code,
+                        $"the nick '{wanted}' is already in use on {Server}, as {(tried == 1 ? "is the alternate" : $"are the {tried} alternates")} tried after it; choose another with --nick");
+                }
+                string inUse = Nick;
+                string next = NickAlternates.Nth(wanted, fallback);
+                lock (_gate)
+                {
+                    _nick = next;
+                }
+                await EmitAsync(new NickFallbackEvent(inUse, next), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc/>

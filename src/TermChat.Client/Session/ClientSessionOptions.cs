@@ -11,6 +11,13 @@ public sealed class ClientSessionOptions
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 
+    /// <summary>
+    /// Alternate nicks tried at the first connect when the nick is in use (<c>alice_</c>, <c>alice__</c>, …),
+    /// as IRC clients do; 0 fails at once. A nick held by our own dropped session is a common cause: the
+    /// server keeps it for the owner to resume until it notices the old link is dead.
+    /// </summary>
+    public int NickFallbacks { get; init; } = 3;
+
     /// <summary>"tcp" or "udp".</summary>
     public string Transport { get; init; } = "tcp";
 

@@ -14,3 +14,6 @@ public sealed record ConnectionStateEvent(ConnectionState State) : SessionEvent;
 
 /// <summary>A new RTT or loss figure.</summary>
 public sealed record LinkStatsEvent(LinkStats Stats) : SessionEvent;
+
+/// <summary>The nick asked for was in use at the first connect; the session tries <paramref name="Trying"/> instead.</summary>
+public sealed record NickFallbackEvent(string InUse, string Trying) : SessionEvent;

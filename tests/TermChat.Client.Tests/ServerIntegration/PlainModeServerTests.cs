@@ -150,14 +150,38 @@ public sealed class PlainModeServerTests
     }
 
     [Fact]
-    public async Task A_nick_in_use_is_one_clear_line_and_exit_code_1()
+    public async Task A_nick_in_use_falls_back_to_an_alternate_and_says_so()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
         await using var holder = await server.ConnectAsync("taken");
         var client = new Client("taken", server).Start();
 
+        await client.Output.WaitForAsync(l => l.Contains("you joined #lobby", StringComparison.Ordinal));
+        client.Input.End();
+
+        Assert.Equal(0, await client.Run.WaitAsync(Wait));
+        Assert.Contains(client.Output.Lines, l => l.EndsWith("the nick 'taken' is in use; trying 'taken_' (/nick changes it later)", StringComparison.Ordinal));
+        Assert.Contains(client.Output.Lines, l => l.Contains("you are taken_", StringComparison.Ordinal));
+        Assert.Empty(client.Error.Lines);
+    }
+
+    [Fact]
+    public async Task A_nick_in_use_with_every_alternate_taken_is_one_clear_line_and_exit_code_1()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async);
+        var holders = new List<IAsyncDisposable>();
+        foreach (string nick in new[] { "taken", "taken_", "taken__", "taken___" })
+        {
+            holders.Add(await server.ConnectAsync(nick));
+        }
+        var client = new Client("taken", server).Start();
+
         Assert.Equal(1, await client.Run.WaitAsync(Wait));
-        Assert.Equal([$"termchat: the nick 'taken' is already in use on 127.0.0.1:{server.EndPoint.Port}; choose another with --nick"], client.Error.Lines);
+        Assert.Equal([$"termchat: the nick 'taken' is already in use on 127.0.0.1:{server.EndPoint.Port}, as are the 3 alternates tried after it; choose another with --nick"], client.Error.Lines);
+        foreach (var holder in holders)
+        {
+            await holder.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -27,14 +27,21 @@ public sealed class ClientSessionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _session.DisposeAsync();
 
-    private ClientSession NewSession(int maxAttempts = 0) => new(new ClientSessionOptions
+    private ClientSession NewSession(int maxAttempts = 0, int nickFallbacks = 3) => new(new ClientSessionOptions
     {
         Endpoint = new ChatEndpoint("127.0.0.1", 7777),
         Nick = "alice",
         TimeProvider = _time,
         Jitter = () => 0.5,
         MaxReconnectAttempts = maxAttempts,
+        NickFallbacks = nickFallbacks,
     }, _registry);
+
+    private async Task UseSessionAsync(ClientSession session)
+    {
+        await _session.DisposeAsync();
+        _session = session;
+    }
 
     private IChatTransport Next(string name)
     {
@@ -95,8 +102,9 @@ public sealed class ClientSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Nick_in_use_on_first_connect_fails_with_a_clear_message()
+    public async Task Nick_in_use_on_first_connect_fails_with_a_clear_message_when_fallbacks_are_off()
     {
+        await UseSessionAsync(NewSession(nickFallbacks: 0));
         var link = Expect();
         var connect = _session.ConnectAsync(CancellationToken.None);
         await link.NextSentAsync<Hello>();
@@ -107,6 +115,60 @@ public sealed class ClientSessionTests : IAsyncLifetime
         Assert.Equal(ErrorCode.NickInUse, error.Code);
         Assert.Equal("the nick 'alice' is already in use on 127.0.0.1:7777; choose another with --nick", error.Message);
         Assert.True(link.Closed);
+    }
+
+    [Fact]
+    public async Task Nick_in_use_on_first_connect_tries_an_alternate_on_a_new_link_and_says_so()
+    {
+        var refused = Expect();
+        var accepted = Expect();
+        var connect = _session.ConnectAsync(CancellationToken.None);
+        Assert.Equal("alice", (await refused.NextSentAsync<Hello>()).Nick);
+        refused.Receive(new Error(ErrorCode.NickInUse, "The nick alice is in use; choose another."));
+
+        var retry = await accepted.NextSentAsync<Hello>();
+        accepted.Receive(WelcomeFor("alice_"));
+        var welcome = await connect.WaitAsync(Wait);
+
+        Assert.Equal("alice_", retry.Nick);
+        Assert.Equal("alice_", welcome.Nick);
+        Assert.Equal("alice_", _session.Nick);
+        Assert.True(refused.Closed);
+        Assert.Equal(new NickFallbackEvent("alice", "alice_"), await NextEventAsync<NickFallbackEvent>());
+    }
+
+    [Fact]
+    public async Task When_every_alternate_is_in_use_the_error_names_the_nick_asked_for()
+    {
+        await UseSessionAsync(NewSession(nickFallbacks: 2));
+        var links = new[] { Expect(), Expect(), Expect() };
+        var connect = _session.ConnectAsync(CancellationToken.None);
+        var asked = new List<string>();
+        foreach (var link in links)
+        {
+            asked.Add((await link.NextSentAsync<Hello>()).Nick);
+            link.Receive(new Error(ErrorCode.NickInUse, "in use"));
+        }
+
+        var error = await Assert.ThrowsAsync<ChatSessionException>(() => connect.WaitAsync(Wait));
+
+        Assert.Equal(["alice", "alice_", "alice__"], asked);
+        Assert.Equal(ErrorCode.NickInUse, error.Code);
+        Assert.Equal("the nick 'alice' is already in use on 127.0.0.1:7777, as are the 2 alternates tried after it; choose another with --nick", error.Message);
+    }
+
+    [Fact]
+    public async Task Other_refusals_are_not_retried_with_another_nick()
+    {
+        var link = Expect();
+        var connect = _session.ConnectAsync(CancellationToken.None);
+        await link.NextSentAsync<Hello>();
+        link.Receive(new Error(ErrorCode.ServerFull, "full"));
+
+        var error = await Assert.ThrowsAsync<ChatSessionException>(() => connect.WaitAsync(Wait));
+
+        Assert.Equal(ErrorCode.ServerFull, error.Code);
+        Assert.Single(_created);
     }
 
     [Fact]

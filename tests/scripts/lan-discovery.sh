@@ -6,7 +6,8 @@
 #            --- 10.99.2.64/26 (not /24) --------------------- tclan_b    two links to the same client host)
 #
 # Cases: discover finds the server across the link within 3 s; two clients chat across the link over
-# TCP (and UDP when this build has the UDP transport); join without a host picks the single server;
+# TCP (and UDP when this build has the UDP transport); join without a host picks the single server, or
+# in a terminal (tmux) shows a picker of several;
 # the multi-homed server is listed once with both addresses; netcheck measures the veth path (1472-byte
 # datagrams, the 1500-byte MTU); with --no-discovery the server is not found.
 # Every process runs inside a namespace; everything is torn down on exit.
@@ -227,6 +228,44 @@ echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick picker >"$work/jo
 code=$?
 check "join without a host refuses to guess between two servers (exit $code)" [ "$code" != 0 ]
 check "join without a host names the servers it found" bash -c "grep -q alpha '$work/join-several.out' && grep -q multi '$work/join-several.out'"
+# The full-screen picker, in a real terminal (tmux) inside the client's namespace: it lists both servers,
+# Down and Enter join the second one listed, and /quit ends the client.
+picker() {
+  local sock="tclan$id" screen="$work/picker.screen" chosen=""
+  # capture SECONDS TEXT...: wait until the pane shows every TEXT.
+  capture() {
+    local tries=$(( $1 * 10 )); shift
+    for _ in $(seq 1 "$tries"); do
+      tmux -L "$sock" capture-pane -p >"$screen" 2>/dev/null || return 1
+      local all=0
+      for text in "$@"; do grep -qF -- "$text" "$screen" || all=1; done
+      [ $all = 0 ] && return 0
+      sleep 0.1
+    done
+    return 1
+  }
+  in_ns "$B" tmux -L "$sock" new-session -d -x 110 -y 30 "${termchat[*]} join --nick picky; echo exit=\$?; sleep 30"
+  if capture 15 "Choose a server" "alpha" "multi" "2 server(s) found"; then
+    # The second server listed is the one Down selects; the status bar then names its address.
+    chosen=$(grep -oE '(alpha|multi)  [0-9.]+:7777' "$screen" | sed -n 2p | awk '{print $2}')
+    tmux -L "$sock" send-keys Down Enter
+    if [ -n "$chosen" ] && capture 15 "picky │ TCP $chosen │ #lobby │ connected"; then
+      tmux -L "$sock" send-keys "/quit" Enter
+      capture 15 "exit=0" || { echo "--- the client did not exit with 0 after /quit:"; cat "$screen"; chosen=""; }
+    else
+      echo "--- not connected to the second server listed ($chosen) after Down, Enter:"; cat "$screen"; chosen=""
+    fi
+  else
+    echo "--- the picker did not list both servers:"; cat "$screen"
+  fi
+  tmux -L "$sock" kill-server 2>/dev/null
+  [ -n "$chosen" ]
+}
+if command -v tmux >/dev/null 2>&1; then
+  check "join without a host in a terminal shows a picker of both servers; Down, Enter joins the second" picker
+else
+  echo "SKIP the full-screen picker: tmux is not installed"
+fi
 stop_servers "$M"
 echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick picker >"$work/join-one.out" 2>&1
 code=$?

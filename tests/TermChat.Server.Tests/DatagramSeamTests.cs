@@ -53,6 +53,6 @@ public sealed class DatagramSeamTests
             _sender!.TrySend(reversed, remote);
         }
 
-        public void Stop() => Stopped = true;
+        public void Stop(Action? pump) => Stopped = true;
     }
 }

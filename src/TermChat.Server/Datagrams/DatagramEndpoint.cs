@@ -188,7 +188,12 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         // The handler stops while the socket still works, so UDP sessions can deliver their last frames.
         try
         {
-            _handler.Stop();
+            byte[]? scratch = _wake is null ? null : new byte[65536];
+            _handler.Stop(scratch is null ? null : () =>
+            {
+                ReceiveAvailable(scratch);
+                FlushQueued();
+            });
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

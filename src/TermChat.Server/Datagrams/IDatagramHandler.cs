@@ -20,5 +20,11 @@ public interface IDatagramHandler
     void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote);
 
     /// <summary>Called once when the server stops, after the hub has told every session to close.</summary>
-    void Stop();
+    /// <param name="pump">
+    /// Null when the mode's own receive side keeps running while the handler drains. In select mode the
+    /// handler is stopped on the select thread, the only one that touches the socket, so nothing would be
+    /// received or sent while it drains: the handler calls <paramref name="pump"/> regularly to receive what
+    /// arrived and send what was queued.
+    /// </param>
+    void Stop(Action? pump);
 }

@@ -31,4 +31,12 @@ internal abstract class TcpMode
     /// and each has a drain deadline), then stops the mode's threads.
     /// </summary>
     public abstract Task StopAsync();
+
+    /// <summary>
+    /// Drains and closes the UDP side on a thread of its own: draining waits up to the shutdown drain time,
+    /// and blocking a pool thread that long would starve the pool work the drain itself needs.
+    /// </summary>
+    protected Task StopDatagramsAsync() => Datagrams is null
+        ? Task.CompletedTask
+        : Task.Factory.StartNew(Datagrams.Dispose, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

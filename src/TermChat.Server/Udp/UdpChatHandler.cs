@@ -160,10 +160,12 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     /// <inheritdoc/>
     /// <remarks>
     /// The hub has already asked every session to close. While the socket still works, this waits (at most the drain
-    /// time) for them to deliver their final frame, but gives up as soon as nothing comes back for a moment: then the
-    /// mode is no longer receiving (select) or the peers are gone. Whatever remains gets a Close.
+    /// time) for them to deliver their final frame, retransmitting as usual, but gives up once the peers have been
+    /// silent for a moment and for two retransmission timeouts of any link still waiting for acknowledgements: then
+    /// they are gone. Whatever remains gets a Close. In select mode <paramref name="pump"/> moves the datagrams
+    /// meanwhile, since the select thread is the one waiting here.
     /// </remarks>
-    public void Stop()
+    public void Stop(Action? pump)
     {
         long start = NowMs();
         long deadline = start + (long)_options.ShutdownDrain.TotalMilliseconds;
@@ -177,11 +179,12 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
             long now = NowMs();
             lock (_gate)
             {
-                if (_links.Count == 0 || _sendRefused || now >= deadline || now - Math.Max(_lastDatagramMs, start) > QuietMs)
+                if (_links.Count == 0 || _sendRefused || now >= deadline || now - Math.Max(_lastDatagramMs, start) > QuietPeriodMs())
                 {
                     break;
                 }
             }
+            pump?.Invoke();
             pause.Wait(10);
             OnTimer();
         }
@@ -195,6 +198,19 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
         }
         OnTimer();
         Dispose();
+    }
+
+    /// <summary>How long peers must be silent before Stop stops waiting for them. Called under <c>_gate</c>.</summary>
+    private long QuietPeriodMs()
+    {
+        // A lost final frame is only resent after the link's RTO; giving up sooner would let the Close overtake it.
+        long quiet = QuietMs;
+        foreach (var link in _links.Values)
+        {
+            var stats = link.Session.Stats;
+            if (stats.InFlight > 0) quiet = Math.Max(quiet, 2L * stats.RtoMs);
+        }
+        return quiet;
     }
 
     /// <summary>Stops the timer.</summary>

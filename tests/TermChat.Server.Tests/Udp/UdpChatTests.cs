@@ -191,4 +191,23 @@ public sealed class UdpChatTests
         Assert.Null(await client.Ended.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"the client learnt of the shutdown after {stopwatch.Elapsed}");
     }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task The_shutdown_notice_reaches_a_udp_client_even_when_its_first_copy_is_lost(ServerMode mode)
+    {
+        var server = await StartAsync(mode);
+        await using var relay = new LossyUdpRelay(UdpEndPoint(server), LinkConditions.Perfect with { DelayMs = 1 });
+        await using var client = await UdpTestClient.ConnectAsync(Via(relay), "stayer");
+        await client.ReceiveAsync<HistoryEnd>();
+        relay.DropNext(toServer: false, count: 1);
+
+        await server.DisposeAsync();
+
+        // The drain must resend the notice (in select mode too, where the draining thread is the one that owns
+        // the socket) before the Close ends the session.
+        var notice = await client.ReceiveAsync<Error>(TimeSpan.FromSeconds(30));
+        Assert.Equal(ErrorCode.ServerShutdown, notice.Code);
+        Assert.Equal(1, relay.Counts.Dropped);
+    }
 }

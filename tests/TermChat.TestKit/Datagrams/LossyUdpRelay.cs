@@ -22,6 +22,8 @@ public sealed class LossyUdpRelay : IAsyncDisposable
     private LinkConditions _down;
     private long _forwarded;
     private long _dropped;
+    private int _dropUp;
+    private int _dropDown;
 
     /// <summary>Starts relaying to <paramref name="server"/>.</summary>
     public LossyUdpRelay(IPEndPoint server, LinkConditions up, LinkConditions? down = null, int seed = 1)
@@ -53,6 +55,13 @@ public sealed class LossyUdpRelay : IAsyncDisposable
             _up = up;
             _down = down ?? up;
         }
+    }
+
+    /// <summary>Drops the next <paramref name="count"/> datagrams in one direction (true = client to server), whatever the conditions say.</summary>
+    public void DropNext(bool toServer, int count)
+    {
+        if (toServer) Volatile.Write(ref _dropUp, count);
+        else Volatile.Write(ref _dropDown, count);
     }
 
     public async ValueTask DisposeAsync()
@@ -137,6 +146,12 @@ public sealed class LossyUdpRelay : IAsyncDisposable
     private void Forward(ReadOnlySpan<byte> datagram, bool toServer, Socket upstream, IPEndPoint client)
     {
         OnDatagram?.Invoke(toServer, datagram.ToArray());
+        ref int toDrop = ref toServer ? ref _dropUp : ref _dropDown;
+        if (Volatile.Read(ref toDrop) > 0 && Interlocked.Decrement(ref toDrop) >= 0)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
         Span<int> delays = stackalloc int[2];
         int copies;
         lock (_gate)

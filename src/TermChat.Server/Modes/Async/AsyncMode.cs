@@ -34,7 +34,7 @@ internal sealed class AsyncMode : TcpMode
         Listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
-        Datagrams?.Dispose();
+        await StopDatagramsAsync().ConfigureAwait(false);
         await _datagramLoop.ConfigureAwait(false);
         _stop.Dispose();
     }

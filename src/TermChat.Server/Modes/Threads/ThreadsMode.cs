@@ -36,7 +36,7 @@ internal sealed class ThreadsMode : TcpMode
         await Task.Run(() => _acceptThread?.Join()).ConfigureAwait(false);
         if (_connections.IsEmpty) _drained.TrySetResult();
         await _drained.Task.ConfigureAwait(false);
-        Datagrams?.Dispose();
+        await StopDatagramsAsync().ConfigureAwait(false);
         await Task.Run(() => _datagramThread?.Join()).ConfigureAwait(false);
     }
 

@@ -207,8 +207,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
         long quiet = QuietMs;
         foreach (var link in _links.Values)
         {
-            var stats = link.Session.Stats;
-            if (stats.InFlight > 0) quiet = Math.Max(quiet, 2L * stats.RtoMs);
+            if (link.Session.HasOutstanding) quiet = Math.Max(quiet, 2L * link.Session.Stats.RtoMs);
         }
         return quiet;
     }

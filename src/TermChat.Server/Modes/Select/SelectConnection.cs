@@ -162,7 +162,6 @@ internal sealed class SelectConnection : TcpLink
         if (_pending is null) return;
         ArrayPool<byte>.Shared.Return(_pending);
         _pending = null;
-        _pendingCount = 0;
     }
 
     protected override void OnOutputQueued() => _loop.OutputQueued(this);

@@ -62,8 +62,7 @@ internal sealed class SelectLoop : TcpMode
     /// <summary>Wakes the loop when output was queued by another thread (timers, shutdown).</summary>
     public void WakeFromOtherThread()
     {
-        if (Environment.CurrentManagedThreadId == _loopThreadId) return;
-        Wake();
+        if (!OnLoopThread) Wake();
     }
 
     /// <summary>
@@ -73,7 +72,7 @@ internal sealed class SelectLoop : TcpMode
     /// </summary>
     public void OutputQueued(SelectConnection connection)
     {
-        if (Environment.CurrentManagedThreadId != _loopThreadId)
+        if (!OnLoopThread)
         {
             Wake();
         }
@@ -83,6 +82,8 @@ internal sealed class SelectLoop : TcpMode
             _flushAfterPass.Add(connection);
         }
     }
+
+    private bool OnLoopThread => Environment.CurrentManagedThreadId == _loopThreadId;
 
     /// <summary>Called by a connection when it has completed; applied after the current pass.</summary>
     public void Remove(SelectConnection connection) => _removed.Add(connection);

@@ -6,6 +6,7 @@ using TermChat.Tui.Editing;
 using TermChat.Tui.Input;
 using TermChat.Tui.Loop;
 using TermChat.Tui.Widgets;
+using LineEditor = TermChat.Tui.Editing.LineEditor;
 
 namespace TermChat.Client.View;
 

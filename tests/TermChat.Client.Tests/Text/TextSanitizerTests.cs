@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using TermChat.Client.Plain;
+using TermChat.Client.Text;
 
-namespace TermChat.Client.Tests.Plain;
+namespace TermChat.Client.Tests.Text;
 
 public sealed class TextSanitizerTests
 {
@@ -34,5 +34,19 @@ public sealed class TextSanitizerTests
             string clean = TextSanitizer.Sanitize(text ?? "");
             return clean.All(c => c is '\n' or '\t' || !(char.IsControl(c) || c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069'));
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("line\nnext\ttab", "line next tab")]
+    [InlineData("a\u009B2J\nb", "a b")]
+    [InlineData("tab\there", "tab here")]
+    public void With_line_breaks_as_spaces_newlines_and_tabs_become_one_space_each(string input, string expected) =>
+        Assert.Equal(expected, TextSanitizer.Sanitize(input, LineBreaks.Space));
+
+    [Fact]
+    public void With_line_breaks_as_spaces_no_control_character_is_left()
+    {
+        Prop.ForAll<string>(text =>
+            TextSanitizer.Sanitize(text ?? "", LineBreaks.Space).All(c => c >= 0x20 && !(c >= 0x7F && c < 0xA0))).QuickCheckThrowOnFailure();
     }
 }

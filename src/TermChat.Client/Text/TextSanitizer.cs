@@ -1,11 +1,13 @@
 using System.Text;
 
-namespace TermChat.Client.Plain;
+namespace TermChat.Client.Text;
 
 /// <summary>
 /// Makes peer text safe to write to a terminal: removes escape sequences (CSI, OSC, DCS, SOS, PM, APC
 /// and two-byte ESC sequences, 7-bit and 8-bit forms), the C0 controls except line feed and tab, DEL,
 /// the C1 controls, and bidirectional overrides that could disguise text. Everything else is kept.
+/// Line feeds and tabs are kept or turned into spaces (<see cref="LineBreaks"/>). This is the one sanitizer:
+/// plain mode and the full-screen views both pass peer text through it before it reaches the terminal.
 /// </summary>
 public static class TextSanitizer
 {
@@ -15,10 +17,13 @@ public static class TextSanitizer
     private const char C1St = '\u009c';
 
     /// <summary>Returns <paramref name="text"/> without anything a terminal would interpret.</summary>
-    public static string Sanitize(string text)
+    /// <param name="text">Untrusted text.</param>
+    /// <param name="lineBreaks">Whether line feeds and tabs are kept or become spaces (for text shown on one row).</param>
+    /// <returns>The safe text; the same instance when nothing needed changing.</returns>
+    public static string Sanitize(string text, LineBreaks lineBreaks = LineBreaks.Keep)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!NeedsWork(text))
+        if (!NeedsWork(text, lineBreaks))
         {
             return text;
         }
@@ -40,6 +45,11 @@ public static class TextSanitizer
                 // 8-bit DCS, SOS, OSC, PM, APC: a string up to ST or BEL.
                 i = SkipString(text, i + 1);
             }
+            else if (c is '\n' or '\t' && lineBreaks == LineBreaks.Space)
+            {
+                output.Append(' ');
+                i++;
+            }
             else if (IsDropped(c))
             {
                 i++;
@@ -53,11 +63,11 @@ public static class TextSanitizer
         return output.ToString();
     }
 
-    private static bool NeedsWork(string text)
+    private static bool NeedsWork(string text, LineBreaks lineBreaks)
     {
         foreach (char c in text)
         {
-            if (c == Esc || IsDropped(c) || c is >= '\u0080' and <= '\u009f')
+            if (c == Esc || IsDropped(c) || c is >= '\u0080' and <= '\u009f' || (c is '\n' or '\t' && lineBreaks == LineBreaks.Space))
             {
                 return true;
             }

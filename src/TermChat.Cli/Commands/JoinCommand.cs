@@ -3,7 +3,7 @@ using System.Text;
 using TermChat.Client.Discovery;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
-using TermChat.Client.View;
+using TermChat.Client.LegacyView;
 
 namespace TermChat.Cli.Commands;
 
@@ -88,9 +88,22 @@ internal static class JoinCommand
         string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
+            if (UsesFullScreen(plain, json) && Environment.GetEnvironmentVariable("TERMCHAT_UI") == "legacy")
+            {
+                // TRANSITION: the old toolkit, only so the benchmark can run both side by side.
+                return await ChatScreen.RunAsync(new ChatScreenOptions
+                {
+                    Endpoint = endpoint,
+                    Nick = chosenNick,
+                    Room = room,
+                    Transport = transport,
+                    Transports = registry,
+                    Greeting = greeting ?? [],
+                }, cancellationToken);
+            }
             if (UsesFullScreen(plain, json))
             {
-                return await ChatScreen.RunAsync(new ChatScreenOptions
+                return await Client.Views.ChatScreen.RunAsync(new Client.Views.ChatScreenOptions
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,

@@ -5,7 +5,7 @@ using TermChat.Tui.Backends;
 using TermChat.Tui.Loop;
 using TermChat.Tui.Rendering;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// Runs the full-screen client: connects first (so an unreachable server is a one-line message on the

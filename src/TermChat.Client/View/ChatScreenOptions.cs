@@ -1,7 +1,7 @@
 using TermChat.Client.Transports;
 using TermChat.Tui.Backends;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>Settings for <see cref="ChatScreen"/>.</summary>
 public sealed class ChatScreenOptions

@@ -1,7 +1,7 @@
 using TermChat.Tui.Input;
 using TermChat.Tui.Loop;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 // Key bindings and scrolling.
 public sealed partial class ChatView

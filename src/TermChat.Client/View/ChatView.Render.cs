@@ -8,7 +8,7 @@ using TermChat.Tui.Styling;
 using TermChat.Tui.Text;
 using TermChat.Tui.Widgets;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 // Drawing. Layout, top to bottom: title (room and topic), body (room list │ messages │ members),
 // status bar, input line. Narrow terminals lose the member list below 60 columns, the room list

@@ -8,7 +8,7 @@ using TermChat.Tui.Loop;
 using TermChat.Tui.Widgets;
 using LineEditor = TermChat.Tui.Editing.LineEditor;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// The full-screen chat client as a Tui application: room list, message pane with scrollback, member

@@ -1,4 +1,4 @@
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>Settings for <see cref="ChatView"/>.</summary>
 public sealed class ChatViewOptions

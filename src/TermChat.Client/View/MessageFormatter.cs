@@ -3,7 +3,7 @@ using TermChat.Client.App;
 using TermChat.Tui.Styling;
 using TermChat.Tui.Text;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// Turns a scrollback entry into screen rows: a dimmed "HH:mm" timestamp, a prefix (the coloured nick

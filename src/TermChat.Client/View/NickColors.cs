@@ -1,7 +1,7 @@
 using System.Text;
 using TermChat.Tui.Styling;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// Stable nick colours: FNV-1a over the lowercased nick's UTF-8 bytes picks one of a palette of

@@ -1,4 +1,4 @@
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// Where a scrolled-up message pane is: its bottom visible row is row <paramref name="Index"/> of

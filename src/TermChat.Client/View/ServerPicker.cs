@@ -9,7 +9,7 @@ using TermChat.Tui.Rendering;
 using TermChat.Tui.Text;
 using TermChat.Tui.Widgets;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>Full-screen picker of servers found by LAN discovery, for `termchat join` without an address.</summary>
 public static class ServerPicker

@@ -3,7 +3,7 @@ using TermChat.Client.App;
 using TermChat.Tui.Styling;
 using TermChat.Tui.Text;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>
 /// The status bar's text: nick, transport and server, room, connection state, RTT and (over UDP) loss.

@@ -1,6 +1,6 @@
 using TermChat.Client.App;
 
-namespace TermChat.Client.View;
+namespace TermChat.Client.LegacyView;
 
 /// <summary>Something changed the app state off the loop thread: render again.</summary>
 internal sealed record RedrawRequest

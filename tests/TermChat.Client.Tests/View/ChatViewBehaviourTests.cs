@@ -1,7 +1,7 @@
 using NSubstitute;
 using TermChat.Client.Session;
 using TermChat.Client.Transports;
-using TermChat.Client.View;
+using TermChat.Client.LegacyView;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Tui.Input;

@@ -1,4 +1,4 @@
-using TermChat.Client.View;
+using TermChat.Client.LegacyView;
 using TermChat.Tui.Styling;
 
 namespace TermChat.Client.Tests.View;

@@ -1,6 +1,6 @@
 using System.Net;
 using TermChat.Client.Discovery;
-using TermChat.Client.View;
+using TermChat.Client.LegacyView;
 using TermChat.Protocol;
 using TermChat.Protocol.Discovery;
 using TermChat.Tui.Backends;

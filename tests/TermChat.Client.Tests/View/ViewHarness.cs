@@ -2,7 +2,7 @@ using NSubstitute;
 using TermChat.Client.App;
 using TermChat.Client.Session;
 using TermChat.Client.Tests.Fakes;
-using TermChat.Client.View;
+using TermChat.Client.LegacyView;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Tui.Backends;

@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using TermChat.Client.App;
+using TermChat.Client.Session;
+using TermChat.Client.Transports;
+using Terminal.Gui.App;
+
+namespace TermChat.Client.Views;
+
+/// <summary>
+/// Runs the full-screen client: connects first (so an unreachable server is a one-line message on the normal
+/// screen, never a half-drawn alternate screen), then runs a <see cref="ChatWindow"/> on a Terminal.Gui
+/// application until /quit, Ctrl+C or cancellation (SIGINT/SIGTERM through the CLI). Disposing the application
+/// gives the terminal back, on every way out including exceptions.
+/// </summary>
+public static class ChatScreen
+{
+    // Session events waiting for the UI thread; past this the pump stops reading and the session stops reading the server.
+    private const int EventCredits = 512;
+
+    /// <summary>Exit code for /quit or Ctrl+C.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Exit code when the first connection failed, or the session was lost for good.</summary>
+    public const int ExitConnectionFailed = 1;
+
+    /// <summary>Exit code when cancelled from outside (SIGINT/SIGTERM).</summary>
+    public const int ExitInterrupted = 130;
+
+    /// <summary>Runs the client until the user quits or <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunAsync(ChatScreenOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await using var session = new ClientSession(new ClientSessionOptions
+        {
+            Endpoint = options.Endpoint,
+            Nick = options.Nick,
+            Transport = options.Transport,
+            TimeProvider = options.TimeProvider,
+        }, options.Transports);
+        var app = new ChatApp(session, new ChatAppOptions
+        {
+            TimeProvider = options.TimeProvider,
+            Transports = [.. options.Transports.Names],
+            ScrollbackLines = options.ScrollbackLines,
+        });
+        try
+        {
+            await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ChatConnectException or ChatSessionException)
+        {
+            await options.Error.WriteLineAsync($"termchat: {e.Message}").ConfigureAwait(false);
+            return ExitConnectionFailed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitInterrupted;
+        }
+
+        Themes.Apply(options.Theme);
+        ChatWindow window;
+        using (var gui = Application.Create())
+        {
+            gui.Init();
+            var ui = new UiPost(gui);
+            window = new ChatWindow(app, new ChatWindowOptions
+            {
+                Greeting = options.Greeting,
+                TimeProvider = options.TimeProvider,
+                TimeZone = options.TimeZone,
+            }, cancellationToken)
+            {
+                Bell = () => gui.Driver?.WriteRaw("\a"),
+                Post = ui.Post,
+            };
+            using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
+            // Changes made off the UI thread (a failed transport switch, say) need a redraw of their own; changes
+            // made on it are drawn by the iteration that made them.
+            app.Changed += () =>
+            {
+                if (gui.MainThreadId != Environment.CurrentManagedThreadId)
+                {
+                    ui.Post(window.Refresh);
+                }
+            };
+            using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var pump = PumpEventsAsync(session, ui, window, credits, stopPump.Token);
+            // The reconnect countdown in the status line moves once a second.
+            gui.AddTimeout(TimeSpan.FromSeconds(1), () =>
+            {
+                if (app.Status.State is Reconnecting)
+                {
+                    window.Refresh();
+                }
+                return true;
+            });
+            using var stopOnCancel = cancellationToken.Register(() => ui.Post(window.RequestStop));
+
+            if (options.Room is { Length: > 0 } room)
+            {
+                await app.SubmitAsync("/join " + room, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                window.ShowGreeting();
+            }
+            try
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    gui.Run(window);
+                }
+            }
+            finally
+            {
+                // Nothing may reach the application once it is shutting down: a late redraw would land on the
+                // normal screen after the alternate one is gone.
+                ui.Close();
+                await stopPump.CancelAsync().ConfigureAwait(false);
+                await pump.ConfigureAwait(false);
+                window.Dispose();
+                // Blank the alternate screen before leaving it: after a resize, tmux (and some terminals) carry its
+                // rows over to the normal screen when it is switched off.
+                gui.Driver?.ClearContents();
+                gui.Driver?.Refresh();
+            }
+        }
+        // The terminal is back to normal here.
+        if (!window.QuitSent)
+        {
+            using var grace = new CancellationTokenSource(options.QuitTimeout);
+            try
+            {
+                await window.PendingSubmits.WaitAsync(grace.Token).ConfigureAwait(false);
+                await session.QuitAsync(cancellationToken.IsCancellationRequested ? "interrupted" : "leaving", grace.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Leaving anyway: a failed goodbye must not turn a clean exit into a crash; the server notices the closed connection.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+        if (window.LastState is Disconnected { Reason: not "you quit" } lost && !window.QuitRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The window closed because the session did: say why on the normal screen.
+            await options.Error.WriteLineAsync($"termchat: {lost.Describe()}").ConfigureAwait(false);
+            return ExitConnectionFailed;
+        }
+        return cancellationToken.IsCancellationRequested && !window.QuitRequested ? ExitInterrupted : ExitOk;
+    }
+
+    // Hands session events to the UI thread in batches (one Invoke for all that are waiting), at most
+    // EventCredits ahead of it (backpressure).
+    private static Task PumpEventsAsync(ClientSession session, UiPost ui, ChatWindow window, SemaphoreSlim credits, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var reader = session.Events;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var batch = new List<SessionEvent>();
+                while (batch.Count < EventCredits && reader.TryRead(out var item))
+                {
+                    await credits.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    batch.Add(item);
+                }
+                ui.Post(() =>
+                {
+                    foreach (var item in batch)
+                    {
+                        window.ApplySessionEvent(item);
+                    }
+                    credits.Release(batch.Count);
+                });
+            }
+            ui.Post(window.SessionEnded);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+            ui.Post(window.SessionEnded);
+        }
+    }, CancellationToken.None);
+}

@@ -1,0 +1,35 @@
+using TermChat.Client.Views.Text;
+using Terminal.Gui.Drawing;
+using Terminal.Gui.ViewBase;
+
+namespace TermChat.Client.Views;
+
+/// <summary>A one-row view whose content is computed when drawn (title bar, status bar).</summary>
+internal sealed class RowView : View
+{
+    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
+    public bool NoColor { get; init; }
+
+    private readonly Func<int, StyledLine> _content;
+    private readonly SpanStyle _fill;
+
+    /// <param name="content">The row for a given width.</param>
+    /// <param name="fill">The style of the whole row behind the content.</param>
+    public RowView(Func<int, StyledLine> content, SpanStyle fill = default)
+    {
+        _content = content;
+        _fill = fill;
+        CanFocus = false;
+        Height = 1;
+    }
+
+    protected override bool OnDrawingContent(DrawContext? context)
+    {
+        var normal = GetAttributeForRole(VisualRole.Normal);
+        var background = ChatPalette.Resolve(_fill, normal, NoColor);
+        int width = Viewport.Width;
+        ChatPalette.Fill(this, 0, width, background);
+        ChatPalette.Draw(this, 0, 0, width, _content(width), background, NoColor);
+        return true;
+    }
+}

@@ -37,9 +37,9 @@ internal static class JoinCommand
                 if (UsesFullScreen(parseResult.GetValue(plain), parseResult.GetValue(json)))
                 {
                     // Full screen: a picker of the servers LAN discovery finds, filled in as they answer.
-                    var chosen = await ServerPicker.RunAsync(
+                    var chosen = await Client.Views.ServerPicker.RunAsync(
                         (found, ct) => new DiscoveryClient().DiscoverAsync(JoinDiscovery.Window, found, ct),
-                        backend: null, cancellationToken);
+                        cancellationToken);
                     if (chosen is null)
                     {
                         // The terminal is restored by now.

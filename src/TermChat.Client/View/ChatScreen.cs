@@ -39,7 +39,7 @@ public static class ChatScreen
             Transport = options.Transport,
             TimeProvider = options.TimeProvider,
         }, options.Transports);
-        var app = new ChatApp(session, new ChatAppOptions { TimeProvider = options.TimeProvider, Transports = [.. options.Transports.Names] });
+        var app = new ChatApp(session, new ChatAppOptions { TimeProvider = options.TimeProvider, Transports = [.. options.Transports.Names], ScrollbackLines = options.ScrollbackLines });
         try
         {
             await session.ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,9 @@ public sealed class ChatScreenOptions
     /// <summary>Lines shown as notices when the first room opens (e.g. the addresses others can join).</summary>
     public IReadOnlyList<string> Greeting { get; init; } = [];
 
+    /// <summary>Scrollback kept per room, in lines.</summary>
+    public int ScrollbackLines { get; init; } = 5000;
+
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -6,7 +6,8 @@
 # server mode in turn); in the other, `termchat join --plain` clients chat through it: alice over UDP, dave over
 # TCP, and two listeners, bob (UDP) and carol (TCP). Every message must arrive exactly once and in order.
 #
-# Needs root, iproute2 (ip netns) and nftables; otherwise it skips (exit 0). Always tears down (trap EXIT).
+# Needs root, iproute2 (ip netns) and nftables; otherwise it skips (exit 0), except under CI=true, where a
+# missing prerequisite fails the run so that a skip cannot hide an untested LAN. Always tears down (trap EXIT).
 # Knobs: LOSS (default 20), DUP (10), COUNT (messages per sender, 150), MODES ("select threads async").
 set -euo pipefail
 
@@ -14,7 +15,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 name="udp-lossy-lan"
 
-skip() { echo "$name: SKIP: $*"; exit 0; }
+skip() {
+  if [ "${CI:-}" = "true" ]; then echo "$name: FAIL: $* (CI=true: prerequisites must be installed)"; exit 1; fi
+  echo "$name: SKIP: $*"
+  exit 0
+}
 [ "$(id -u)" -eq 0 ] || skip "needs root to create network namespaces"
 command -v ip >/dev/null 2>&1 || skip "iproute2 ('ip') is not installed"
 ip netns list >/dev/null 2>&1 || skip "'ip netns' is not available on this system"

@@ -162,7 +162,7 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
         Assert.True(Has(screen, "termchat: hosting a chat server (async mode) on port 7777"), "the addresses printed before the screen was taken over are still there:\n" + string.Join("\n", screen));
     }
 
-    [TmuxFact(needsServer: false)]
+    [TmuxFact]
     public async Task No_reachable_server_gives_one_clear_line_and_no_stack_trace()
     {
         // A port nothing listens on: bind one, note it, close it.

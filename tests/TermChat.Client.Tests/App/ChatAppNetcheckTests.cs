@@ -2,7 +2,7 @@ using NSubstitute;
 using TermChat.Client.App;
 using TermChat.Client.Session;
 using TermChat.Client.Tests.Diagnostics;
-using TermChat.Client.Tests.Fakes;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Client.Tests.App;
 

@@ -1,5 +1,6 @@
 using TermChat.Client.Plain;
 using TermChat.Client.Tests.Fakes;
+using TermChat.TestKit.Server;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;

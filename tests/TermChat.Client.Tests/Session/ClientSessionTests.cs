@@ -1,6 +1,7 @@
 using NSubstitute;
 using TermChat.Client.Session;
 using TermChat.Client.Tests.Fakes;
+using TermChat.TestKit.Server;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;

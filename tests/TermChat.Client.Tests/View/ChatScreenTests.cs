@@ -1,5 +1,6 @@
 using NSubstitute;
 using TermChat.Client.Tests.Fakes;
+using TermChat.TestKit.Server;
 using TermChat.Client.Transports;
 using TermChat.Client.LegacyView;
 using TermChat.Protocol;

@@ -1,7 +1,7 @@
 using NSubstitute;
 using TermChat.Client.App;
 using TermChat.Client.Session;
-using TermChat.Client.Tests.Fakes;
+using TermChat.TestKit.Server;
 using TermChat.Client.Views;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using TermChat.Protocol;
 using TermChat.Protocol.Discovery;
 using TermChat.Server.Discovery;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Server.Tests.Discovery;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using TermChat.Server.Discovery;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Server.Tests.Discovery;
 

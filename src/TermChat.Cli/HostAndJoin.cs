@@ -71,7 +71,7 @@ internal static class HostAndJoin
             ? [$"{hosting}; others can join with: {string.Join(" or ", joins)}"]
             : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
         int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: "#lobby", transport: "tcp",
-            plain: false, json: false, greeting, cancellationToken);
+            plain: false, json: false, greeting, new FullScreenSettings(), cancellationToken);
         await stop.CancelAsync();
         await serving;
         return code;

@@ -30,10 +30,12 @@ internal static class JoinCommand
         }.Port();
         var transport = new Option<string>("--transport", "-t") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         transport.AcceptOnlyFromAmong("tcp", "udp");
+        var scrollback = ScrollbackOption();
+        var theme = ThemeOption();
 
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport, discoveryPort,
+            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -71,20 +73,42 @@ internal static class JoinCommand
                 throw new UsageException(error);
             }
             return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
-                parseResult.GetValue(plain), parseResult.GetValue(json), cancellationToken);
+                parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
+                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Runs the client against <paramref name="endpoint"/>; shared with `termchat` alone.</summary>
-    public static Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, CancellationToken cancellationToken) =>
-        RunClientAsync(endpoint, nick, room, transport, plain, json, greeting: null, cancellationToken);
+    /// <summary>--scrollback: lines kept per room by the full-screen view.</summary>
+    internal static Option<int> ScrollbackOption() => new Option<int>("--scrollback")
+    {
+        Description = "Full screen: lines of scrollback kept per room (older lines are dropped, so memory stays bounded).",
+        DefaultValueFactory = _ => FullScreenSettings.DefaultScrollback,
+    }.InRange(100, 1_000_000, "from 100 to 1000000 lines");
 
-    /// <summary>True when <see cref="RunClientAsync(ChatEndpoint, string?, string?, string, bool, bool, IReadOnlyList{string}?, CancellationToken)"/> takes over the terminal with the full-screen view.</summary>
+    /// <summary>--theme: a Terminal.Gui theme by name, checked against the themes the configuration has.</summary>
+    internal static Option<string?> ThemeOption()
+    {
+        var option = new Option<string?>("--theme")
+        {
+            Description = "Full screen: the colour theme, e.g. Dark, Light or \"High Contrast\" (Terminal.Gui themes; ~/.tui/config.json can add more).",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } name && Client.Views.Themes.Find(name) is null)
+            {
+                result.AddError(Client.Views.Themes.UnknownTheme(name));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>True when <see cref="RunClientAsync"/> takes over the terminal with the full-screen view.</summary>
     public static bool UsesFullScreen(bool plain, bool json) => !plain && !json && !Console.IsInputRedirected && !Console.IsOutputRedirected;
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json, IReadOnlyList<string>? greeting, CancellationToken cancellationToken)
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json,
+        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken)
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))
@@ -106,6 +130,7 @@ internal static class JoinCommand
                     Transport = transport,
                     Transports = registry,
                     Greeting = greeting ?? [],
+                    ScrollbackLines = view.ScrollbackLines,
                 }, cancellationToken);
             }
             if (UsesFullScreen(plain, json))
@@ -118,6 +143,8 @@ internal static class JoinCommand
                     Transport = transport,
                     Transports = registry,
                     Greeting = greeting ?? [],
+                    ScrollbackLines = view.ScrollbackLines,
+                    Theme = view.Theme,
                 }, cancellationToken);
             }
             Console.Error.WriteLine("termchat: stdin or stdout is not a terminal, so using plain mode (one line per event; --plain says so explicitly)");

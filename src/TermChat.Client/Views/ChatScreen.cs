@@ -17,6 +17,9 @@ public static class ChatScreen
     // Session events waiting for the UI thread; past this the pump stops reading and the session stops reading the server.
     private const int EventCredits = 512;
 
+    /// <summary>Main-loop iterations (at most one frame each) per second.</summary>
+    public const ushort FramesPerSecond = 60;
+
     /// <summary>Exit code for /quit or Ctrl+C.</summary>
     public const int ExitOk = 0;
 
@@ -59,73 +62,32 @@ public static class ChatScreen
         }
 
         Themes.Apply(options.Theme);
-        ChatWindow window;
-        using (var gui = Application.Create())
+        if (options.Room is { Length: > 0 } room)
         {
-            gui.Init();
-            var ui = new UiPost(gui);
-            window = new ChatWindow(app, new ChatWindowOptions
-            {
-                Greeting = options.Greeting,
-                TimeProvider = options.TimeProvider,
-                TimeZone = options.TimeZone,
-            }, cancellationToken)
-            {
-                Bell = () => gui.Driver?.WriteRaw("\a"),
-                Post = ui.Post,
-            };
-            using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
-            // Changes made off the UI thread (a failed transport switch, say) need a redraw of their own; changes
-            // made on it are drawn by the iteration that made them.
-            app.Changed += () =>
-            {
-                if (gui.MainThreadId != Environment.CurrentManagedThreadId)
-                {
-                    ui.Post(window.Refresh);
-                }
-            };
-            using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var pump = PumpEventsAsync(session, ui, window, credits, stopPump.Token);
-            // The reconnect countdown in the status line moves once a second.
-            gui.AddTimeout(TimeSpan.FromSeconds(1), () =>
-            {
-                if (app.Status.State is Reconnecting)
-                {
-                    window.Refresh();
-                }
-                return true;
-            });
-            using var stopOnCancel = cancellationToken.Register(() => ui.Post(window.RequestStop));
-
-            if (options.Room is { Length: > 0 } room)
-            {
-                await app.SubmitAsync("/join " + room, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                window.ShowGreeting();
-            }
+            // Its replies wait in the session's event queue until the window is up.
+            await app.SubmitAsync("/join " + room, cancellationToken).ConfigureAwait(false);
+        }
+        // Terminal.Gui's loop blocks its thread between iterations; a thread of its own keeps that wait (60 times a
+        // second) off the thread pool, whose workers would otherwise spin on every wake-up.
+        var done = new TaskCompletionSource<ChatWindow>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
             try
             {
-                if (!cancellationToken.IsCancellationRequested)
-                {
-                    gui.Run(window);
-                }
+                done.SetResult(RunWindow(options, session, app, cancellationToken));
             }
-            finally
+#pragma warning disable CA1031 // Rethrown on the caller's side by the task.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                // Nothing may reach the application once it is shutting down: a late redraw would land on the
-                // normal screen after the alternate one is gone.
-                ui.Close();
-                await stopPump.CancelAsync().ConfigureAwait(false);
-                await pump.ConfigureAwait(false);
-                window.Dispose();
-                // Blank the alternate screen before leaving it: after a resize, tmux (and some terminals) carry its
-                // rows over to the normal screen when it is switched off.
-                gui.Driver?.ClearContents();
-                gui.Driver?.Refresh();
+                done.SetException(e);
             }
-        }
+        })
+        {
+            Name = "termchat-ui",
+        };
+        thread.Start();
+        var window = await done.Task.ConfigureAwait(false);
         // The terminal is back to normal here.
         if (!window.QuitSent)
         {
@@ -148,6 +110,74 @@ public static class ChatScreen
             return ExitConnectionFailed;
         }
         return cancellationToken.IsCancellationRequested && !window.QuitRequested ? ExitInterrupted : ExitOk;
+    }
+
+    // Runs the window on the calling thread (the UI thread) until it closes; the terminal is restored on return.
+    private static ChatWindow RunWindow(ChatScreenOptions options, ClientSession session, ChatApp app, CancellationToken cancellationToken)
+    {
+        using var gui = Application.Create();
+        gui.Init();
+        // Terminal.Gui's loop waits out the rest of each iteration; at its default of 25 a key could wait 40 ms
+        // before it is even read. 60 keeps key echo within a frame, as the old toolkit's 16 ms frame interval did.
+        Application.MaximumIterationsPerSecond = FramesPerSecond;
+        var ui = new UiPost(gui);
+        var window = new ChatWindow(app, new ChatWindowOptions
+        {
+            Greeting = options.Greeting,
+            TimeProvider = options.TimeProvider,
+            TimeZone = options.TimeZone,
+        }, cancellationToken)
+        {
+            Bell = () => gui.Driver?.WriteRaw("\a"),
+            Post = ui.Post,
+        };
+        using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
+        // Changes made off the UI thread (a failed transport switch, say) need a redraw of their own; changes
+        // made on it are drawn by the iteration that made them.
+        app.Changed += () =>
+        {
+            if (gui.MainThreadId != Environment.CurrentManagedThreadId)
+            {
+                ui.Post(window.Refresh);
+            }
+        };
+        using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = PumpEventsAsync(session, ui, window, credits, stopPump.Token);
+        // The reconnect countdown in the status line moves once a second.
+        gui.AddTimeout(TimeSpan.FromSeconds(1), () =>
+        {
+            if (app.Status.State is Reconnecting)
+            {
+                window.Refresh();
+            }
+            return true;
+        });
+        using var stopOnCancel = cancellationToken.Register(() => ui.Post(window.RequestStop));
+        if (options.Room is not { Length: > 0 })
+        {
+            window.ShowGreeting();
+        }
+        try
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                gui.Run(window);
+            }
+        }
+        finally
+        {
+            // Nothing may reach the application once it is shutting down: a late redraw would land on the
+            // normal screen after the alternate one is gone.
+            ui.Close();
+            stopPump.Cancel();
+            pump.GetAwaiter().GetResult();
+            window.Dispose();
+            // Blank the alternate screen before leaving it: after a resize, tmux (and some terminals) carry its
+            // rows over to the normal screen when it is switched off.
+            gui.Driver?.ClearContents();
+            gui.Driver?.Refresh();
+        }
+        return window;
     }
 
     // Hands session events to the UI thread in batches (one Invoke for all that are waiting), at most

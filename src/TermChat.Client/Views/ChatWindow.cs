@@ -35,6 +35,7 @@ public sealed partial class ChatWindow : Runnable
     private Task _submitTail = Task.CompletedTask;
     private bool _showMembers;
     private bool _greeted;
+    private bool _membersShown;
     private DateTimeOffset _reconnectingSince;
 
     /// <summary>Creates the window over <paramref name="app"/>; <paramref name="cancellationToken"/> ends pending sends.</summary>
@@ -164,17 +165,31 @@ public sealed partial class ChatWindow : Runnable
             ShowGreeting();
         }
         ShowDialogsFor(entries);
-        Refresh();
+        if (sessionEvent is ServerMessageEvent { Message: RoomMessage })
+        {
+            // The common case, and the one that comes in floods: a line for the pane, or a count for the room list.
+            _pane.SetNeedsDraw();
+            _rooms.SetNeedsDraw();
+        }
+        else
+        {
+            Refresh();
+        }
     }
 
     /// <summary>The session is over for good (quit, or lost beyond reconnecting): nothing more can happen here.</summary>
     public void SessionEnded() => Stop();
 
-    /// <summary>Redraws everything (state changed); call on the UI thread.</summary>
+    /// <summary>Redraws everything (state changed); call on the UI thread. Cheap: the next iteration draws once.</summary>
     public void Refresh()
     {
-        SetNeedsLayout();
-        SetNeedsDraw();
+        // The member list comes and goes with the room (private conversations have none) and the F2 toggle.
+        bool membersShown = MembersWidth > 0;
+        if (membersShown != _membersShown)
+        {
+            _membersShown = membersShown;
+            SetNeedsLayout();
+        }
         foreach (var view in SubViews)
         {
             view.SetNeedsDraw();

@@ -91,7 +91,6 @@ internal sealed class InputLine : View
     {
         var normal = GetAttributeForRole(VisualRole.Normal);
         int width = Viewport.Width;
-        ChatPalette.Fill(this, 0, width, normal);
         if (width != _lastWidth)
         {
             // After a resize, let the input scroll afresh so a wider line shows the text again.

@@ -43,10 +43,6 @@ internal sealed class MemberList : View
         var normal = GetAttributeForRole(VisualRole.Normal);
         int width = Viewport.Width;
         int height = Viewport.Height;
-        for (int y = 0; y < height; y++)
-        {
-            ChatPalette.Fill(this, y, width, normal);
-        }
         if (_app.CurrentRoom is not { } room || width <= 0 || height <= 0)
         {
             return true;

@@ -121,10 +121,6 @@ internal sealed class MessagePane : View
         int width = PaneWidth;
         int height = PaneHeight;
         var key = PaneKey;
-        for (int y = 0; y < height; y++)
-        {
-            ChatPalette.Fill(this, y, width, normal);
-        }
         if (width <= 0 || height <= 0)
         {
             _renderedPane = key;

@@ -57,7 +57,6 @@ internal sealed class RoomList : View
         int first = FirstShown();
         for (int y = 0; y < Viewport.Height; y++)
         {
-            ChatPalette.Fill(this, y, width, normal);
             int i = first + y;
             if (i >= rooms.Count)
             {

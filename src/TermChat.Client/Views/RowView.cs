@@ -23,6 +23,9 @@ internal sealed class RowView : View
         Height = 1;
     }
 
+    // The row is filled with its own background below; Terminal.Gui's clear would only be drawn over.
+    protected override bool OnClearingViewport() => true;
+
     protected override bool OnDrawingContent(DrawContext? context)
     {
         var normal = GetAttributeForRole(VisualRole.Normal);

@@ -20,6 +20,7 @@ public sealed class CommandLineSweepTests
         ["--nick"] = "9 lives",
         ["--room"] = "bad room",
         ["--bind"] = "not-an-address",
+        ["--theme"] = "carrier-pigeon",
     };
 
     // Free text: any string is a valid value.

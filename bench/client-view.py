@@ -8,7 +8,8 @@ For each toolkit: a `termchat serve` on 127.0.0.1, the client (`termchat join --
 for --seconds while this script types into the client's input line and times each keystroke until tmux shows it
 (key echo latency: one character typed, then erased, each timed from send-keys to the capture that shows it).
 Client CPU seconds over the loaded window come from /proc/PID/stat (utime+stime), peak RSS from VmHWM.
-The legacy toolkit is selected with TERMCHAT_UI=legacy while both exist. Prints a markdown table.
+Prints a markdown table. (Issue 11 ran it with --ui legacy,gui while the old toolkit still existed, selected by a
+TERMCHAT_UI=legacy switch that left with it; see docs/BENCHMARKS.md.)
 """
 import argparse, os, re, statistics, subprocess, sys, time
 
@@ -62,7 +63,7 @@ def run(ui, args, port):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(2)
-        env = f"TERMCHAT_UI={ui}" if ui == "legacy" else "TERMCHAT_UI=gui"
+        env = f"TERMCHAT_UI={ui}"
         tmux(sock, "new-session", "-d", "-s", "c", "-x", "80", "-y", "24", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-e", env,
              "bash", "--noprofile", "--norc", "-c",
              f"dotnet {dll} join 127.0.0.1:{port} --nick viewer --room '#bench' --scrollback {args.scrollback}; sleep 600")
@@ -104,7 +105,7 @@ def run(ui, args, port):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ui", default="legacy,gui")
+    ap.add_argument("--ui", default="gui")
     ap.add_argument("--rate", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--scrollback", type=int, default=10_000)

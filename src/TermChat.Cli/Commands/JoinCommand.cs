@@ -3,7 +3,7 @@ using System.Text;
 using TermChat.Client.Discovery;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
-using TermChat.Client.LegacyView;
+using TermChat.Client.Views;
 using TermChat.Cli.Usage;
 using TermChat.Protocol.Discovery;
 
@@ -47,7 +47,7 @@ internal static class JoinCommand
                 if (UsesFullScreen(parseResult.GetValue(plain), parseResult.GetValue(json)))
                 {
                     // Full screen: a picker of the servers LAN discovery finds, filled in as they answer.
-                    var chosen = await Client.Views.ServerPicker.RunAsync(
+                    var chosen = await ServerPicker.RunAsync(
                         (found, ct) => new DiscoveryClient(discovery).DiscoverAsync(JoinDiscovery.Window, found, ct),
                         cancellationToken);
                     if (chosen is null)
@@ -95,9 +95,9 @@ internal static class JoinCommand
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } name && Client.Views.Themes.Find(name) is null)
+            if (result.GetValueOrDefault<string?>() is { } name && Themes.Find(name) is null)
             {
-                result.AddError(Client.Views.Themes.UnknownTheme(name));
+                result.AddError(Themes.UnknownTheme(name));
             }
         });
         return option;
@@ -119,23 +119,9 @@ internal static class JoinCommand
         string chosenNick = string.IsNullOrWhiteSpace(nick) ? DefaultNick() : nick;
         if (!plain && !json)
         {
-            if (UsesFullScreen(plain, json) && Environment.GetEnvironmentVariable("TERMCHAT_UI") == "legacy")
-            {
-                // TRANSITION: the old toolkit, only so the benchmark can run both side by side.
-                return await ChatScreen.RunAsync(new ChatScreenOptions
-                {
-                    Endpoint = endpoint,
-                    Nick = chosenNick,
-                    Room = room,
-                    Transport = transport,
-                    Transports = registry,
-                    Greeting = greeting ?? [],
-                    ScrollbackLines = view.ScrollbackLines,
-                }, cancellationToken);
-            }
             if (UsesFullScreen(plain, json))
             {
-                return await Client.Views.ChatScreen.RunAsync(new Client.Views.ChatScreenOptions
+                return await ChatScreen.RunAsync(new ChatScreenOptions
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,

@@ -1,13 +1,10 @@
 namespace TermChat.Client.App;
 
 // Tab completion; a LineEditor takes the app directly as its completion source.
-public sealed partial class ChatApp : ICompletionSource, TermChat.Tui.Editing.ICompletionSource
+public sealed partial class ChatApp : ICompletionSource
 {
     /// <inheritdoc/>
     IReadOnlyList<string> ICompletionSource.GetCandidates(string text, int cursor) => Complete(text, cursor).Candidates;
-
-    /// <inheritdoc/>
-    IReadOnlyList<string> TermChat.Tui.Editing.ICompletionSource.GetCandidates(string text, int cursor) => Complete(text, cursor).Candidates;
 
     /// <summary>
     /// Completion candidates for the word ending at <paramref name="cursor"/>: command names after a leading

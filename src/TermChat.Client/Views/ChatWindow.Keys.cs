@@ -41,10 +41,11 @@ public sealed partial class ChatWindow
             return true;
         }, Key.F1);
 
-        // Alt+1..9 pick a room by its number in the list, Alt+0 the tenth.
-        AddCommand(Command.Activate, ctx =>
+        // Alt+1..9 pick a room by its number in the list, Alt+0 the tenth; the key pressed says which.
+        Key[] digits = [Key.D1, Key.D2, Key.D3, Key.D4, Key.D5, Key.D6, Key.D7, Key.D8, Key.D9, Key.D0];
+        AddCommand(Command.Open, ctx =>
         {
-            if (ctx?.Binding?.Data is not int index)
+            if (ctx?.Binding is not KeyBinding { Key: { } key } || Array.IndexOf(digits, key.NoAlt) is not (>= 0 and var index))
             {
                 return false;
             }
@@ -56,10 +57,9 @@ public sealed partial class ChatWindow
             }
             return true;
         });
-        Key[] digits = [Key.D1, Key.D2, Key.D3, Key.D4, Key.D5, Key.D6, Key.D7, Key.D8, Key.D9, Key.D0];
-        for (int i = 0; i < digits.Length; i++)
+        foreach (var digit in digits)
         {
-            KeyBindings.Add(digits[i].WithAlt, new KeyBinding([Command.Activate], i));
+            KeyBindings.Add(digit.WithAlt, Command.Open);
         }
     }
 
@@ -85,8 +85,8 @@ public sealed partial class ChatWindow
         // Narrow or short terminals lose the title (below 8 rows), the room list (below 40 columns) and the
         // member list (below 60, or in a private conversation).
         _title.Visible = HasTitle;
-        _rooms.Visible = _roomsRule.Visible = RoomsWidth > 0;
-        _members.Visible = _membersRule.Visible = MembersWidth > 0;
+        _rooms.Visible = _roomsRule.Visible = RoomsWidth > 0 && BodyHeight > 0;
+        _members.Visible = _membersRule.Visible = MembersWidth > 0 && BodyHeight > 0;
         _status.Visible = Rows >= 2;
         base.OnSubViewLayout(args);
     }

@@ -69,6 +69,7 @@ public sealed partial class ChatWindow : Runnable
         _input.Submitted += Submit;
         _pane.NickClicked += StartPrivateMessage;
         _members.NickClicked += StartPrivateMessage;
+        _rooms.RoomChosen += Refresh;
         BindKeys();
     }
 

@@ -10,7 +10,7 @@ namespace TermChat.Client.Views;
 /// <summary>
 /// The input line: a prompt, then the <see cref="LineEditor"/>'s text scrolled horizontally to keep the cursor in
 /// view (a pasted newline shows as ⏎). Keys are bound to commands that call the editor: readline keys
-/// (Ctrl+A/E/B/F/W/U/K/D, Alt+B/F), Ctrl+Left/Right by word, Up/Down history, Tab/Shift+Tab completion, Enter
+/// (Ctrl+A/E/B/F/W/U/K/D, Alt+B/F), Ctrl+Left/Right by word (Alt+Left/Right switch rooms), Up/Down history, Tab/Shift+Tab completion, Enter
 /// submits. Home/End, Ctrl+D and Up/Down fall through to the window (scrolling, quitting) when there is nothing
 /// for them to do here. A bracketed paste is inserted whole, so a multi-line paste is sent as one message.
 /// </summary>
@@ -38,8 +38,8 @@ internal sealed class InputLine : View
         Bind(Command.RightEnd, () => _editor.Cursor == _editor.Text.Length ? false : Do(_editor.MoveEnd), Key.End, Key.E.WithCtrl);
         Bind(Command.Left, () => Do(_editor.MoveLeft), Key.CursorLeft, Key.B.WithCtrl);
         Bind(Command.Right, () => Do(_editor.MoveRight), Key.CursorRight, Key.F.WithCtrl);
-        Bind(Command.WordLeft, () => Do(_editor.MoveWordLeft), Key.CursorLeft.WithCtrl, Key.CursorLeft.WithAlt, Key.B.WithAlt);
-        Bind(Command.WordRight, () => Do(_editor.MoveWordRight), Key.CursorRight.WithCtrl, Key.CursorRight.WithAlt, Key.F.WithAlt);
+        Bind(Command.WordLeft, () => Do(_editor.MoveWordLeft), Key.CursorLeft.WithCtrl, Key.B.WithAlt);
+        Bind(Command.WordRight, () => Do(_editor.MoveWordRight), Key.CursorRight.WithCtrl, Key.F.WithAlt);
         Bind(Command.DeleteCharLeft, () => Do(_editor.Backspace), Key.Backspace);
         Bind(Command.DeleteCharRight, () => _editor.Text.Length == 0 ? false : Do(_editor.Delete), Key.Delete, Key.D.WithCtrl);
         Bind(Command.KillWordLeft, () => Do(_editor.DeleteWordBack), Key.W.WithCtrl, Key.Backspace.WithCtrl, Key.Backspace.WithAlt);

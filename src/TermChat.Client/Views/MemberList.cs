@@ -22,21 +22,20 @@ internal sealed class MemberList : View
     {
         _app = app;
         CanFocus = false;
-        MouseBindings.Add(MouseFlags.LeftButtonClicked, Command.Activate);
-        AddCommand(Command.Activate, ctx =>
-        {
-            if (ctx?.Binding is MouseBinding { MouseEvent.Position: { } at } && _app.CurrentRoom is { } room
-                && at.Y >= 1 && at.Y - 1 < room.Members.Count)
-            {
-                NickClicked?.Invoke(room.Members[at.Y - 1].Nick);
-                return true;
-            }
-            return false;
-        });
     }
 
     /// <summary>Raised with a nick when the user clicks one.</summary>
     public event Action<string>? NickClicked;
+
+    protected override bool OnMouseEvent(Mouse mouse)
+    {
+        if (mouse.IsSingleClicked && mouse.Position is { } at && _app.CurrentRoom is { } room && at.Y >= 1 && at.Y - 1 < room.Members.Count)
+        {
+            NickClicked?.Invoke(room.Members[at.Y - 1].Nick);
+            return true;
+        }
+        return base.OnMouseEvent(mouse);
+    }
 
     protected override bool OnDrawingContent(DrawContext? context)
     {

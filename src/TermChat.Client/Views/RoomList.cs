@@ -23,17 +23,10 @@ internal sealed class RoomList : View
     {
         _app = app;
         CanFocus = false;
-        MouseBindings.Add(MouseFlags.LeftButtonClicked, Command.Activate);
-        AddCommand(Command.Activate, ctx =>
-        {
-            if (ctx?.Binding is MouseBinding { MouseEvent.Position: { } at } && RoomAt(at.Y) is { } room)
-            {
-                _app.SelectRoom(room.Name);
-                return true;
-            }
-            return false;
-        });
     }
+
+    /// <summary>Raised after a click switched rooms.</summary>
+    public event Action? RoomChosen;
 
     private int FirstShown()
     {
@@ -46,6 +39,17 @@ internal sealed class RoomList : View
     {
         int index = FirstShown() + y;
         return y >= 0 && index < _app.Rooms.Count ? _app.Rooms[index] : null;
+    }
+
+    protected override bool OnMouseEvent(Mouse mouse)
+    {
+        if (mouse.IsSingleClicked && mouse.Position is { } at && RoomAt(at.Y) is { } room)
+        {
+            _app.SelectRoom(room.Name);
+            RoomChosen?.Invoke();
+            return true;
+        }
+        return base.OnMouseEvent(mouse);
     }
 
     protected override bool OnDrawingContent(DrawContext? context)

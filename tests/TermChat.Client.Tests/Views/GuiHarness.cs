@@ -81,12 +81,12 @@ internal sealed class GuiHarness : IDisposable
         }
     }
 
-    /// <summary>Types text, one key per character (grapheme).</summary>
+    /// <summary>Types text, one key per code point (as a terminal sends an emoji with a skin tone: two keys).</summary>
     public void Type(string text)
     {
-        foreach (string grapheme in Client.Views.Text.Columns.Graphemes(text))
+        foreach (var rune in text.EnumerateRunes())
         {
-            Gui.InjectKey(new Key(grapheme));
+            Gui.InjectKey(new Key(rune.Value));
         }
     }
 
@@ -121,8 +121,8 @@ internal sealed class GuiHarness : IDisposable
     /// <summary>The attribute of the cell at (column, row) as last drawn.</summary>
     public Attribute AttributeAt(int column, int row) => Gui.Driver!.Contents![row, column].Attribute ?? default;
 
-    /// <summary>The terminal cursor's screen position, or null when hidden.</summary>
-    public System.Drawing.Point? CursorPosition => Gui.Driver!.GetCursor().Position;
+    /// <summary>Where the focused view puts the terminal cursor (screen position), or null when hidden.</summary>
+    public System.Drawing.Point? CursorPosition => Gui.Navigation?.GetFocused()?.Cursor.Position;
 
     public void Dispose()
     {

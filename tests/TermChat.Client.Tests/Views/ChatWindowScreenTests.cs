@@ -1,21 +1,17 @@
-using TermChat.Client.Session;
-using TermChat.Client.Transports;
-using TermChat.Client.LegacyView;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
-using TermChat.Tui.Input;
-using TermChat.Tui.Styling;
+using Terminal.Gui.Drawing;
 
-namespace TermChat.Client.Tests.View;
+namespace TermChat.Client.Tests.Views;
 
-/// <summary>Whole screens of the chat view, line by line, on the Tui test terminal.</summary>
-public sealed class ChatViewScreenTests
+/// <summary>Whole screens of the chat window, line by line, in Terminal.Gui's in-memory driver.</summary>
+public sealed class ChatWindowScreenTests
 {
-    private static ViewHarness Lobby(int width, int height, bool noColor = false)
+    private static GuiHarness Lobby(int width, int height)
     {
-        var h = new ViewHarness(width, height, noColor);
+        var h = new GuiHarness(width, height);
         h.Join("#lobby", "Release on Friday", "alice", "bob", "carol");
-        h.Server(new RoomEvent("#lobby", 50, ViewHarness.Noon, RoomEventKind.Away, "carol", "lunch", false));
+        h.Server(new RoomEvent("#lobby", 50, GuiHarness.Noon, RoomEventKind.Away, "carol", "lunch", false));
         h.Say("#lobby", "bob", "hi alice, how are you?", 1);
         h.Say("#lobby", "carol", "the build is green again, shipping after lunch unless someone objects loudly in the next hour", 2);
         h.Say("#lobby", "alice", "你好 😀 great", 3);
@@ -25,7 +21,7 @@ public sealed class ChatViewScreenTests
     [Fact]
     public void The_80x24_layout_has_title_rooms_messages_members_status_and_input()
     {
-        var h = Lobby(80, 24);
+        using var h = Lobby(80, 24);
         h.Join("#dev", "", "alice", "dave");
         h.Say("#dev", "dave", "alice: can you review?", 4);
         h.Say("#dev", "dave", "thanks", 4);
@@ -40,7 +36,7 @@ public sealed class ChatViewScreenTests
             "             │12:00 -!- be nice                                   │             ",
             "             │12:00 -!- keys: Tab completes · PgUp/PgDn scroll ·  │             ",
             "             │          Ctrl+N/Ctrl+P or Alt+1..9 switch rooms ·  │             ",
-            "             │          F2 members · /help · Ctrl+C quits         │             ",
+            "             │          F2 members · F1 help · Ctrl+C quits       │             ",
             "             │12:00 -- carol is away: lunch                       │             ",
             "             │12:01 <bob> hi alice, how are you?                  │             ",
             "             │12:02 <carol> the build is green again, shipping    │             ",
@@ -57,17 +53,16 @@ public sealed class ChatViewScreenTests
             " alice │ TCP 127.0.0.1:7777 │ #lobby │ connected                                ",
             "[#lobby]                                                                        ",
         ], h.Draw());
-        Assert.Equal(new Tui.Geometry.Position(9, 23), h.Backend.CursorPosition);
-        Assert.True(h.Backend.CursorVisible);
+        Assert.Equal(new System.Drawing.Point(9, 23), h.CursorPosition);
         // The room list marks a room with a mention, the member list an away member.
-        Assert.Equal(Modifiers.Bold, h.Backend.StyleAt(1, 2).Modifiers & Modifiers.Bold);
-        Assert.Equal(Modifiers.Dim, h.Backend.StyleAt(67, 4).Modifiers & Modifiers.Dim);
+        Assert.True(h.AttributeAt(1, 2).Style.HasFlag(TextStyle.Bold));
+        Assert.True(h.AttributeAt(67, 4).Style.HasFlag(TextStyle.Faint));
     }
 
     [Fact]
     public void The_30x10_layout_hides_the_side_panels_and_shortens_the_status_bar()
     {
-        var h = Lobby(30, 10);
+        using var h = Lobby(30, 10);
 
         ScreenAssert.Equal(
         [

@@ -1,13 +1,13 @@
-using TermChat.Tui.Input;
+using Terminal.Gui.Input;
 
-namespace TermChat.Client.Tests.View;
+namespace TermChat.Client.Tests.Views;
 
 /// <summary>Scrollback, the "new messages" indicator and the unread marker.</summary>
-public sealed class ChatViewScrollTests
+public sealed class ChatWindowScrollTests
 {
-    private static ViewHarness Busy(int lines)
+    private static GuiHarness Busy(int lines)
     {
-        var h = new ViewHarness(40, 10);
+        var h = new GuiHarness(40, 10);
         h.Join("#lobby", "", "alice", "bob");
         for (int i = 1; i <= lines; i++)
         {
@@ -21,7 +21,7 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void Page_up_shows_older_lines_and_new_ones_do_not_move_the_view()
     {
-        var h = Busy(30);
+        using var h = Busy(30);
         ScreenAssert.Equal(
         [
             " #lobby                                 ",
@@ -36,7 +36,7 @@ public sealed class ChatViewScrollTests
             "[#lobby]                                ",
         ], h.Draw());
 
-        h.Input("\e[5~");
+        h.Key(Key.PageUp);
         ScreenAssert.Equal(
         [
             " #lobby                                 ",
@@ -72,10 +72,10 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void A_resize_while_scrolled_up_keeps_the_same_line_at_the_bottom()
     {
-        var h = Busy(30);
-        h.Input("\e[5~");
+        using var h = Busy(30);
+        h.Key(Key.PageUp);
         Assert.Contains("message 25", h.Draw()[^4]);
-        h.Backend.Resize(70, 14);
+        h.Resize(70, 14);
         var screen = h.Draw();
         Assert.Contains("message 25", screen[^4]);
         Assert.Contains("more below ↓", screen[^3]);
@@ -84,11 +84,11 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void End_returns_to_the_newest_line_and_follows_again()
     {
-        var h = Busy(30);
-        h.Input("\e[5~\e[5~");
+        using var h = Busy(30);
+        h.Key(Key.PageUp, Key.PageUp);
         h.Draw();
         h.Say("#lobby", "bob", "fresh", 40);
-        h.Input("\e[F");
+        h.Key(Key.End);
         ScreenAssert.Equal(
         [
             " #lobby                                 ",
@@ -109,10 +109,10 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void Page_down_back_to_the_bottom_also_follows_again()
     {
-        var h = Busy(30);
-        h.Input("\e[5~");
+        using var h = Busy(30);
+        h.Key(Key.PageUp);
         h.Draw();
-        h.Input("\e[6~");
+        h.Key(Key.PageDown);
         var bottom = h.Draw();
         Assert.DoesNotContain(bottom, l => l.Contains('↓'));
         Assert.Contains("message 30", bottom[^3]);
@@ -121,8 +121,8 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void Home_on_an_empty_input_line_goes_to_the_oldest_line()
     {
-        var h = Busy(30);
-        h.Input("\e[H");
+        using var h = Busy(30);
+        h.Key(Key.Home);
         var top = h.Draw();
         Assert.Contains("you joined", top[1]);
         Assert.Contains("more below ↓", top[^3]);
@@ -131,24 +131,24 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void Home_and_end_move_in_the_input_line_first()
     {
-        var h = Busy(30);
-        h.Input("hello");
-        h.Input("\e[H");
-        Assert.Equal(0, h.View.Editor.Cursor);
+        using var h = Busy(30);
+        h.Type("hello");
+        h.Key(Key.Home);
+        Assert.Equal(0, h.Window.Editor.Cursor);
         Assert.DoesNotContain(h.Draw(), l => l.Contains('↓'));
-        h.Input("\e[F");
-        Assert.Equal(5, h.View.Editor.Cursor);
+        h.Key(Key.End);
+        Assert.Equal(5, h.Window.Editor.Cursor);
     }
 
     [Fact]
     public void The_unread_marker_shows_where_you_left_a_room()
     {
-        var h = new ViewHarness(40, 10);
+        using var h = new GuiHarness(40, 10);
         h.Join("#lobby", "", "alice", "bob");
         h.Join("#dev", "", "alice", "dave");
         h.Say("#lobby", "bob", "seen", 1);
         h.Draw();
-        h.Key(KeyEvent.Ctrl('n'));
+        h.Key(Key.N.WithCtrl);
         h.Draw();
         h.Say("#lobby", "bob", "unseen 1", 2);
         h.Say("#lobby", "bob", "unseen 2", 3);
@@ -165,12 +165,12 @@ public sealed class ChatViewScrollTests
             " TCP 127.0.0.1:7777 │ #dev │ connected  ",
             "[#dev]                                  ",
         ], h.Draw());
-        h.Input("\e1");
+        h.Key(Key.D1.WithAlt);
         ScreenAssert.Equal(
         [
             " #lobby                                 ",
-            "1 #lobby     │          F2 members ·    ",
-            "2 #dev       │          /help · Ctrl+C  ",
+            "1 #lobby     │          F2 members · F1 ",
+            "2 #dev       │          help · Ctrl+C   ",
             "             │          quits           ",
             "             │12:01 <bob> seen          ",
             "             │───────── unread ─────────",
@@ -184,18 +184,18 @@ public sealed class ChatViewScrollTests
     [Fact]
     public void Entering_a_room_with_more_unread_lines_than_fit_starts_at_the_marker()
     {
-        var h = new ViewHarness(40, 10);
+        using var h = new GuiHarness(40, 10);
         h.Join("#lobby", "", "alice", "bob");
         h.Join("#dev", "", "alice", "dave");
         h.Say("#lobby", "bob", "seen", 1);
         h.Draw();
-        h.Key(KeyEvent.Ctrl('n'));
+        h.Key(Key.N.WithCtrl);
         h.Draw();
         for (int i = 1; i <= 12; i++)
         {
             h.Say("#lobby", "bob", $"unseen {i}", 2);
         }
-        h.Key(KeyEvent.Ctrl('p'));
+        h.Key(Key.P.WithCtrl);
         ScreenAssert.Equal(
         [
             " #lobby                                 ",

@@ -1,6 +1,6 @@
 using Xunit.Sdk;
 
-namespace TermChat.Client.Tests.View;
+namespace TermChat.Client.Tests.Views;
 
 /// <summary>Compares whole screens; a mismatch shows the actual screen, one quoted row per line, ready to compare by eye.</summary>
 internal static class ScreenAssert

@@ -1,4 +1,0 @@
-namespace TermChat.Tui.Geometry;
-
-/// <summary>A zero-based terminal cell coordinate.</summary>
-public readonly record struct Position(int X, int Y);

@@ -63,8 +63,7 @@ def run(ui, args, port):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(2)
-        env = f"TERMCHAT_UI={ui}"
-        tmux(sock, "new-session", "-d", "-s", "c", "-x", "80", "-y", "24", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-e", env,
+        tmux(sock, "new-session", "-d", "-s", "c", "-x", "80", "-y", "24", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-e", f"TERMCHAT_UI={ui}",
              "bash", "--noprofile", "--norc", "-c",
              f"dotnet {dll} join 127.0.0.1:{port} --nick viewer --room '#bench' --scrollback {args.scrollback}; sleep 600")
         wait("the client's status line", lambda: "#bench │ connected" in screen(sock))

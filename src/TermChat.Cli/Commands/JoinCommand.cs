@@ -91,7 +91,7 @@ internal static class JoinCommand
     {
         var option = new Option<string?>("--theme")
         {
-            Description = "Full screen: the colour theme, e.g. Dark, Light or \"High Contrast\" (Terminal.Gui themes; ~/.tui/config.json can add more).",
+            Description = "Full screen: the colour theme, e.g. Dark, Light, \"Amber Phosphor\" (Terminal.Gui themes; ~/.tui/config.json can add more).",
         };
         option.Validators.Add(result =>
         {

@@ -182,6 +182,7 @@ public sealed partial class ChatApp
                 Post(NewEntry(EntryKind.Notice, n.Room.Length > 0 && Find(n.Room) is not null ? n.Room : null, null, n.Text), output);
                 return true;
             case Stats s:
+                LatestStats = StatsReport.From(s);
                 Post(NewEntry(EntryKind.Stats, null, null,
                     $"server mode {s.Mode}: {string.Join(", ", s.Entries.Select(e => $"{e.Name}={e.Value.ToString(CultureInfo.InvariantCulture)}"))}"), output);
                 return true;

@@ -10,6 +10,9 @@ public sealed partial class ChatApp
     private int _netcheckRunning;
 
     /// <summary>Remembers a /netcheck for <see cref="SubmitAsync"/> to run once the command lock is released.</summary>
+    /// <summary>The report of the last /netcheck that finished, for a view to show whole; null before one.</summary>
+    public NetworkCheckReport? LatestNetcheck { get; private set; }
+
     private void QueueNetcheck(string argument) => _pendingNetcheck = argument.Trim().Length > 0 ? argument.Trim() : _session.Server;
 
     /// <summary>
@@ -54,6 +57,7 @@ public sealed partial class ChatApp
                         Info(EntryKind.Info, "netcheck: " + line, output);
                     }
                 }, cancellationToken).ConfigureAwait(false);
+            LatestNetcheck = report;
             foreach (string line in report.ToLines())
             {
                 Info(EntryKind.Info, line, output);

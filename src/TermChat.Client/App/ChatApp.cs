@@ -43,6 +43,9 @@ public sealed partial class ChatApp
     /// <summary>Raised after any change of state, once per <see cref="Apply"/> or <see cref="SubmitAsync"/> that changed something.</summary>
     public event Action? Changed;
 
+    /// <summary>The server's last /stats answer, grouped for a table; null before one.</summary>
+    public StatsReport? LatestStats { get; private set; }
+
     /// <summary>Joined rooms and private conversations, in the order they were opened.</summary>
     public IReadOnlyList<RoomState> Rooms
     {

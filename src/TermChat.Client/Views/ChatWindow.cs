@@ -66,6 +66,12 @@ public sealed partial class ChatWindow : Runnable
         _status = new RowView(StatusText) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
         _input = new InputLine(new LineEditor(app), Prompt) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
         Add(_title, _rooms, _roomsRule, _pane, _membersRule, _members, _status, _input);
+        ShowDialog = dialog =>
+        {
+            App?.Run(dialog);
+            dialog.Dispose();
+            _input.SetFocus();
+        };
         _input.Submitted += Submit;
         _pane.NickClicked += StartPrivateMessage;
         _members.NickClicked += StartPrivateMessage;
@@ -315,6 +321,10 @@ public sealed partial class ChatWindow : Runnable
             QuitRequested = true;
             QuitSent = true;
             Stop();
+        }
+        else
+        {
+            ShowNetcheckIfNew();
         }
         Refresh();
     }

@@ -132,14 +132,14 @@ internal static class BenchCommand
             var target = common.CreateTarget(parseResult);
             var endpoint = common.Endpoint(parseResult);
             string label = common.LabelOf(parseResult);
-            await RequireNoFloodControlAsync(target.Name, endpoint, cancellationToken).ConfigureAwait(false);
             int publisherCount = parseResult.GetValue(publishers);
             if (publisherCount < 1) throw new UsageException("--publishers must be at least 1.");
             if (!(parseResult.GetValue(rate) > 0)) throw new UsageException("--rate must be positive.");
             if (!(parseResult.GetValue(duration) > 0)) throw new UsageException("--duration must be positive.");
+            if (parseResult.GetValue(subscribers)!.Any(n => n < 1)) throw new UsageException("--subscribers must be at least 1.");
+            await RequireNoFloodControlAsync(target.Name, endpoint, cancellationToken).ConfigureAwait(false);
             foreach (int n in parseResult.GetValue(subscribers)!)
             {
-                if (n < 1) throw new UsageException("--subscribers must be at least 1.");
                 FanoutOptions Options(double r) => new()
                 {
                     Endpoint = endpoint,

@@ -45,6 +45,7 @@ public sealed class NetworkCheckTests
     public async Task A_healthy_loopback_server_gets_full_measurements_and_a_good_verdict()
     {
         await using var tcp = new FakePingServer(requireHello: false);
+        await using var udp = new FakeHandshakeResponder(tcp.Port);
         await using var responder = StartResponder();
         var lines = new List<string>();
         var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(lines.Add, CancellationToken.None).WaitAsync(Limit);
@@ -97,16 +98,31 @@ public sealed class NetworkCheckTests
     }
 
     [Fact]
-    public async Task A_closed_udp_port_is_reported_as_unreachable_and_named_in_the_verdict()
+    public async Task A_chat_port_without_udp_is_reported_as_unreachable_and_named_in_the_verdict()
     {
         await using var tcp = new FakePingServer(requireHello: false);
-        int udpPort = ClosedPort(SocketType.Dgram);
-        var report = await new NetworkCheck(Options(tcp.Port, udpPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
         Assert.Equal(5, report.Tcp!.Received);
         Assert.Equal("nothing listens there (ICMP port unreachable)", report.UdpError);
         Assert.Null(report.LargestUdpPayload);
+        Assert.Contains($"UDP on port {tcp.Port} got no answer", report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_discovery_port_that_does_not_echo_does_not_contradict_a_working_udp_chat_port()
+    {
+        await using var tcp = new FakePingServer(requireHello: false);
+        await using var udp = new FakeHandshakeResponder(tcp.Port);
+        int discoveryPort = ClosedPort(SocketType.Dgram);
+        var report = await new NetworkCheck(Options(tcp.Port, discoveryPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal((5, 5), (report.Udp!.Sent, report.Udp.Received));
+        Assert.Null(report.UdpError);
+        Assert.Equal("nothing listens there (ICMP port unreachable)", report.EchoError);
         Assert.False(report.DiscoveryUnicast);
-        Assert.Contains($"UDP echo on port {udpPort} got no answer", report.Verdict);
+        Assert.Contains($"The discovery port {discoveryPort} did not answer netcheck's echo, so datagram sizes were not measured", report.Verdict);
+        Assert.DoesNotContain("may not work", report.Verdict);
+        Assert.DoesNotContain("got no answer", report.Verdict);
     }
 
     [Theory]

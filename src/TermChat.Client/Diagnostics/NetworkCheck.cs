@@ -80,12 +80,14 @@ public sealed class NetworkCheck
                     await using (session.ConfigureAwait(false))
                     {
                         await HelloAsync(session, cancellationToken).ConfigureAwait(false);
-                        var stats = await PingSeriesAsync(session, null, progress, cancellationToken).ConfigureAwait(false);
+                        var stats = await PingSeriesAsync(session, null, progress, reconnect: null, cancellationToken).ConfigureAwait(false);
                         await session.SendAsync(new Bye("netcheck done"), cancellationToken).ConfigureAwait(false);
                         return report with { Tcp = stats, TcpMethod = method };
                     }
                 }
-                var series = await PingSeriesAsync(pinger, first.Value, progress, cancellationToken).ConfigureAwait(false);
+                var series = await PingSeriesAsync(pinger, first.Value, progress,
+                    async () => (await TcpPinger.ConnectAsync(endPoint, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false)).Pinger,
+                    cancellationToken).ConfigureAwait(false);
                 return report with { Tcp = series, TcpMethod = method };
             }
         }
@@ -134,32 +136,57 @@ public sealed class NetworkCheck
         }
     }
 
-    private async Task<LatencyStats> PingSeriesAsync(TcpPinger pinger, double? first, Action<string>? progress, CancellationToken cancellationToken)
+    // Without a session (reconnect given), the server's handshake timeout still runs and ends the connection
+    // (PROTOCOL.md section 4): the series then goes on over a fresh connection, once per sample at most.
+    private async Task<LatencyStats> PingSeriesAsync(TcpPinger pinger, double? first, Action<string>? progress,
+        Func<Task<TcpPinger>>? reconnect, CancellationToken cancellationToken)
     {
         var samples = new List<double?>();
         if (first is not null)
         {
             samples.Add(first);
         }
-        while (samples.Count < _options.Samples)
+        TcpPinger? replacement = null;
+        int reconnects = 0;
+        try
         {
-            if (samples.Count > 0)
+            while (samples.Count < _options.Samples)
             {
-                await Task.Delay(_options.TcpInterval, cancellationToken).ConfigureAwait(false);
-            }
-            try
-            {
-                samples.Add(await pinger.PingAsync(NextNonce(), _options.SampleTimeout, cancellationToken).ConfigureAwait(false));
-            }
-            catch (SocketException)
-            {
-                // The connection broke mid-run: the remaining samples are lost.
-                while (samples.Count < _options.Samples)
+                if (samples.Count > 0)
                 {
-                    samples.Add(null);
+                    await Task.Delay(_options.TcpInterval, cancellationToken).ConfigureAwait(false);
                 }
+                try
+                {
+                    samples.Add(await (replacement ?? pinger).PingAsync(NextNonce(), _options.SampleTimeout, cancellationToken).ConfigureAwait(false));
+                }
+                catch (ProtocolException ex) when (ex.Code == ErrorCode.HandshakeTimeout && reconnect is not null && reconnects++ < _options.Samples)
+                {
+                    if (replacement is not null)
+                    {
+                        await replacement.DisposeAsync().ConfigureAwait(false);
+                    }
+                    replacement = null; // already disposed, should the reconnect fail
+                    replacement = await reconnect().ConfigureAwait(false);
+                    continue;
+                }
+                catch (SocketException)
+                {
+                    // The connection broke mid-run: the remaining samples are lost.
+                    while (samples.Count < _options.Samples)
+                    {
+                        samples.Add(null);
+                    }
+                }
+                Report(progress, "TCP", samples);
             }
-            Report(progress, "TCP", samples);
+        }
+        finally
+        {
+            if (replacement is not null)
+            {
+                await replacement.DisposeAsync().ConfigureAwait(false);
+            }
         }
         return LatencyStats.From(samples);
     }

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using TermChat.Client.Diagnostics;
 using TermChat.Client.Discovery;
+using TermChat.Server;
 using TermChat.Server.Discovery;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Client.Tests.Diagnostics;
 
@@ -26,14 +28,14 @@ public sealed class NetworkCheckTests
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static NetworkCheckOptions Options(int tcpPort, int udpPort) => new()
+    private static NetworkCheckOptions Options(int tcpPort, int udpPort, TimeSpan? tcpInterval = null) => new()
     {
         Host = "127.0.0.1",
         Port = tcpPort,
         DiscoveryPort = udpPort,
         Samples = 5,
         Interval = TimeSpan.Zero,
-        TcpInterval = TimeSpan.Zero,
+        TcpInterval = tcpInterval ?? TimeSpan.Zero,
         SampleTimeout = TimeSpan.FromSeconds(2),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         Discovery = new DiscoveryClientOptions { Port = udpPort, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] },
@@ -121,5 +123,35 @@ public sealed class NetworkCheckTests
         Assert.Contains($"The discovery port {discoveryPort} did not answer netcheck's echo, so datagram sizes were not measured", report.Verdict);
         Assert.DoesNotContain("may not work", report.Verdict);
         Assert.DoesNotContain("got no answer", report.Verdict);
+    }
+
+    [Theory]
+    [InlineData(ServerMode.Select)]
+    [InlineData(ServerMode.Threads)]
+    [InlineData(ServerMode.Async)]
+    public async Task A_termchat_server_answers_pings_before_hello_so_netcheck_makes_no_session(ServerMode mode)
+    {
+        using var log = new HoldingLoggerFactory();
+        await using var server = await TestServer.StartAsync(mode, loggerFactory: log);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(server.EndPoint.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal("before-handshake", report.TcpMethod);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+        Assert.DoesNotContain(log.Lines, l => l.Contains("Registered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_handshake_timeout_shorter_than_the_series_only_moves_netcheck_to_a_fresh_connection()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async, o => o.HandshakeTimeout = TimeSpan.FromMilliseconds(300));
+        await using var responder = StartResponder();
+        // Five pings 200 ms apart outlast the 300 ms handshake timeout.
+        var options = Options(server.EndPoint.Port, responder.Port, tcpInterval: TimeSpan.FromMilliseconds(200));
+        var report = await new NetworkCheck(options).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal("before-handshake", report.TcpMethod);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+        Assert.True(server.Server.Stats.Disconnects(DisconnectReason.HandshakeTimeout) >= 1);
     }
 }

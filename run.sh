@@ -2,6 +2,8 @@
 # TermChat launcher.
 #   ./run.sh              build if needed, then host a server on port 7777 and open the client
 #   ./run.sh test         run every test (unit, integration, tmux end-to-end, network namespaces)
+#   ./run.sh pack         build the .NET tool package into artifacts/
+#   ./run.sh publish [RID...]  self-contained single-file termchat per runtime (default: this machine's) into artifacts/RID/
 #   ./run.sh ARGS...      pass ARGS to termchat (serve, join, bench, discover, netcheck, --help)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,6 +44,25 @@ case "${1:-}" in
       [ -e "$script" ] || continue
       echo "== $(basename "$script")"
       bash "$script"
+    done
+    ;;
+  pack)
+    # termchat as a .NET tool package: artifacts/termchat.VERSION.nupkg (dotnet tool install --add-source artifacts termchat).
+    dotnet pack "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$here/artifacts" -nologo -v quiet -clp:ErrorsOnly >&2
+    ls "$here"/artifacts/termchat.*.nupkg
+    ;;
+  publish)
+    # Self-contained single-file binaries, one per runtime: artifacts/RID/termchat[.exe]. Default: this machine's.
+    shift
+    rids=("$@")
+    [ ${#rids[@]} -gt 0 ] || rids=("$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')")
+    for rid in "${rids[@]}"; do
+      rm -rf "$here/artifacts/$rid"
+      dotnet publish "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r "$rid" --self-contained \
+        -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$here/artifacts/$rid" -nologo -v quiet -clp:ErrorsOnly >&2
+      # Only the binary ships; debug symbols stay in the build output.
+      find "$here/artifacts/$rid" -type f ! -name termchat ! -name termchat.exe -delete
+      ls -l "$here/artifacts/$rid"/termchat*
     done
     ;;
   *)

@@ -19,6 +19,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(NetcheckCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.SetAction(HostAndJoin.RunAsync);
+        BuildInfo.UseFor(root);
         return root;
     }
 

@@ -16,6 +16,10 @@ internal static class TermChatCommand
         root.Subcommands.Add(NetcheckCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.SetAction(HostAndJoin.RunAsync);
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
         return root;
     }
 

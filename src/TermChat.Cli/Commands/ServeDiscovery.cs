@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Sockets;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol.Discovery;
 using TermChat.Server;
@@ -34,8 +33,7 @@ internal static class ServeDiscovery
     }
 
     /// <summary>The TermChat version advertised in discovery replies.</summary>
-    public static string AppVersion { get; } =
-        (typeof(ServeDiscovery).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+    public static string AppVersion => ProductVersion.Version;
 
     /// <summary>
     /// Starts answering discovery for <paramref name="server"/>. Returns the responder (null when off) and the

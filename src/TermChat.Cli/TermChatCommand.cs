@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using TermChat.Cli.Commands;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli;
 
@@ -8,7 +10,8 @@ internal static class TermChatCommand
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("TermChat: terminal chat over raw TCP and UDP.\nWith no command, hosts a server on port 7777 and opens the chat client on it.");
+        var root = new RootCommand("TermChat: terminal chat over raw TCP and UDP.\nWith no command, hosts a server on port 7777 and opens the chat client on it.\n" +
+            "Exit codes: 0 success, 1 failure (cannot connect, nothing found), 2 bad arguments, 130 interrupted.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(JoinCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
@@ -28,6 +31,32 @@ internal static class TermChatCommand
     // not returned after this long. Its 2 s default cuts a server's graceful drain short.
     private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(10);
 
-    public static Task<int> InvokeAsync(string[] args) =>
-        Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace });
+    /// <summary>Parses and runs; every kind of bad input ends here as one line and exit code 2 (see <see cref="CliErrors"/>).</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parseResult = Create().Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            Console.Error.WriteLine(CliErrors.Describe(parseResult));
+            return CliErrors.ExitUsage;
+        }
+        try
+        {
+            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException exception)
+        {
+            Console.Error.WriteLine(CliErrors.Line(parseResult.CommandResult, exception.Message));
+            return CliErrors.ExitUsage;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception exception)
+        {
+            Console.Error.WriteLine(CliErrors.Unexpected(parseResult.CommandResult, exception));
+            return CliErrors.ExitFailure;
+        }
+    }
 }

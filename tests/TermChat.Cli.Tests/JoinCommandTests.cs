@@ -18,8 +18,8 @@ public sealed class JoinCommandTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1:99999", "termchat join: '99999' is not a port; expected a number from 1 to 65535")]
-    [InlineData("[::1", "termchat join: '[::1' has '[' without a closing ']'; write IPv6 addresses as [::1]:7777")]
+    [InlineData("127.0.0.1:99999", "termchat join: '99999' is not a port; expected a number from 1 to 65535; see 'termchat join --help'")]
+    [InlineData("[::1", "termchat join: '[::1' has '[' without a closing ']'; write IPv6 addresses as [::1]:7777; see 'termchat join --help'")]
     public async Task A_bad_address_is_one_line_and_exit_2(string address, string expected)
     {
         var (code, stdout, stderr) = await TermchatProcess.RunAsync(["join", address, "--plain"]);

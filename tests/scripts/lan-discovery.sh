@@ -274,12 +274,20 @@ stop_servers "$A"
 serve "$A" alpha "$work/alpha-quiet.log" 10.99.0.1 --no-discovery || fail "server alpha restarts with --no-discovery"
 in_ns "$B" "${termchat[@]}" discover --timeout 1.5 >"$work/quiet.txt" 2>"$work/quiet.err"
 code=$?
-check "with --no-discovery, discover exits 0" [ "$code" = 0 ]
+check "with --no-discovery, discover exits 1 (nothing found)" [ "$code" = 1 ]
 check "with --no-discovery, the server is not found" bash -c "! grep -q alpha '$work/quiet.txt'"
 check "with nothing found, discover says so plainly" grep -q "no servers found" "$work/quiet.err"
 echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick picker >"$work/join-none.out" 2>&1
 code=$?
 check "join without a host says there are none (exit $code)" bash -c "[ $code != 0 ] && grep -q 'no servers found' '$work/join-none.out'"
+
+# --- a non-default discovery port -----------------------------------------------------------------------
+stop_servers "$A"
+serve "$A" alpha "$work/alpha-port.log" 10.99.0.1 --discovery-port 17778 || fail "server alpha restarts with --discovery-port 17778"
+echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick porter --discovery-port 17778 >"$work/join-port.out" 2>&1
+code=$?
+check "join --discovery-port finds the server on a non-default discovery port (exit $code)" bash -c "[ $code = 0 ] && grep -q '#lobby' '$work/join-port.out'"
+[ "$code" = 0 ] || cat "$work/join-port.out"
 
 echo "lan-discovery: $failures failure(s) in $((SECONDS - started)) s"
 [ "$failures" = 0 ]

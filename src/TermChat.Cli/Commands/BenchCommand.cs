@@ -6,6 +6,7 @@ using TermChat.LoadGen.Echo;
 using TermChat.LoadGen.Reporting;
 using TermChat.LoadGen.Scenarios;
 using TermChat.LoadGen.Targets;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "termchat",
         };
         public Option<string> Host { get; } = new("--host") { Description = "Server address", DefaultValueFactory = _ => "127.0.0.1" };
-        public Option<int?> Port { get; } = new("--port", "-p") { Description = "Server port (default: the target's usual port)" };
+        public Option<int?> Port { get; } = new Option<int?>("--port", "-p") { Description = "Server port (default: the target's usual port)" }.InRange(1, 65535, "a port from 1 to 65535");
         public Option<string?> Label { get; } = new("--label") { Description = "Name for this server in the output, e.g. termchat-async or ngircd (default: the target)" };
         public Option<bool> Json { get; } = new("--json") { Description = "Print the results as one line of JSON instead of a table" };
         public Option<bool> NoProgress { get; } = new("--no-progress") { Description = "Do not show the progress line on stderr" };
@@ -67,12 +68,7 @@ internal static class BenchCommand
             command.Options.Add(ServerPid);
             if (size)
             {
-                Size.Validators.Add(r =>
-                {
-                    int value = r.GetValueOrDefault<int>();
-                    if (value < LoadGen.Scheduling.ProbeText.MinBytes || value > 4096) r.AddError($"--size must be between {LoadGen.Scheduling.ProbeText.MinBytes} and 4096.");
-                });
-                command.Options.Add(Size);
+                command.Options.Add(Size.InRange(LoadGen.Scheduling.ProbeText.MinBytes, 4096));
             }
         }
 
@@ -81,7 +77,7 @@ internal static class BenchCommand
             string name = result.GetValue(Target)!;
             if (!TargetCatalog.TryCreate(name, out var target))
             {
-                throw new BenchUsageException($"The {name} target is not available for this scenario.");
+                throw new UsageException($"The {name} target is not available for this scenario.");
             }
             return target;
         }
@@ -90,11 +86,10 @@ internal static class BenchCommand
         {
             string host = result.GetValue(Host)!;
             int port = result.GetValue(Port) ?? TargetCatalog.DefaultPort(result.GetValue(Target)!);
-            if (port is < 1 or > 65535) throw new BenchUsageException($"--port {port} is not a port number.");
             if (!IPAddress.TryParse(host, out var address))
             {
                 address = Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                    ?? throw new BenchUsageException($"Cannot resolve {host}.");
+                    ?? throw new UsageException($"Cannot resolve {host}.");
             }
             return new IPEndPoint(address, port);
         }
@@ -134,12 +129,12 @@ internal static class BenchCommand
             var endpoint = common.Endpoint(parseResult);
             string label = common.LabelOf(parseResult);
             int publisherCount = parseResult.GetValue(publishers);
-            if (publisherCount < 1) throw new BenchUsageException("--publishers must be at least 1.");
-            if (!(parseResult.GetValue(rate) > 0)) throw new BenchUsageException("--rate must be positive.");
-            if (!(parseResult.GetValue(duration) > 0)) throw new BenchUsageException("--duration must be positive.");
+            if (publisherCount < 1) throw new UsageException("--publishers must be at least 1.");
+            if (!(parseResult.GetValue(rate) > 0)) throw new UsageException("--rate must be positive.");
+            if (!(parseResult.GetValue(duration) > 0)) throw new UsageException("--duration must be positive.");
             foreach (int n in parseResult.GetValue(subscribers)!)
             {
-                if (n < 1) throw new BenchUsageException("--subscribers must be at least 1.");
+                if (n < 1) throw new UsageException("--subscribers must be at least 1.");
                 FanoutOptions Options(double r) => new()
                 {
                     Endpoint = endpoint,
@@ -200,7 +195,7 @@ internal static class BenchCommand
         {
             var target = common.CreateTarget(parseResult);
             string label = common.LabelOf(parseResult);
-            if (parseResult.GetValue(count) < 1) throw new BenchUsageException("--count must be at least 1.");
+            if (parseResult.GetValue(count) < 1) throw new UsageException("--count must be at least 1.");
             var scenario = new PingPongScenario(target, common.Endpoint(parseResult), parseResult.GetValue(count), Math.Max(0, parseResult.GetValue(warmup)),
                 parseResult.GetValue(common.Size), common.Progress(parseResult), parseResult.GetValue(common.ServerPid));
             var result = await scenario.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -230,9 +225,9 @@ internal static class BenchCommand
         {
             var target = common.CreateTarget(parseResult);
             string label = common.LabelOf(parseResult);
-            int pid = parseResult.GetValue(common.ServerPid) ?? throw new BenchUsageException("connections needs --server-pid PID to read the server's memory.");
+            int pid = parseResult.GetValue(common.ServerPid) ?? throw new UsageException("connections needs --server-pid PID to read the server's memory.");
             int n = parseResult.GetValue(connections);
-            if (n < 1) throw new BenchUsageException("--connections must be at least 1.");
+            if (n < 1) throw new UsageException("--connections must be at least 1.");
             var scenario = new ConnectionsScenario(target, common.Endpoint(parseResult), n, pid,
                 TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(settle))), common.Progress(parseResult));
             var result = await scenario.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -262,8 +257,8 @@ internal static class BenchCommand
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
             string label = parseResult.GetValue(common.Label) ?? "termchat-udp";
-            if (parseResult.GetValue(subscribers) < 1) throw new BenchUsageException("--subscribers must be at least 1.");
-            if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new BenchUsageException("--rate and --duration must be positive.");
+            if (parseResult.GetValue(subscribers) < 1) throw new UsageException("--subscribers must be at least 1.");
+            if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new UsageException("--rate and --duration must be positive.");
             var endpoint = common.Endpoint(parseResult);
             var result = await UdpBench.RunAsync(endpoint, parseResult.GetValue(subscribers), parseResult.GetValue(rate),
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)), TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(warmup))),
@@ -283,14 +278,14 @@ internal static class BenchCommand
 
     private static Command CreateEchoServer()
     {
-        var command = new Command("echo-server", "Run the trivial blocking TCP echo server that ping-pong compares with.") { Hidden = true };
-        var port = new Option<int>("--port", "-p") { Description = "Port to listen on", DefaultValueFactory = _ => 7800 };
+        var command = new Command("echo-server", "Run the trivial blocking TCP echo server that ping-pong compares with (--target echo).");
+        var port = new Option<int>("--port", "-p") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 7800 }.Port(allowZero: true);
         var bind = new Option<string>("--bind") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
         command.Options.Add(port);
         command.Options.Add(bind);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
-            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address)) throw new BenchUsageException("--bind must be an IP address.");
+            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address)) throw new UsageException("--bind must be an IP address.");
             using var server = new EchoServer(new IPEndPoint(address, parseResult.GetValue(port)));
             Console.Error.WriteLine($"echo server on {server.Endpoint}");
             await server.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -301,14 +296,14 @@ internal static class BenchCommand
 
     private static Command CreateNxDomain()
     {
-        var command = new Command("nxdomain", "Answer every DNS query on a loopback address with NXDOMAIN (keeps ircd-hybrid's resolver off the network).") { Hidden = true };
+        var command = new Command("nxdomain", "Answer every DNS query on a loopback address with NXDOMAIN (bench/run-peers.sh uses it to keep ircd-hybrid's resolver off the network).");
         var bind = new Option<string>("--bind") { Description = "Loopback address to answer on (port 53)", DefaultValueFactory = _ => "127.0.0.53" };
         command.Options.Add(bind);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
             if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address) || !IPAddress.IsLoopback(address))
             {
-                throw new BenchUsageException("--bind must be a loopback address.");
+                throw new UsageException("--bind must be a loopback address.");
             }
             using var responder = new NxDomainResponder(new IPEndPoint(address, 53));
             await responder.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -319,7 +314,7 @@ internal static class BenchCommand
 
     private static Command CreateReport()
     {
-        var command = new Command("report", "Turn JSON-lines results of repeated runs into the markdown section of docs/BENCHMARKS.md.") { Hidden = true };
+        var command = new Command("report", "Turn JSON-lines results of repeated runs into the markdown section of docs/BENCHMARKS.md (bench/run-peers.sh runs it).");
         var input = new Option<string>("--input") { Description = "JSON-lines file written by the bench script", Required = true };
         var machine = new Option<string?>("--machine") { Description = "Markdown file describing the machine and conditions, inserted as is" };
         var output = new Option<string>("--output") { Description = "The markdown file whose bench section is replaced", Required = true };
@@ -355,17 +350,10 @@ internal static class BenchCommand
             Console.Error.WriteLine("termchat bench: interrupted.");
             return 130;
         }
-        catch (BenchUsageException exception)
-        {
-            Console.Error.WriteLine($"termchat bench: {exception.Message}");
-            return 2;
-        }
         catch (Exception exception) when (exception is SocketException or IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"termchat bench: {exception.Message}");
             return 1;
         }
     }
-
-    private sealed class BenchUsageException(string message) : Exception(message);
 }

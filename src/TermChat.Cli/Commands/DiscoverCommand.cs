@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using TermChat.Client.Discovery;
 using TermChat.Protocol.Discovery;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -16,29 +17,16 @@ internal static class DiscoverCommand
         {
             Description = "Seconds to wait for replies.",
             DefaultValueFactory = _ => 2,
-        };
-        timeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is <= 0 or > 60)
-            {
-                result.AddError("--timeout must be more than 0 and at most 60 seconds.");
-            }
-        });
+        }.InRange(0.01, 60, "from 0.01 to 60 seconds");
         var json = new Option<bool>("--json") { Description = "Print the servers as a JSON array on stdout." };
         var port = new Option<int>("--discovery-port")
         {
             Description = $"The UDP port servers answer discovery on (multicast group {DiscoveryDefaults.MulticastGroup}).",
             DefaultValueFactory = _ => DiscoveryDefaults.Port,
-        };
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                result.AddError("--discovery-port must be from 1 to 65535.");
-            }
-        });
+        }.Port();
         var command = new Command("discover",
-            $"Find TermChat servers on the LAN: probes by UDP broadcast and multicast ({DiscoveryDefaults.MulticastGroup}:{DiscoveryDefaults.Port}) from every interface; a server reachable over several interfaces is listed once, with all its addresses.")
+            $"Find TermChat servers on the LAN: probes by UDP broadcast and multicast ({DiscoveryDefaults.MulticastGroup}:{DiscoveryDefaults.Port}) from every interface; a server reachable over several interfaces is listed once, with all its addresses.\n" +
+            "Exit code 0 when at least one server answered, 1 when none did (like grep, so scripts can test it; --json still prints []), 2 for bad arguments.")
         {
             timeout, json, port,
         };
@@ -84,11 +72,18 @@ internal static class DiscoverCommand
             if (servers.Count == 0)
             {
                 Console.Error.WriteLine(NoneFoundHint(parseResult.GetValue(port)));
+                return ExitNoneFound;
             }
             return 0;
         });
         return command;
     }
+
+    /// <summary>
+    /// Exit code when no server answered. Not 0: "is there a server?" is the question a script asks, and
+    /// `termchat discover --json >servers.json || …` should be able to tell "none" from "some" (grep does the same).
+    /// </summary>
+    public const int ExitNoneFound = 1;
 
     /// <summary>The hint printed when nothing answered.</summary>
     public static string NoneFoundHint(int port) =>

@@ -4,6 +4,8 @@ using TermChat.Client.Discovery;
 using TermChat.Client.Plain;
 using TermChat.Client.Transports;
 using TermChat.Client.View;
+using TermChat.Cli.Usage;
+using TermChat.Protocol.Discovery;
 
 namespace TermChat.Cli.Commands;
 
@@ -19,26 +21,32 @@ internal static class JoinCommand
         };
         var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
         var json = new Option<bool>("--json") { Description = "With --plain: print one JSON object per event." };
-        var nick = new Option<string?>("--nick", "-n") { Description = "The nick to use (default: your user name)." };
-        var room = new Option<string?>("--room", "-r") { Description = "The room to join and talk to first (the server puts everyone in #lobby)." };
+        var nick = new Option<string?>("--nick", "-n") { Description = "The nick to use (default: your user name): 1-24 ASCII letters, digits and _-[]{}|^`, not starting with a digit or '-'." }.Nick();
+        var room = new Option<string?>("--room", "-r") { Description = "The room to join and talk to first (the server puts everyone in #lobby): '#' and 1-31 of a-z, 0-9, '_' and '-'." }.Room();
+        var discoveryPort = new Option<int>("--discovery-port")
+        {
+            Description = "Without an address: the UDP port servers answer LAN discovery on.",
+            DefaultValueFactory = _ => DiscoveryDefaults.Port,
+        }.Port();
         var transport = new Option<string>("--transport", "-t") { Description = "tcp or udp.", DefaultValueFactory = _ => "tcp" };
         transport.AcceptOnlyFromAmong("tcp", "udp");
 
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport,
+            address, plain, json, nick, room, transport, discoveryPort,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             string? text = parseResult.GetValue(address);
             ChatEndpoint? endpoint;
+            var discovery = new DiscoveryClientOptions { Port = parseResult.GetValue(discoveryPort) };
             if (string.IsNullOrWhiteSpace(text))
             {
                 if (UsesFullScreen(parseResult.GetValue(plain), parseResult.GetValue(json)))
                 {
                     // Full screen: a picker of the servers LAN discovery finds, filled in as they answer.
                     var chosen = await ServerPicker.RunAsync(
-                        (found, ct) => new DiscoveryClient().DiscoverAsync(JoinDiscovery.Window, found, ct),
+                        (found, ct) => new DiscoveryClient(discovery).DiscoverAsync(JoinDiscovery.Window, found, ct),
                         backend: null, cancellationToken);
                     if (chosen is null)
                     {
@@ -51,7 +59,7 @@ internal static class JoinCommand
                 else
                 {
                     // Plain: the one server LAN discovery finds, or a clear message (none, or several to choose from).
-                    (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, null, cancellationToken);
+                    (endpoint, int code) = await JoinDiscovery.FindAsync(Console.Error, discovery, cancellationToken);
                     if (endpoint is null)
                     {
                         return code;
@@ -60,8 +68,7 @@ internal static class JoinCommand
             }
             else if (!ChatEndpoint.TryParse(text, out endpoint, out string? error))
             {
-                Console.Error.WriteLine($"termchat join: {error}");
-                return 2;
+                throw new UsageException(error);
             }
             return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), cancellationToken);

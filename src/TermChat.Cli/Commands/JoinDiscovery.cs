@@ -21,24 +21,24 @@ internal static class JoinDiscovery
     /// Discovers servers; returns the endpoint of the single compatible one, or null and an exit code after
     /// telling the user (on <paramref name="error"/>) that there are none or several, with the commands to choose.
     /// </summary>
-    public static async Task<(ChatEndpoint? Endpoint, int ExitCode)> FindAsync(TextWriter error, DiscoveryClient? client, CancellationToken cancellationToken)
+    public static async Task<(ChatEndpoint? Endpoint, int ExitCode)> FindAsync(TextWriter error, DiscoveryClientOptions options, CancellationToken cancellationToken)
     {
         error.WriteLine("termchat join: no address given; looking for servers on the LAN...");
         IReadOnlyList<DiscoveredServer> servers;
         try
         {
-            servers = await (client ?? new DiscoveryClient()).DiscoverAsync(Window, cancellationToken).ConfigureAwait(false);
+            servers = await new DiscoveryClient(options).DiscoverAsync(Window, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException exception)
         {
             error.WriteLine($"termchat join: cannot look for servers ({exception.Message}); give the address: termchat join HOST[:PORT]");
             return (null, ExitNone);
         }
-        return Choose(servers, error);
+        return Choose(servers, error, options.Port);
     }
 
     /// <summary>The single compatible server's endpoint, or null, an exit code and a message for none or several.</summary>
-    internal static (ChatEndpoint? Endpoint, int ExitCode) Choose(IReadOnlyList<DiscoveredServer> servers, TextWriter error)
+    internal static (ChatEndpoint? Endpoint, int ExitCode) Choose(IReadOnlyList<DiscoveredServer> servers, TextWriter error, int port = Protocol.Discovery.DiscoveryDefaults.Port)
     {
         var usable = servers.Where(s => s.IsCompatible).ToList();
         if (usable.Count == 1)
@@ -49,7 +49,7 @@ internal static class JoinDiscovery
         }
         if (usable.Count == 0)
         {
-            error.WriteLine("termchat join: " + DiscoverCommand.NoneFoundHint(Protocol.Discovery.DiscoveryDefaults.Port)
+            error.WriteLine("termchat join: " + DiscoverCommand.NoneFoundHint(port)
                 + (servers.Count > 0 ? $" ({servers.Count} server(s) answered but speak another protocol version.)" : ""));
             return (null, ExitNone);
         }

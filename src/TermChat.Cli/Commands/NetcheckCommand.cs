@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using TermChat.Client.Diagnostics;
 using TermChat.Client.Transports;
 using TermChat.Protocol.Discovery;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -14,26 +15,12 @@ internal static class NetcheckCommand
     public static Command Create()
     {
         var address = new Argument<string>("address") { Description = "The server as HOST[:PORT] (default port 7777), e.g. 10.0.0.5, lab.lan:7000, [::1]:7777." };
-        var count = new Option<int>("--count", "-c") { Description = "Round trips to measure over each of TCP and UDP.", DefaultValueFactory = _ => 20 };
-        count.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 1000)
-            {
-                result.AddError("--count must be from 1 to 1000.");
-            }
-        });
+        var count = new Option<int>("--count", "-c") { Description = "Round trips to measure over each of TCP and UDP.", DefaultValueFactory = _ => 20 }.InRange(1, 1000);
         var discoveryPort = new Option<int>("--discovery-port")
         {
             Description = "The server's UDP discovery port, which also answers netcheck's UDP echo.",
             DefaultValueFactory = _ => DiscoveryDefaults.Port,
-        };
-        discoveryPort.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                result.AddError("--discovery-port must be from 1 to 65535.");
-            }
-        });
+        }.Port();
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
         var command = new Command("netcheck",
             "Check the network path to a server: round trip, jitter and loss over TCP and UDP, the largest UDP datagram that arrives intact, " +
@@ -45,8 +32,7 @@ internal static class NetcheckCommand
         {
             if (!TryParseAddress(parseResult.GetValue(address), out string host, out int port, out string? error))
             {
-                Console.Error.WriteLine($"termchat netcheck: {error}");
-                return 2;
+                throw new UsageException(error!);
             }
             var check = new NetworkCheck(new NetworkCheckOptions
             {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
 using TermChat.Server.Udp;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -55,8 +56,7 @@ internal static class ServeCommand
             IPAddress? bindAddress = null;
             if (parseResult.GetValue(bind) is { Length: > 0 } bindText && !IPAddress.TryParse(bindText.Trim('[', ']'), out bindAddress))
             {
-                Console.Error.WriteLine($"termchat serve: --bind {bindText} is not an IP address; give an address of this host such as 192.168.1.20 or ::1, or leave --bind out to listen everywhere.");
-                return 2;
+                throw new UsageException($"--bind {OptionRules.Quote(bindText)} is not an IP address; give an address of this host such as 192.168.1.20 or ::1, or leave --bind out to listen everywhere");
             }
             var options = new ServerOptions
             {
@@ -83,8 +83,7 @@ internal static class ServeCommand
             };
             if (options.Validate() is { } problem)
             {
-                Console.Error.WriteLine($"termchat serve: {problem}");
-                return 2;
+                throw new UsageException(problem);
             }
             return await RunAsync(options, ParseLevel(parseResult.GetValue(logLevel)!), (parseResult.GetValue(noDiscovery), parseResult.GetValue(discoveryPort)), cancellationToken).ConfigureAwait(false);
         });

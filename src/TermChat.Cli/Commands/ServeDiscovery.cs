@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TermChat.Protocol.Discovery;
 using TermChat.Server;
 using TermChat.Server.Discovery;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -15,22 +16,11 @@ internal static class ServeDiscovery
         Description = $"Do not answer LAN discovery probes (nor netcheck's UDP echo) on the discovery port.",
     };
 
-    public static Option<int> CreatePortOption()
+    public static Option<int> CreatePortOption() => new Option<int>("--discovery-port")
     {
-        var option = new Option<int>("--discovery-port")
-        {
-            Description = $"UDP port answering LAN discovery (broadcast, and multicast group {DiscoveryDefaults.MulticastGroup}) and netcheck echoes.",
-            DefaultValueFactory = _ => DiscoveryDefaults.Port,
-        };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--discovery-port must be from 0 to 65535.");
-            }
-        });
-        return option;
-    }
+        Description = $"UDP port answering LAN discovery (broadcast, and multicast group {DiscoveryDefaults.MulticastGroup}) and netcheck echoes.",
+        DefaultValueFactory = _ => DiscoveryDefaults.Port,
+    }.Port(allowZero: true);
 
     /// <summary>The TermChat version advertised in discovery replies.</summary>
     public static string AppVersion => ProductVersion.Version;

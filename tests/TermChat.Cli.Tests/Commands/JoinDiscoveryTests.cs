@@ -62,8 +62,8 @@ public sealed class JoinDiscoveryTests
             new DiscoveryResponderOptions { Port = 0, BindAddress = IPAddress.Loopback, MulticastGroup = null, TcpPort = 7001 },
             () => new DiscoveryStatus("local", "threads", 0));
         responder.Start();
-        var client = new DiscoveryClient(new DiscoveryClientOptions { Port = responder.Port, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] });
-        var (endpoint, code) = await JoinDiscovery.FindAsync(new StringWriter(), client, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var options = new DiscoveryClientOptions { Port = responder.Port, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] };
+        var (endpoint, code) = await JoinDiscovery.FindAsync(new StringWriter(), options, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((new ChatEndpoint("127.0.0.1", 7001), 0), (endpoint, code));
     }
 }

@@ -1,6 +1,4 @@
-using TermChat.Server.Hub;
-
-namespace TermChat.Server.Tests;
+namespace TermChat.Protocol.Tests;
 
 public sealed class NameRulesTests
 {

@@ -1,9 +1,8 @@
-using TermChat.Protocol;
-
-namespace TermChat.Server.Hub;
+namespace TermChat.Protocol;
 
 /// <summary>
-/// The documented nick and room rules. Nicks: 1–24 characters of ASCII letters, digits and
+/// The nick and room rules of PROTOCOL.md section 12, shared by the server (which enforces them) and
+/// clients (which check user input before it goes on the wire). Nicks: 1–24 characters of ASCII letters, digits and
 /// <c>_-[]{}|^`</c>, not starting with a digit or '-', unique ignoring case. Rooms: '#' followed by
 /// 1–31 of <c>[a-z0-9_-]</c>, case-insensitive and normalised to lowercase.
 /// </summary>

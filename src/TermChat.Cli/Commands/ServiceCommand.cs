@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TermChat.Cli.Service;
+using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
@@ -19,12 +20,23 @@ internal static class ServiceCommand
         return command;
     }
 
-    private static Option<string> NameOption() => new("--name")
+    private static Option<string> NameOption()
     {
-        HelpName = "NAME",
-        Description = "The unit's name (NAME.service) and its data directory (/var/lib/NAME).",
-        DefaultValueFactory = _ => "termchat",
-    };
+        var name = new Option<string>("--unit-name")
+        {
+            HelpName = "NAME",
+            Description = "The unit's name (NAME.service) and its data directory (/var/lib/NAME).",
+            DefaultValueFactory = _ => "termchat",
+        };
+        name.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not { Length: > 0 and <= 64 } text || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                result.AddError("--unit-name must be a unit name: letters, digits, '-' and '_'");
+            }
+        });
+        return name;
+    }
 
     private static Option<string> UnitDirectoryOption() => new("--unit-dir")
     {
@@ -52,16 +64,15 @@ internal static class ServiceCommand
         command.SetAction(parseResult =>
         {
             string unitName = parseResult.GetValue(name)!;
-            if (!IsUnitName(unitName))
-            {
-                Console.Error.WriteLine($"termchat service install: --name {unitName} is not a unit name; use letters, digits, '-' and '_'. See termchat service install --help.");
-                return 2;
-            }
             string[] serve = ["serve", .. parseResult.GetValue(serveArguments) ?? []];
-            if (TermChatCommand.Create().Parse(serve) is { Errors.Count: > 0 } invalid)
+            try
             {
-                Console.Error.WriteLine($"termchat service install: the serve options are not valid: {invalid.Errors[0].Message} See termchat serve --help.");
-                return 2;
+                ServeArguments.Check(serve[1..]);
+            }
+            catch (UsageException problem)
+            {
+                // The problem as serve itself words it, so the user reads about the option they typed.
+                throw new UsageException($"serve option: {problem.Message} (see 'termchat serve --help')");
             }
             var unit = new SystemdUnit(ExecStart(serve), unitName, BinaryUnderHome());
             if (parseResult.GetValue(print))
@@ -128,9 +139,6 @@ internal static class ServiceCommand
         });
         return command;
     }
-
-    private static bool IsUnitName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>This very program, however it was started: a native binary, a tool shim, or `dotnet termchat.dll`.</summary>
     private static string ExecStart(IEnumerable<string> arguments)

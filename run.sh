@@ -66,7 +66,7 @@ publish() {
     echo "termchat: publishing $rid..." >&2
     rm -rf "$artifacts/$rid"
     quietly dotnet publish "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r "$rid" "${props[@]}" \
-      -p:DebugType=none -p:GenerateDocumentationFile=false -o "$artifacts/$rid" -nologo -v quiet
+      -p:DebugType=none -p:GenerateDocumentationFile=false -p:AllowedReferenceRelatedFileExtensions=none -o "$artifacts/$rid" -nologo -v quiet
     # Native symbols (termchat.dbg) stay out of the download: one file per platform.
     rm -f "$artifacts/$rid"/*.dbg
     ls "$artifacts/$rid"/termchat*

@@ -18,6 +18,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(DiscoverCommand.Create());
         root.Subcommands.Add(NetcheckCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.SetAction(HostAndJoin.RunAsync);
         foreach (var version in root.Options.OfType<VersionOption>())

@@ -98,6 +98,12 @@ internal static class ServiceCommand
             Console.Out.WriteLine($"wrote {path}; data goes to {unit.DataDirectory}. Start it now and at every boot with:");
             Console.Out.WriteLine($"  systemctl daemon-reload && systemctl enable --now {unitName}");
             Console.Out.WriteLine($"Logs: journalctl -u {unitName}. Reload settings: systemctl reload {unitName}.");
+            if (unit.BinaryUnderHome)
+            {
+                // The service's own user cannot enter /root or another user's home folder.
+                Console.Out.WriteLine("Note: this termchat lives under a home folder, which the service's user may not be able to read; " +
+                    "for a service, copy a binary (./run.sh publish) to /usr/local/bin and run `service install` from there.");
+            }
             return 0;
         });
         return command;

@@ -1,39 +1,59 @@
-# TermChat launcher for PowerShell. Same commands as run.sh:
+# TermChat launcher for PowerShell 7. Same commands as run.sh:
 #   ./run.ps1            build if needed, then host a server on port 7777 and open the client
-#   ./run.ps1 test       run every test
+#   ./run.ps1 test       run every test (on Linux and macOS also the scripted tests in tests/scripts)
 #   ./run.ps1 ARGS...    pass ARGS to termchat
 $ErrorActionPreference = 'Stop'
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
 $out = Join-Path $here '.build/termchat'
 $stamp = Join-Path $out '.stamp'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'; $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 
 if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
-    Write-Error "termchat: the .NET 10 SDK is needed (https://dot.net); 'dotnet' was not found on PATH."
+    [Console]::Error.WriteLine("termchat: the .NET 10 SDK is needed (https://dot.net); 'dotnet' was not found on PATH.")
     exit 127
 }
 
 function Test-NeedsBuild {
-    if (-not (Test-Path $stamp)) { return $true }
-    $built = (Get-Item $stamp).LastWriteTimeUtc
-    $newer = Get-ChildItem -Path (Join-Path $here 'src') -Recurse -Include *.cs, *.csproj, *.props |
+    # -Force: on Linux and macOS a dot-file counts as hidden, and Get-Item refuses hidden items without it.
+    if (-not (Test-Path -LiteralPath $stamp)) { return $true }
+    $built = (Get-Item -LiteralPath $stamp -Force).LastWriteTimeUtc
+    $sources = @(Join-Path $here 'src'; Join-Path $here 'Directory.Build.props'; Join-Path $here 'Directory.Packages.props')
+    $newer = Get-ChildItem -Path $sources -Recurse -File -Include *.cs, *.csproj, *.props |
         Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1
     return $null -ne $newer
 }
 
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {
-    $rest = $args[1..($args.Count)]
+    $rest = @($args | Select-Object -Skip 1)
     dotnet build (Join-Path $here 'TermChat.sln') -c Release -nologo -v quiet -clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     dotnet test (Join-Path $here 'TermChat.sln') -c Release --no-build -nologo @rest
-    exit $LASTEXITCODE
+    $failed = $LASTEXITCODE
+    # The scripted tests run.sh runs too: network namespaces and tools only Linux has (each says SKIP without them).
+    if (-not $IsWindows) {
+        foreach ($script in Get-ChildItem -Path (Join-Path $here 'tests/scripts') -Filter *.sh | Sort-Object Name) {
+            Write-Output "== $($script.Name)"
+            bash $script.FullName
+            if ($LASTEXITCODE -ne 0) { $failed = $LASTEXITCODE }
+        }
+    }
+    exit $failed
 }
 
 if (Test-NeedsBuild) {
-    Write-Host 'termchat: building (first run or sources changed)...'
-    dotnet build (Join-Path $here 'src/TermChat.Cli/TermChat.Cli.csproj') -c Release -o $out -nologo -v quiet -clp:ErrorsOnly
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    # Progress and build output go to stderr, and only when the build fails: stdout stays termchat's (e.g. --json).
+    [Console]::Error.WriteLine('termchat: building (first run or sources changed)...')
+    $log = dotnet build (Join-Path $here 'src/TermChat.Cli/TermChat.Cli.csproj') -c Release -o $out -nologo -v quiet 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $log | ForEach-Object { [Console]::Error.WriteLine($_) }
+        exit 1
+    }
     New-Item -ItemType File -Force -Path $stamp | Out-Null
 }
+
+# PowerShell cannot replace itself with termchat as run.sh does with exec, and a signal to pwsh is not passed on
+# to its child. So termchat watches this process: when pwsh ends (stopped, killed, its terminal closed), termchat
+# shuts down as on Ctrl+C, and a server drains and exits instead of living on as an orphan.
+$env:TERMCHAT_PARENT_PID = "$PID"
 & dotnet (Join-Path $out 'termchat.dll') @args
 exit $LASTEXITCODE

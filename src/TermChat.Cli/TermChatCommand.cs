@@ -43,7 +43,8 @@ internal static class TermChatCommand
         }
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace, EnableDefaultExceptionHandler = false });
+            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TerminationGrace, EnableDefaultExceptionHandler = false },
+                ParentWatch.Start());
         }
         catch (UsageException exception)
         {

@@ -288,6 +288,9 @@ echo "/quit" | in_ns "$B" "${termchat[@]}" join --plain --nick porter --discover
 code=$?
 check "join --discovery-port finds the server on a non-default discovery port (exit $code)" bash -c "[ $code = 0 ] && grep -q '#lobby' '$work/join-port.out'"
 [ "$code" = 0 ] || cat "$work/join-port.out"
+in_ns "$B" "${termchat[@]}" netcheck --json --count 3 10.99.0.1 >"$work/netcheck-port.json" 2>/dev/null
+check "netcheck measures UDP on the chat port whatever the discovery port" grep -qE '"received": 3,' <(sed -n '/"udp": {/,/}/p' "$work/netcheck-port.json")
+check "netcheck does not call UDP broken when only the discovery port is elsewhere" bash -c "! grep -q 'may not work' '$work/netcheck-port.json'"
 
 echo "lan-discovery: $failures failure(s) in $((SECONDS - started)) s"
 [ "$failures" = 0 ]

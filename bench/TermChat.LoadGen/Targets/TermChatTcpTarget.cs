@@ -53,7 +53,10 @@ public sealed class TermChatTcpTarget : BenchTarget
                 case RoomJoined joined when welcomed && joined.Room == RoomName:
                     return;
                 case Error error:
-                    throw new InvalidOperationException($"TermChat refused {nick}: {error.Code} {error.Text}");
+                    string hint = error.Code is ErrorCode.TooManyConnections or ErrorCode.ServerFull
+                        ? " (for a load test, raise the server's --max-per-ip and --max-clients)"
+                        : "";
+                    throw new InvalidOperationException($"TermChat refused {nick}: {error.Code} {error.Text}{hint}");
                 case Bye bye:
                     throw new InvalidOperationException($"TermChat closed {nick}: {bye.Reason}");
                 case Ping ping:
@@ -65,7 +68,8 @@ public sealed class TermChatTcpTarget : BenchTarget
         }
     }
 
-    private static Message ReadFrame(BenchConnection connection)
+    /// <summary>Reads one whole frame with the protocol library (handshakes and probes, not the hot path).</summary>
+    internal static Message ReadFrame(BenchConnection connection)
     {
         while (true)
         {

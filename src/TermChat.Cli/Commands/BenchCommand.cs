@@ -30,7 +30,11 @@ internal static class BenchCommand
             "  pingpong     one message outstanding; p50/p99/p99.9 round trip\n" +
             "  connections  ramps to N idle connections; server RSS per connection (needs --server-pid)\n" +
             "  udp          reliable-UDP message rate and latency through a TermChat server\n" +
-            "Targets (--target):\n" + s_targets);
+            "Targets (--target):\n" + s_targets + "\n" +
+            "A TermChat server's flood control (on by default) would throttle the generator; bench checks first and\n" +
+            "stops if it is on. Its 64 connections per address would refuse 100 subscribers. Example, in two terminals:\n" +
+            "  termchat serve --port 7777 --flood-rate 0 --max-per-ip 1000\n" +
+            "  termchat bench fanout --port 7777 --subscribers 100 --rate 10000 --duration 5");
         command.Subcommands.Add(CreateFanout());
         command.Subcommands.Add(CreatePingPong());
         command.Subcommands.Add(CreateConnections());
@@ -132,9 +136,10 @@ internal static class BenchCommand
             if (publisherCount < 1) throw new UsageException("--publishers must be at least 1.");
             if (!(parseResult.GetValue(rate) > 0)) throw new UsageException("--rate must be positive.");
             if (!(parseResult.GetValue(duration) > 0)) throw new UsageException("--duration must be positive.");
+            if (parseResult.GetValue(subscribers)!.Any(n => n < 1)) throw new UsageException("--subscribers must be at least 1.");
+            await RequireNoFloodControlAsync(target.Name, endpoint, cancellationToken).ConfigureAwait(false);
             foreach (int n in parseResult.GetValue(subscribers)!)
             {
-                if (n < 1) throw new UsageException("--subscribers must be at least 1.");
                 FanoutOptions Options(double r) => new()
                 {
                     Endpoint = endpoint,
@@ -196,7 +201,9 @@ internal static class BenchCommand
             var target = common.CreateTarget(parseResult);
             string label = common.LabelOf(parseResult);
             if (parseResult.GetValue(count) < 1) throw new UsageException("--count must be at least 1.");
-            var scenario = new PingPongScenario(target, common.Endpoint(parseResult), parseResult.GetValue(count), Math.Max(0, parseResult.GetValue(warmup)),
+            var endpoint = common.Endpoint(parseResult);
+            await RequireNoFloodControlAsync(target.Name, endpoint, cancellationToken).ConfigureAwait(false);
+            var scenario = new PingPongScenario(target, endpoint, parseResult.GetValue(count), Math.Max(0, parseResult.GetValue(warmup)),
                 parseResult.GetValue(common.Size), common.Progress(parseResult), parseResult.GetValue(common.ServerPid));
             var result = await scenario.RunAsync(cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(common.Json))
@@ -260,6 +267,7 @@ internal static class BenchCommand
             if (parseResult.GetValue(subscribers) < 1) throw new UsageException("--subscribers must be at least 1.");
             if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new UsageException("--rate and --duration must be positive.");
             var endpoint = common.Endpoint(parseResult);
+            await RequireNoFloodControlAsync("termchat", endpoint, cancellationToken).ConfigureAwait(false);
             var result = await UdpBench.RunAsync(endpoint, parseResult.GetValue(subscribers), parseResult.GetValue(rate),
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)), TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(warmup))),
                 parseResult.GetValue(common.Size), parseResult.GetValue(common.ServerPid), common.Progress(parseResult), cancellationToken).ConfigureAwait(false);
@@ -336,6 +344,21 @@ internal static class BenchCommand
             return 0;
         }, cancellationToken));
         return command;
+    }
+
+    // A TermChat server that throttles the generator would be measured as "0 deliveries/s, 66 % loss": say why instead.
+    private static async Task RequireNoFloodControlAsync(string target, IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        if (target != "termchat")
+        {
+            return;
+        }
+        if (await Task.Run(() => FloodProbe.Check(endpoint, cancellationToken), cancellationToken).ConfigureAwait(false) is { } notice)
+        {
+            throw new InvalidOperationException(
+                $"the server's flood control is on (it answered a burst of {FloodProbe.Burst} pings with \"{notice}\"): " +
+                "start it with `--flood-rate 0` for a load test, e.g. termchat serve --flood-rate 0 --max-per-ip 1000");
+        }
     }
 
     // One-line errors, no stack traces: the benchmark fails the way every other command does.

@@ -18,12 +18,13 @@ internal static class NetcheckCommand
         var count = new Option<int>("--count", "-c") { Description = "Round trips to measure over each of TCP and UDP.", DefaultValueFactory = _ => 20 }.InRange(1, 1000);
         var discoveryPort = new Option<int>("--discovery-port")
         {
-            Description = "The server's UDP discovery port, which also answers netcheck's UDP echo.",
+            Description = "The server's UDP discovery port, which also answers the echo that measures datagram sizes.",
             DefaultValueFactory = _ => DiscoveryDefaults.Port,
         }.Port();
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
         var command = new Command("netcheck",
-            "Check the network path to a server: round trip, jitter and loss over TCP and UDP, the largest UDP datagram that arrives intact, " +
+            "Check the network path to a server: round trip, jitter and loss over TCP and over UDP on the same port (the one the chat uses), " +
+            "the largest UDP datagram that arrives intact (echoes to the discovery port), " +
             "and whether discovery reaches it; then a verdict in plain words. Exit code 0 when a server answered over TCP, 1 when not, 2 for bad arguments.")
         {
             address, count, discoveryPort, json,
@@ -86,8 +87,10 @@ internal static class NetcheckCommand
         ["tcpConnectMs"] = r.TcpConnectMs is { } c ? Math.Round(c, 3) : null,
         ["tcpMethod"] = r.TcpMethod,
         ["tcpError"] = r.TcpError,
+        ["udpPort"] = r.Port,
         ["udp"] = r.Udp is null ? null : Stats(r.Udp),
         ["udpError"] = r.UdpError,
+        ["echoError"] = r.EchoError,
         ["largestUdpPayload"] = r.LargestUdpPayload,
         ["fragmentedPayload"] = r.FragmentedPayload,
         ["fragmentedArrives"] = r.FragmentedArrives,

@@ -49,7 +49,7 @@ public sealed partial class ChatApp
         {
             await _session.QuitAsync(input.Argument.Length > 0 ? input.Argument : "leaving", cancellationToken).ConfigureAwait(false);
         }
-        return new SubmitResult(output, quit);
+        return new SubmitResult(output, quit) { Joining = (send as JoinRoom)?.Room };
     }
 
     private async Task SwitchTransportAsync(string transport, List<ChatEntry> output, CancellationToken cancellationToken)

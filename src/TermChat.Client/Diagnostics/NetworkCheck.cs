@@ -8,9 +8,10 @@ using TermChat.Protocol.Messages;
 namespace TermChat.Client.Diagnostics;
 
 /// <summary>
-/// `termchat netcheck` and `/netcheck`: round trip, jitter and loss over TCP (TermChat Ping/Pong) and UDP
-/// (echo to the discovery port), the largest UDP payload that arrives intact, and whether discovery
-/// traffic reaches the host; then a verdict in plain words.
+/// `termchat netcheck` and `/netcheck`: round trip, jitter and loss over TCP (TermChat Ping/Pong) and over the UDP
+/// port the server chats on (datagram handshakes to the TCP port number, where the server serves UDP), the largest
+/// UDP payload that arrives intact (echoes to the discovery port), and whether discovery traffic reaches the host;
+/// then a verdict in plain words.
 /// </summary>
 public sealed class NetworkCheck
 {
@@ -27,7 +28,7 @@ public sealed class NetworkCheck
     public async Task<NetworkCheckReport> RunAsync(Action<string>? progress, CancellationToken cancellationToken)
     {
         var report = new NetworkCheckReport(_options.Host, _options.Port, _options.DiscoveryPort, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, "");
+            null, null, null, null, null, null, null, null, null, "");
         progress?.Invoke($"resolving {_options.Host}");
         var (address, resolveError) = await ResolveAsync(_options.Host, cancellationToken).ConfigureAwait(false);
         report = report with { Address = address, ResolveError = resolveError };
@@ -79,12 +80,14 @@ public sealed class NetworkCheck
                     await using (session.ConfigureAwait(false))
                     {
                         await HelloAsync(session, cancellationToken).ConfigureAwait(false);
-                        var stats = await PingSeriesAsync(session, null, progress, cancellationToken).ConfigureAwait(false);
+                        var stats = await PingSeriesAsync(session, null, progress, reconnect: null, cancellationToken).ConfigureAwait(false);
                         await session.SendAsync(new Bye("netcheck done"), cancellationToken).ConfigureAwait(false);
                         return report with { Tcp = stats, TcpMethod = method };
                     }
                 }
-                var series = await PingSeriesAsync(pinger, first.Value, progress, cancellationToken).ConfigureAwait(false);
+                var series = await PingSeriesAsync(pinger, first.Value, progress,
+                    async () => (await TcpPinger.ConnectAsync(endPoint, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false)).Pinger,
+                    cancellationToken).ConfigureAwait(false);
                 return report with { Tcp = series, TcpMethod = method };
             }
         }
@@ -133,41 +136,67 @@ public sealed class NetworkCheck
         }
     }
 
-    private async Task<LatencyStats> PingSeriesAsync(TcpPinger pinger, double? first, Action<string>? progress, CancellationToken cancellationToken)
+    // Without a session (reconnect given), the server's handshake timeout still runs and ends the connection
+    // (PROTOCOL.md section 4): the series then goes on over a fresh connection, once per sample at most.
+    private async Task<LatencyStats> PingSeriesAsync(TcpPinger pinger, double? first, Action<string>? progress,
+        Func<Task<TcpPinger>>? reconnect, CancellationToken cancellationToken)
     {
         var samples = new List<double?>();
         if (first is not null)
         {
             samples.Add(first);
         }
-        while (samples.Count < _options.Samples)
+        TcpPinger? replacement = null;
+        int reconnects = 0;
+        try
         {
-            if (samples.Count > 0)
+            while (samples.Count < _options.Samples)
             {
-                await Task.Delay(_options.TcpInterval, cancellationToken).ConfigureAwait(false);
-            }
-            try
-            {
-                samples.Add(await pinger.PingAsync(NextNonce(), _options.SampleTimeout, cancellationToken).ConfigureAwait(false));
-            }
-            catch (SocketException)
-            {
-                // The connection broke mid-run: the remaining samples are lost.
-                while (samples.Count < _options.Samples)
+                if (samples.Count > 0)
                 {
-                    samples.Add(null);
+                    await Task.Delay(_options.TcpInterval, cancellationToken).ConfigureAwait(false);
                 }
+                try
+                {
+                    samples.Add(await (replacement ?? pinger).PingAsync(NextNonce(), _options.SampleTimeout, cancellationToken).ConfigureAwait(false));
+                }
+                catch (ProtocolException ex) when (ex.Code == ErrorCode.HandshakeTimeout && reconnect is not null && reconnects++ < _options.Samples)
+                {
+                    if (replacement is not null)
+                    {
+                        await replacement.DisposeAsync().ConfigureAwait(false);
+                    }
+                    replacement = null; // already disposed, should the reconnect fail
+                    replacement = await reconnect().ConfigureAwait(false);
+                    continue;
+                }
+                catch (SocketException)
+                {
+                    // The connection broke mid-run: the remaining samples are lost.
+                    while (samples.Count < _options.Samples)
+                    {
+                        samples.Add(null);
+                    }
+                }
+                Report(progress, "TCP", samples);
             }
-            Report(progress, "TCP", samples);
+        }
+        finally
+        {
+            if (replacement is not null)
+            {
+                await replacement.DisposeAsync().ConfigureAwait(false);
+            }
         }
         return LatencyStats.From(samples);
     }
 
+    // Round trips over the UDP port the chat uses, so the verdict about the UDP transport is about that port.
     private async Task<NetworkCheckReport> CheckUdpAsync(NetworkCheckReport report, IPAddress address, Action<string>? progress, CancellationToken cancellationToken)
     {
-        var target = new IPEndPoint(address, _options.DiscoveryPort);
-        progress?.Invoke($"UDP: echo to {Show(target)}");
-        using var probe = new UdpEchoProbe(target);
+        var target = new IPEndPoint(address, _options.Port);
+        progress?.Invoke($"UDP: datagram handshakes with {Show(target)}");
+        using var probe = new UdpChatProbe(target);
         var samples = new List<double?>();
         try
         {
@@ -177,12 +206,12 @@ public sealed class NetworkCheck
                 {
                     await Task.Delay(_options.Interval, cancellationToken).ConfigureAwait(false);
                 }
-                samples.Add(await probe.EchoAsync(64, 64, _options.SampleTimeout, cancellationToken).ConfigureAwait(false));
+                samples.Add(await probe.RoundTripAsync(_options.SampleTimeout, cancellationToken).ConfigureAwait(false));
                 Report(progress, "UDP", samples);
                 if (samples.Count >= 3 && samples.All(s => s is null))
                 {
-                    // Three silent echoes in a row: nothing answers; do not spend the whole run waiting.
-                    return report with { Udp = LatencyStats.From(samples), UdpError = "no echo reply" };
+                    // Three silent handshakes in a row: nothing answers; do not spend the whole run waiting.
+                    return report with { Udp = LatencyStats.From(samples), UdpError = "no answer to the datagram handshake" };
                 }
             }
         }
@@ -190,10 +219,26 @@ public sealed class NetworkCheck
         {
             return report with { Udp = LatencyStats.From(samples), UdpError = Describe(ex.SocketErrorCode, "UDP") };
         }
-        report = report with { Udp = LatencyStats.From(samples) };
-        if (report.Udp.Received == 0)
+        return await CheckDatagramSizesAsync(report with { Udp = LatencyStats.From(samples) }, address, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The largest datagram that arrives intact, found with echoes of chosen sizes to the discovery port (the chat
+    // port only answers the datagram protocol, whose datagrams are at most 1200 bytes).
+    private async Task<NetworkCheckReport> CheckDatagramSizesAsync(NetworkCheckReport report, IPAddress address, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var target = new IPEndPoint(address, _options.DiscoveryPort);
+        progress?.Invoke($"UDP: echo to {Show(target)} to measure datagram sizes");
+        using var probe = new UdpEchoProbe(target);
+        try
         {
-            return report;
+            if (!await probe.FitsAsync(64, _options.TriesPerSize, _options.SizeTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                return report with { EchoError = "no echo reply" };
+            }
+        }
+        catch (SocketException ex)
+        {
+            return report with { EchoError = Describe(ex.SocketErrorCode, "UDP") };
         }
 
         int max = address.AddressFamily == AddressFamily.InterNetwork ? _options.MaxUdpPayload : _options.MaxUdpPayload - 20;

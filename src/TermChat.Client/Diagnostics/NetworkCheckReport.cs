@@ -14,8 +14,9 @@ namespace TermChat.Client.Diagnostics;
 /// <param name="Tcp">Ping/pong round trips over the TermChat protocol.</param>
 /// <param name="TcpMethod">How pings were answered: "before-handshake" or "session".</param>
 /// <param name="TcpError">Why TCP could not be measured.</param>
-/// <param name="Udp">Echo round trips over UDP to the discovery port.</param>
+/// <param name="Udp">Round trips over UDP to the chat port (<paramref name="Port"/>): datagram handshakes.</param>
 /// <param name="UdpError">Why UDP could not be measured.</param>
+/// <param name="EchoError">Why the echo on the discovery port, which measures datagram sizes, got no answer.</param>
 /// <param name="LargestUdpPayload">The largest UDP payload that arrived intact without fragmentation, both ways.</param>
 /// <param name="FragmentedPayload">The fragmented payload size tried when the largest was below the maximum.</param>
 /// <param name="FragmentedArrives">Whether that fragmented payload arrived intact.</param>
@@ -35,6 +36,7 @@ public sealed record NetworkCheckReport(
     string? TcpError,
     LatencyStats? Udp,
     string? UdpError,
+    string? EchoError,
     int? LargestUdpPayload,
     int? FragmentedPayload,
     bool? FragmentedArrives,
@@ -56,11 +58,13 @@ public sealed record NetworkCheckReport(
                 : string.Create(CultureInfo.InvariantCulture, $"connect {TcpConnectMs:0.###} ms; {Tcp}") + (TcpMethod == "session" ? " (in a short session)" : "");
             lines.Add($"  TCP        {tcp}");
             lines.Add(Udp is null || Udp.Received == 0
-                ? $"  UDP        port {DiscoveryPort}: no echo{(UdpError is null ? "" : $" ({UdpError})")}"
-                : $"  UDP        port {DiscoveryPort}: {Udp}");
+                ? $"  UDP        port {Port}: no answer{(UdpError is null ? "" : $" ({UdpError})")}"
+                : $"  UDP        port {Port}: {Udp}");
             if (Udp is { Received: > 0 })
             {
-                string size = LargestUdpPayload is { } largest ? $"{largest} bytes arrive intact without fragmentation" : "no size could be measured";
+                string size = EchoError is not null ? $"not measured: no echo on discovery port {DiscoveryPort} ({EchoError})"
+                    : LargestUdpPayload is { } largest ? $"{largest} bytes arrive intact without fragmentation"
+                    : "no size could be measured";
                 if (FragmentedArrives is { } arrives)
                 {
                     size += $"; fragmented {FragmentedPayload}-byte datagrams {(arrives ? "arrive" : "do not arrive")}";

@@ -35,8 +35,14 @@ internal static class NetworkVerdict
 
         if (report.Udp is null || report.Udp.Received == 0)
         {
-            notes.Add($"UDP echo on port {report.DiscoveryPort} got no answer{(report.UdpError is null ? "" : $" ({report.UdpError})")}: " +
-                "the server may run with --no-discovery, or a firewall drops UDP; the UDP transport may not work either.");
+            notes.Add($"UDP on port {report.Port} got no answer{(report.UdpError is null ? "" : $" ({report.UdpError})")}: " +
+                "the server may not serve UDP, or a firewall drops it; use --transport tcp.");
+        }
+        else if (report.EchoError is not null)
+        {
+            // The chat port answered, so UDP works; only the size measurement, which needs the discovery port, is missing.
+            notes.Add($"The discovery port {report.DiscoveryPort} did not answer netcheck's echo, so datagram sizes were not measured " +
+                "(the server may run with --no-discovery or another --discovery-port; netcheck --discovery-port N).");
         }
         else if (report.LargestUdpPayload is { } largest && largest < SmallPayload)
         {
@@ -46,7 +52,7 @@ internal static class NetworkVerdict
         {
             notes.Add($"Fragmented UDP datagrams ({report.FragmentedPayload} bytes) do not arrive: keep datagrams under {report.LargestUdpPayload} bytes.");
         }
-        if (report.DiscoveryUnicast == false && report.Udp is { Received: > 0 })
+        if (report.DiscoveryUnicast == false && report.Udp is { Received: > 0 } && report.EchoError is null)
         {
             notes.Add("The host echoes UDP but does not answer discovery probes.");
         }

@@ -6,34 +6,18 @@ using TermChat.Protocol.Discovery;
 namespace TermChat.Client.Diagnostics;
 
 /// <summary>Netcheck over UDP: echo requests to the server's discovery port.</summary>
-internal sealed class UdpEchoProbe : IDisposable
+internal sealed class UdpEchoProbe(IPEndPoint target) : IDisposable
 {
-    private readonly Socket _socket;
+    private readonly ConnectedUdp _udp = new(target, DiscoveryDefaults.MaxDatagramBytes + 1);
     private readonly ulong _nonce = (ulong)Random.Shared.NextInt64();
-    private readonly byte[] _buffer = new byte[DiscoveryDefaults.MaxDatagramBytes + 1];
     private uint _sequence;
-
-    public UdpEchoProbe(IPEndPoint target)
-    {
-        _socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            // Connected, so an ICMP "port unreachable" surfaces as ConnectionRefused instead of a silent timeout.
-            _socket.Connect(target);
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>Sets or clears the don't-fragment flag; false when the platform cannot.</summary>
     public bool TrySetDontFragment(bool value)
     {
         try
         {
-            _socket.DontFragment = value;
+            _udp.Socket.DontFragment = value;
             return true;
         }
         catch (Exception ex) when (ex is SocketException or NotSupportedException)
@@ -52,28 +36,14 @@ internal sealed class UdpEchoProbe : IDisposable
         uint sequence = ++_sequence;
         var request = DiscoveryCodec.ToArray(new EchoRequest(_nonce, sequence, size, replySize));
         long start = Stopwatch.GetTimestamp();
-        await _socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        window.CancelAfter(timeout);
-        while (true)
-        {
-            int received;
-            try
-            {
-                received = await _socket.ReceiveAsync(_buffer, SocketFlags.None, window.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-            if (DiscoveryCodec.TryParse(_buffer.AsSpan(0, received), out var message)
-                && message is EchoReply reply && reply.Nonce == _nonce && reply.Sequence == sequence)
-            {
-                bool intact = reply.Intact && reply.RequestIntact && reply.ReceivedLength == size && reply.Length == replySize;
-                return intact ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : null;
-            }
-            // A late reply to an earlier sequence number: keep waiting for ours.
-        }
+        await _udp.Socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        // A late reply to an earlier sequence number is skipped.
+        EchoReply? reply = null;
+        var datagram = await _udp.ReceiveAsync(
+            d => DiscoveryCodec.TryParse(d.Span, out var message) && (reply = message as EchoReply) is { } r && r.Nonce == _nonce && r.Sequence == sequence,
+            timeout, cancellationToken).ConfigureAwait(false);
+        bool intact = datagram is not null && reply is { Intact: true, RequestIntact: true } && reply.ReceivedLength == size && reply.Length == replySize;
+        return intact ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : null;
     }
 
     /// <summary>
@@ -129,5 +99,5 @@ internal sealed class UdpEchoProbe : IDisposable
         return low;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _udp.Dispose();
 }

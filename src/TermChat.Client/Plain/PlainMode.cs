@@ -60,9 +60,7 @@ public static class PlainMode
                 return ExitConnectionFailed;
             }
 
-            // Until the first room is joined, typed lines would have nowhere to go: wait for it.
-            string? wanted = options.Room is { Length: > 0 } r ? (r.StartsWith('#') ? r : "#" + r) : null;
-            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var joinWait = new JoinWait();
             Disconnected? lost = null;
             var events = Task.Run(async () =>
             {
@@ -74,28 +72,24 @@ public static class PlainMode
                     {
                         lost = d;
                     }
-                    if (app.CurrentRoom is { } current && (wanted is null || string.Equals(current.Name, wanted, StringComparison.OrdinalIgnoreCase))
-                        || entries.Any(e => e.Kind == EntryKind.Error))
-                    {
-                        ready.TrySetResult();
-                    }
+                    joinWait.Observe(app, entries);
                 }
-                ready.TrySetResult();
+                joinWait.End();
             }, CancellationToken.None);
 
-            if (wanted is not null)
+            // Until the first room is joined, typed lines would have nowhere to go: wait for it.
+            if (options.Room is { Length: > 0 } room)
             {
-                await Emit((await app.SubmitAsync("/join " + wanted, cancellationToken).ConfigureAwait(false)).Entries).ConfigureAwait(false);
-                await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(app, joinWait, "/join " + room, Emit, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // The server puts a new session in its lobby; don't hang if this one does not.
-                await Task.WhenAny(ready.Task, Task.Delay(TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(joinWait.ForAsync(null, joinWait.Mark, app), Task.Delay(TimeSpan.FromSeconds(5), options.TimeProvider, cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            int code = await PumpInputAsync(options, app, session, Emit, cancellationToken).ConfigureAwait(false);
+            int code = await PumpInputAsync(options, app, session, joinWait, Emit, cancellationToken).ConfigureAwait(false);
             await events.ConfigureAwait(false);
             if (lost is { } disconnected && disconnected.Reason != "you quit" && code != ExitOk)
             {
@@ -122,8 +116,21 @@ public static class PlainMode
         }
     }
 
+    // Submits one line; after a /join, returns only once the server has answered it (see JoinWait).
+    private static async Task<SubmitResult> SubmitAsync(ChatApp app, JoinWait joinWait, string line, Func<IReadOnlyList<ChatEntry>, ValueTask> emit, CancellationToken cancellationToken)
+    {
+        long mark = joinWait.Mark;
+        var result = await app.SubmitAsync(line, cancellationToken).ConfigureAwait(false);
+        await emit(result.Entries).ConfigureAwait(false);
+        if (result.Joining is { } room)
+        {
+            await joinWait.ForAsync(room, mark, app).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return result;
+    }
+
     private static async Task<int> PumpInputAsync(
-        PlainModeOptions options, ChatApp app, ClientSession session, Func<IReadOnlyList<ChatEntry>, ValueTask> emit, CancellationToken cancellationToken)
+        PlainModeOptions options, ChatApp app, ClientSession session, JoinWait joinWait, Func<IReadOnlyList<ChatEntry>, ValueTask> emit, CancellationToken cancellationToken)
     {
         var sessionEnded = session.Events.Completion;
         while (true)
@@ -147,13 +154,12 @@ public static class PlainMode
             SubmitResult result;
             try
             {
-                result = await app.SubmitAsync(line, cancellationToken).ConfigureAwait(false);
+                result = await SubmitAsync(app, joinWait, line, emit, cancellationToken).ConfigureAwait(false);
             }
             catch (ChatLinkException)
             {
                 return ExitConnectionFailed;
             }
-            await emit(result.Entries).ConfigureAwait(false);
             if (result.Quit)
             {
                 return ExitOk;

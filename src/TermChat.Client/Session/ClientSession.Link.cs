@@ -17,15 +17,17 @@ public sealed partial class ClientSession
         {
             var welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
             await ResumeAsync(link, welcome, cancellationToken).ConfigureAwait(false);
+            bool switched;
             lock (_gate)
             {
+                switched = _switching;
                 _transportName = transportName;
                 _link = link;
                 _switching = false;
                 _linkCloseReason = null;
                 _linkUp.TrySetResult();
             }
-            await EmitAsync(new ConnectionStateEvent(new Connected(link.Name, Server, welcome.Resumed)), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new ConnectionStateEvent(new Connected(link.Name, Server, welcome.Resumed, switched)), cancellationToken).ConfigureAwait(false);
             return (link, welcome);
         }
         catch
@@ -353,8 +355,9 @@ public sealed partial class ClientSession
                 reason = bye.Reason.Length > 0 ? $"the server closed the connection: {bye.Reason}" : "the server closed the connection";
                 lock (_gate)
                 {
-                    // The answer to our own goodbye is not news.
-                    return !_quitting;
+                    // The answer to our own goodbye is not news, nor is the goodbye of a link that a transport switch
+                    // replaced: the server moved the session to the new link, which says so ("switched to …").
+                    return !_quitting && !_switching && ReferenceEquals(_link, link);
                 }
             case Error { Code: ErrorCode.ServerShutdown or ErrorCode.SendQueueExceeded or ErrorCode.IdleTimeout } fatal:
                 reason = $"the server closed the connection: {fatal.Text}";

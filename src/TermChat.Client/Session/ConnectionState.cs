@@ -15,10 +15,13 @@ public sealed record Connecting(string Transport, string Server) : ConnectionSta
 }
 
 /// <summary>The session is up.</summary>
-public sealed record Connected(string Transport, string Server, bool Resumed) : ConnectionState
+public sealed record Connected(string Transport, string Server, bool Resumed, bool Switched = false) : ConnectionState
 {
     /// <inheritdoc/>
-    public override string Describe() => Resumed ? $"reconnected to {Server} over {Transport}, session resumed" : $"connected to {Server} over {Transport}";
+    public override string Describe() =>
+        Switched ? $"switched to {Transport}: the same session on {Server} carries on, nothing lost"
+        : Resumed ? $"reconnected to {Server} over {Transport}, session resumed"
+        : $"connected to {Server} over {Transport}";
 }
 
 /// <summary>The link dropped; the next attempt starts after <paramref name="Delay"/>.</summary>

@@ -17,6 +17,7 @@ internal abstract class TcpLink : IClientLink
     private Message? _held;
     private int _closing;
     private int _finished;
+    private volatile bool _outputEnded;
     private string _closeDetail = "connection closed";
     private ITimer? _deadline;
 
@@ -46,6 +47,13 @@ internal abstract class TcpLink : IClientLink
 
     /// <summary>Whether a close has begun (server side or peer side); no further frames are handled.</summary>
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>
+    /// Whether a close has begun and everything it sends is queued (the final Error or Bye, if any): once the
+    /// outbox is empty, the writer is done. Writers test this rather than <see cref="IsClosing"/>, which is set
+    /// first, while the final frame may still be on its way into the outbox from another thread.
+    /// </summary>
+    public bool OutputEnded => _outputEnded;
 
     /// <summary>Why the connection ends, for stats.</summary>
     public DisconnectReason Reason { get; private set; } = DisconnectReason.PeerClosed;
@@ -99,9 +107,7 @@ internal abstract class TcpLink : IClientLink
                 }
                 catch (ProtocolException exception)
                 {
-                    _context.Stats.ProtocolError();
-                    Log.ProtocolViolation(_context.Logger, Id, Remote, exception.Code, exception.Message);
-                    BeginClose(exception.Code, exception.Message, discardQueued: false);
+                    ProtocolViolation(exception);
                     return InputResult.Closing;
                 }
                 buffer.Consume(consumed);
@@ -117,6 +123,35 @@ internal abstract class TcpLink : IClientLink
         return InputResult.Closing;
     }
 
+    /// <summary>
+    /// The peer ended its side of the stream (a zero-byte read); the mode reads no more. Bytes of an incomplete
+    /// frame left in <paramref name="buffer"/> are a frame cut short (PROTOCOL.md section 1, rule 4): a protocol
+    /// error, answered with Error MalformedFrame because a half-closed peer can still read. Otherwise the
+    /// connection ends without another frame, unless a close of ours is already under way: its final frame
+    /// still goes out, and the mode keeps sending until it has.
+    /// </summary>
+    protected void PeerFinished(ReceiveBuffer buffer)
+    {
+        if (IsClosing) return;
+        try
+        {
+            FrameDecoder.ThrowIfTruncated(buffer.Data);
+        }
+        catch (ProtocolException exception)
+        {
+            ProtocolViolation(exception);
+            return;
+        }
+        PeerGone("connection closed");
+    }
+
+    private void ProtocolViolation(ProtocolException exception)
+    {
+        _context.Stats.ProtocolError();
+        Log.ProtocolViolation(_context.Logger, Id, Remote, exception.Code, exception.Message);
+        BeginClose(exception.Code, exception.Message, discardQueued: false);
+    }
+
     /// <summary>The peer closed or the socket failed: stop without sending anything more.</summary>
     protected void PeerGone(string detail)
     {
@@ -124,6 +159,7 @@ internal abstract class TcpLink : IClientLink
         _closeDetail = detail;
         Reason = DisconnectReason.PeerClosed;
         Outbox.Clear();
+        _outputEnded = true;
         OnClosing();
     }
 
@@ -140,6 +176,7 @@ internal abstract class TcpLink : IClientLink
         };
         if (discardQueued) Outbox.Clear();
         Outbox.ForceAdd(FrameEncoder.ToArray(code is { } c ? new Error(c, reason) : new Bye(reason)));
+        _outputEnded = true;
         // A peer that does not read cannot hold the connection open: after the deadline the writer gives up.
         var drain = discardQueued ? TimeSpan.FromSeconds(1) : _context.Options.ShutdownDrain;
         _deadline = TimeProvider.System.CreateTimer(_ => { DeadlinePassed = true; OnDeadline(); }, null, drain, Timeout.InfiniteTimeSpan);
@@ -152,6 +189,7 @@ internal abstract class TcpLink : IClientLink
     {
         if (Interlocked.Exchange(ref _finished, 1) != 0) return;
         Interlocked.Exchange(ref _closing, 1);
+        _outputEnded = true;
         _deadline?.Dispose();
         _context.Stats.ConnectionClosed(Reason);
         Hub.Disconnected(this, _closeDetail);

@@ -33,6 +33,7 @@ public sealed class ChatHub
     private readonly Dictionary<string, ChatSession> _nicks = new(NameRules.NickComparer);
     private readonly Dictionary<ResumeToken, ChatSession> _sessions = [];
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly RoomSeqHighWater _seqHighWater = new();
     private readonly Dictionary<IPAddress, int> _perIp = [];
     // Detached sessions in expiry order; entries go stale when a session is resumed (checked on use).
     private readonly Queue<(ChatSession Session, long ExpiresAt)> _detached = new();
@@ -50,7 +51,7 @@ public sealed class ChatHub
         _time = options.TimeProvider;
         _logger = logger;
         ModeName = options.Mode.ToString().ToLowerInvariant();
-        _rooms[NameRules.Lobby] = new Room(NameRules.Lobby, options.HistorySize, options.HistoryBytes);
+        _rooms[NameRules.Lobby] = new Room(NameRules.Lobby, options.HistorySize, options.HistoryBytes, lastSeq: 0);
     }
 
     /// <summary>The mode name reported in Welcome and Stats.</summary>
@@ -276,6 +277,11 @@ public sealed class ChatHub
                 case Bye:
                     CloseLink(state, null, "goodbye");
                     return;
+                case Ping ping:
+                    // Section 4: answered before Hello, so netcheck can time round trips without a session;
+                    // the handshake timeout keeps running.
+                    Send(state.Link, new Pong(ping.Nonce));
+                    return;
                 default:
                     CloseLink(state, ErrorCode.HandshakeRequired, $"The first frame must be Hello, not {message.Type}.");
                     return;
@@ -416,7 +422,7 @@ public sealed class ChatHub
                 SendError(state, ErrorCode.NotAllowed, $"The server has {_rooms.Count} rooms, the most it allows; join an existing room.");
                 return;
             }
-            room = new Room(name, _options.HistorySize, _options.HistoryBytes);
+            room = new Room(name, _options.HistorySize, _options.HistoryBytes, _seqHighWater.Take(name));
             _rooms[name] = room;
         }
         if (session.Rooms.Contains(room))
@@ -445,8 +451,10 @@ public sealed class ChatHub
     /// </summary>
     private void SendJoinState(LinkState state, Room room, ulong? cursor)
     {
-        Send(state.Link, new RoomJoined(room.Name, room.Topic, room.LastSeq, MembersOf(room)));
-        ulong after = cursor is { } c && c <= room.LastSeq ? c : 0;
+        Send(state.Link, new RoomJoined(room.Name, room.Topic, room.LastSeq, MemberLists.Of(room)));
+        // Exactly the entries after the cursor (section 10): a cursor above last_seq replays nothing, and the
+        // client, finding itself ahead of the server, takes last_seq as its highest seq.
+        ulong after = cursor is { } c ? Math.Min(c, room.LastSeq) : 0;
         var entries = room.History.After(after).ToList();
         long budget = _options.MaxSendQueueBytes / 2;
         int first = entries.Count;
@@ -586,7 +594,7 @@ public sealed class ChatHub
             SendError(state, ErrorCode.InvalidRoom, $"There is no room {name}.");
             return;
         }
-        Send(state.Link, new MemberList(room.Name, MembersOf(room)));
+        Send(state.Link, new MemberList(room.Name, MemberLists.Of(room)));
     }
 
     private void HandleListRooms(LinkState state)
@@ -657,6 +665,7 @@ public sealed class ChatHub
         if (room.Members.Count == 0 && room.Name != NameRules.Lobby)
         {
             _rooms.Remove(room.Name);
+            _seqHighWater.Retire(room.Name, room.LastSeq);
         }
     }
 
@@ -723,11 +732,6 @@ public sealed class ChatHub
         SendError(state, ErrorCode.NotInRoom, $"You are not in {name}; join it first.");
         return false;
     }
-
-    private static Member[] MembersOf(Room room) => room.Members
-        .Select(member => new Member(member.Nick, member.Away))
-        .OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)
-        .ToArray();
 
     private ResumeToken NewToken()
     {

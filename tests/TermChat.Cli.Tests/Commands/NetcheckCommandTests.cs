@@ -9,7 +9,7 @@ public sealed class NetcheckCommandTests
     private static readonly NetworkCheckReport Report = new(
         "lab", 7777, 7778, IPAddress.Parse("10.99.0.1"), null, 0.25,
         new LatencyStats(20, 20, 0.1, 0.2, 0.4, 0.05), "before-handshake", null,
-        new LatencyStats(20, 19, 0.1, 0.15, 0.3, 0.02), null, 1472, 8972, true, true, false, "alpha", "Usable, but …");
+        new LatencyStats(20, 19, 0.1, 0.15, 0.3, 0.02), null, null, 1472, 8972, true, true, false, "alpha", "Usable, but …");
 
     [Theory]
     [InlineData("10.0.0.5", "10.0.0.5", 7777)]
@@ -41,7 +41,7 @@ public sealed class NetcheckCommandTests
         Assert.Equal(
             "netcheck 10.99.0.1:7777 (alpha)" + Environment.NewLine +
             "  TCP        connect 0.25 ms; rtt min/avg/max 0.1/0.2/0.4 ms, jitter 0.05 ms, loss 0% (20/20)" + Environment.NewLine +
-            "  UDP        port 7778: rtt min/avg/max 0.1/0.15/0.3 ms, jitter 0.02 ms, loss 5% (19/20)" + Environment.NewLine +
+            "  UDP        port 7777: rtt min/avg/max 0.1/0.15/0.3 ms, jitter 0.02 ms, loss 5% (19/20)" + Environment.NewLine +
             "  Datagrams  1472 bytes arrive intact without fragmentation; fragmented 8972-byte datagrams arrive" + Environment.NewLine +
             "  Discovery  direct probe answered; broadcast/multicast do not reach the host" + Environment.NewLine +
             "Verdict: Usable, but …" + Environment.NewLine,

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using TermChat.Client.Diagnostics;
 using TermChat.Client.Discovery;
+using TermChat.Server;
 using TermChat.Server.Discovery;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Client.Tests.Diagnostics;
 
@@ -26,14 +28,14 @@ public sealed class NetworkCheckTests
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static NetworkCheckOptions Options(int tcpPort, int udpPort) => new()
+    private static NetworkCheckOptions Options(int tcpPort, int udpPort, TimeSpan? tcpInterval = null) => new()
     {
         Host = "127.0.0.1",
         Port = tcpPort,
         DiscoveryPort = udpPort,
         Samples = 5,
         Interval = TimeSpan.Zero,
-        TcpInterval = TimeSpan.Zero,
+        TcpInterval = tcpInterval ?? TimeSpan.Zero,
         SampleTimeout = TimeSpan.FromSeconds(2),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         Discovery = new DiscoveryClientOptions { Port = udpPort, Broadcast = false, MulticastGroup = null, GetAddresses = () => [] },
@@ -43,6 +45,7 @@ public sealed class NetworkCheckTests
     public async Task A_healthy_loopback_server_gets_full_measurements_and_a_good_verdict()
     {
         await using var tcp = new FakePingServer(requireHello: false);
+        await using var udp = new FakeHandshakeResponder(tcp.Port);
         await using var responder = StartResponder();
         var lines = new List<string>();
         var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(lines.Add, CancellationToken.None).WaitAsync(Limit);
@@ -95,15 +98,60 @@ public sealed class NetworkCheckTests
     }
 
     [Fact]
-    public async Task A_closed_udp_port_is_reported_as_unreachable_and_named_in_the_verdict()
+    public async Task A_chat_port_without_udp_is_reported_as_unreachable_and_named_in_the_verdict()
     {
         await using var tcp = new FakePingServer(requireHello: false);
-        int udpPort = ClosedPort(SocketType.Dgram);
-        var report = await new NetworkCheck(Options(tcp.Port, udpPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(tcp.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
         Assert.Equal(5, report.Tcp!.Received);
         Assert.Equal("nothing listens there (ICMP port unreachable)", report.UdpError);
         Assert.Null(report.LargestUdpPayload);
+        Assert.Contains($"UDP on port {tcp.Port} got no answer", report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_discovery_port_that_does_not_echo_does_not_contradict_a_working_udp_chat_port()
+    {
+        await using var tcp = new FakePingServer(requireHello: false);
+        await using var udp = new FakeHandshakeResponder(tcp.Port);
+        int discoveryPort = ClosedPort(SocketType.Dgram);
+        var report = await new NetworkCheck(Options(tcp.Port, discoveryPort)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal((5, 5), (report.Udp!.Sent, report.Udp.Received));
+        Assert.Null(report.UdpError);
+        Assert.Equal("nothing listens there (ICMP port unreachable)", report.EchoError);
         Assert.False(report.DiscoveryUnicast);
-        Assert.Contains($"UDP echo on port {udpPort} got no answer", report.Verdict);
+        Assert.Contains($"The discovery port {discoveryPort} did not answer netcheck's echo, so datagram sizes were not measured", report.Verdict);
+        Assert.DoesNotContain("may not work", report.Verdict);
+        Assert.DoesNotContain("got no answer", report.Verdict);
+    }
+
+    [Theory]
+    [InlineData(ServerMode.Select)]
+    [InlineData(ServerMode.Threads)]
+    [InlineData(ServerMode.Async)]
+    public async Task A_termchat_server_answers_pings_before_hello_so_netcheck_makes_no_session(ServerMode mode)
+    {
+        using var log = new HoldingLoggerFactory();
+        await using var server = await TestServer.StartAsync(mode, loggerFactory: log);
+        await using var responder = StartResponder();
+        var report = await new NetworkCheck(Options(server.EndPoint.Port, responder.Port)).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal("before-handshake", report.TcpMethod);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+        Assert.DoesNotContain(log.Lines, l => l.Contains("Registered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_handshake_timeout_shorter_than_the_series_only_moves_netcheck_to_a_fresh_connection()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async, o => o.HandshakeTimeout = TimeSpan.FromMilliseconds(300));
+        await using var responder = StartResponder();
+        // Five pings 200 ms apart outlast the 300 ms handshake timeout.
+        var options = Options(server.EndPoint.Port, responder.Port, tcpInterval: TimeSpan.FromMilliseconds(200));
+        var report = await new NetworkCheck(options).RunAsync(null, CancellationToken.None).WaitAsync(Limit);
+        Assert.Null(report.TcpError);
+        Assert.Equal("before-handshake", report.TcpMethod);
+        Assert.Equal((5, 5), (report.Tcp!.Sent, report.Tcp.Received));
+        Assert.True(server.Server.Stats.Disconnects(DisconnectReason.HandshakeTimeout) >= 1);
     }
 }

@@ -8,7 +8,7 @@ public sealed class NetworkVerdictTests
     private static readonly NetworkCheckReport Healthy = new(
         "lab", 7777, 7778, IPAddress.Parse("10.99.0.1"), null, 0.5,
         new LatencyStats(20, 20, 0.2, 0.4, 0.9, 0.1), "before-handshake", null,
-        new LatencyStats(20, 20, 0.2, 0.3, 0.8, 0.1), null, 1472, 8972, true, true, true, "lab", "");
+        new LatencyStats(20, 20, 0.2, 0.3, 0.8, 0.1), null, null, 1472, 8972, true, true, true, "lab", "");
 
     [Fact]
     public void Latency_stats_summarize_samples_and_count_losses()

@@ -87,6 +87,15 @@ public sealed class ClientSessionTests : IAsyncLifetime
 
     private async Task<Message> NextMessageAsync() => (await NextEventAsync<ServerMessageEvent>()).Message;
 
+    /// <summary>Drops <paramref name="current"/> and returns the Hello the session sends on <paramref name="next"/> after the first backoff.</summary>
+    private async Task<Hello> DropAndReconnectAsync(ScriptedLink current, ScriptedLink next)
+    {
+        current.Fail();
+        await NextEventAsync<ConnectionStateEvent>();
+        await _time.AdvanceWhenScheduledAsync(TimeSpan.FromMilliseconds(500));
+        return await next.NextSentAsync<Hello>();
+    }
+
     [Fact]
     public async Task First_connect_sends_a_hello_with_the_nick_and_no_token_and_returns_the_welcome()
     {
@@ -206,10 +215,7 @@ public sealed class ClientSessionTests : IAsyncLifetime
         await NextMessageAsync();
         await NextMessageAsync();
         var second = Expect();
-        first.Fail();
-        await NextEventAsync<ConnectionStateEvent>();
-        await _time.AdvanceWhenScheduledAsync(TimeSpan.FromMilliseconds(500));
-        await second.NextSentAsync<Hello>();
+        await DropAndReconnectAsync(first, second);
 
         second.Receive(
             WelcomeFor("alice", resumed: true),
@@ -251,10 +257,7 @@ public sealed class ClientSessionTests : IAsyncLifetime
         await first.NextSentAsync<Ping>();
 
         var second = Expect();
-        first.Fail();
-        await NextEventAsync<ConnectionStateEvent>();
-        await _time.AdvanceWhenScheduledAsync(TimeSpan.FromMilliseconds(500));
-        await second.NextSentAsync<Hello>();
+        await DropAndReconnectAsync(first, second);
         second.Receive(WelcomeFor("alice", resumed: true));
 
         Assert.Equal(new SendMessage("#lobby", MessageKind.Say, "lost"), await second.NextSentAsync());
@@ -427,5 +430,46 @@ public sealed class ClientSessionTests : IAsyncLifetime
         }
 
         Assert.Equal(new RoomMessage("#lobby", 1, 1000, "bob", MessageKind.Say, "new", true), seen[^1]);
+    }
+
+    [Fact]
+    public async Task A_client_ahead_of_a_resumed_server_takes_its_last_seq_and_shows_what_follows_once()
+    {
+        var first = await ConnectAsync();
+        first.Receive(
+            new RoomJoined("#lobby", "", 9, ValueList<Member>.Empty),
+            new RoomMessage("#lobby", 9, 1000, "bob", MessageKind.Say, "old", false));
+        await NextMessageAsync();
+        await NextMessageAsync();
+        var second = Expect();
+        Assert.Equal(new[] { new RoomCursor("#lobby", 9) }, (await DropAndReconnectAsync(first, second)).Cursors);
+
+        // The cursor is above the room's last seq: the server replays nothing (PROTOCOL.md section 10).
+        second.Receive(
+            WelcomeFor("alice", resumed: true),
+            new RoomJoined("#lobby", "", 2, ValueList<Member>.Empty),
+            new HistoryBegin("#lobby", 3, 2, 0),
+            new HistoryEnd("#lobby"),
+            new RoomMessage("#lobby", 3, 2000, "bob", MessageKind.Say, "new", false),
+            new RoomMessage("#lobby", 3, 2000, "bob", MessageKind.Say, "new", false),
+            new RoomMessage("#lobby", 4, 2000, "bob", MessageKind.Say, "newer", false));
+        var seen = new List<Message>();
+        while (seen.Count < 6)
+        {
+            seen.Add(await NextMessageAsync());
+        }
+        Assert.Equal(
+            [
+                WelcomeFor("alice", resumed: true),
+                new RoomJoined("#lobby", "", 2, ValueList<Member>.Empty),
+                new HistoryBegin("#lobby", 3, 2, 0),
+                new HistoryEnd("#lobby"),
+                new RoomMessage("#lobby", 3, 2000, "bob", MessageKind.Say, "new", false),
+                new RoomMessage("#lobby", 4, 2000, "bob", MessageKind.Say, "newer", false),
+            ], seen);
+
+        // The next resume's cursor follows the server's numbering, not the old one.
+        var third = Expect();
+        Assert.Equal(new[] { new RoomCursor("#lobby", 4) }, (await DropAndReconnectAsync(second, third)).Cursors);
     }
 }

@@ -190,4 +190,44 @@ public class EngineUnitTests
         window.OnTimeout(nowMs: 500);
         Assert.Equal(Options.MinWindowPackets, window.Packets);
     }
+
+    [Fact]
+    public void After_a_timeout_the_window_grows_by_slow_start_to_half_its_former_size_then_linearly()
+    {
+        var window = new CongestionWindow(Options);
+        for (int i = 0; i < 10; i++)
+        {
+            window.OnAcked(sentMs: 10);
+        }
+        Assert.Equal(20, window.Packets);
+
+        window.OnTimeout(nowMs: 100);
+        Assert.Equal(2, window.Packets);
+        window.OnAcked(sentMs: 90);              // sent before the timeout: no growth
+        Assert.Equal(2, window.Packets);
+        for (int i = 0; i < 8; i++)
+        {
+            window.OnAcked(sentMs: 200);         // slow start: +1 per packet up to the threshold of 10
+        }
+        Assert.Equal(10, window.Packets);
+        for (int i = 0; i < 10; i++)
+        {
+            window.OnAcked(sentMs: 200);         // then +1 per window's worth
+        }
+        Assert.Equal(11, window.Packets);
+    }
+
+    [Fact]
+    public void A_packet_number_received_twice_stays_acknowledged_and_makes_an_ack_due_at_once()
+    {
+        var received = new ReceivedPackets(Options);
+        received.Record(1, ackEliciting: true, nowMs: 0);
+        received.Record(2, ackEliciting: true, nowMs: 0);
+        received.OnAckSent();
+
+        received.Record(1, ackEliciting: true, nowMs: 5);
+
+        Assert.True(received.AckDue(nowMs: 5));
+        Assert.Equal((2u, 1UL), (received.Largest, received.Bitmap));
+    }
 }

@@ -59,7 +59,7 @@ internal sealed class AsyncConnection : TcpLink
                 int read = await Socket.ReceiveAsync(buffer.GetMemory(), SocketFlags.None, token).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    PeerGone("connection closed");
+                    PeerFinished(buffer);
                     return;
                 }
                 buffer.Advance(read);
@@ -122,7 +122,7 @@ internal sealed class AsyncConnection : TcpLink
                     ArrayPool<byte>.Shared.Return(chunk);
                     chunk = null;
                 }
-                if (IsClosing && Outbox.IsEmpty)
+                if (OutputEnded && Outbox.IsEmpty)
                 {
                     if (Reason != DisconnectReason.PeerClosed)
                     {

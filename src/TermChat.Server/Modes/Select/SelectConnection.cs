@@ -17,6 +17,7 @@ internal sealed class SelectConnection : TcpLink
     private int _pendingOffset;
     private int _pendingCount;
     private long _lingerUntil;
+    private bool _inputEnded;
 
     public SelectConnection(Socket socket, ServerContext context, SelectLoop loop) : base(socket, context)
     {
@@ -39,9 +40,9 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Already in the loop's list of connections to flush at the end of this pass.</summary>
     public bool FlushPending { get; set; }
 
-    public bool WantsWrite => !Done && !Lingering && (_pendingCount > 0 || !Outbox.IsEmpty || (IsClosing && !Lingering));
+    public bool WantsWrite => !Done && !Lingering && (_pendingCount > 0 || !Outbox.IsEmpty || OutputEnded);
 
-    public bool WantsRead => !Done && ThrottledUntil == 0;
+    public bool WantsRead => !Done && ThrottledUntil == 0 && !_inputEnded;
 
     public void Open() => Admitted = Admit();
 
@@ -56,10 +57,15 @@ internal sealed class SelectConnection : TcpLink
                 _receive.ReleaseIfEmpty();
                 return;
             }
-            if (error != SocketError.Success || read == 0)
+            if (error != SocketError.Success)
             {
-                PeerGone(error == SocketError.Success ? "connection closed" : error == SocketError.ConnectionReset ? "connection reset" : "connection lost");
-                if (Lingering || IsClosing) Complete();
+                PeerGone(error == SocketError.ConnectionReset ? "connection reset" : "connection lost");
+                Complete();
+                return;
+            }
+            if (read == 0)
+            {
+                InputEnded(now);
                 return;
             }
             _receive.Advance(read);
@@ -70,6 +76,23 @@ internal sealed class SelectConnection : TcpLink
             }
             if (!HandleInput(now)) return;
         }
+    }
+
+    /// <summary>
+    /// The peer shut its side. It may still be reading (a half-close right after an invalid frame, say), so a
+    /// final frame of ours is sent before the socket closes, and sent now rather than at the end of the pass:
+    /// a session that has already said everything ends here and frees its per-address slot at once.
+    /// </summary>
+    private void InputEnded(long now)
+    {
+        _inputEnded = true;
+        PeerFinished(_receive);
+        if (Lingering || (OutputEnded && Reason == DisconnectReason.PeerClosed))
+        {
+            Complete();
+            return;
+        }
+        OnWritable(now);
     }
 
     /// <summary>Handles buffered frames; false if flood control now holds the connection.</summary>
@@ -99,7 +122,7 @@ internal sealed class SelectConnection : TcpLink
                 if (_pendingCount == 0)
                 {
                     ReturnPending();
-                    if (IsClosing) BeginLinger(now);
+                    if (OutputEnded) BeginLinger(now);
                     return;
                 }
             }
@@ -122,7 +145,7 @@ internal sealed class SelectConnection : TcpLink
         if (Done) return;
         if (Lingering && now >= _lingerUntil) Complete();
         else if (IsClosing && DeadlinePassed) Complete();
-        else if (IsClosing && Reason == DisconnectReason.PeerClosed) Complete();
+        else if (OutputEnded && Reason == DisconnectReason.PeerClosed) Complete();
     }
 
     private void BeginLinger(long now)
@@ -139,6 +162,12 @@ internal sealed class SelectConnection : TcpLink
         }
         catch (SocketException)
         {
+            Complete();
+            return;
+        }
+        if (_inputEnded)
+        {
+            // The peer has already shut its side: there is nothing to wait for.
             Complete();
             return;
         }

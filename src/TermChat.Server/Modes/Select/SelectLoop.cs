@@ -174,13 +174,17 @@ internal sealed class SelectLoop : TcpMode
             Socket.Select(readList, writeList.Count > 0 ? writeList : null, null, (int)Math.Min(waitMicros, int.MaxValue));
 
             now = time.GetTimestamp();
+            bool acceptable = false;
             foreach (var socket in readList)
             {
-                if (ReferenceEquals(socket, Listener)) AcceptAll();
+                if (ReferenceEquals(socket, Listener)) acceptable = true;
                 else if (ReferenceEquals(socket, _wakeReceiver)) DrainWake(scratch);
                 else if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.ReceiveAvailable(scratch);
                 else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnReadable(t));
             }
+            // Accepts are judged after this wakeup's reads, so connections whose close was already waiting have
+            // freed their per-address slots first.
+            if (acceptable) AcceptAll(now);
             foreach (var socket in writeList)
             {
                 if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.FlushQueued();
@@ -218,7 +222,7 @@ internal sealed class SelectLoop : TcpMode
         _flushAfterPass.Clear();
     }
 
-    private void AcceptAll()
+    private void AcceptAll(long now)
     {
         while (true)
         {
@@ -236,6 +240,9 @@ internal sealed class SelectLoop : TcpMode
             _bySocket[socket] = connection;
             _connections.Add(connection);
             connection.Open();
+            // Read at once: a session that waited in the backlog and has already said everything and closed (a
+            // burst of short sessions on a busy machine) ends here, before the next accept is judged.
+            Guard(connection, now, static (c, t) => c.OnReadable(t));
         }
     }
 

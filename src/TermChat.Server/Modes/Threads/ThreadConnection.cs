@@ -50,7 +50,7 @@ internal sealed class ThreadConnection : TcpLink
                 int read = Socket.Receive(buffer.GetMemory().Span, SocketFlags.None);
                 if (read == 0)
                 {
-                    PeerGone("connection closed");
+                    PeerFinished(buffer);
                     return;
                 }
                 buffer.Advance(read);
@@ -99,7 +99,7 @@ internal sealed class ThreadConnection : TcpLink
                         sent += Socket.Send(chunk.AsSpan(sent, count - sent), SocketFlags.None);
                     }
                 }
-                if (IsClosing && Outbox.IsEmpty)
+                if (OutputEnded && Outbox.IsEmpty)
                 {
                     if (Reason != DisconnectReason.PeerClosed && !DeadlinePassed)
                     {

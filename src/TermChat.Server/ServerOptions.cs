@@ -72,6 +72,13 @@ public sealed class ServerOptions
     /// <summary>How long shutdown waits for queued output (the shutdown notice) to reach clients.</summary>
     public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// After a connection's final frame (Error or Bye) has been sent and its sending side shut, how long the server
+    /// waits for the peer to close before closing itself: closing at once could reset the connection while the peer
+    /// still has bytes in flight, and a reset can destroy the final frame before the peer reads it.
+    /// </summary>
+    public TimeSpan CloseLinger { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The clock for timeouts, flood control and timestamps; tests inject a manual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -97,6 +104,7 @@ public sealed class ServerOptions
         if (ResumeWindow < TimeSpan.Zero) return "--resume-window must be 0 or more.";
         if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
         if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";
+        if (ShutdownDrain < TimeSpan.Zero || CloseLinger < TimeSpan.Zero) return "The shutdown drain and the close linger must be 0 or more.";
         return null;
     }
 }

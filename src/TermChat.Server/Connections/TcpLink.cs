@@ -13,11 +13,15 @@ namespace TermChat.Server.Connections;
 /// </summary>
 internal abstract class TcpLink : IClientLink
 {
+    // A slow consumer has already shown it does not read: its Error gets a short chance only.
+    private static readonly TimeSpan SlowConsumerDrain = TimeSpan.FromSeconds(1);
+
     private readonly ServerContext _context;
     private Message? _held;
     private int _closing;
     private int _finished;
     private volatile bool _outputEnded;
+    private volatile bool _deadlinePassed;
     private string _closeDetail = "connection closed";
     private ITimer? _deadline;
 
@@ -58,8 +62,20 @@ internal abstract class TcpLink : IClientLink
     /// <summary>Why the connection ends, for stats.</summary>
     public DisconnectReason Reason { get; private set; } = DisconnectReason.PeerClosed;
 
-    /// <summary>Whether the close deadline passed and the writer must give up on the peer.</summary>
-    public bool DeadlinePassed { get; private set; }
+    /// <summary>Whether the close deadline passed and the writer must give up on the peer (set on a timer thread).</summary>
+    public bool DeadlinePassed => _deadlinePassed;
+
+    /// <summary>After the final frame, how long to wait for the peer to close (on <see cref="Clock"/>).</summary>
+    protected TimeSpan Linger => _context.Options.CloseLinger;
+
+    /// <summary>The server's clock: every close timer (drain deadline, linger) runs on it, in every mode.</summary>
+    protected TimeProvider Clock => _context.Options.TimeProvider;
+
+    /// <summary>
+    /// Whether the writer, having sent everything, should shut down its sending side (FIN) before the linger: not
+    /// when the peer is gone, nor after the drain deadline (the socket is being torn down).
+    /// </summary>
+    protected bool ShouldShutDownSend => Reason != DisconnectReason.PeerClosed && !DeadlinePassed;
 
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
@@ -178,8 +194,8 @@ internal abstract class TcpLink : IClientLink
         Outbox.ForceAdd(FrameEncoder.ToArray(code is { } c ? new Error(c, reason) : new Bye(reason)));
         _outputEnded = true;
         // A peer that does not read cannot hold the connection open: after the deadline the writer gives up.
-        var drain = discardQueued ? TimeSpan.FromSeconds(1) : _context.Options.ShutdownDrain;
-        _deadline = TimeProvider.System.CreateTimer(_ => { DeadlinePassed = true; OnDeadline(); }, null, drain, Timeout.InfiniteTimeSpan);
+        var drain = discardQueued ? SlowConsumerDrain : _context.Options.ShutdownDrain;
+        _deadline = Clock.CreateTimer(_ => { _deadlinePassed = true; OnDeadline(); }, null, drain, Timeout.InfiniteTimeSpan);
         OnOutputQueued();
         OnClosing();
     }

@@ -11,8 +11,6 @@ namespace TermChat.Server.Modes.Async;
 internal sealed class AsyncConnection : TcpLink
 {
     private const int SendBufferBytes = 64 * 1024;
-    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
-
     private readonly WriterSignal _signal = new();
     private readonly CancellationTokenSource _abort = new();
 
@@ -31,7 +29,7 @@ internal sealed class AsyncConnection : TcpLink
         // last frame before the peer reads it.
         try
         {
-            await reader.WaitAsync(Linger).ConfigureAwait(false);
+            await reader.WaitAsync(Linger, Clock).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -124,7 +122,7 @@ internal sealed class AsyncConnection : TcpLink
                 }
                 if (OutputEnded && Outbox.IsEmpty)
                 {
-                    if (Reason != DisconnectReason.PeerClosed)
+                    if (ShouldShutDownSend)
                     {
                         Socket.Shutdown(SocketShutdown.Send);
                     }

@@ -172,7 +172,7 @@ internal sealed class SelectConnection : TcpLink
             return;
         }
         Lingering = true;
-        _lingerUntil = now + 2 * Context.Options.TimeProvider.TimestampFrequency;
+        _lingerUntil = now + (long)(Linger.TotalSeconds * Clock.TimestampFrequency);
     }
 
     /// <summary>Closes the socket and reports the end; the loop drops the connection afterwards.</summary>

@@ -13,10 +13,10 @@ internal sealed class ThreadConnection : TcpLink
 {
     private const int StackBytes = 128 * 1024;
     private const int SendBufferBytes = 32 * 1024;
-    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ManualResetEventSlim _stopWaiting = new();
+    private readonly TaskCompletionSource _readerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<ThreadConnection> _finished;
     private Thread? _reader;
     private int _signaled;
@@ -77,6 +77,7 @@ internal sealed class ThreadConnection : TcpLink
         }
         finally
         {
+            _readerEnded.TrySetResult();
             Wake();
         }
     }
@@ -101,7 +102,7 @@ internal sealed class ThreadConnection : TcpLink
                 }
                 if (OutputEnded && Outbox.IsEmpty)
                 {
-                    if (Reason != DisconnectReason.PeerClosed && !DeadlinePassed)
+                    if (ShouldShutDownSend)
                     {
                         Socket.Shutdown(SocketShutdown.Send);
                     }
@@ -122,11 +123,18 @@ internal sealed class ThreadConnection : TcpLink
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
-        // Let the reader see the peer's close (avoids a reset that could destroy our last frame), then end.
-        _reader!.Join(Linger);
+        // Let the reader see the peer's close (avoids a reset that could destroy our last frame), then end. The wait
+        // is on the server's clock, like the select loop's linger and the drain deadline.
+        try
+        {
+            _readerEnded.Task.WaitAsync(Linger, Clock).Wait();
+        }
+        catch (AggregateException exception) when (exception.InnerException is TimeoutException)
+        {
+        }
         _stopWaiting.Set();
         Finish();
-        _reader.Join();
+        _reader!.Join();
         _finished(this);
     }
 

@@ -2,8 +2,10 @@
 # TermChat launcher.
 #   ./run.sh              build if needed, then host a server on port 7777 and open the client
 #   ./run.sh test         run every test (unit, integration, tmux end-to-end, network namespaces)
-#   ./run.sh pack         build the .NET tool package into artifacts/
-#   ./run.sh publish [RID...]  self-contained single-file termchat per runtime (default: this machine's) into artifacts/RID/
+#   ./run.sh pack         make the .NET tool package in artifacts/ (dotnet tool install --add-source artifacts termchat)
+#   ./run.sh publish [--no-aot] [RID...]
+#                         self-contained binaries in artifacts/<rid>/ (default: every supported RID); linux-x64 is
+#                         Native AOT (needs clang) unless --no-aot, the others single-file and trimmed
 #   ./run.sh ARGS...      pass ARGS to termchat (serve, join, bench, discover, netcheck, --help)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,25 +18,71 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 127
 fi
 
+# quietly RUN...: the command's output only if it fails, on stderr (stdout stays for the caller).
+quietly() {
+  local log
+  if ! log=$("$@" 2>&1); then
+    printf '%s\n' "$log" >&2
+    exit 1
+  fi
+}
+
 needs_build() {
   [ -f "$stamp" ] || return 0
   # Rebuild only when a source or build file is newer than the last build.
-  [ -n "$(find "$here/src" "$here/Directory.Build.props" "$here/Directory.Packages.props" \
+  [ -n "$(find "$here/src" "$here/bench" "$here/Directory.Build.props" "$here/Directory.Packages.props" \
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$stamp" -print -quit)" ]
 }
 
 build() {
   echo "termchat: building (first run or sources changed)..." >&2
-  local log
-  # Quiet on success; the whole build log on failure.
-  if ! log=$(dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$out" -nologo -v quiet 2>&1); then
-    printf '%s\n' "$log" >&2
-    exit 1
-  fi
+  quietly dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$out" -nologo -v quiet
   touch "$stamp"
 }
 
+# The RIDs we ship binaries for; see README "Install without the source".
+all_rids="linux-x64 linux-arm64 win-x64 osx-arm64 osx-x64"
+artifacts="$here/artifacts"
+
+publish() {
+  local aot=true rids=()
+  for arg in "$@"; do
+    case "$arg" in
+      --no-aot) aot=false ;;
+      -*) echo "termchat: unknown publish option '$arg' (see ./run.sh --help)" >&2; exit 2 ;;
+      *) rids+=("$arg") ;;
+    esac
+  done
+  [ ${#rids[@]} -gt 0 ] || read -r -a rids <<<"$all_rids"
+  for rid in "${rids[@]}"; do
+    case " $all_rids " in *" $rid "*) ;; *) echo "termchat: no binary is built for '$rid'; choose from: $all_rids" >&2; exit 2 ;; esac
+    local props=(-p:SelfContained=true -p:PublishTrimmed=true)
+    if [ "$rid" = linux-x64 ] && $aot; then
+      command -v clang >/dev/null 2>&1 || { echo "termchat: Native AOT needs clang (apt-get install clang), or use --no-aot" >&2; exit 1; }
+      props+=(-p:PublishAot=true)
+    else
+      props+=(-p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true)
+    fi
+    echo "termchat: publishing $rid..." >&2
+    rm -rf "$artifacts/$rid"
+    quietly dotnet publish "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r "$rid" "${props[@]}" \
+      -p:DebugType=none -p:GenerateDocumentationFile=false -p:AllowedReferenceRelatedFileExtensions=none -o "$artifacts/$rid" -nologo -v quiet
+    # Native symbols (termchat.dbg) stay out of the download: one file per platform.
+    rm -f "$artifacts/$rid"/*.dbg
+    ls "$artifacts/$rid"/termchat*
+  done
+}
+
 case "${1:-}" in
+  pack)
+    echo "termchat: packing the .NET tool..." >&2
+    quietly dotnet pack "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$artifacts" -nologo -v quiet
+    ls "$artifacts"/termchat.*.nupkg
+    ;;
+  publish)
+    shift
+    publish "$@"
+    ;;
   test)
     shift
     dotnet build "$here/TermChat.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -44,25 +92,6 @@ case "${1:-}" in
       [ -e "$script" ] || continue
       echo "== $(basename "$script")"
       bash "$script"
-    done
-    ;;
-  pack)
-    # termchat as a .NET tool package: artifacts/termchat.VERSION.nupkg (dotnet tool install --add-source artifacts termchat).
-    dotnet pack "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$here/artifacts" -nologo -v quiet -clp:ErrorsOnly >&2
-    ls "$here"/artifacts/termchat.*.nupkg
-    ;;
-  publish)
-    # Self-contained single-file binaries, one per runtime: artifacts/RID/termchat[.exe]. Default: this machine's.
-    shift
-    rids=("$@")
-    [ ${#rids[@]} -gt 0 ] || rids=("$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')")
-    for rid in "${rids[@]}"; do
-      rm -rf "$here/artifacts/$rid"
-      dotnet publish "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r "$rid" --self-contained \
-        -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$here/artifacts/$rid" -nologo -v quiet -clp:ErrorsOnly >&2
-      # Only the binary ships; debug symbols stay in the build output.
-      find "$here/artifacts/$rid" -type f ! -name termchat ! -name termchat.exe -delete
-      ls -l "$here/artifacts/$rid"/termchat*
     done
     ;;
   *)

@@ -17,9 +17,14 @@ internal static class TermChatCommand
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DiscoverCommand.Create());
         root.Subcommands.Add(NetcheckCommand.Create());
+        root.Subcommands.Add(ServiceCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.SetAction(HostAndJoin.RunAsync);
-        BuildInfo.UseFor(root);
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
         return root;
     }
 

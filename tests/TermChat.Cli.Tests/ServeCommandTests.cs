@@ -116,6 +116,7 @@ public sealed partial class ServeCommandTests
         private readonly StringBuilder _errors = new();
         private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
         private int _parsedPort;
 
         private Termchat(Process process) => _process = process;
@@ -148,7 +149,14 @@ public sealed partial class ServeCommandTests
             process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data is null) return;
-                lock (termchat._output) termchat._output.AppendLine(e.Data);
+                lock (termchat._output)
+                {
+                    termchat._output.AppendLine(e.Data);
+                    foreach (var waiter in termchat._waiters.Where(w => e.Data.Contains(w.Text, StringComparison.Ordinal)))
+                    {
+                        waiter.Seen.TrySetResult();
+                    }
+                }
                 var match = PortLine().Match(e.Data);
                 if (match.Success) termchat._parsedPort = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                 // The banner ends with the Ctrl+C hint; by then every address line is out.
@@ -173,10 +181,25 @@ public sealed partial class ServeCommandTests
             return await _port.Task;
         }
 
-        /// <summary>SIGTERM, as a service manager sends it (Process.Kill would send SIGKILL).</summary>
-        public void SendSigterm()
+        /// <summary>Waits for a line of standard output that contains <paramref name="text"/> (one printed already counts).</summary>
+        public Task WaitForOutputAsync(string text)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_output)
+            {
+                if (_output.ToString().Contains(text, StringComparison.Ordinal)) return Task.CompletedTask;
+                _waiters.Add((text, seen));
+            }
+            return seen.Task.WaitAsync(Timeout);
+        }
+
+        /// <summary>SIGTERM, as a service manager sends it (Process.Kill would send SIGKILL).</summary>
+        public void SendSigterm() => SendSignal("TERM");
+
+        /// <summary>Sends a signal by name (TERM, HUP), as `kill -NAME` does.</summary>
+        public void SendSignal(string name)
+        {
+            using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
         }
 

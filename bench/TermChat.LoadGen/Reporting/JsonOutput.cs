@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace TermChat.LoadGen.Reporting;
 
@@ -9,17 +8,11 @@ namespace TermChat.LoadGen.Reporting;
 /// </summary>
 public static class JsonOutput
 {
-    /// <summary>camelCase names, numbers as numbers, nulls left out.</summary>
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Serialises one invocation's results.</summary>
-    public static string Write(BenchDocument document) => JsonSerializer.Serialize(document, Options);
+    public static string Write(BenchDocument document) => JsonSerializer.Serialize(document, BenchJsonContext.Default.BenchDocument);
 
     /// <summary>Reads one line written by <see cref="Write"/>.</summary>
+    /// <exception cref="JsonException">The line is not a benchmark document.</exception>
     public static BenchDocument Read(string json) =>
-        JsonSerializer.Deserialize<BenchDocument>(json, Options) ?? throw new JsonException("An empty benchmark document.");
+        JsonSerializer.Deserialize(json, BenchJsonContext.Default.BenchDocument) ?? throw new JsonException("An empty benchmark document.");
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using TermChat.Client.Discovery;
 using TermChat.Protocol.Discovery;
 using TermChat.Cli.Usage;
@@ -118,22 +118,26 @@ internal static class DiscoverCommand
         return text.ToString();
     }
 
-    internal static string ToJson(IReadOnlyList<DiscoveredServer> servers) => JsonSerializer.Serialize(
-        servers.Select(s => new
+    // JsonNode rather than serialising anonymous types: it needs no reflection, so trimmed and AOT builds keep it.
+    internal static string ToJson(IReadOnlyList<DiscoveredServer> servers) => new JsonArray(
+        servers.Select(s => (JsonNode)new JsonObject
         {
-            name = s.Name,
-            instanceId = s.InstanceId,
-            version = s.AppVersion,
-            protocolVersion = s.ProtocolVersion,
-            compatible = s.IsCompatible,
-            mode = s.Mode,
-            users = s.Users,
-            tcpPort = s.TcpPort,
-            udpPort = s.UdpPort == 0 ? (int?)null : s.UdpPort,
-            connect = Format(s.PreferredEndPoint),
-            addresses = s.Addresses.Select(a => new { address = a.Address.ToString(), prefixLength = a.PrefixLength }).ToArray(),
-            respondedFrom = s.RespondedFrom.Select(a => a.ToString()).ToArray(),
-            rttMs = Math.Round(s.RoundTrip.TotalMilliseconds, 3),
-        }),
-        new JsonSerializerOptions { WriteIndented = true });
+            ["name"] = s.Name,
+            ["instanceId"] = s.InstanceId,
+            ["version"] = s.AppVersion,
+            ["protocolVersion"] = s.ProtocolVersion,
+            ["compatible"] = s.IsCompatible,
+            ["mode"] = s.Mode,
+            ["users"] = s.Users,
+            ["tcpPort"] = s.TcpPort,
+            ["udpPort"] = s.UdpPort == 0 ? null : s.UdpPort,
+            ["connect"] = Format(s.PreferredEndPoint),
+            ["addresses"] = new JsonArray(s.Addresses.Select(a => (JsonNode)new JsonObject
+            {
+                ["address"] = a.Address.ToString(),
+                ["prefixLength"] = a.PrefixLength,
+            }).ToArray()),
+            ["respondedFrom"] = new JsonArray(s.RespondedFrom.Select(a => (JsonNode)JsonValue.Create(a.ToString())).ToArray()),
+            ["rttMs"] = Math.Round(s.RoundTrip.TotalMilliseconds, 3),
+        }).ToArray()).ToJsonString(CliJson.Indented);
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using TermChat.Client.Diagnostics;
 using TermChat.Client.Transports;
 using TermChat.Protocol.Discovery;
@@ -74,38 +74,39 @@ internal static class NetcheckCommand
 
     internal static string ToText(NetworkCheckReport r) => string.Join(Environment.NewLine, r.ToLines()) + Environment.NewLine;
 
-    internal static string ToJson(NetworkCheckReport r) => JsonSerializer.Serialize(new
+    // JsonNode rather than serialising anonymous types: it needs no reflection, so trimmed and AOT builds keep it.
+    internal static string ToJson(NetworkCheckReport r) => new JsonObject
     {
-        host = r.Host,
-        port = r.Port,
-        discoveryPort = r.DiscoveryPort,
-        address = r.Address?.ToString(),
-        resolveError = r.ResolveError,
-        serverName = r.ServerName,
-        tcp = r.Tcp is null ? null : Stats(r.Tcp),
-        tcpConnectMs = r.TcpConnectMs is { } c ? Math.Round(c, 3) : (double?)null,
-        tcpMethod = r.TcpMethod,
-        tcpError = r.TcpError,
-        udpPort = r.Port,
-        udp = r.Udp is null ? null : Stats(r.Udp),
-        udpError = r.UdpError,
-        echoError = r.EchoError,
-        largestUdpPayload = r.LargestUdpPayload,
-        fragmentedPayload = r.FragmentedPayload,
-        fragmentedArrives = r.FragmentedArrives,
-        discoveryUnicast = r.DiscoveryUnicast,
-        discoveryBroadcast = r.DiscoveryBroadcast,
-        verdict = r.Verdict,
-    }, new JsonSerializerOptions { WriteIndented = true });
+        ["host"] = r.Host,
+        ["port"] = r.Port,
+        ["discoveryPort"] = r.DiscoveryPort,
+        ["address"] = r.Address?.ToString(),
+        ["resolveError"] = r.ResolveError,
+        ["serverName"] = r.ServerName,
+        ["tcp"] = r.Tcp is null ? null : Stats(r.Tcp),
+        ["tcpConnectMs"] = r.TcpConnectMs is { } c ? Math.Round(c, 3) : null,
+        ["tcpMethod"] = r.TcpMethod,
+        ["tcpError"] = r.TcpError,
+        ["udpPort"] = r.Port,
+        ["udp"] = r.Udp is null ? null : Stats(r.Udp),
+        ["udpError"] = r.UdpError,
+        ["echoError"] = r.EchoError,
+        ["largestUdpPayload"] = r.LargestUdpPayload,
+        ["fragmentedPayload"] = r.FragmentedPayload,
+        ["fragmentedArrives"] = r.FragmentedArrives,
+        ["discoveryUnicast"] = r.DiscoveryUnicast,
+        ["discoveryBroadcast"] = r.DiscoveryBroadcast,
+        ["verdict"] = r.Verdict,
+    }.ToJsonString(CliJson.Indented);
 
-    private static object Stats(LatencyStats s) => new
+    private static JsonObject Stats(LatencyStats s) => new()
     {
-        sent = s.Sent,
-        received = s.Received,
-        lossPercent = Math.Round(s.LossPercent, 1),
-        minMs = Math.Round(s.MinMs, 3),
-        avgMs = Math.Round(s.AvgMs, 3),
-        maxMs = Math.Round(s.MaxMs, 3),
-        jitterMs = Math.Round(s.JitterMs, 3),
+        ["sent"] = s.Sent,
+        ["received"] = s.Received,
+        ["lossPercent"] = Math.Round(s.LossPercent, 1),
+        ["minMs"] = Math.Round(s.MinMs, 3),
+        ["avgMs"] = Math.Round(s.AvgMs, 3),
+        ["maxMs"] = Math.Round(s.MaxMs, 3),
+        ["jitterMs"] = Math.Round(s.JitterMs, 3),
     };
 }

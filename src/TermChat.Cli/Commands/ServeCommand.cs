@@ -14,83 +14,20 @@ namespace TermChat.Cli.Commands;
 /// <summary>`termchat serve`: parse options into <see cref="ServerOptions"/>, print the banner, run <see cref="ChatServer"/>.</summary>
 internal static class ServeCommand
 {
-    private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
-
+    /// <summary>The `serve` command: its options are <see cref="ServeArguments"/>; its action runs the server.</summary>
     public static Command Create()
     {
-        var defaults = new ServerOptions();
-        var mode = new Option<string>("--mode") { Description = "How the server moves bytes: select (one Socket.Select thread), threads (a thread per client) or async.", DefaultValueFactory = _ => "async" };
-        mode.AcceptOnlyFromAmong("select", "threads", "async");
-        var port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
-        var bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
-        var name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
-        var motd = new Option<string>("--motd") { HelpName = "TEXT", Description = "Message of the day sent to every client on connect.", DefaultValueFactory = _ => "" };
-        var logLevel = new Option<string>("--log-level") { HelpName = "LEVEL", Description = "trace, debug, information, warning, error, critical or none.", DefaultValueFactory = _ => "information" };
-        logLevel.AcceptOnlyFromAmong(LogLevels);
-        var maxFrame = new Option<int>("--max-frame") { HelpName = "BYTES", Description = "Largest frame accepted from a client, in bytes.", DefaultValueFactory = _ => defaults.MaxFrameBytes };
-        var handshake = new Option<double>("--handshake-timeout") { HelpName = "SECONDS", Description = "Seconds a new connection has to send Hello.", DefaultValueFactory = _ => defaults.HandshakeTimeout.TotalSeconds };
-        var idle = new Option<double>("--idle-timeout") { HelpName = "SECONDS", Description = "Seconds of silence (pings unanswered) before a client is dropped.", DefaultValueFactory = _ => defaults.IdleTimeout.TotalSeconds };
-        var keepalive = new Option<double>("--keepalive") { HelpName = "SECONDS", Description = "Seconds of silence before the server pings a client.", DefaultValueFactory = _ => defaults.KeepaliveInterval.TotalSeconds };
-        var floodBurst = new Option<int>("--flood-burst") { HelpName = "N", Description = "Messages a client may send at once before flood control slows it.", DefaultValueFactory = _ => defaults.FloodBurst };
-        var floodRate = new Option<double>("--flood-rate") { HelpName = "PER_SECOND", Description = "Steady messages per second after the burst; 0 turns flood control off.", DefaultValueFactory = _ => defaults.FloodRate };
-        var maxSendq = new Option<int>("--max-sendq") { HelpName = "BYTES", Description = "Bytes queued for a client that does not read before it is disconnected.", DefaultValueFactory = _ => defaults.MaxSendQueueBytes };
-        var maxClients = new Option<int>("--max-clients") { HelpName = "N", Description = "Most simultaneous connections.", DefaultValueFactory = _ => defaults.MaxClients };
-        var maxPerIp = new Option<int>("--max-per-ip") { HelpName = "N", Description = "Most simultaneous connections from one IP address (loopback included).", DefaultValueFactory = _ => defaults.MaxPerIp };
-        var history = new Option<int>("--history") { HelpName = "N", Description = "Messages and events kept per room for history and resume.", DefaultValueFactory = _ => defaults.HistorySize };
-        var historyBytes = new Option<long>("--history-bytes") { HelpName = "BYTES", Description = "Encoded bytes of history kept per room (long messages keep fewer entries).", DefaultValueFactory = _ => defaults.HistoryBytes };
-        var maxRoomsTotal = new Option<int>("--max-rooms") { HelpName = "N", Description = "Most rooms that may exist at once.", DefaultValueFactory = _ => defaults.MaxRooms };
-        var resumeWindow = new Option<double>("--resume-window") { HelpName = "SECONDS", Description = "Seconds a dropped session can be resumed with its token.", DefaultValueFactory = _ => defaults.ResumeWindow.TotalSeconds };
-        var maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
-        var statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
-
-        var noDiscovery = ServeDiscovery.CreateOffOption();
-        var discoveryPort = ServeDiscovery.CreatePortOption();
-        var command = new Command("serve", "Run a headless chat server.")
+        var arguments = new ServeArguments();
+        arguments.Command.SetAction(async (parseResult, cancellationToken) =>
         {
-            mode, port, bind, name, motd, logLevel, maxFrame, handshake, idle, keepalive, floodBurst, floodRate,
-            maxSendq, maxClients, maxPerIp, history, historyBytes, maxRoomsTotal, resumeWindow, maxRooms, statsInterval,
-            noDiscovery, discoveryPort,
-        };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            IPAddress? bindAddress = null;
-            if (parseResult.GetValue(bind) is { Length: > 0 } bindText && !IPAddress.TryParse(bindText.Trim('[', ']'), out bindAddress))
-            {
-                throw new UsageException($"--bind {OptionRules.Quote(bindText)} is not an IP address; give an address of this host such as 192.168.1.20 or ::1, or leave --bind out to listen everywhere");
-            }
-            var options = new ServerOptions
-            {
-                Mode = Enum.Parse<ServerMode>(parseResult.GetValue(mode)!, ignoreCase: true),
-                Port = parseResult.GetValue(port),
-                Bind = bindAddress,
-                ServerName = parseResult.GetValue(name)!,
-                Motd = parseResult.GetValue(motd)!,
-                MaxFrameBytes = parseResult.GetValue(maxFrame),
-                HandshakeTimeout = Seconds(parseResult.GetValue(handshake)),
-                IdleTimeout = Seconds(parseResult.GetValue(idle)),
-                KeepaliveInterval = Seconds(parseResult.GetValue(keepalive)),
-                FloodBurst = parseResult.GetValue(floodBurst),
-                FloodRate = parseResult.GetValue(floodRate),
-                MaxSendQueueBytes = parseResult.GetValue(maxSendq),
-                MaxClients = parseResult.GetValue(maxClients),
-                MaxPerIp = parseResult.GetValue(maxPerIp),
-                HistorySize = parseResult.GetValue(history),
-                HistoryBytes = parseResult.GetValue(historyBytes),
-                MaxRooms = parseResult.GetValue(maxRoomsTotal),
-                ResumeWindow = Seconds(parseResult.GetValue(resumeWindow)),
-                MaxRoomsPerUser = parseResult.GetValue(maxRooms),
-                StatsInterval = Seconds(parseResult.GetValue(statsInterval)),
-            };
-            if (options.Validate() is { } problem)
-            {
-                throw new UsageException(problem);
-            }
-            return await RunAsync(options, ParseLevel(parseResult.GetValue(logLevel)!), (parseResult.GetValue(noDiscovery), parseResult.GetValue(discoveryPort)), cancellationToken).ConfigureAwait(false);
+            var settings = arguments.Read(parseResult);
+            Func<ServerOptions>? reload = settings.ConfigPath is null ? null : () => arguments.Read(parseResult).Server;
+            return await RunAsync(settings.Server, ParseLevel(settings.LogLevel), (settings.DiscoveryOff, settings.DiscoveryPort), reload, cancellationToken).ConfigureAwait(false);
         });
-        return command;
+        return arguments.Command;
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, LogLevel level, (bool Off, int Port) discovery, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServerOptions options, LogLevel level, (bool Off, int Port) discovery, Func<ServerOptions>? reload, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(level)
@@ -130,6 +67,13 @@ internal static class ServeCommand
         {
             return 0;
         }
+        // SIGHUP (systemctl reload) rereads --config and applies what can change live; a bad file changes nothing.
+        void OnHangup(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Console.Out.WriteLine(Reload(server.Options, reload));
+        }
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
         var (responder, discoveryBanner) = ServeDiscovery.Start(server, discovery.Off, discovery.Port, loggerFactory);
         await using (responder)
         {
@@ -138,6 +82,27 @@ internal static class ServeCommand
         }
         Console.Out.WriteLine("termchat serve: stopped.");
         return 0;
+    }
+
+    /// <summary>One reload: the line that says what changed, what needs a restart, or why nothing did.</summary>
+    internal static string Reload(ServerOptions running, Func<ServerOptions>? read)
+    {
+        if (read is null)
+        {
+            return "termchat serve: SIGHUP: nothing to reload (started without --config)";
+        }
+        try
+        {
+            var (applied, restart) = LiveSettings.Apply(running, read());
+            string changed = applied.Count == 0 ? "no live setting changed" : "applied " + string.Join(", ", applied);
+            return restart.Count == 0
+                ? $"termchat serve: reloaded --config: {changed}"
+                : $"termchat serve: reloaded --config: {changed}; {string.Join(", ", restart)} changed too but take effect only after a restart";
+        }
+        catch (UsageException problem)
+        {
+            return $"termchat serve: SIGHUP: --config not reloaded, the running settings are kept: {problem.Message}";
+        }
     }
 
     private static void PrintBanner(ChatServer server, string discovery)
@@ -173,10 +138,6 @@ internal static class ServeCommand
             _ => $"cannot listen on {where}: {exception.Message}.",
         };
     }
-
-    private static TimeSpan Seconds(double value) => double.IsFinite(value) && Math.Abs(value) < TimeSpan.MaxValue.TotalSeconds
-        ? TimeSpan.FromSeconds(value)
-        : TimeSpan.FromSeconds(-1);
 
     private static LogLevel ParseLevel(string text) => text.ToLower(CultureInfo.InvariantCulture) switch
     {

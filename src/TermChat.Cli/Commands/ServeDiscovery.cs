@@ -23,7 +23,7 @@ internal static class ServeDiscovery
     }.Port(allowZero: true);
 
     /// <summary>The TermChat version advertised in discovery replies.</summary>
-    public static string AppVersion => BuildInfo.Version;
+    public static string AppVersion => ProductVersion.Version;
 
     /// <summary>
     /// Starts answering discovery for <paramref name="server"/>. Returns the responder (null when off) and the

@@ -37,7 +37,8 @@ internal static partial class CliErrors
             ? $"{CommandPath(command)}: {exception}"
             : $"{CommandPath(command)}: unexpected error: {OneLine(exception.Message).TrimEnd('.')} ({exception.GetType().Name}; set {DebugVariable}=1 for details)";
 
-    private static string Problem(ParseResult parseResult)
+    /// <summary>The first problem of a parse result, in words, without the command path.</summary>
+    public static string Problem(ParseResult parseResult)
     {
         // An unknown option in front of an optional argument is taken as that argument, and System.CommandLine then
         // blames the next word; the word the user got wrong is the one that looks like an option.

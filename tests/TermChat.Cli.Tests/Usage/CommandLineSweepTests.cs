@@ -20,10 +20,12 @@ public sealed class CommandLineSweepTests
         ["--nick"] = "9 lives",
         ["--room"] = "bad room",
         ["--bind"] = "not-an-address",
+        ["--unit-name"] = "two words",
+        ["--config"] = "/nonexistent/serve.json",
     };
 
     // Free text: any string is a valid value.
-    private static readonly HashSet<string> s_freeText = ["--name", "--motd", "--host", "--label", "--input", "--output", "--machine"];
+    private static readonly HashSet<string> s_freeText = ["--name", "--unit-dir", "--motd", "--host", "--label", "--input", "--output", "--machine"];
 
     [Fact]
     public async Task Every_option_given_a_wrong_typed_value_fails_with_one_line_and_exit_code_2()

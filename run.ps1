@@ -1,6 +1,10 @@
 # TermChat launcher for PowerShell 7. Same commands as run.sh:
 #   ./run.ps1            build if needed, then host a server on port 7777 and open the client
 #   ./run.ps1 test       run every test (on Linux and macOS also the scripted tests in tests/scripts)
+#   ./run.ps1 pack       make the .NET tool package in artifacts/
+#   ./run.ps1 publish [RID...]
+#                        self-contained single-file binaries in artifacts/<rid>/ (default: every supported RID);
+#                        on Linux, run.sh publish also builds linux-x64 with Native AOT
 #   ./run.ps1 ARGS...    pass ARGS to termchat
 $ErrorActionPreference = 'Stop'
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
@@ -21,6 +25,46 @@ function Test-NeedsBuild {
     $newer = Get-ChildItem -Path $sources -Recurse -File -Include *.cs, *.csproj, *.props |
         Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1
     return $null -ne $newer
+}
+
+# Runs dotnet quietly: its output only on failure, on stderr, so stdout stays for the caller (as run.sh does).
+function Invoke-Quietly([string[]] $arguments) {
+    $log = & dotnet @arguments 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $log | ForEach-Object { [Console]::Error.WriteLine($_) }
+        exit 1
+    }
+}
+
+$artifacts = Join-Path $here 'artifacts'
+$cli = Join-Path $here 'src/TermChat.Cli/TermChat.Cli.csproj'
+
+if ($args.Count -gt 0 -and $args[0] -eq 'pack') {
+    [Console]::Error.WriteLine('termchat: packing the .NET tool...')
+    Invoke-Quietly @('pack', $cli, '-c', 'Release', '-o', $artifacts, '-nologo', '-v', 'quiet')
+    Get-ChildItem -Path $artifacts -Filter 'termchat.*.nupkg' | ForEach-Object { $_.FullName }
+    exit 0
+}
+
+if ($args.Count -gt 0 -and $args[0] -eq 'publish') {
+    # The same RIDs as run.sh; here every one is a trimmed single file (Native AOT cannot cross-compile).
+    $all = @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'osx-x64')
+    $rids = @($args | Select-Object -Skip 1)
+    if ($rids.Count -eq 0) { $rids = $all }
+    foreach ($rid in $rids) {
+        if ($all -notcontains $rid) {
+            [Console]::Error.WriteLine("termchat: no binary is built for '$rid'; choose from: $($all -join ' ')")
+            exit 2
+        }
+        [Console]::Error.WriteLine("termchat: publishing $rid...")
+        $dir = Join-Path $artifacts $rid
+        if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
+        Invoke-Quietly @('publish', $cli, '-c', 'Release', '-r', $rid, '-p:SelfContained=true', '-p:PublishTrimmed=true',
+            '-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:DebugType=none',
+            '-p:GenerateDocumentationFile=false', '-p:AllowedReferenceRelatedFileExtensions=none', '-o', $dir, '-nologo', '-v', 'quiet')
+        Get-ChildItem -Path $dir -Filter 'termchat*' | ForEach-Object { $_.FullName }
+    }
+    exit 0
 }
 
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {

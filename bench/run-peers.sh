@@ -92,7 +92,11 @@ done
 log "building termchat (Release)"
 dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
   >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+dotnet build "$here/bench/TermChat.BenchTools/TermChat.BenchTools.csproj" -c Release -o "$work/benchtools" -nologo -v quiet -clp:ErrorsOnly \
+  >"$work/build-tools.log" 2>&1 || { cat "$work/build-tools.log" >&2; exit 1; }
 termchat=(dotnet "$work/termchat/termchat.dll")
+# The rig's own helpers (echo server, DNS responder, report writer), not part of the termchat product.
+benchtools=(dotnet "$work/benchtools/termchat-benchtools.dll")
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 # ---------------------------------------------------------------- servers (CPU 0)
@@ -197,8 +201,8 @@ h=(-foreground -configfile "$work/hybrid/ircd.conf" -pidfile "$work/hybrid/ircd.
 # ircd-hybrid resolves every client's address with its own resolver, which reads /etc/resolv.conf and
 # cannot be turned off. Here that would send DNS queries off the machine and stall each registration for
 # the resolver timeout, so it runs in a private mount namespace whose resolv.conf names 127.0.0.53, where
-# `termchat bench nxdomain` answers every query at once with NXDOMAIN.
-taskset -c "$gen_cpu" "${termchat[@]}" bench nxdomain --bind 127.0.0.53 >"$work/nxdomain.log" 2>&1 &
+# `termchat-benchtools nxdomain` answers every query at once with NXDOMAIN.
+taskset -c "$gen_cpu" "${benchtools[@]}" nxdomain --bind 127.0.0.53 >"$work/nxdomain.log" 2>&1 &
 pids+=($!)
 echo "nameserver 127.0.0.53" >"$work/hybrid/resolv.conf"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
@@ -220,7 +224,7 @@ start_ncat() {
 wanted ncat && start_ncat
 
 log "starting the echo server"
-wanted echo && start_bg echo 17800 echo "${termchat[@]}" bench echo-server --port 17800
+wanted echo && start_bg echo 17800 echo "${benchtools[@]}" echo-server --port 17800
 
 for mode in async select threads; do
   wanted "termchat-$mode" || continue
@@ -330,6 +334,6 @@ machine="$work/machine.md"
   echo "Reproduce: \`bench/run-peers.sh --reps $reps --duration $duration --connections $connections --threads-connections $threads_connections$([ "$sweep" = 1 ] || echo ' --no-sweep')\`"
   echo "(raw JSON lines of this run: \`$(basename "$output" .md)-results.jsonl\` next to this file)."
 } >"$machine"
-"${termchat[@]}" bench report --input "$results" --machine "$machine" --output "$output"
+"${benchtools[@]}" report --input "$results" --machine "$machine" --output "$output"
 cp "$results" "$(dirname "$output")/$(basename "$output" .md)-results.jsonl"
 log "done in ${elapsed} s; results in $output"

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using TermChat.LoadGen.Echo;
+using TermChat.BenchTools;
 using TermChat.LoadGen.Scenarios;
 using TermChat.LoadGen.Targets;
 

@@ -1,4 +1,4 @@
-using TermChat.LoadGen.Echo;
+using TermChat.BenchTools;
 
 namespace TermChat.LoadGen.Tests;
 

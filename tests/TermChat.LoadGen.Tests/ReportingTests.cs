@@ -1,3 +1,4 @@
+using TermChat.BenchTools;
 using System.Text.Json;
 using TermChat.LoadGen.Metrics;
 using TermChat.LoadGen.Reporting;

@@ -178,12 +178,44 @@ public sealed class ChatHubTests
         var history = new RoomHistory(capacity: 100, maxBytes: 20_000);
         for (ulong seq = 1; seq <= 10; seq++)
         {
-            history.Add(seq, new RoomMessage("#r", seq, 0, "a", MessageKind.Say, new string('x', 5000), false));
+            history.Add(seq, FrameEncoder.ToArray(new RoomMessage("#r", seq, 0, "a", MessageKind.Say, new string('x', 5000), false)));
         }
         Assert.True(history.Bytes <= 20_000);
         Assert.Equal(3, history.Count);
-        Assert.Equal(new ulong[] { 8, 9, 10 }, history.After(0).Cast<RoomMessage>().Select(m => m.Seq));
+        Assert.Equal(new ulong[] { 8, 9, 10 }, history.After(0).Select(e => ((RoomMessage)Decode(e.Frame)).Seq));
         Assert.Equal(8UL, history.FirstSeq);
+    }
+
+    [Fact]
+    public void A_replay_frame_is_the_live_frame_with_its_replay_flag_set()
+    {
+        Message[] live =
+        [
+            new RoomMessage("#r", 7, 1763789000000, "ann", MessageKind.Action, "waves 👋", false),
+            new RoomEvent("#r", 8, 1763789000001, RoomEventKind.Topic, "ann", "new topic", false),
+        ];
+        foreach (var entry in live)
+        {
+            var replayed = entry switch
+            {
+                RoomMessage m => (Message)(m with { Replay = true }),
+                RoomEvent e => e with { Replay = true },
+                _ => throw new InvalidOperationException(),
+            };
+            Assert.Equal(FrameEncoder.ToArray(replayed), RoomHistory.ReplayFrameOf(FrameEncoder.ToArray(entry)));
+        }
+    }
+
+    [Fact]
+    public void Every_joiner_is_sent_the_same_stored_replay_bytes_with_nothing_encoded_again()
+    {
+        var alice = Register("alice");
+        Handle(alice, new SendMessage("#lobby", MessageKind.Say, "before you came"));
+        var carol = Register("carol");
+        var dave = Register("dave");
+
+        byte[] Replayed(FakeLink link) => link.Frames.Single(f => Decode(f) is RoomMessage { Replay: true, Text: "before you came" });
+        Assert.Same(Replayed(carol), Replayed(dave));
     }
 
     [Fact]

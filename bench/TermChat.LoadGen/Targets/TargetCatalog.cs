@@ -11,7 +11,7 @@ public static class TargetCatalog
         ("irc", "an IRC server (ngircd, ircd-hybrid, inspircd): NICK/USER, JOIN #bench, PRIVMSG to the channel", 6667),
         ("nats", "a NATS server, text protocol: CONNECT, SUB bench, PUB bench / MSG", 4222),
         ("line", "a line relay such as `ncat --chat`: every line a client sends goes to every other client", 8888),
-        ("echo", "a trivial echo server (`termchat bench echo-server`): the floor for ping-pong", 7800),
+        ("echo", "a trivial echo server (bench/run-peers.sh starts one): the floor for ping-pong", 7800),
     ];
 
     /// <summary>Creates the target for <paramref name="name"/>, or returns false.</summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using TermChat.LoadGen.Echo;
 using TermChat.LoadGen.Reporting;
 using TermChat.LoadGen.Scenarios;
 using TermChat.LoadGen.Targets;
@@ -39,9 +38,6 @@ internal static class BenchCommand
         command.Subcommands.Add(CreatePingPong());
         command.Subcommands.Add(CreateConnections());
         command.Subcommands.Add(CreateUdp());
-        command.Subcommands.Add(CreateEchoServer());
-        command.Subcommands.Add(CreateReport());
-        command.Subcommands.Add(CreateNxDomain());
         return command;
     }
 
@@ -279,68 +275,6 @@ internal static class BenchCommand
             {
                 Console.Out.Write(ResultTables.Udp([result], label));
             }
-            return 0;
-        }, cancellationToken));
-        return command;
-    }
-
-    private static Command CreateEchoServer()
-    {
-        var command = new Command("echo-server", "Run the trivial blocking TCP echo server that ping-pong compares with (--target echo).");
-        var port = new Option<int>("--port", "-p") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 7800 }.Port(allowZero: true);
-        var bind = new Option<string>("--bind") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
-        command.Options.Add(port);
-        command.Options.Add(bind);
-        command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
-        {
-            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address)) throw new UsageException("--bind must be an IP address.");
-            using var server = new EchoServer(new IPEndPoint(address, parseResult.GetValue(port)));
-            Console.Error.WriteLine($"echo server on {server.Endpoint}");
-            await server.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }, cancellationToken));
-        return command;
-    }
-
-    private static Command CreateNxDomain()
-    {
-        var command = new Command("nxdomain", "Answer every DNS query on a loopback address with NXDOMAIN (bench/run-peers.sh uses it to keep ircd-hybrid's resolver off the network).");
-        var bind = new Option<string>("--bind") { Description = "Loopback address to answer on (port 53)", DefaultValueFactory = _ => "127.0.0.53" };
-        command.Options.Add(bind);
-        command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
-        {
-            if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address) || !IPAddress.IsLoopback(address))
-            {
-                throw new UsageException("--bind must be a loopback address.");
-            }
-            using var responder = new NxDomainResponder(new IPEndPoint(address, 53));
-            await responder.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }, cancellationToken));
-        return command;
-    }
-
-    private static Command CreateReport()
-    {
-        var command = new Command("report", "Turn JSON-lines results of repeated runs into the markdown section of docs/BENCHMARKS.md (bench/run-peers.sh runs it).");
-        var input = new Option<string>("--input") { Description = "JSON-lines file written by the bench script", Required = true };
-        var machine = new Option<string?>("--machine") { Description = "Markdown file describing the machine and conditions, inserted as is" };
-        var output = new Option<string>("--output") { Description = "The markdown file whose bench section is replaced", Required = true };
-        command.Options.Add(input);
-        command.Options.Add(machine);
-        command.Options.Add(output);
-        command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
-        {
-            var documents = (await File.ReadAllLinesAsync(parseResult.GetValue(input)!, cancellationToken).ConfigureAwait(false))
-                .Where(line => line.StartsWith('{'))
-                .Select(JsonOutput.Read)
-                .ToList();
-            string machineText = parseResult.GetValue(machine) is { } path ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : "";
-            string section = MarkdownReport.Build(documents, machineText);
-            string outputPath = parseResult.GetValue(output)!;
-            string existing = File.Exists(outputPath) ? await File.ReadAllTextAsync(outputPath, cancellationToken).ConfigureAwait(false) : "# Benchmarks\n";
-            await File.WriteAllTextAsync(outputPath, MarkdownReport.ReplaceSection(existing, section), cancellationToken).ConfigureAwait(false);
-            Console.Error.WriteLine($"wrote {outputPath}");
             return 0;
         }, cancellationToken));
         return command;

@@ -460,31 +460,19 @@ public sealed class ChatHub
         int first = entries.Count;
         while (first > 0)
         {
-            budget -= FrameEncoder.GetFrameSize(entries[first - 1]);
+            budget -= entries[first - 1].Frame.Length;
             if (budget < 0) break;
             first--;
         }
-        ulong from = first < entries.Count ? SeqOf(entries[first]) : room.LastSeq + 1;
+        ulong from = first < entries.Count ? entries[first].Seq : room.LastSeq + 1;
         ulong missed = cursor is null ? 0 : from - (after + 1);
         Send(state.Link, new HistoryBegin(room.Name, from, room.LastSeq, missed));
         for (int i = first; i < entries.Count; i++)
         {
-            Send(state.Link, entries[i] switch
-            {
-                RoomMessage message => message with { Replay = true },
-                RoomEvent roomEvent => roomEvent with { Replay = true },
-                var other => other,
-            });
+            Enqueue(state.Link, entries[i].Frame);
         }
         Send(state.Link, new HistoryEnd(room.Name));
     }
-
-    private static ulong SeqOf(Message entry) => entry switch
-    {
-        RoomMessage message => message.Seq,
-        RoomEvent roomEvent => roomEvent.Seq,
-        _ => 0,
-    };
 
     private void HandlePart(LinkState state, ChatSession session, PartRoom part)
     {
@@ -510,9 +498,7 @@ public sealed class ChatHub
             return;
         }
         ulong seq = room.NextSeq();
-        var message = new RoomMessage(room.Name, seq, NowMs(), session.Nick, say.Kind, say.Text, false);
-        room.History.Add(seq, message);
-        Broadcast(room, message);
+        Publish(room, seq, new RoomMessage(room.Name, seq, NowMs(), session.Nick, say.Kind, say.Text, false));
     }
 
     private void HandlePrivate(LinkState state, ChatSession session, SendPrivate pm)
@@ -673,16 +659,18 @@ public sealed class ChatHub
     private void Emit(Room room, RoomEventKind kind, string nick, string detail)
     {
         ulong seq = room.NextSeq();
-        var roomEvent = new RoomEvent(room.Name, seq, NowMs(), kind, nick, detail, false);
-        room.History.Add(seq, roomEvent);
-        Broadcast(room, roomEvent);
+        Publish(room, seq, new RoomEvent(room.Name, seq, NowMs(), kind, nick, detail, false));
     }
 
-    /// <summary>Encodes once and queues the same bytes to every member.</summary>
-    private void Broadcast(Room room, Message message)
+    /// <summary>
+    /// Encodes a sequenced entry once: the room's history keeps it (as its replay frame) and every member is queued
+    /// the same live bytes.
+    /// </summary>
+    private void Publish(Room room, ulong seq, Message entry)
     {
+        byte[] frame = Encode(entry);
+        room.History.Add(seq, frame);
         if (room.Members.Count == 0) return;
-        byte[] frame = Encode(message);
         // Counted once per broadcast, not per member: two interlocked adds per delivery were a visible
         // share of a 100-member fan-out.
         int queued = 0;

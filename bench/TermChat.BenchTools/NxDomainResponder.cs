@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TermChat.LoadGen.Echo;
+namespace TermChat.BenchTools;
 
 /// <summary>
 /// A loopback DNS responder that answers every query at once with NXDOMAIN. ircd-hybrid resolves each

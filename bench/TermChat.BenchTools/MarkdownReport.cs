@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using TermChat.LoadGen.Reporting;
 using TermChat.LoadGen.Scenarios;
 
-namespace TermChat.LoadGen.Reporting;
+namespace TermChat.BenchTools;
 
 /// <summary>
 /// Builds the load-test section of docs/BENCHMARKS.md from repeated, interleaved runs: per scenario a

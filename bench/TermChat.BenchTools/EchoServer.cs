@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TermChat.LoadGen.Echo;
+namespace TermChat.BenchTools;
 
 /// <summary>
 /// The trivial echo server that ping-pong compares TermChat with: blocking sockets, one thread per

@@ -67,8 +67,10 @@ publish() {
     rm -rf "$artifacts/$rid"
     quietly dotnet publish "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r "$rid" "${props[@]}" \
       -p:DebugType=none -p:GenerateDocumentationFile=false -p:AllowedReferenceRelatedFileExtensions=none -o "$artifacts/$rid" -nologo -v quiet
-    # Native symbols (termchat.dbg) stay out of the download: one file per platform.
-    rm -f "$artifacts/$rid"/*.dbg
+    # One file per platform: native symbols (termchat.dbg) and native libraries that packages carry for features
+    # TermChat does not use (Terminal.Gui's TextMate highlighter brings Onigwrap's regex library) stay out.
+    # tests/scripts/packaging.sh runs the binary alone in an empty folder to prove nothing else is needed.
+    find "$artifacts/$rid" -type f ! -name termchat ! -name termchat.exe -delete
     ls "$artifacts/$rid"/termchat*
   done
 }

@@ -69,6 +69,32 @@ chat() {
   return 1
 }
 
+# fullscreen BIN: BIN serves; BIN's full-screen client, in tmux, sends a line, sees it, and /quit exits 0. Trimming
+# and Native AOT remove code that reflection would need, so the terminal UI is checked in the shipped file itself.
+fullscreen() {
+  local bin="$1" log="$work/tui-serve.log" sock="tcpack$$" screen="$work/tui.screen"
+  command -v tmux >/dev/null 2>&1 || skip "tmux is not installed (apt-get install tmux)"
+  "$bin" serve --port 0 --bind 127.0.0.1 --no-discovery >"$log" 2>&1 &
+  local server=$!
+  pids+=("$server")
+  wait_for "$log" "Press Ctrl+C" || { cat "$log"; return 1; }
+  local port ok=1
+  port=$(sed -n 's/^  TCP port \([0-9]*\)$/\1/p' "$log")
+  tmux -L "$sock" new-session -d -x 100 -y 30 "NO_COLOR=1 '$bin' join 127.0.0.1:$port --nick tui; echo exit=\$?; sleep 30"
+  for _ in $(seq 1 300); do tmux -L "$sock" capture-pane -p >"$screen" 2>/dev/null; grep -q "connected" "$screen" && break; sleep 0.1; done
+  tmux -L "$sock" send-keys "hello from the binary" Enter
+  for _ in $(seq 1 300); do tmux -L "$sock" capture-pane -p >"$screen"; grep -q "<tui> hello from the binary" "$screen" && break; sleep 0.1; done
+  if grep -q "<tui> hello from the binary" "$screen"; then
+    tmux -L "$sock" send-keys "/quit" Enter
+    for _ in $(seq 1 300); do tmux -L "$sock" capture-pane -p >"$screen"; grep -q "exit=" "$screen" && break; sleep 0.1; done
+    grep -q "exit=0" "$screen" && ok=0
+  fi
+  [ "$ok" = 0 ] || { echo "--- screen"; cat "$screen"; }
+  tmux -L "$sock" kill-server 2>/dev/null
+  kill -TERM "$server" 2>/dev/null
+  return "$ok"
+}
+
 # --- 1. the .NET tool ---------------------------------------------------------------------------------
 start=$SECONDS
 if "$root/run.sh" pack >"$work/pack.out" 2>&1; then
@@ -91,8 +117,12 @@ echo "$name: tool steps took $((SECONDS - start)) s"
 # --- 2. the linux-x64 binary, without the SDK ----------------------------------------------------------
 start=$SECONDS
 if "$root/run.sh" publish linux-x64 >"$work/publish-linux.out" 2>&1; then
-  bin="$root/artifacts/linux-x64/termchat"
-  check "./run.sh publish linux-x64 makes one executable file ($(du -h "$bin" | cut -f1))" bash -c "[ -x '$bin' ] && [ \$(ls '$root/artifacts/linux-x64' | wc -l) = 1 ]"
+  built="$root/artifacts/linux-x64/termchat"
+  check "./run.sh publish linux-x64 makes one executable file ($(du -h "$built" | cut -f1))" bash -c "[ -x '$built' ] && [ \$(ls '$root/artifacts/linux-x64' | wc -l) = 1 ]"
+  # The file alone, as a user copies it to another machine.
+  mkdir -p "$work/alone"
+  bin="$work/alone/termchat"
+  cp "$built" "$bin"
   if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
     # A private mount namespace where the SDK's folder is an empty tmpfs: the binary must need nothing from it.
     cat >"$work/no-sdk.sh" <<'SH'
@@ -108,6 +138,7 @@ SH
     no_sdk=(env -i HOME="$work" PATH=/usr/bin:/bin)
   fi
   check "the linux-x64 binary serves and chats without the SDK" chat binary "${no_sdk[@]}" "$bin"
+  check "the linux-x64 binary's full-screen client chats in a real terminal (tmux) and exits 0" fullscreen "$bin"
 else
   fail "./run.sh publish linux-x64"; cat "$work/publish-linux.out"
 fi

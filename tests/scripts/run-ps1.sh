@@ -85,10 +85,10 @@ fi
 
 # --- run.ps1 pack: the .NET tool, as run.sh pack makes it -------------------------------------------------
 code=0
-pwsh -NoProfile -File "$root/run.ps1" pack >"$work/pack.out" 2>"$work/pack.err" || code=$?
+"$pwsh" -NoProfile -File "$root/run.ps1" pack >"$work/pack.out" 2>"$work/pack.err" || code=$?
 check "run.ps1 pack exits 0 and prints the package it made (exit $code)" \
   bash -c "[ $code = 0 ] && grep -qE 'artifacts/termchat\.[0-9.]+\.nupkg$' '$work/pack.out'"
-pwsh -NoProfile -File "$root/run.ps1" publish no-such-rid >/dev/null 2>"$work/publish.err"
+"$pwsh" -NoProfile -File "$root/run.ps1" publish no-such-rid >/dev/null 2>"$work/publish.err"
 code=$?
 check "run.ps1 publish refuses an unknown RID in one line with exit 2 (exit $code)" \
   bash -c "[ $code = 2 ] && [ \$(wc -l <'$work/publish.err') = 1 ] && grep -q 'choose from' '$work/publish.err'"

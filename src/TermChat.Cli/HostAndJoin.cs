@@ -5,16 +5,55 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Cli.Commands;
+using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
 using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
-/// <summary>`termchat` with no command: host a server on port 7777 in this process and join it.</summary>
+/// <summary>`termchat` with no command: host a server (port 7777 unless --port) in this process and join it.</summary>
 internal static class HostAndJoin
 {
-    private const int Port = ChatEndpoint.DefaultPort;
+    /// <summary>The port to host on, as `serve --port`.</summary>
+    public static readonly Option<int> PortOption = new Option<int>("--port", "-p")
+    {
+        HelpName = "PORT",
+        Description = "Host on this TCP (and UDP) port; 0 picks a free one.",
+        DefaultValueFactory = _ => ChatEndpoint.DefaultPort,
+    }.Port(allowZero: true);
+
+    /// <summary>The hosted server's concurrency mode, as `serve --mode`.</summary>
+    public static readonly Option<string> ModeOption = CreateMode();
+
+    /// <summary>Your nick, as `join --nick`.</summary>
+    public static readonly Option<string?> NickOption = new Option<string?>("--nick", "-n")
+    {
+        Description = "The nick to use (default: your user name).",
+    }.Nick();
+
+    /// <summary>The transport the client uses, as `join --transport`.</summary>
+    public static readonly Option<string> TransportOption = CreateTransport();
+
+    /// <summary>--scrollback and --theme, as for `join`.</summary>
+    public static readonly Option<int> ScrollbackOption = JoinCommand.ScrollbackOption();
+
+    /// <inheritdoc cref="ScrollbackOption"/>
+    public static readonly Option<string?> ThemeOption = JoinCommand.ThemeOption();
+
+    private static Option<string> CreateMode()
+    {
+        var option = new Option<string>("--mode") { Description = "How the hosted server moves bytes: select, threads or async.", DefaultValueFactory = _ => "async" };
+        option.AcceptOnlyFromAmong("select", "threads", "async");
+        return option;
+    }
+
+    private static Option<string> CreateTransport()
+    {
+        var option = new Option<string>("--transport", "-t") { Description = "How the client talks to the hosted server: tcp or udp.", DefaultValueFactory = _ => "tcp" };
+        option.AcceptOnlyFromAmong("tcp", "udp");
+        return option;
+    }
 
     /// <summary>Keeps the hosted server off the LAN: no discovery answers and no multicast membership.</summary>
     public static readonly Option<bool> NoDiscovery = new("--no-discovery")
@@ -37,19 +76,21 @@ internal static class HostAndJoin
                     console.ColorBehavior = LoggerColorBehavior.Disabled;
                 })
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        await using var server = ChatServer.Create(new ServerOptions { Mode = ServerMode.Async, Port = Port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        int port = parseResult.GetValue(PortOption);
+        var mode = Enum.Parse<ServerMode>(parseResult.GetValue(ModeOption) ?? "async", ignoreCase: true);
+        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
         try
         {
             await server.StartAsync(cancellationToken);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            Console.Error.WriteLine($"termchat: port {Port} is already in use; if a TermChat server runs there, join it with 'termchat join 127.0.0.1:{Port}', or host on another port with 'termchat serve --port N'");
+            Console.Error.WriteLine($"termchat: port {port} is already in use; if a TermChat server runs there, join it with 'termchat join 127.0.0.1:{port}', or host on another port with 'termchat --port N'");
             return 1;
         }
         catch (SocketException e)
         {
-            Console.Error.WriteLine($"termchat: cannot host on port {Port}: {e.Message}");
+            Console.Error.WriteLine($"termchat: cannot host on port {port}: {e.Message}");
             return 1;
         }
 
@@ -70,8 +111,9 @@ internal static class HostAndJoin
         IReadOnlyList<string> greeting = joins.Count > 0
             ? [$"{hosting}; others can join with: {string.Join(" or ", joins)}"]
             : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
-        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), nick: null, room: "#lobby", transport: "tcp",
-            plain: false, json: false, greeting, new FullScreenSettings(), cancellationToken);
+        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), parseResult.GetValue(NickOption), room: "#lobby",
+            parseResult.GetValue(TransportOption) ?? "tcp", plain: false, json: false, greeting,
+            new FullScreenSettings(parseResult.GetValue(ScrollbackOption), parseResult.GetValue(ThemeOption)), cancellationToken);
         await stop.CancelAsync();
         await serving;
         return code;

@@ -10,7 +10,7 @@ internal static class TermChatCommand
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("TermChat: terminal chat over raw TCP and UDP.\nWith no command, hosts a server on port 7777 and opens the chat client on it.\n" +
+        var root = new RootCommand("TermChat: terminal chat over raw TCP and UDP.\nWith no command, hosts a server (port 7777 unless --port) and opens the chat client on it.\n" +
             "Exit codes: 0 success, 1 failure (cannot connect, nothing found), 2 bad arguments, 130 interrupted.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(JoinCommand.Create());
@@ -20,6 +20,12 @@ internal static class TermChatCommand
         root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
+        root.Options.Add(HostAndJoin.PortOption);
+        root.Options.Add(HostAndJoin.ModeOption);
+        root.Options.Add(HostAndJoin.NickOption);
+        root.Options.Add(HostAndJoin.TransportOption);
+        root.Options.Add(HostAndJoin.ScrollbackOption);
+        root.Options.Add(HostAndJoin.ThemeOption);
         root.SetAction(HostAndJoin.RunAsync);
         foreach (var version in root.Options.OfType<VersionOption>())
         {

@@ -10,8 +10,6 @@ namespace TermChat.Cli.Commands;
 /// </summary>
 internal static class ServiceCommand
 {
-    private const string Marker = "# Written by `termchat service install`.";
-
     public static Command Create()
     {
         var command = new Command("service", "Run the server at boot as a systemd service (Linux).");
@@ -128,7 +126,7 @@ internal static class ServiceCommand
                     Console.Error.WriteLine($"termchat service uninstall: there is no {path}.");
                     return 1;
                 }
-                if (!File.ReadAllText(path).StartsWith(Marker, StringComparison.Ordinal))
+                if (!File.ReadAllText(path).StartsWith(SystemdUnit.Marker, StringComparison.Ordinal))
                 {
                     Console.Error.WriteLine($"termchat service uninstall: {path} was not written by termchat service install; it is left alone.");
                     return 1;

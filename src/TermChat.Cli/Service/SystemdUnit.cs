@@ -11,6 +11,9 @@ namespace TermChat.Cli.Service;
 /// <param name="BinaryUnderHome">The binary lives under /home or /root (a .NET tool install), so home directories stay readable.</param>
 internal sealed record SystemdUnit(string ExecStart, string Name, bool BinaryUnderHome)
 {
+    /// <summary>The unit's first line; `service uninstall` removes only a unit that starts with it.</summary>
+    public const string Marker = "# Written by `termchat service install`.";
+
     /// <summary>Where the server keeps its data: systemd creates it for the dynamic user.</summary>
     public string DataDirectory => $"/var/lib/{Name}";
 
@@ -18,7 +21,7 @@ internal sealed record SystemdUnit(string ExecStart, string Name, bool BinaryUnd
     public string Render()
     {
         return FormattableString.Invariant($"""
-            # Written by `termchat service install`. Edit the flags on ExecStart, or put them in a --config file.
+            {Marker} Edit the flags on ExecStart, or put them in a --config file.
             [Unit]
             Description=TermChat chat server
             After=network-online.target

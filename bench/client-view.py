@@ -51,6 +51,19 @@ def peak_rss_mb(pid):
     return float("nan")
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread name (threads of one name summed), for live threads."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def fanout(port, rate, seconds):
     return subprocess.Popen(["dotnet", dll, "bench", "fanout", "--port", str(port), "-n", "1", "-P", "1", "-r", str(rate),
                              "-d", str(seconds), "--warmup", "0", "--drain", "1", "--no-progress"],
@@ -74,6 +87,7 @@ def run(ui, args, port):
         time.sleep(3)
         prompt = last_row(sock)
         cpu0 = cpu_seconds(client)
+        threads0 = thread_cpu(client)
         load = fanout(port, args.rate, args.seconds)
         samples = []
         start = time.monotonic()
@@ -92,10 +106,12 @@ def run(ui, args, port):
                 time.sleep(args.samples_every)
         load.wait()
         cpu = cpu_seconds(client) - cpu0
+        threads1 = thread_cpu(client)
+        by_thread = sorted(((n, t - threads0.get(n, 0)) for n, t in threads1.items()), key=lambda x: -x[1])
         rss = peak_rss_mb(client)
         samples.sort()
         p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]
-        return dict(ui=ui, n=len(samples), p50=p(0.50), p99=p(0.99), max=samples[-1], cpu=cpu, rss=rss)
+        return dict(ui=ui, n=len(samples), p50=p(0.50), p99=p(0.99), max=samples[-1], cpu=cpu, rss=rss, threads=by_thread)
     finally:
         tmux(sock, "kill-server")
         server.terminate()
@@ -109,6 +125,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--scrollback", type=int, default=10_000)
     ap.add_argument("--samples-every", type=float, default=0.05)
+    ap.add_argument("--threads", action="store_true", help="also print CPU seconds per thread name")
     ap.add_argument("--port", type=int, default=7795)
     args = ap.parse_args()
     rows = [run(ui, args, args.port) for ui in args.ui.split(",")]
@@ -116,6 +133,9 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['ui']} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['max']:.1f} ms | {r['n']} | {r['cpu']:.2f} | {r['rss']:.0f} MB |")
+    for r in rows:
+        if args.threads:
+            print(f"{r['ui']}, CPU s by thread name (live threads): " + ", ".join(f"{n} {t:.2f}" for n, t in r['threads'] if t >= 0.01))
 
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
         await _tmux.WaitForAsync("carol", s => s.Length == 24 && s[22].StartsWith(StatusLine("carol"), StringComparison.Ordinal), "carol's status bar");
         SendSigterm(_tmux.PanePid("carol"));
         screen = await _tmux.WaitForAsync("carol", s => Has(s, "EXITED:") && s.Any(l => l is "echo" or "-echo"), "carol's shell after SIGTERM");
+        Assert.Contains("EXITED:130", screen);
         Assert.Contains("echo", screen);
         Assert.False(Has(screen, "│"), "the chat screen must be gone after SIGTERM:\n" + string.Join("\n", screen));
         Assert.False(Has(screen, "   at "), "no stack trace after SIGTERM:\n" + string.Join("\n", screen));

@@ -99,7 +99,13 @@ internal sealed class GuiHarness : IDisposable
     public string[] Draw()
     {
         Gui.LayoutAndDraw();
-        var contents = Gui.Driver!.Contents!;
+        return Rows(Gui);
+    }
+
+    /// <summary>The screen as last drawn, one string per row (call on the UI thread of a running application).</summary>
+    public static string[] Rows(IApplication gui)
+    {
+        var contents = gui.Driver!.Contents!;
         int rows = contents.GetLength(0);
         int cols = contents.GetLength(1);
         var screen = new string[rows];

@@ -46,25 +46,26 @@ public sealed partial class ChatWindow : Runnable
         _options = options ?? new ChatWindowOptions();
         _cancellationToken = cancellationToken;
         _showMembers = _options.ShowMembers;
+        var colors = _options.NoColor ? ColorMode.None : _options.HighContrast ? ColorMode.HighContrast : ColorMode.Full;
         Post = action => App?.Invoke(action);
         Width = Dim.Fill();
         Height = Dim.Fill();
 
-        _title = new RowView(TitleText, SpanRole.Reverse) { NoColor = _options.NoColor, X = 0, Y = 0, Width = Dim.Fill() };
-        _rooms = new RoomList(app) { NoColor = _options.NoColor, X = 0, Y = Pos.Func(_ => BodyTop), Width = Dim.Func(_ => RoomsWidth), Height = Dim.Func(_ => BodyHeight) };
+        _title = new RowView(TitleText, SpanRole.Reverse) { Colors = colors, X = 0, Y = 0, Width = Dim.Fill() };
+        _rooms = new RoomList(app) { Colors = colors, X = 0, Y = Pos.Func(_ => BodyTop), Width = Dim.Func(_ => RoomsWidth), Height = Dim.Func(_ => BodyHeight) };
         _roomsRule = new Line { Orientation = Terminal.Gui.ViewBase.Orientation.Vertical, X = Pos.Right(_rooms), Y = Pos.Top(_rooms), Height = Dim.Height(_rooms) };
-        _members = new MemberList(app) { NoColor = _options.NoColor, X = Pos.Func(_ => Cols - MembersWidth), Y = Pos.Top(_rooms), Width = Dim.Func(_ => MembersWidth), Height = Dim.Height(_rooms) };
+        _members = new MemberList(app) { Colors = colors, X = Pos.Func(_ => Cols - MembersWidth), Y = Pos.Top(_rooms), Width = Dim.Func(_ => MembersWidth), Height = Dim.Height(_rooms) };
         _membersRule = new Line { Orientation = Terminal.Gui.ViewBase.Orientation.Vertical, X = Pos.Left(_members) - 1, Y = Pos.Top(_rooms), Height = Dim.Height(_rooms) };
         _pane = new MessagePane(app, _options.TimeZone)
         {
-            NoColor = _options.NoColor,
+            Colors = colors,
             X = Pos.Func(_ => RoomsWidth == 0 ? 0 : RoomsWidth + 1),
             Y = Pos.Top(_rooms),
             Width = Dim.Fill(Dim.Func(_ => MembersWidth == 0 ? 0 : MembersWidth + 1)),
             Height = Dim.Height(_rooms),
         };
-        _status = new RowView(StatusText) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
-        _input = new InputLine(new LineEditor(app), Prompt) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
+        _status = new RowView(StatusText) { Colors = colors, X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _input = new InputLine(new LineEditor(app), Prompt) { Colors = colors, X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
         Add(_title, _rooms, _roomsRule, _pane, _membersRule, _members, _status, _input);
         ShowDialog = dialog =>
         {

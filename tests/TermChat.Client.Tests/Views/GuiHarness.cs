@@ -25,7 +25,7 @@ internal sealed class GuiHarness : IDisposable
     private readonly SessionToken? _token;
     private ulong _seq;
 
-    public GuiHarness(int width, int height, bool noColor = false, string nick = "alice")
+    public GuiHarness(int width, int height, bool noColor = false, string nick = "alice", bool highContrast = false)
     {
         Session.Nick.Returns(nick);
         Session.TransportName.Returns("TCP");
@@ -34,7 +34,7 @@ internal sealed class GuiHarness : IDisposable
         Gui = Application.Create();
         Gui.Init(DriverRegistry.Names.ANSI);
         Gui.Driver!.SetScreenSize(width, height);
-        Window = new ChatWindow(App, new ChatWindowOptions { TimeZone = TimeZoneInfo.Utc, TimeProvider = Time, NoColor = noColor })
+        Window = new ChatWindow(App, new ChatWindowOptions { TimeZone = TimeZoneInfo.Utc, TimeProvider = Time, NoColor = noColor, HighContrast = highContrast })
         {
             Bell = () => BellCount++,
         };

@@ -35,6 +35,7 @@ public sealed partial class ChatWindow : Runnable
     private Task _submitTail = Task.CompletedTask;
     private bool _showMembers;
     private bool _greeted;
+    private bool _greetedLog;
     private bool _membersShown;
     private DateTimeOffset _reconnectingSince;
 
@@ -122,23 +123,38 @@ public sealed partial class ChatWindow : Runnable
 
     private int MembersWidth => _showMembers && Cols >= 60 && _app.CurrentRoom is { IsPrivate: false } ? (Cols >= 100 ? 18 : 13) : 0;
 
-    /// <summary>Shows the greeting lines now (when no room will be joined, they cannot wait for the first one).</summary>
+    /// <summary>
+    /// Shows the greeting lines (the caller's, then the key hint). In a room they go at its top, after the welcome
+    /// and message-of-the-day lines, which otherwise stay in the server log the pane no longer shows once a room is
+    /// open. With no room open yet, they go to the server log the pane shows meanwhile, and the first room that opens
+    /// repeats them. Called by the runner when it joins no room itself, and on the first room.
+    /// </summary>
     public void ShowGreeting()
     {
         if (_greeted)
         {
             return;
         }
-        _greeted = true;
         var lines = new List<string>();
-        if (_app.CurrentRoom is not null)
+        if (_app.CurrentRoom is null)
         {
-            // Lines that arrived before any room was open (welcome, MOTD) live in the server log, which the
-            // pane no longer shows once a room is open: repeat them at the top of the first room.
+            if (_greetedLog)
+            {
+                return;
+            }
+            _greetedLog = true;
+        }
+        else
+        {
+            _greeted = true;
             lines.AddRange(_app.ServerLog.Where(l => l.Kind is EntryKind.Welcome or EntryKind.Notice).Select(l => l.Text));
         }
-        lines.AddRange(_options.Greeting);
-        lines.Add(KeyHint);
+        if (_app.CurrentRoom is null || !_greetedLog)
+        {
+            // Not yet in the server log (whose notices were just repeated above).
+            lines.AddRange(_options.Greeting);
+            lines.Add(KeyHint);
+        }
         foreach (string line in lines)
         {
             _app.Apply(new ServerMessageEvent(new Notice("", line)));

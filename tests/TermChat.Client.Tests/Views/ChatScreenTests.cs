@@ -22,7 +22,7 @@ public sealed class ChatScreenTests
     private readonly StringWriter _error = new();
     private readonly TaskCompletionSource<IApplication> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Task<int> Start(CancellationToken cancellationToken = default)
+    private Task<int> Start(CancellationToken cancellationToken = default, string? room = "#lobby")
     {
         var registry = new TransportRegistry();
         registry.Register("tcp", () => _link.Transport);
@@ -30,6 +30,7 @@ public sealed class ChatScreenTests
         {
             Endpoint = new ChatEndpoint("127.0.0.1", 7777),
             Nick = "alice",
+            Room = room,
             Error = _error,
             Transports = registry,
             TimeZone = TimeZoneInfo.Utc,
@@ -56,6 +57,8 @@ public sealed class ChatScreenTests
         Assert.Equal(" #lobby: ship friday", screen[0].TrimEnd());
         Assert.Equal(" alice │ TCP 127.0.0.1:7777 │ #lobby │ connected", screen[12].TrimEnd());
         Assert.Equal("[#lobby]", screen[13].TrimEnd());
+        Assert.True(Has(screen, "-!- welcome to test (async mode), you are"), string.Join("\n", screen));
+        Assert.True(Has(screen, "-!- keys: Tab completes"), string.Join("\n", screen));
         return gui;
     }
 
@@ -187,6 +190,17 @@ public sealed class ChatScreenTests
 
         await WaitForScreenAsync(gui, run, s => Has(s, "<bob> are you there?"), "bob's second line");
         Press(gui, Key.D.WithCtrl);
+        Assert.Equal(ChatScreen.ExitOk, await run.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Without_a_room_to_join_the_greeting_still_shows_in_the_room_the_server_opens()
+    {
+        // `termchat join` without --room: the server puts every new client in #lobby by itself.
+        var run = Start(room: null);
+        var gui = await StartInLobbyAsync(run);
+        Assert.DoesNotContain(_link.DrainSent(), m => m is JoinRoom);
+        Press(gui, Key.C.WithCtrl);
         Assert.Equal(ChatScreen.ExitOk, await run.WaitAsync(Wait));
     }
 

@@ -8,6 +8,7 @@ using TermChat.Cli.Commands;
 using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Storage;
 using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
@@ -40,6 +41,9 @@ internal static class HostAndJoin
 
     /// <inheritdoc cref="ScrollbackOption"/>
     public static readonly Option<string?> ThemeOption = JoinCommand.ThemeOption();
+
+    /// <summary>--data and --ephemeral, as for `serve`.</summary>
+    public static readonly DataOptions Data = new();
 
     private static Option<string> CreateMode()
     {
@@ -78,7 +82,18 @@ internal static class HostAndJoin
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         int port = parseResult.GetValue(PortOption);
         var mode = Enum.Parse<ServerMode>(parseResult.GetValue(ModeOption) ?? "async", ignoreCase: true);
-        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        string? dataFile = DataOptions.Resolve(parseResult.GetValue(Data.Data), parseResult.GetValue(Data.Ephemeral), port);
+        ChatServer created;
+        try
+        {
+            created = ChatServer.Create(new ServerOptions { Mode = mode, Port = port, DataFile = dataFile }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        }
+        catch (StoreOpenException problem)
+        {
+            Console.Error.WriteLine($"termchat: {problem.Message}");
+            return 1;
+        }
+        await using var server = created;
         try
         {
             await server.StartAsync(cancellationToken);
@@ -106,6 +121,7 @@ internal static class HostAndJoin
         {
             Console.Error.WriteLine($"  {join}");
         }
+        Console.Error.WriteLine($"termchat: {DataOptions.Describe(server.DataFile, port).Trim()}");
 
         // The same addresses open the message pane, as its first notice.
         IReadOnlyList<string> greeting = joins.Count > 0

@@ -42,6 +42,7 @@ public sealed class ChatServer : IAsyncDisposable
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _datagramFactory = datagrams;
+        Mode = options.Mode;
         Stats = new ServerStats();
         Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
     }
@@ -68,6 +69,12 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
+
+    /// <summary>How this server moves bytes (<see cref="ServerModeNames.ToName"/> gives its name); fixed at creation.</summary>
+    public ServerMode Mode { get; }
+
+    /// <summary>Chat sessions open now, TCP and UDP, including those waiting to be resumed.</summary>
+    public int SessionCount => Hub.SessionCount;
 
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -97,7 +104,7 @@ public sealed class ChatServer : IAsyncDisposable
                 datagrams = new DatagramEndpoint(udp, _datagramFactory!(Hub), _logger);
             }
             var context = new ServerContext(Hub, _options, Stats, _logger);
-            _mode = _options.Mode switch
+            _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),
                 ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
@@ -105,7 +112,7 @@ public sealed class ChatServer : IAsyncDisposable
             };
             datagrams?.Start();
             _mode.Start();
-            Log.Listening(_logger, Hub.ModeName, TcpEndPoint);
+            Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,

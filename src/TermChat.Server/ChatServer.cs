@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Connections;
+using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.History;
+using TermChat.Server.Wire;
 using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
@@ -13,7 +15,7 @@ namespace TermChat.Server;
 
 /// <summary>
 /// The server facade: binds TCP (and UDP when a datagram handler is given) on one port, runs the chosen
-/// mode over the shared <see cref="ChatHub"/>, runs timers and the stats line, and shuts down gracefully.
+/// mode over the shared <see cref="WireFrontEnd"/>, runs timers and the stats line, and shuts down gracefully.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,7 +29,8 @@ public sealed class ChatServer : IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
-    private readonly Func<ChatHub, IDatagramHandler>? _datagramFactory;
+    private readonly IRoomLog _log;
+    private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramFactory;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -37,14 +40,16 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _datagramFactory = datagrams;
         Mode = options.Mode;
         Stats = new ServerStats();
-        Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
+        _log = new MemoryRoomLog(options);
+        Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"));
+        Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
     }
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -52,7 +57,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="loggerFactory">Where to log.</param>
     /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams = null)
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams = null)
     {
         if (options.Validate() is { } problem)
         {
@@ -62,7 +67,16 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public ChatHub Hub { get; }
+    public WireFrontEnd Wire { get; }
+
+    /// <summary>The chat core behind every front end.</summary>
+    internal ChatCore Core { get; }
+
+    /// <summary>Open connections, TCP and UDP.</summary>
+    public int ConnectionCount => Wire.ConnectionCount;
+
+    /// <summary>Sessions, attached or waiting for resume.</summary>
+    public int SessionCount => Core.SessionCount;
 
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
@@ -72,9 +86,6 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>How this server moves bytes (<see cref="ServerModeNames.ToName"/> gives its name); fixed at creation.</summary>
     public ServerMode Mode { get; }
-
-    /// <summary>Chat sessions open now, TCP and UDP, including those waiting to be resumed.</summary>
-    public int SessionCount => Hub.SessionCount;
 
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -101,9 +112,9 @@ public sealed class ChatServer : IAsyncDisposable
             if (udp is not null)
             {
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
-                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Hub), _logger);
+                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Wire), _logger);
             }
-            var context = new ServerContext(Hub, _options, Stats, _logger);
+            var context = new ServerContext(Wire, _options, Stats, _logger);
             _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),
@@ -157,7 +168,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
-        if (_mode is not null) Hub.Shutdown();
+        if (_mode is not null) Wire.Shutdown();
         try
         {
             if (_mode is not null)
@@ -167,6 +178,8 @@ public sealed class ChatServer : IAsyncDisposable
         }
         finally
         {
+            // After the modes have drained: a log that commits in the background flushes what it holds here.
+            _log.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -179,7 +192,7 @@ public sealed class ChatServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
         try
         {
-            Hub.Sweep();
+            Wire.Sweep();
             var time = _options.TimeProvider;
             long now = time.GetTimestamp();
             var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
@@ -189,7 +202,7 @@ public sealed class ChatServer : IAsyncDisposable
                 var sample = Stats.Sample(now, time.TimestampFrequency);
                 if (_options.StatsInterval > TimeSpan.Zero)
                 {
-                    Log.StatsLine(_logger, Stats.Connections, Hub.RoomCount, Hub.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
+                    Log.StatsLine(_logger, Stats.Connections, Core.RoomCount, Core.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                 }
             }

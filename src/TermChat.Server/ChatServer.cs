@@ -47,6 +47,7 @@ public sealed class ChatServer : IAsyncDisposable
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _datagramFactory = datagrams;
+        Mode = options.Mode;
         Stats = new ServerStats();
         if (options.DataFile is { } path)
         {
@@ -105,6 +106,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
 
+    /// <summary>How this server moves bytes (<see cref="ServerModeNames.ToName"/> gives its name); fixed at creation.</summary>
+    public ServerMode Mode { get; }
+
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
 
@@ -133,7 +137,7 @@ public sealed class ChatServer : IAsyncDisposable
                 datagrams = new DatagramEndpoint(udp, _datagramFactory!(Wire), _logger);
             }
             var context = new ServerContext(Wire, _options, Stats, _logger);
-            _mode = _options.Mode switch
+            _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),
                 ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
@@ -141,7 +145,7 @@ public sealed class ChatServer : IAsyncDisposable
             };
             datagrams?.Start();
             _mode.Start();
-            Log.Listening(_logger, Wire.ModeName, TcpEndPoint);
+            Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,

@@ -10,6 +10,7 @@ using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Storage;
 
 namespace TermChat.Server;
 
@@ -30,6 +31,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly IRoomLog _log;
+    private readonly SqliteStore? _store;
     private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramFactory;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,8 +49,24 @@ public sealed class ChatServer : IAsyncDisposable
         _datagramFactory = datagrams;
         Mode = options.Mode;
         Stats = new ServerStats();
-        _log = new MemoryRoomLog(options);
-        Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"));
+        if (options.DataFile is { } path)
+        {
+            _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
+            _log = _store.RoomLog;
+        }
+        else
+        {
+            _log = new MemoryRoomLog(options);
+        }
+        try
+        {
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store);
+        }
+        catch
+        {
+            _store?.Dispose();
+            throw;
+        }
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
     }
 
@@ -57,6 +75,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="loggerFactory">Where to log.</param>
     /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
     public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams = null)
     {
         if (options.Validate() is { } problem)
@@ -77,6 +96,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>Sessions, attached or waiting for resume.</summary>
     public int SessionCount => Core.SessionCount;
+
+    /// <summary>The data file in use (full path), or null when everything is kept in memory.</summary>
+    public string? DataFile => _store?.Path;
 
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
@@ -178,8 +200,10 @@ public sealed class ChatServer : IAsyncDisposable
         }
         finally
         {
-            // After the modes have drained: a log that commits in the background flushes what it holds here.
+            // After the modes have drained: what the store still holds (the last entries, the sessions just detached) is
+            // written before the file closes.
             _log.Dispose();
+            _store?.Dispose();
             _stopped.TrySetResult();
         }
     }

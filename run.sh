@@ -87,6 +87,11 @@ case "${1:-}" in
     ;;
   test)
     shift
+    # Servers keep history in $XDG_DATA_HOME/termchat by default: the tests get a fresh, private one, so that no run
+    # sees another's history and none touches the user's.
+    XDG_DATA_HOME="$(mktemp -d "${TMPDIR:-/tmp}/termchat-test-data.XXXXXX")"
+    export XDG_DATA_HOME
+    trap 'rm -rf "$XDG_DATA_HOME"' EXIT
     dotnet build "$here/TermChat.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
     dotnet test "$here/TermChat.sln" -c Release --no-build -nologo "$@"
     # Scripted tests that need root (network namespaces) or external tools.

@@ -8,6 +8,7 @@ using TermChat.Cli.Commands;
 using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Storage;
 using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
@@ -24,7 +25,8 @@ internal static class HostAndJoin
     }.Port(allowZero: true);
 
     /// <summary>The hosted server's concurrency mode, as `serve --mode`.</summary>
-    public static readonly Option<string> ModeOption = CreateMode();
+    public static readonly Option<ServerMode> ModeOption = ServerModeOption.Create(
+        "How the hosted server moves bytes: select (one thread), threads (two threads per client) or async (the thread pool).");
 
     /// <summary>Your nick, as `join --nick`.</summary>
     public static readonly Option<string?> NickOption = new Option<string?>("--nick", "-n")
@@ -41,12 +43,8 @@ internal static class HostAndJoin
     /// <inheritdoc cref="ScrollbackOption"/>
     public static readonly Option<string?> ThemeOption = JoinCommand.ThemeOption();
 
-    private static Option<string> CreateMode()
-    {
-        var option = new Option<string>("--mode") { Description = "How the hosted server moves bytes: select, threads or async.", DefaultValueFactory = _ => "async" };
-        option.AcceptOnlyFromAmong("select", "threads", "async");
-        return option;
-    }
+    /// <summary>--data and --ephemeral, as for `serve`.</summary>
+    public static readonly DataOptions Data = new();
 
     private static Option<string> CreateTransport()
     {
@@ -77,8 +75,18 @@ internal static class HostAndJoin
                 })
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         int port = parseResult.GetValue(PortOption);
-        var mode = Enum.Parse<ServerMode>(parseResult.GetValue(ModeOption) ?? "async", ignoreCase: true);
-        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        string? dataFile = DataOptions.Resolve(parseResult.GetValue(Data.Data), parseResult.GetValue(Data.Ephemeral), port);
+        ChatServer created;
+        try
+        {
+            created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        }
+        catch (StoreOpenException problem)
+        {
+            Console.Error.WriteLine($"termchat: {problem.Message}");
+            return 1;
+        }
+        await using var server = created;
         try
         {
             await server.StartAsync(cancellationToken);
@@ -99,13 +107,14 @@ internal static class HostAndJoin
         var tcp = server.TcpEndPoint!;
         // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
         await using var discovery = Commands.ServeDiscovery.Start(server, off: parseResult.GetValue(NoDiscovery), TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
-        string hosting = $"hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
+        string hosting = $"hosting a chat server ({server.Mode.ToName()} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
         var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
         Console.Error.WriteLine($"termchat: {hosting}; others can join with:");
         foreach (string join in joins)
         {
             Console.Error.WriteLine($"  {join}");
         }
+        Console.Error.WriteLine($"termchat: {DataOptions.Describe(server.DataFile, port).Trim()}");
 
         // The same addresses open the message pane, as its first notice.
         IReadOnlyList<string> greeting = joins.Count > 0

@@ -26,6 +26,8 @@ internal static class TermChatCommand
         root.Options.Add(HostAndJoin.TransportOption);
         root.Options.Add(HostAndJoin.ScrollbackOption);
         root.Options.Add(HostAndJoin.ThemeOption);
+        root.Options.Add(HostAndJoin.Data.Data);
+        root.Options.Add(HostAndJoin.Data.Ephemeral);
         root.SetAction(HostAndJoin.RunAsync);
         foreach (var version in root.Options.OfType<VersionOption>())
         {

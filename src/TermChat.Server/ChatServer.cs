@@ -2,18 +2,21 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Connections;
+using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.History;
+using TermChat.Server.Wire;
 using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Storage;
 
 namespace TermChat.Server;
 
 /// <summary>
 /// The server facade: binds TCP (and UDP when a datagram handler is given) on one port, runs the chosen
-/// mode over the shared <see cref="ChatHub"/>, runs timers and the stats line, and shuts down gracefully.
+/// mode over the shared <see cref="WireFrontEnd"/>, runs timers and the stats line, and shuts down gracefully.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,7 +30,9 @@ public sealed class ChatServer : IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
-    private readonly Func<ChatHub, IDatagramHandler>? _datagramFactory;
+    private readonly IRoomLog _log;
+    private readonly SqliteStore? _store;
+    private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramFactory;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -37,13 +42,32 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _datagramFactory = datagrams;
+        Mode = options.Mode;
         Stats = new ServerStats();
-        Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
+        if (options.DataFile is { } path)
+        {
+            _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
+            _log = _store.RoomLog;
+        }
+        else
+        {
+            _log = new MemoryRoomLog(options);
+        }
+        try
+        {
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store);
+        }
+        catch
+        {
+            _store?.Dispose();
+            throw;
+        }
+        Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
     }
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -51,7 +75,8 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="loggerFactory">Where to log.</param>
     /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams = null)
+    /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams = null)
     {
         if (options.Validate() is { } problem)
         {
@@ -61,13 +86,28 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public ChatHub Hub { get; }
+    public WireFrontEnd Wire { get; }
+
+    /// <summary>The chat core behind every front end.</summary>
+    internal ChatCore Core { get; }
+
+    /// <summary>Open connections, TCP and UDP.</summary>
+    public int ConnectionCount => Wire.ConnectionCount;
+
+    /// <summary>Sessions, attached or waiting for resume.</summary>
+    public int SessionCount => Core.SessionCount;
+
+    /// <summary>The data file in use (full path), or null when everything is kept in memory.</summary>
+    public string? DataFile => _store?.Path;
 
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
 
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
+
+    /// <summary>How this server moves bytes (<see cref="ServerModeNames.ToName"/> gives its name); fixed at creation.</summary>
+    public ServerMode Mode { get; }
 
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -94,10 +134,10 @@ public sealed class ChatServer : IAsyncDisposable
             if (udp is not null)
             {
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
-                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Hub), _logger);
+                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Wire), _logger);
             }
-            var context = new ServerContext(Hub, _options, Stats, _logger);
-            _mode = _options.Mode switch
+            var context = new ServerContext(Wire, _options, Stats, _logger);
+            _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),
                 ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
@@ -105,7 +145,7 @@ public sealed class ChatServer : IAsyncDisposable
             };
             datagrams?.Start();
             _mode.Start();
-            Log.Listening(_logger, Hub.ModeName, TcpEndPoint);
+            Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,
@@ -150,7 +190,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
-        if (_mode is not null) Hub.Shutdown();
+        if (_mode is not null) Wire.Shutdown();
         try
         {
             if (_mode is not null)
@@ -160,6 +200,10 @@ public sealed class ChatServer : IAsyncDisposable
         }
         finally
         {
+            // After the modes have drained: what the store still holds (the last entries, the sessions just detached) is
+            // written before the file closes.
+            _log.Dispose();
+            _store?.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -172,7 +216,7 @@ public sealed class ChatServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
         try
         {
-            Hub.Sweep();
+            Wire.Sweep();
             var time = _options.TimeProvider;
             long now = time.GetTimestamp();
             var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
@@ -182,7 +226,7 @@ public sealed class ChatServer : IAsyncDisposable
                 var sample = Stats.Sample(now, time.TimestampFrequency);
                 if (_options.StatsInterval > TimeSpan.Zero)
                 {
-                    Log.StatsLine(_logger, Stats.Connections, Hub.RoomCount, Hub.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
+                    Log.StatsLine(_logger, Stats.Connections, Core.RoomCount, Core.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                 }
             }

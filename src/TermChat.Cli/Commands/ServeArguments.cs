@@ -13,7 +13,7 @@ internal sealed class ServeArguments
 {
     private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
 
-    private readonly Option<string> _mode;
+    private readonly Option<ServerMode> _mode;
     private readonly Option<int> _port;
     private readonly Option<string?> _bind;
     private readonly Option<string> _name;
@@ -37,12 +37,15 @@ internal sealed class ServeArguments
     private readonly Option<string?> _config;
     private readonly Option<bool> _noDiscovery;
     private readonly Option<int> _discoveryPort;
+    private readonly DataOptions _data = new();
+    private readonly Option<double> _retainDays;
 
     public ServeArguments()
     {
         var defaults = new ServerOptions();
-        _mode = new Option<string>("--mode") { Description = "How the server moves bytes: select (one Socket.Select thread), threads (a thread per client) or async.", DefaultValueFactory = _ => "async" };
-        _mode.AcceptOnlyFromAmong("select", "threads", "async");
+        _mode = ServerModeOption.Create("How the server moves bytes: select (one thread polls every socket with Socket.Select), " +
+            "threads (two blocking threads per client, a reader and a writer: up to twice --max-clients threads) " +
+            "or async (async socket calls on the .NET thread pool; threads do not grow with clients).");
         _port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
         _bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
         _name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
@@ -65,6 +68,7 @@ internal sealed class ServeArguments
         _maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
         _statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
+        _retainDays = new Option<double>("--retain-days") { HelpName = "DAYS", Description = "Delete stored history older than this; 0 keeps it while it fits --history and --history-bytes.", DefaultValueFactory = _ => defaults.RetainDays };
         _noDiscovery = ServeDiscovery.CreateOffOption();
         _discoveryPort = ServeDiscovery.CreatePortOption();
         _config = new Option<string?>("--config")
@@ -77,7 +81,7 @@ internal sealed class ServeArguments
         {
             _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
-            _noDiscovery, _discoveryPort, _config,
+            _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
         };
     }
 
@@ -103,7 +107,7 @@ internal sealed class ServeArguments
         }
         var server = new ServerOptions
         {
-            Mode = Enum.Parse<ServerMode>(Get(_mode), ignoreCase: true),
+            Mode = Get(_mode),
             Port = Get(_port),
             Bind = bindAddress,
             ServerName = Get(_name),
@@ -123,7 +127,9 @@ internal sealed class ServeArguments
             ResumeWindow = Seconds(Get(_resumeWindow)),
             MaxRoomsPerUser = Get(_maxRooms),
             StatsInterval = Seconds(Get(_statsInterval)),
+            RetainDays = Get(_retainDays),
         };
+        server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
         if (server.Validate() is { } problem)
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");

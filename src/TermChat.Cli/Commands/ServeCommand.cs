@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
+using TermChat.Server.Storage;
 using TermChat.Server.Udp;
 using TermChat.Cli.Usage;
 
@@ -53,7 +54,17 @@ internal static class ServeCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var server = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        ChatServer created;
+        try
+        {
+            created = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        }
+        catch (StoreOpenException problem)
+        {
+            Console.Error.WriteLine($"termchat serve: {problem.Message}");
+            return 1;
+        }
+        await using var server = created;
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
@@ -109,7 +120,7 @@ internal static class ServeCommand
     {
         var tcp = server.TcpEndPoint!;
         var output = Console.Out;
-        output.WriteLine($"TermChat server \"{server.Options.ServerName}\" running in {server.Hub.ModeName} mode");
+        output.WriteLine($"TermChat server \"{server.Options.ServerName}\" running in {server.Mode.ToName()} mode");
         output.WriteLine($"  TCP port {tcp.Port}");
         output.WriteLine(server.UdpEndPoint is { } udp
             ? $"  UDP port {udp.Port}"
@@ -119,6 +130,7 @@ internal static class ServeCommand
         {
             output.WriteLine($"    termchat join {ServerAddresses.Format(address, tcp.Port)}");
         }
+        output.WriteLine(DataOptions.Describe(server.DataFile, server.Options.Port));
         output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");
         output.Flush();

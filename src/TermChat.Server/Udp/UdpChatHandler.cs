@@ -5,7 +5,7 @@ using TermChat.Protocol.Codec;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Udp;
 
@@ -13,7 +13,7 @@ namespace TermChat.Server.Udp;
 /// Serves the chat protocol over UDP (PROTOCOL-DATAGRAMS.md) on the server's port, in every mode: the mode runs the
 /// receive side in its own style and hands each datagram to <see cref="OnDatagram"/>; this class routes it through
 /// the stateless cookie handshake (<see cref="DatagramServer"/>) to the session's <see cref="ReliableSession"/>, and
-/// joins each session to the same <see cref="ChatHub"/> as TCP connections through <see cref="UdpLink"/>.
+/// joins each session to the same <see cref="WireFrontEnd"/> as TCP connections through <see cref="UdpLink"/>.
 /// </summary>
 /// <remarks>
 /// Locking: one lock (<c>_gate</c>) guards the router, the engines and the link table; it is only held for short,
@@ -29,7 +29,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     /// <summary>Inbound bytes a throttled session may hold before its datagrams are dropped (like a full socket buffer).</summary>
     private const long MaxInboundBytes = 1024 * 1024;
 
-    private readonly ChatHub _hub;
+    private readonly WireFrontEnd _hub;
     private readonly ServerOptions _options;
     private readonly ServerStats _stats;
     private readonly ILogger _logger;
@@ -58,7 +58,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     /// <param name="hub">The hub TCP connections use too.</param>
     /// <param name="logger">Where to log.</param>
     /// <param name="datagramOptions">Timers and windows; the protocol defaults if null.</param>
-    public UdpChatHandler(ChatHub hub, ILogger logger, DatagramOptions? datagramOptions = null)
+    public UdpChatHandler(WireFrontEnd hub, ILogger logger, DatagramOptions? datagramOptions = null)
     {
         _hub = hub;
         var options = hub.Options;
@@ -77,7 +77,7 @@ public sealed class UdpChatHandler : IDatagramHandler, IDisposable
     }
 
     /// <summary>The factory <see cref="ChatServer.Create"/> takes, for <c>termchat serve</c> and tests.</summary>
-    public static Func<ChatHub, IDatagramHandler> Factory(ILoggerFactory loggerFactory, DatagramOptions? datagramOptions = null) =>
+    public static Func<WireFrontEnd, IDatagramHandler> Factory(ILoggerFactory loggerFactory, DatagramOptions? datagramOptions = null) =>
         hub => new UdpChatHandler(hub, loggerFactory.CreateLogger("TermChat.Server.Udp"), datagramOptions);
 
     /// <summary>Live UDP sessions.</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Udp;
 
@@ -20,7 +20,7 @@ internal sealed class UdpLink : IClientLink
         _owner = owner;
         Session = session;
         Endpoint = endpoint;
-        Id = ChatHub.NextLinkId();
+        Id = WireFrontEnd.NextLinkId();
     }
 
     public long Id { get; }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Protocol;
 using TermChat.Server;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.TestKit.Server;
 
@@ -25,7 +25,7 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>Starts a server; <paramref name="configure"/> adjusts options (port and bind are preset).</summary>
     public static async Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null,
-        ILoggerFactory? loggerFactory = null, Func<ChatHub, IDatagramHandler>? datagrams = null, CancellationToken cancellationToken = default)
+        ILoggerFactory? loggerFactory = null, Func<WireFrontEnd, IDatagramHandler>? datagrams = null, CancellationToken cancellationToken = default)
     {
         var options = new ServerOptions
         {

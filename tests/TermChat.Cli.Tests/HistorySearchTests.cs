@@ -6,8 +6,8 @@ using TermChat.TestKit.Server;
 
 namespace TermChat.Cli.Tests;
 
-// `termchat history search` against the data file of a running `termchat serve`, both real processes.
-public sealed partial class ServeCommandTests
+/// <summary>`termchat history search` against the data file of a running `termchat serve`, both real processes.</summary>
+public sealed class HistorySearchTests
 {
 
     [Fact]
@@ -15,7 +15,7 @@ public sealed partial class ServeCommandTests
     {
         using var directory = new TempDirectory();
         string data = Path.Combine(directory.Path, "chat.db");
-        using var server = Termchat.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--data", data);
+        using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--data", data);
         int port = await server.WaitForPortAsync();
         Assert.Contains($"History: {data}", server.Output, StringComparison.Ordinal);
         await using (var ann = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "ann"))
@@ -51,7 +51,7 @@ public sealed partial class ServeCommandTests
     {
         using var directory = new TempDirectory();
         string data = Path.Combine(directory.Path, "quotes.db");
-        using var server = Termchat.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--data", data);
+        using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--data", data);
         int port = await server.WaitForPortAsync();
         await using (var ann = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "ann"))
         {

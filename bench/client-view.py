@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Full-screen client under load, one toolkit after the other in one run (a benchmark, not a test).
 
-    bench/client-view.py [--ui legacy,gui] [--rate 2000] [--seconds 10] [--scrollback 10000] [--samples-every 0.1]
+    bench/client-view.py [--ui gui] [--rate 2000] [--seconds 10] [--scrollback 10000] [--samples-every 0.05] [--threads]
 
-For each toolkit: a `termchat serve` on 127.0.0.1, the client (`termchat join --room #bench`) in a tmux pane at
-80x24, 10,000 lines sent into #bench first (scrollback), then `termchat bench fanout` offers --rate messages/s
+For each toolkit: a `termchat serve --ephemeral` on 127.0.0.1 (history in memory, as before durable history), the
+client (`termchat join --room #bench`) in a tmux pane at 80x24, 10,000 lines sent into #bench first (scrollback), then `termchat bench fanout` offers --rate messages/s
 for --seconds while this script types into the client's input line and times each keystroke until tmux shows it
 (key echo latency: one character typed, then erased, each timed from send-keys to the capture that shows it).
-Client CPU seconds over the loaded window come from /proc/PID/stat (utime+stime), peak RSS from VmHWM.
+Client CPU seconds over the loaded window come from /proc/PID/stat (utime+stime), peak RSS from VmHWM;
+--threads also prints them per thread name (live threads).
 Prints a markdown table. (Issue 11 ran it with --ui legacy,gui while the old toolkit still existed, selected by a
-TERMCHAT_UI=legacy switch that left with it; see docs/BENCHMARKS.md.)
+TERMCHAT_UI=legacy switch that left with it; docs/BENCHMARKS.md says how to measure it again from that commit.)
 """
 import argparse, os, re, statistics, subprocess, sys, time
 
@@ -72,7 +73,7 @@ def fanout(port, rate, seconds):
 
 def run(ui, args, port):
     sock = f"tcbench{os.getpid()}"
-    server = subprocess.Popen(["dotnet", dll, "serve", "--port", str(port), "--flood-rate", "0", "--no-discovery"],
+    server = subprocess.Popen(["dotnet", dll, "serve", "--port", str(port), "--flood-rate", "0", "--no-discovery", "--ephemeral"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(2)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TermChat.Cli.Tests.EndToEnd;
 using TermChat.Client.Views;
 using Terminal.Gui.Drawing;
 
@@ -63,12 +64,7 @@ public sealed class ThemeConfigTests
     [Fact]
     public async Task Theme_high_contrast_is_accepted_by_join_from_the_shipped_configuration()
     {
-        int closedPort;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int closedPort = TermChatBinary.ClosedLoopbackPort();
 
         // stdin is a pipe here, so join runs in plain mode after the options are validated: the theme is accepted,
         // and what fails is the connection.

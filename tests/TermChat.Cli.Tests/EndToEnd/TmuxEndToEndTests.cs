@@ -277,13 +277,7 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
     [TmuxFact]
     public async Task No_reachable_server_gives_one_clear_line_and_no_stack_trace()
     {
-        // A port nothing listens on: bind one, note it, close it.
-        int closedPort;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int closedPort = TermChatBinary.ClosedLoopbackPort();
         _tmux.NewSession("nobody", 80, 24, TermChatBinary.CommandLine($"join 127.0.0.1:{closedPort.ToString(CultureInfo.InvariantCulture)} --nick carol") + AfterExit);
         var screen = await _tmux.WaitForAsync("nobody", s => Has(s, "EXITED:") && s.Any(l => l is "echo" or "-echo"), "the shell after the failed join");
         var output = _tmux.Capture("nobody", joinWrapped: true).Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();

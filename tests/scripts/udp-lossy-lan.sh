@@ -129,7 +129,8 @@ run_mode() {
     local dir="$work/$mode"
     mkdir -p "$dir"
 
-    ip netns exec "$A" "${termchat[@]}" serve --mode "$mode" --bind "$IPA" --port "$PORT" --flood-rate 0 \
+    # --ephemeral: each mode starts from an empty history, not the previous mode's file.
+    ip netns exec "$A" "${termchat[@]}" serve --ephemeral --mode "$mode" --bind "$IPA" --port "$PORT" --flood-rate 0 \
         --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
     local server=$!
     pids+=("$server")

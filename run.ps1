@@ -60,7 +60,7 @@ if ($args.Count -gt 0 -and $args[0] -eq 'publish') {
         $dir = Join-Path $artifacts $rid
         if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
         Invoke-Quietly @('publish', $cli, '-c', 'Release', '-r', $rid, '-p:SelfContained=true', '-p:PublishTrimmed=true',
-            '-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:DebugType=none',
+            '-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:IncludeNativeLibrariesForSelfExtract=true', '-p:DebugType=none',
             '-p:GenerateDocumentationFile=false', '-p:AllowedReferenceRelatedFileExtensions=none', '-o', $dir, '-nologo', '-v', 'quiet')
         Get-ChildItem -Path $dir -Filter 'termchat*' | ForEach-Object { $_.FullName }
     }

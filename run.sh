@@ -61,7 +61,7 @@ publish() {
       command -v clang >/dev/null 2>&1 || { echo "termchat: Native AOT needs clang (apt-get install clang), or use --no-aot" >&2; exit 1; }
       props+=(-p:PublishAot=true)
     else
-      props+=(-p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true)
+      props+=(-p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true)
     fi
     echo "termchat: publishing $rid..." >&2
     rm -rf "$artifacts/$rid"

@@ -20,22 +20,23 @@ public sealed partial class ChatWindow
     /// <summary>The keys and commands F1 shows.</summary>
     public static IReadOnlyList<string> HelpLines { get; } =
     [
+        // At most 68 columns and 16 lines, so the dialog shows all of it, unwrapped, on an 80×24 terminal.
         "Keys",
-        "  Enter          send            Tab / Shift+Tab  complete nicks, #rooms, /commands",
-        "  Up / Down      input history   Ctrl+A / Ctrl+E  start / end of line",
-        "  Ctrl+W         delete word     Ctrl+U / Ctrl+K  delete to start / end",
-        "  Ctrl+Left/Right  word left / right (also Alt+B / Alt+F)",
-        "  PgUp / PgDn    scroll          Home / End       oldest / newest line (on an empty line)",
-        "  Esc            newest line     mouse wheel      scroll",
-        "  Ctrl+N / Ctrl+P, Alt+Left/Right  next / previous room   Alt+1..9  room by number",
-        "  Ctrl+X, Alt+A  next room with unread lines      F2, Alt+M  member list",
-        "  click a room   switch to it    click a nick     private message",
-        "  Ctrl+L         redraw          Ctrl+C, Ctrl+D on an empty line  quit",
-        "",
+        "  Enter        send            Tab, Shift+Tab  complete",
+        "  Up / Down    input history   Ctrl+A / E      start / end of line",
+        "  Ctrl+W       delete word     Ctrl+U / K      delete to start / end",
+        "  Ctrl+Left/Right, Alt+B/F     word left / right",
+        "  PgUp / PgDn  scroll          Home / End      oldest / newest line",
+        "  Esc          newest line     wheel, Ctrl+L   scroll, redraw",
+        "  Ctrl+N / Ctrl+P, Alt+Left/Right              next / previous room",
+        "  Alt+1..9     room by number  Ctrl+X, Alt+A   next unread room",
+        "  F2, Alt+M    member list     Ctrl+C, Ctrl+D  quit (Ctrl+D if empty)",
+        "  click a room: switch to it   click a nick: private message",
         "Commands",
-        "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW  /topic [TEXT]",
-        "  /names  /rooms  /away [REASON]  /back  /stats  /netcheck [HOST[:PORT]]",
-        "  /transport tcp|udp  /clear  /help [COMMAND]  /quit [REASON]   //text sends \"/text\"",
+        "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW",
+        "  /topic [TEXT]  /names  /rooms  /away [REASON]  /back  /stats",
+        "  /netcheck [HOST[:PORT]]  /transport tcp|udp  /clear  /help [CMD]",
+        "  /quit [REASON]  //text sends \"/text\"",
     ];
 
     private void ShowHelp() => ShowDialog(TextDialog("Help (Esc closes)", HelpLines));
@@ -83,17 +84,19 @@ public sealed partial class ChatWindow
         return dialog;
     }
 
-    private static Dialog TextDialog(string title, IReadOnlyList<string> lines)
+    private Dialog TextDialog(string title, IReadOnlyList<string> lines)
     {
         var text = new Label
         {
             X = 0,
             Y = 0,
             Width = Dim.Fill(),
-            Height = Dim.Fill(1),
+            // Every line; the dialog below is sized to hold them above its button.
+            Height = lines.Count,
             Text = string.Join("\n", lines.Select(l => TextSanitizer.Sanitize(l, LineBreaks.Space))),
         };
-        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Percent(80) };
+        // Tall enough for every line, the border and the button (with its shadow), as far as the terminal allows.
+        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Func(_ => Math.Min(lines.Count + 6, Math.Max(1, Rows - 2))) };
         dialog.Add(text);
         dialog.AddButton(new Button { Text = "Close", IsDefault = true });
         return dialog;

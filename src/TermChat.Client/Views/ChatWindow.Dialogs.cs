@@ -34,7 +34,7 @@ public sealed partial class ChatWindow
         "",
         "Commands",
         "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW  /topic [TEXT]",
-        "  /names  /rooms  /away [REASON]  /back  /stats  /netcheck [HOST[:PORT]]",
+        "  /names  /rooms  /search WORDS  /away [REASON]  /back  /stats  /netcheck [HOST[:PORT]]",
         "  /transport tcp|udp  /clear  /help [COMMAND]  /quit [REASON]   //text sends \"/text\"",
     ];
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
@@ -45,6 +46,9 @@ internal sealed class LinkState : ISessionSink
 
     public bool FloodNoticeSent { get; set; }
 
+    /// <summary>The protocol version of the session, from its Hello (the newest until one arrives).</summary>
+    public ushort Version { get; set; } = ProtocolLimits.Version;
+
     /// <summary>The core session, once registered; cleared when it moves to another connection.</summary>
     public CoreSession? Session { get; set; }
 
@@ -67,7 +71,7 @@ internal sealed class LinkState : ISessionSink
         return frame.Length;
     }
 
-    public void Welcome(string nick, ResumeToken token, bool resumed) => Send(_owner.WelcomeFor(nick, token, resumed));
+    public void Welcome(string nick, ResumeToken token, bool resumed) => Send(_owner.WelcomeFor(Version, nick, token, resumed));
 
     public void Joined(JoinedRoom room)
     {
@@ -101,6 +105,25 @@ internal sealed class LinkState : ISessionSink
     public void Members(string room, IReadOnlyList<Member> members) => Send(new MemberList(room, MemberLists.Capped(members)));
 
     public void Rooms(IReadOnlyList<RoomInfo> rooms) => Send(new RoomList(rooms as RoomInfo[] ?? [.. rooms]));
+
+    /// <summary>
+    /// Sends the results that fit one frame, newest first. A version-1 session never asked (its SearchHistory is
+    /// refused), but a search it sent before resuming here with version 1 may still answer: that answer is dropped.
+    /// </summary>
+    public void SearchResults(string room, string words, IReadOnlyList<RoomEntry> found)
+    {
+        if (Version < ProtocolLimits.SearchVersion) return;
+        int budget = ProtocolLimits.MaxFrameBytes - 1 - (2 + Encoding.UTF8.GetByteCount(room)) - (2 + Encoding.UTF8.GetByteCount(words)) - 2;
+        var hits = new List<SearchHit>(Math.Min(found.Count, ProtocolLimits.MaxSearchResults));
+        foreach (var entry in found)
+        {
+            int size = 8 + 8 + 2 + Encoding.UTF8.GetByteCount(entry.Nick) + 1 + 2 + Encoding.UTF8.GetByteCount(entry.Text);
+            if (hits.Count == ProtocolLimits.MaxSearchResults || size > budget) break;
+            budget -= size;
+            hits.Add(new SearchHit(entry.Seq, entry.TimeMs, entry.Nick, entry.MessageKind, entry.Text));
+        }
+        Send(new Protocol.Messages.SearchResults(room, words, hits.ToArray()));
+    }
 
     public void Replaced(string reason)
     {

@@ -88,7 +88,10 @@ internal sealed class SqliteRoomLog : IRoomLog
             List<RoomEntry> entries;
             try
             {
+                // Entries past --retain-days stay in the file until the next start deletes them; they are not shown.
+                long since = RetainedSinceMs() ?? long.MinValue;
                 entries = HistorySearch.Run(_path, room, words, limit)
+                    .Where(m => m.TimeMs >= since)
                     .Select(m => new RoomEntry(RoomEntryDraft.Message(m.Room, m.TimeMs, m.Nick, m.Kind, m.Text), m.Seq))
                     .ToList();
             }

@@ -48,7 +48,7 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.StorageUnavailable, refusal);
                 return;
             }
-            Append(found, RoomEntryDraft.Message(found.Name, WallMs(), session.Nick, kind, text));
+            Append(found, RoomEntryDraft.Message(found.Name, WallMs(), session.Nick, kind, text), author: session);
         }
     }
 
@@ -169,10 +169,15 @@ internal sealed partial class ChatCore
     }
 
     /// <summary>Sequences an entry in the room's log; members see it once the log has committed it.</summary>
-    private void Append(CoreRoom room, RoomEntryDraft draft)
+    /// <param name="room">The room.</param>
+    /// <param name="draft">The entry.</param>
+    /// <param name="author">Who said it, for a message: its echo is the author's acknowledgement, owed even if the
+    /// author has left the room by the time a slow log commits it.</param>
+    private void Append(CoreRoom room, RoomEntryDraft draft, CoreSession? author = null)
     {
         var entry = _log.Append(draft, out bool committed);
         if (committed) Deliver(room, entry);
+        else if (author is not null) _awaitingEcho[entry] = author;
     }
 
     private void OnCommitted(IReadOnlyList<RoomEntry> entries)
@@ -181,7 +186,12 @@ internal sealed partial class ChatCore
         {
             foreach (var entry in entries)
             {
-                if (_rooms.TryGetValue(entry.Room, out var room)) Deliver(room, entry);
+                _rooms.TryGetValue(entry.Room, out var room);
+                if (room is not null) Deliver(room, entry);
+                if (_awaitingEcho.Remove(entry, out var author) && author.Sink is { } sink && room?.Members.Contains(author) != true)
+                {
+                    sink.Entry(entry);
+                }
             }
         }
     }

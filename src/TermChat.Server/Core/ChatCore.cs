@@ -28,6 +28,8 @@ internal sealed partial class ChatCore
     private readonly ISessionStore? _store;
     private readonly SessionTable _sessions = new();
     private readonly Dictionary<string, CoreRoom> _rooms = new(StringComparer.Ordinal);
+    // Messages a slow log has not committed yet, with their authors (see Append).
+    private readonly Dictionary<RoomEntry, CoreSession> _awaitingEcho = new(ReferenceEqualityComparer.Instance);
 
     /// <param name="options">Limits and the clock.</param>
     /// <param name="stats">Shared counters.</param>

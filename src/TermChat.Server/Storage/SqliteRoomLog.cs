@@ -17,11 +17,16 @@ namespace TermChat.Server.Storage;
 /// </remarks>
 internal sealed class SqliteRoomLog : IRoomLog
 {
+    // Searches read the disk on pool threads: a cap keeps many users searching at once from tying up the pool that
+    // the async mode's sockets also run on.
+    private const int MaxConcurrentSearches = 4;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, RoomWindow> _rooms = new(StringComparer.Ordinal);
     private readonly ServerOptions _options;
     private readonly StoreWriter _writer;
     private readonly string _path;
+    private int _searches;
 
     private SqliteRoomLog(SqliteConnection connection, string path, ServerOptions options, ILogger logger)
     {
@@ -83,6 +88,12 @@ internal sealed class SqliteRoomLog : IRoomLog
     /// </summary>
     public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
     {
+        if (Interlocked.Increment(ref _searches) > MaxConcurrentSearches)
+        {
+            Interlocked.Decrement(ref _searches);
+            ThreadPool.QueueUserWorkItem(_ => failed($"The server is running {MaxConcurrentSearches} searches already; try again in a moment."));
+            return;
+        }
         ThreadPool.QueueUserWorkItem(_ =>
         {
             List<RoomEntry> entries;
@@ -95,10 +106,15 @@ internal sealed class SqliteRoomLog : IRoomLog
                     .Select(m => new RoomEntry(RoomEntryDraft.Message(m.Room, m.TimeMs, m.Nick, m.Kind, m.Text), m.Seq))
                     .ToList();
             }
-            catch (Exception exception) when (exception is StoreOpenException or SqliteException or ArgumentException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // On a pool thread an escaping exception would end the server: every failure becomes the one answer.
                 failed($"The search could not read the history: {exception.Message}");
                 return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _searches);
             }
             found(entries);
         });

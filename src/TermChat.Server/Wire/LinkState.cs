@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
@@ -107,22 +106,18 @@ internal sealed class LinkState : ISessionSink
     public void Rooms(IReadOnlyList<RoomInfo> rooms) => Send(new RoomList(rooms as RoomInfo[] ?? [.. rooms]));
 
     /// <summary>
-    /// Sends the results that fit one frame, newest first. A version-1 session never asked (its SearchHistory is
-    /// refused), but a search it sent before resuming here with version 1 may still answer: that answer is dropped.
+    /// Sends the newest results, at most <see cref="ProtocolLimits.MaxSearchResults"/>: 50 of the largest hits (8 KiB
+    /// of text, a 24-byte nick) take about 400 KiB, so they always fit one frame. A version-1 session never asked (its
+    /// SearchHistory is refused), but a search sent before its session resumed here with version 1 may still answer:
+    /// that answer is dropped.
     /// </summary>
     public void SearchResults(string room, string words, IReadOnlyList<RoomEntry> found)
     {
         if (Version < ProtocolLimits.SearchVersion) return;
-        int budget = ProtocolLimits.MaxFrameBytes - 1 - (2 + Encoding.UTF8.GetByteCount(room)) - (2 + Encoding.UTF8.GetByteCount(words)) - 2;
-        var hits = new List<SearchHit>(Math.Min(found.Count, ProtocolLimits.MaxSearchResults));
-        foreach (var entry in found)
-        {
-            int size = 8 + 8 + 2 + Encoding.UTF8.GetByteCount(entry.Nick) + 1 + 2 + Encoding.UTF8.GetByteCount(entry.Text);
-            if (hits.Count == ProtocolLimits.MaxSearchResults || size > budget) break;
-            budget -= size;
-            hits.Add(new SearchHit(entry.Seq, entry.TimeMs, entry.Nick, entry.MessageKind, entry.Text));
-        }
-        Send(new Protocol.Messages.SearchResults(room, words, hits.ToArray()));
+        var hits = found.Take(ProtocolLimits.MaxSearchResults)
+            .Select(entry => new SearchHit(entry.Seq, entry.TimeMs, entry.Nick, entry.MessageKind, entry.Text))
+            .ToArray();
+        Send(new Protocol.Messages.SearchResults(room, words, hits));
     }
 
     public void Replaced(string reason)

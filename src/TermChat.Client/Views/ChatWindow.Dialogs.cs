@@ -36,7 +36,7 @@ public sealed partial class ChatWindow
         "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW",
         "  /topic [TEXT]  /names  /rooms  /away [REASON]  /back  /stats",
         "  /netcheck [HOST[:PORT]]  /transport tcp|udp  /clear  /help [CMD]",
-        "  /quit [REASON]  //text sends \"/text\"",
+        "  /search WORDS  /quit [REASON]  //text sends \"/text\"",
     ];
 
     private void ShowHelp() => ShowDialog(TextDialog("Help (Esc closes)", HelpLines));

@@ -51,4 +51,14 @@ public enum ErrorCode : ushort
     StorageUnavailable = 23,
     /// <summary>The nick, or a nick it looks like, belongs to another key (or the client has none).</summary>
     NickOwned = 24,
+    /// <summary>An operator banned the client's nick, key or address; the text gives the reason and how long.</summary>
+    Banned = 26,
+    /// <summary>The server password (Hello) or the room key (JoinKeyed) is missing or wrong.</summary>
+    BadPassword = 27,
+    /// <summary>Only the server's operators may do this.</summary>
+    NotOperator = 28,
+    /// <summary>The room is invite-only and the client was not invited.</summary>
+    InviteOnly = 29,
+    /// <summary>The client may not speak in the room now (muted, or the room is moderated and it has no voice).</summary>
+    Muted = 30,
 }

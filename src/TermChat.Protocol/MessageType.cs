@@ -15,6 +15,8 @@ public enum MessageType : byte
     ListRooms = 0x0A,
     GetStats = 0x0B,
     SearchHistory = 0x0C,
+    Moderate = 0x0D,
+    JoinKeyed = 0x0E,
 
     Ping = 0x20,
     Pong = 0x21,
@@ -35,4 +37,5 @@ public enum MessageType : byte
     Stats = 0x8D,
     Error = 0x8E,
     SearchResults = 0x8F,
+    RoomModes = 0x90,
 }

@@ -7,13 +7,16 @@ namespace TermChat.Protocol;
 public static class ProtocolLimits
 {
     /// <summary>The newest protocol version this library speaks; a client offers it first.</summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
 
     /// <summary>The oldest protocol version this library still speaks (version 1 lacks history search).</summary>
     public const ushort MinVersion = 1;
 
     /// <summary>The first protocol version with SearchHistory and SearchResults.</summary>
     public const ushort SearchVersion = 2;
+
+    /// <summary>The first protocol version with moderation (Moderate, JoinKeyed, RoomModes, the Hello password, the moderation events).</summary>
+    public const ushort ModerationVersion = 3;
 
     /// <summary>Bytes in the length prefix of a frame.</summary>
     public const int LengthPrefixBytes = 4;

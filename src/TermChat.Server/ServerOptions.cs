@@ -24,6 +24,15 @@ public sealed class ServerOptions
     /// <summary>Message of the day sent in Welcome (<c>--motd</c>).</summary>
     public string Motd { get; set; } = "";
 
+    /// <summary>
+    /// Key fingerprints of the server's operators (<c>--op</c>, <c>--op-file</c>): clients proving one of these keys may
+    /// kick, ban, mute and set room modes. Compared exactly, as the transport reports fingerprints.
+    /// </summary>
+    public ISet<string> Operators { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The password every client must give in its Hello to join at all (<c>--password</c>); null for none.</summary>
+    public string? Password { get; set; }
+
     /// <summary>Largest frame accepted from a client, length prefix value (<c>--max-frame</c>).</summary>
     public int MaxFrameBytes { get; set; } = ProtocolLimits.DefaultClientFrameBytes;
 

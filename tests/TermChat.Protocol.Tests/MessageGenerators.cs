@@ -74,7 +74,7 @@ internal static class MessageGenerators
     /// <summary>One generator per message type, keyed by type so a test can prove none is missing.</summary>
     public static readonly IReadOnlyDictionary<MessageType, Gen<Message>> ByType = new Dictionary<MessageType, Gen<Message>>
     {
-        [MessageType.Hello] = from n in Nick from t in Token from c in Cursors select (Message)new Hello(ProtocolLimits.Version, n, t, c),
+        [MessageType.Hello] = from n in Nick from t in Token from c in Cursors from p in Text(ProtocolLimits.MaxReasonBytes) select (Message)new Hello(ProtocolLimits.Version, n, t, c, p),
         [MessageType.JoinRoom] = Room.Select(r => (Message)new JoinRoom(r)),
         [MessageType.PartRoom] = from r in Room from t in Text(ProtocolLimits.MaxReasonBytes) select (Message)new PartRoom(r, t),
         [MessageType.SendMessage] = from r in Room from k in Kind from t in Text(ProtocolLimits.MaxTextBytes) select (Message)new SendMessage(r, k, t),
@@ -86,6 +86,14 @@ internal static class MessageGenerators
         [MessageType.ListRooms] = Gen.Constant((Message)new ListRooms()),
         [MessageType.GetStats] = Gen.Constant((Message)new GetStats()),
         [MessageType.SearchHistory] = from r in Room from w in Text(ProtocolLimits.MaxSearchBytes) select (Message)new SearchHistory(r, w),
+        [MessageType.Moderate] =
+            from a in Gen.Elements(Enum.GetValues<ModerationAction>()) from r in Room from t in Text(ProtocolLimits.MaxReasonBytes)
+            from s in Gen.Choose(0, int.MaxValue) from why in Text(ProtocolLimits.MaxReasonBytes)
+            select (Message)new Moderate(a, r, t, (uint)s, why),
+        [MessageType.JoinKeyed] = from r in Room from k in Text(ProtocolLimits.MaxReasonBytes) select (Message)new JoinKeyed(r, k),
+        [MessageType.RoomModes] =
+            from r in Room from m in Gen.Choose(0, 15) from ops in Gen.ArrayOf(Nick) from voiced in Gen.ArrayOf(Nick)
+            select (Message)new RoomModes(r, (RoomModeFlags)m, ops, voiced),
         [MessageType.SearchResults] =
             from r in Room from w in Text(ProtocolLimits.MaxSearchBytes) from count in Gen.Choose(0, ProtocolLimits.MaxSearchResults)
             from hits in Gen.ArrayOf(from seq in U64 from time in I64 from f in Nick from k in Kind from t in Text(ProtocolLimits.MaxTextBytes) select new SearchHit(seq, time, f, k, t), count)

@@ -69,11 +69,11 @@ public sealed class SearchMessageTests
     }
 
     [Fact]
-    public void A_hello_of_a_version_newer_than_two_is_a_bad_handshake_naming_the_versions_spoken()
+    public void A_hello_of_a_version_newer_than_three_is_a_bad_handshake_naming_the_versions_spoken()
     {
-        var refused = DecodeFails(HelloVersion("ann", 3));
+        var refused = DecodeFails(HelloVersion("ann", 4));
 
         Assert.Equal(ErrorCode.BadHandshake, refused.Code);
-        Assert.Contains("1 to 2", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("1 to 3", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -68,6 +68,15 @@ public sealed class ValidationTests
         ["SearchResults.Words"] = s => new SearchResults("#a", s, Array.Empty<SearchHit>()),
         ["SearchResults.Results.From"] = s => new SearchResults("#a", "w", new[] { new SearchHit(1, 2, s, MessageKind.Say, "hi") }),
         ["SearchResults.Results.Text"] = s => new SearchResults("#a", "w", new[] { new SearchHit(1, 2, "bob", MessageKind.Say, s) }),
+        ["Hello.Password"] = s => new Hello(ProtocolLimits.Version, "ann", ResumeToken.None, Array.Empty<RoomCursor>(), s),
+        ["Moderate.Room"] = s => new Moderate(ModerationAction.Kick, s, "bob", 0, ""),
+        ["Moderate.Target"] = s => new Moderate(ModerationAction.Kick, "#a", s, 0, ""),
+        ["Moderate.Reason"] = s => new Moderate(ModerationAction.Kick, "#a", "bob", 0, s),
+        ["JoinKeyed.Room"] = s => new JoinKeyed(s, "k"),
+        ["JoinKeyed.Key"] = s => new JoinKeyed("#a", s),
+        ["RoomModes.Room"] = s => new RoomModes(s, RoomModeFlags.None, Array.Empty<string>(), Array.Empty<string>()),
+        ["RoomModes.Operators"] = s => new RoomModes("#a", RoomModeFlags.None, new[] { s }, Array.Empty<string>()),
+        ["RoomModes.Voiced"] = s => new RoomModes("#a", RoomModeFlags.None, Array.Empty<string>(), new[] { s }),
     };
 
     public static TheoryData<string> StringFieldNames() => new(StringFields.Keys);
@@ -77,7 +86,7 @@ public sealed class ValidationTests
     {
         // Counted from the record shapes, so a new string field without a test fails here.
         static int StringsIn(Type type) => type.GetConstructors().Single().GetParameters().Sum(p =>
-            p.ParameterType == typeof(string) ? 1
+            p.ParameterType == typeof(string) || p.ParameterType == typeof(ValueList<string>) ? 1
             : p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(ValueList<>) ? StringsIn(p.ParameterType.GetGenericArguments()[0])
             : 0);
 
@@ -201,7 +210,7 @@ public sealed class ValidationTests
         { "SendMessage.Kind", 5 + 5, 2 },
         { "RoomMessage.Kind", 5 + 5 + 16 + 5, 7 },
         { "RoomEvent.Kind", 5 + 5 + 16, 0 },
-        { "RoomEvent.Kind", 5 + 5 + 16, 8 },
+        { "RoomEvent.Kind", 5 + 5 + 16, 16 },
     };
 
     private static Message BadByteSubject(string name) => name[..name.IndexOf('.', StringComparison.Ordinal)] switch
@@ -268,7 +277,7 @@ public sealed class ValidationTests
     [InlineData(0, (byte)'X')]
     [InlineData(3, (byte)'t')]
     [InlineData(4, 0x7F)]
-    [InlineData(5, 3)]
+    [InlineData(5, 4)]
     [InlineData(5, 0)]
     public void A_hello_with_bad_magic_or_version_is_a_bad_handshake(int payloadOffset, byte value)
     {

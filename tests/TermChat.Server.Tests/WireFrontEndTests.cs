@@ -360,6 +360,33 @@ public sealed class WireFrontEndTests
         other.Link.Received(1).Close(ErrorCode.NickOwned, "The nick alice belongs to another key: choose another.");
     }
 
+    [Fact]
+    public void An_operators_kick_and_ban_reach_a_version_three_member_as_such_and_a_version_two_member_as_part_and_quit()
+    {
+        _options.Operators.Add("SHA256:op");
+        var op = Connect();
+        op.Link.KeyFingerprint.Returns("SHA256:op");
+        Handle(op, new Hello(ProtocolLimits.Version, "oper", default, Array.Empty<RoomCursor>()));
+        var modern = Register("modern");
+        var old = Connect();
+        Handle(old, new Hello(2, "old", default, Array.Empty<RoomCursor>()));
+        var bob = Register("bob");
+        var carl = Register("carl");
+        foreach (var link in new[] { modern, old }) link.Frames.Clear();
+
+        Handle(op, new Moderate(ModerationAction.Kick, "#lobby", "bob", 0, "spam"));
+        Handle(op, new Moderate(ModerationAction.Ban, "", "carl", 0, "abuse"));
+
+        var modernEvents = modern.Messages().OfType<RoomEvent>().Select(e => (e.Kind, e.Nick, e.Detail)).ToList();
+        Assert.Equal([(RoomEventKind.Kick, "oper", "bob spam"), (RoomEventKind.Ban, "oper", "carl abuse")], modernEvents);
+        var oldEvents = old.Messages().OfType<RoomEvent>().Select(e => (e.Kind, e.Nick, e.Detail)).ToList();
+        Assert.Equal([(RoomEventKind.Part, "bob", "kicked by oper: spam"), (RoomEventKind.Quit, "carl", "banned by oper: abuse")], oldEvents);
+        Assert.Equal(modern.Messages().OfType<RoomEvent>().Select(e => e.Seq), old.Messages().OfType<RoomEvent>().Select(e => e.Seq));
+        Assert.Contains(bob.Messages(), m => m is RoomParted { Room: "#lobby" });
+        carl.Link.Received(1).Close(ErrorCode.Banned, "You are banned from this server by oper: abuse The ban lasts until an operator lifts it.");
+        Assert.DoesNotContain(old.Messages(), m => m is RoomModes);
+    }
+
     private FakeLink Connect()
     {
         var link = new FakeLink(IPAddress.Loopback);

@@ -32,10 +32,15 @@ internal static class JoinCommand
         transport.AcceptOnlyFromAmong("tcp", "udp");
         var scrollback = ScrollbackOption();
         var theme = ThemeOption();
+        var password = new Option<string?>("--password")
+        {
+            HelpName = "PASSWORD",
+            Description = "The server's password, for a server started with --password (also read from TERMCHAT_PASSWORD, which keeps it out of the process list).",
+        };
 
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme,
+            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, password,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -74,7 +79,8 @@ internal static class JoinCommand
             }
             return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
-                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), cancellationToken);
+                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), cancellationToken,
+                parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("TERMCHAT_PASSWORD") ?? "");
         });
         return command;
     }
@@ -108,7 +114,7 @@ internal static class JoinCommand
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
     public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json,
-        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken)
+        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken, string password = "")
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))
@@ -125,6 +131,7 @@ internal static class JoinCommand
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,
+                    Password = password,
                     Room = room,
                     Transport = transport,
                     Transports = registry,
@@ -147,6 +154,7 @@ internal static class JoinCommand
                 {
                     Endpoint = endpoint,
                     Nick = chosenNick,
+                    Password = password,
                     Room = room,
                     Transport = transport,
                     Json = json,

@@ -35,6 +35,9 @@ internal sealed class ServeArguments
     private readonly Option<int> _maxRooms;
     private readonly Option<double> _statsInterval;
     private readonly Option<string?> _config;
+    private readonly Option<string[]> _op;
+    private readonly Option<string?> _opFile;
+    private readonly Option<string?> _password;
     private readonly Option<bool> _noDiscovery;
     private readonly Option<int> _discoveryPort;
     private readonly DataOptions _data = new();
@@ -69,6 +72,19 @@ internal sealed class ServeArguments
         _statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
         _retainDays = new Option<double>("--retain-days") { HelpName = "DAYS", Description = "Delete stored history older than this; 0 keeps it while it fits --history and --history-bytes.", DefaultValueFactory = _ => defaults.RetainDays };
+        _op = new Option<string[]>("--op")
+        {
+            HelpName = "FINGERPRINT",
+            Description = "A client key fingerprint (as `termchat identity` shows it) whose holder is an operator: kick, ban, mute, room modes. Repeat for several.",
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+        };
+        _opFile = new Option<string?>("--op-file") { HelpName = "FILE", Description = "A file of operator key fingerprints, one a line ('#' starts a comment)." };
+        _password = new Option<string?>("--password")
+        {
+            HelpName = "PASSWORD",
+            Description = "Clients must give this password to join at all (clients speaking protocol 3; older ones cannot join). Also read from TERMCHAT_SERVER_PASSWORD.",
+        };
         _noDiscovery = ServeDiscovery.CreateOffOption();
         _discoveryPort = ServeDiscovery.CreatePortOption();
         _config = new Option<string?>("--config")
@@ -81,7 +97,7 @@ internal sealed class ServeArguments
         {
             _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
-            _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
+            _data.Data, _data.Ephemeral, _retainDays, _op, _opFile, _password, _noDiscovery, _discoveryPort, _config,
         };
     }
 
@@ -130,11 +146,37 @@ internal sealed class ServeArguments
             RetainDays = Get(_retainDays),
         };
         server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
+        server.Operators = Operators(Get(_op), Get(_opFile));
+        string? password = Get(_password) ?? Environment.GetEnvironmentVariable("TERMCHAT_SERVER_PASSWORD");
+        server.Password = string.IsNullOrEmpty(password) ? null : password;
         if (server.Validate() is { } problem)
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");
         }
         return new ServeSettings(server, Get(_logLevel), Get(_noDiscovery), Get(_discoveryPort), configPath);
+    }
+
+    /// <summary>The operators' key fingerprints from <c>--op</c> and the <c>--op-file</c>.</summary>
+    /// <exception cref="UsageException">The file cannot be read.</exception>
+    private static HashSet<string> Operators(string[] given, string? file)
+    {
+        var operators = new HashSet<string>(given.Select(fingerprint => fingerprint.Trim()).Where(fingerprint => fingerprint.Length > 0), StringComparer.Ordinal);
+        if (file is null) return operators;
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--op-file {OptionRules.Quote(file)} cannot be read: {exception.Message}");
+        }
+        foreach (string line in lines)
+        {
+            string fingerprint = line.Split('#', 2)[0].Trim();
+            if (fingerprint.Length > 0) operators.Add(fingerprint);
+        }
+        return operators;
     }
 
     /// <summary>Checks serve options (the words after "serve") as `termchat serve` would, without serving.</summary>

@@ -194,6 +194,14 @@ public sealed partial class ChatApp
             case SearchResults r:
                 ApplySearchResults(r, output);
                 return true;
+            case RoomModes m:
+                if (Find(m.Room) is { IsPrivate: false } moded)
+                {
+                    moded.Modes = m.Modes;
+                    moded.Operators = new HashSet<string>(m.Operators, StringComparer.OrdinalIgnoreCase);
+                    moded.Voiced = new HashSet<string>(m.Voiced, StringComparer.OrdinalIgnoreCase);
+                }
+                return true;
             case Bye b:
                 Post(NewEntry(EntryKind.Status, null, null, b.Reason.Length > 0 ? $"the server said goodbye: {b.Reason}" : "the server said goodbye"), output);
                 return true;
@@ -283,7 +291,8 @@ public sealed partial class ChatApp
                 }
                 break;
             default:
-                return;
+                (kind, text) = ModerationEvent(e, live ? room : null);
+                break;
         }
         Post(NewEntry(kind, room is null ? null : e.Room, e.Nick, text, FromServerTime(e.TimeMs)) with
         {
@@ -344,6 +353,9 @@ public sealed partial class ChatApp
     {
         ErrorCode.NickInUse => $"that nick is already in use ({e.Text})",
         ErrorCode.InvalidNick => $"invalid nick: {e.Text}",
+        ErrorCode.NotOperator => $"not allowed: {e.Text}",
+        ErrorCode.Muted => $"not sent: {e.Text}",
+        ErrorCode.InviteOnly or ErrorCode.BadPassword => $"cannot join: {e.Text}",
         ErrorCode.NickOwned => $"that nick belongs to someone else ({e.Text})",
         ErrorCode.InvalidRoom => $"invalid room name: {e.Text}",
         ErrorCode.NotInRoom => $"you are not in that room: {e.Text}",

@@ -49,7 +49,7 @@ public sealed partial class ChatApp
         {
             await _session.QuitAsync(input.Argument.Length > 0 ? input.Argument : "leaving", cancellationToken).ConfigureAwait(false);
         }
-        return new SubmitResult(output, quit) { Joining = (send as JoinRoom)?.Room };
+        return new SubmitResult(output, quit) { Joining = (send as JoinRoom)?.Room ?? (send as JoinKeyed)?.Room };
     }
 
     private async Task SwitchTransportAsync(string transport, List<ChatEntry> output, CancellationToken cancellationToken)
@@ -108,12 +108,16 @@ public sealed partial class ChatApp
 
     private (Message? Send, string? Transport, bool Quit) Command(string name, string argument, List<ChatEntry> output)
     {
+        if (TryModerationCommand(name, argument, output, out var moderation))
+        {
+            return (moderation, null, false);
+        }
         switch (name)
         {
             case "join":
             case "j":
             {
-                var (room, _) = ParsedInput.SplitFirst(argument);
+                var (room, key) = ParsedInput.SplitFirst(argument);
                 if (room.Length == 0)
                 {
                     return Usage("join", output);
@@ -124,8 +128,13 @@ public sealed partial class ChatApp
                     SelectLocked(existing);
                     return default;
                 }
+                if (key.Length > 0 && _protocolVersion < ProtocolLimits.ModerationVersion)
+                {
+                    Local(EntryKind.Error, $"a room key is unavailable: this server speaks protocol version {_protocolVersion}", output);
+                    return default;
+                }
                 _switchOnJoin.Add(room);
-                return (new JoinRoom(room), null, false);
+                return (key.Length > 0 ? new JoinKeyed(room, key) : new JoinRoom(room), null, false);
             }
             case "part":
             case "leave":
@@ -167,6 +176,12 @@ public sealed partial class ChatApp
                 if (nick.Length == 0 || rest.Length > 0)
                 {
                     return Usage("nick", output);
+                }
+                if (nick == "--release")
+                {
+                    return _protocolVersion < ProtocolLimits.ModerationVersion
+                        ? UsageError($"/nick --release is unavailable: this server speaks protocol version {_protocolVersion}, which has no nick ownership", output)
+                        : (new Moderate(ModerationAction.ReleaseNick, "", "", 0, ""), null, false);
                 }
                 if (Encoding.UTF8.GetByteCount(nick) > ProtocolLimits.MaxNickBytes)
                 {
@@ -313,6 +328,12 @@ public sealed partial class ChatApp
                     : $"unknown command /{name}; /help lists the commands, and // sends a line starting with /", output);
                 return default;
         }
+    }
+
+    private (Message?, string?, bool) UsageError(string text, List<ChatEntry> output)
+    {
+        Local(EntryKind.Error, text, output);
+        return default;
     }
 
     private (Message?, string?, bool) Usage(string command, List<ChatEntry> output)

@@ -54,6 +54,23 @@ public sealed class RoomState
         }
     }
 
+    /// <summary>The room's modes (protocol 3's RoomModes): the view marks keyed and invite-only rooms.</summary>
+    public RoomModeFlags Modes { get; internal set; }
+
+    /// <summary>Members who are server operators (marked in the member list).</summary>
+    public IReadOnlySet<string> Operators { get; internal set; } = new HashSet<string>();
+
+    /// <summary>Members with voice in a moderated room.</summary>
+    public IReadOnlySet<string> Voiced { get; internal set; } = new HashSet<string>();
+
+    /// <summary>The mark a view shows before a member's nick: <c>@</c> operator, <c>+</c> voiced, else none.</summary>
+    public string MarkOf(string nick) => Operators.Contains(nick) ? "@" : Voiced.Contains(nick) ? "+" : "";
+
+    /// <summary>The marks a view shows after the room's name: <c>k</c> key, <c>i</c> invite-only, <c>m</c> moderated, <c>t</c> topic lock.</summary>
+    public string ModeMarks =>
+        ((Modes & RoomModeFlags.Key) != 0 ? "k" : "") + ((Modes & RoomModeFlags.InviteOnly) != 0 ? "i" : "") +
+        ((Modes & RoomModeFlags.Moderated) != 0 ? "m" : "") + ((Modes & RoomModeFlags.TopicLocked) != 0 ? "t" : "");
+
     /// <summary>Messages that arrived while this was not the current room.</summary>
     public int UnreadCount { get; internal set; }
 

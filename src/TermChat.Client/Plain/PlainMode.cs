@@ -34,6 +34,7 @@ public static class PlainMode
         {
             Endpoint = options.Endpoint,
             Nick = options.Nick,
+            Password = options.Password,
             Transport = options.Transport,
             TimeProvider = options.TimeProvider,
             MaxReconnectAttempts = options.MaxReconnectAttempts,

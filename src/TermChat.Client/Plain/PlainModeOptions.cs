@@ -11,6 +11,9 @@ public sealed class PlainModeOptions
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 
+    /// <summary>The server password (<c>--password</c>); empty for none.</summary>
+    public string Password { get; init; } = "";
+
     /// <summary>The room to join and talk to first (with or without '#'); null stays where the server puts a new session (#lobby).</summary>
     public string? Room { get; init; }
 

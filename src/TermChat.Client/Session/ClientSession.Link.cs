@@ -16,18 +16,21 @@ public sealed partial class ClientSession
         try
         {
             Welcome welcome;
-            try
+            while (true)
             {
-                welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChatSessionException e) when (e.Code == ErrorCode.BadHandshake && _version > ProtocolLimits.MinVersion)
-            {
-                // An older server refuses the version (PROTOCOL.md section 4): it closes, so retry on a new link with
-                // the oldest version, which lacks only /search (the welcome's version tells the app).
-                await link.DisposeAsync().ConfigureAwait(false);
-                _version = ProtocolLimits.MinVersion;
-                link = _transports.TryCreate(transportName, out var again) ? again : throw new ArgumentException($"unknown transport '{transportName}'");
-                welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (ChatSessionException e) when (e.Code == ErrorCode.BadHandshake && _version > ProtocolLimits.MinVersion)
+                {
+                    // An older server refuses the version (PROTOCOL.md section 4): it closes, so retry on a new link one
+                    // version down (2 lacks moderation, 1 also /search; the welcome's version tells the app).
+                    await link.DisposeAsync().ConfigureAwait(false);
+                    _version--;
+                    link = _transports.TryCreate(transportName, out var again) ? again : throw new ArgumentException($"unknown transport '{transportName}'");
+                }
             }
             await ResumeAsync(link, welcome, cancellationToken).ConfigureAwait(false);
             bool switched;
@@ -58,7 +61,7 @@ public sealed partial class ClientSession
         {
             // Cursors go even without a token: a server that starts a fresh session rejoins those rooms
             // and replays what came after each cursor.
-            hello = new Hello(_version, _nick, _token, _rooms.Take(ProtocolLimits.MaxResumeCursors));
+            hello = new Hello(_version, _nick, _token, _rooms.Take(ProtocolLimits.MaxResumeCursors), _options.Password);
         }
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -111,6 +114,8 @@ public sealed partial class ClientSession
     {
         ErrorCode.NickInUse => $"the nick '{_nick}' is already in use on {Server}; choose another with --nick",
         ErrorCode.InvalidNick => $"the nick '{_nick}' is not allowed: {error.Text}",
+        ErrorCode.BadPassword => $"{Server} refused the password: {error.Text}",
+        ErrorCode.Banned => $"{Server} refused the session: {error.Text}",
         ErrorCode.NickOwned => $"the nick '{_nick}' belongs to another key on {Server}: {error.Text}",
         ErrorCode.ServerFull => $"the server {Server} is full: {error.Text}",
         ErrorCode.TooManyConnections => $"too many connections from this address: {error.Text}",

@@ -18,6 +18,9 @@ public sealed class ClientSessionOptions
     /// </summary>
     public int NickFallbacks { get; init; } = 3;
 
+    /// <summary>The server password (<c>termchat join --password</c>), sent in the Hello of protocol 3; empty for none.</summary>
+    public string Password { get; init; } = "";
+
     /// <summary>"tcp" or "udp".</summary>
     public string Transport { get; init; } = "tcp";
 

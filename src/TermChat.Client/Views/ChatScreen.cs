@@ -34,6 +34,7 @@ public static class ChatScreen
         {
             Endpoint = options.Endpoint,
             Nick = options.Nick,
+            Password = options.Password,
             Transport = options.Transport,
             TimeProvider = options.TimeProvider,
         }, options.Transports);

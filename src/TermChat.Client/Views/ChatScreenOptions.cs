@@ -12,6 +12,9 @@ public sealed class ChatScreenOptions
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 
+    /// <summary>The server password (<c>--password</c>); empty for none.</summary>
+    public string Password { get; init; } = "";
+
     /// <summary>The room to join first (with or without '#'); null joins none.</summary>
     public string? Room { get; init; } = "#lobby";
 

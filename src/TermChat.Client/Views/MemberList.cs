@@ -63,6 +63,9 @@ internal sealed class MemberList : View
             else
             {
                 bool own = string.Equals(member.Nick, me, StringComparison.OrdinalIgnoreCase);
+                // Column 0 holds the IRC-style mark: @ operator, + voiced (blank for everyone else).
+                string mark = room.MarkOf(member.Nick);
+                if (mark.Length > 0) ChatPalette.Draw(this, 0, 1 + i, 1, new StyledLine([new Span(mark, SpanRole.Bold)]), normal, Colors);
                 ChatPalette.Draw(this, 1, 1 + i, width - 1, new StyledLine([MessageFormatter.Nick(member.Nick, own)]), normal, Colors);
             }
         }

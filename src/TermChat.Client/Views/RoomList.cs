@@ -80,7 +80,9 @@ internal sealed class RoomList : View
                 : room.MentionCount > 0 ? $"@{room.UnreadCount.ToString(CultureInfo.InvariantCulture)}"
                 : room.UnreadCount.ToString(CultureInfo.InvariantCulture);
             int countWidth = count.Length == 0 ? 0 : count.Length + 1;
-            string label = i < 9 ? $"{(i + 1).ToString(CultureInfo.InvariantCulture)} {room.Name}" : $"  {room.Name}";
+            // Mode marks after the name, as IRC clients show them: +k key, +i invite-only, +m moderated, +t topic lock.
+            string marks = room.ModeMarks.Length > 0 ? " +" + room.ModeMarks : "";
+            string label = i < 9 ? $"{(i + 1).ToString(CultureInfo.InvariantCulture)} {room.Name}{marks}" : $"  {room.Name}{marks}";
             ChatPalette.Draw(this, 0, y, width - countWidth, new StyledLine([new Span(label, style)]), normal, Colors);
             if (count.Length > 0 && width > count.Length)
             {

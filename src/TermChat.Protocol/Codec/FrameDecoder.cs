@@ -164,6 +164,8 @@ public static class FrameDecoder
             MessageType.ListRooms => ListRooms.Read(ref reader),
             MessageType.GetStats => GetStats.Read(ref reader),
             MessageType.SearchHistory => SearchHistory.Read(ref reader),
+            MessageType.Moderate => Moderate.Read(ref reader),
+            MessageType.JoinKeyed => JoinKeyed.Read(ref reader),
             MessageType.Ping => Ping.Read(ref reader),
             MessageType.Pong => Pong.Read(ref reader),
             MessageType.Bye => Bye.Read(ref reader),
@@ -182,6 +184,7 @@ public static class FrameDecoder
             MessageType.Stats => Stats.Read(ref reader),
             MessageType.Error => Error.Read(ref reader),
             MessageType.SearchResults => SearchResults.Read(ref reader),
+            MessageType.RoomModes => RoomModes.Read(ref reader),
             _ => throw new ProtocolException(ErrorCode.UnknownType, $"Unknown message type 0x{frame[0]:x2}."),
         };
         reader.End();

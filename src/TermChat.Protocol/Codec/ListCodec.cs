@@ -11,6 +11,7 @@ internal static class ListCodec
     private const int MinStatBytes = 10;
     private const int MinCursorBytes = 10;
     private const int MinSearchHitBytes = 21;
+    private const int MinNickBytes = 2;
     private const int MaxItems = ushort.MaxValue;
 
     // Checked while measuring, so an oversized list fails before any byte is written.
@@ -66,6 +67,27 @@ internal static class ListCodec
             size += PayloadSize.U64 + PayloadSize.U64 + PayloadSize.Str(h.From, ProtocolLimits.MaxNickBytes) + PayloadSize.U8 + PayloadSize.Str(h.Text, ProtocolLimits.MaxTextBytes);
         }
         return size;
+    }
+
+    public static int SizeOf(ValueList<string> nicks)
+    {
+        int size = CountSize(nicks.Count);
+        foreach (string nick in nicks) size += PayloadSize.Str(nick, ProtocolLimits.MaxNickBytes);
+        return size;
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<string> nicks)
+    {
+        writer.U16((ushort)nicks.Count);
+        foreach (string nick in nicks) writer.Str(nick);
+    }
+
+    public static ValueList<string> ReadNicks(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinNickBytes, MaxItems);
+        var items = ImmutableArray.CreateBuilder<string>(count);
+        for (int i = 0; i < count; i++) items.Add(reader.Str(ProtocolLimits.MaxNickBytes));
+        return items.MoveToImmutable();
     }
 
     public static void Write(ref PayloadWriter writer, ValueList<Member> items)

@@ -77,7 +77,7 @@ internal ref struct PayloadReader
     public RoomEventKind EventKind()
     {
         byte value = U8();
-        return value is >= (byte)RoomEventKind.Join and <= (byte)RoomEventKind.Back
+        return value is >= (byte)RoomEventKind.Join and <= (byte)RoomEventKind.Mode
             ? (RoomEventKind)value
             : throw new ProtocolException(ErrorCode.MalformedFrame, $"{value} is not a room event kind.");
     }

@@ -10,7 +10,7 @@ internal sealed partial class ChatCore
     {
         lock (_gate)
         {
-            if (TryRoomName(session, room, out string name)) JoinRoom(session, name, cursor: null);
+            if (TryRoomName(session, room, out string name)) JoinRoom(session, name, cursor: null, key: "");
         }
     }
 
@@ -38,6 +38,11 @@ internal sealed partial class ChatCore
         lock (_gate)
         {
             if (!TryMemberRoom(session, room, out var found)) return;
+            if (SpeakRefusal(session, found) is { } muted)
+            {
+                session.Sink?.Error(ErrorCode.Muted, muted);
+                return;
+            }
             if (text.Length == 0)
             {
                 session.Sink?.Error(ErrorCode.NotAllowed, "An empty message is not sent.");
@@ -57,6 +62,11 @@ internal sealed partial class ChatCore
         lock (_gate)
         {
             if (!TryMemberRoom(session, room, out var found)) return;
+            if ((found.Modes & RoomModeFlags.TopicLocked) != 0 && !IsOperator(session))
+            {
+                session.Sink?.Error(ErrorCode.NotOperator, $"The topic of {found.Name} is locked: only operators set it.");
+                return;
+            }
             _log.SetTopic(found.Name, topic);
             Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Topic, session.Nick, topic));
         }
@@ -119,7 +129,7 @@ internal sealed partial class ChatCore
         }
     }
 
-    private void JoinRoom(CoreSession session, string name, ulong? cursor)
+    private void JoinRoom(CoreSession session, string name, ulong? cursor, string key)
     {
         if (!_rooms.TryGetValue(name, out var room))
         {
@@ -136,6 +146,11 @@ internal sealed partial class ChatCore
             session.Sink?.Joined(JoinState(room, cursor));
             return;
         }
+        if (JoinRefusal(session, room, key) is { } refusal)
+        {
+            session.Sink?.Error(refusal.Code, refusal.Text);
+            return;
+        }
         if (session.Rooms.Count >= _options.MaxRoomsPerUser)
         {
             session.Sink?.Error(ErrorCode.NotAllowed, $"You are in {session.Rooms.Count} rooms, the most allowed; part one first.");
@@ -147,8 +162,12 @@ internal sealed partial class ChatCore
         Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Join, session.Nick, ""));
         room.Members.Add(session);
         session.Rooms.Add(room);
+        room.Invited.Remove(session.Nick);
         Saved(session);
         session.Sink?.Joined(JoinState(room, cursor));
+        // The others' operator and voice marks change only when such a member arrives.
+        if (IsOperator(session) || room.Voiced.Contains(session.Nick)) SendModes(room);
+        else SendModes(room, session);
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
+using System.Net;
 using TermChat.Server.Core.Identity;
+using TermChat.Server.Core.Moderation;
 using TermChat.Server.History;
 
 namespace TermChat.Server.Core;
@@ -29,6 +31,7 @@ internal sealed partial class ChatCore
     private readonly ISessionStore? _store;
     private readonly SessionTable _sessions = new();
     private readonly NickRegistry _owners;
+    private readonly BanList _bans;
     private readonly Dictionary<string, CoreRoom> _rooms = new(StringComparer.Ordinal);
     // Messages a slow log has not committed yet, with their authors (see Append).
     private readonly Dictionary<RoomEntry, CoreSession> _awaitingEcho = new(ReferenceEqualityComparer.Instance);
@@ -40,9 +43,11 @@ internal sealed partial class ChatCore
     /// <param name="store">Where sessions are kept across restarts; null keeps them in memory only. The sessions it
     /// holds are restored at once, detached and resumable for what is left of their window.</param>
     /// <param name="owners">Where nick ownership is kept across restarts; null keeps it in memory only.</param>
-    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null)
+    /// <param name="bans">Where bans are kept across restarts; null keeps them in memory only.</param>
+    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null, IBanStore? bans = null)
     {
         _owners = new NickRegistry(owners);
+        _bans = new BanList(bans);
         _options = options;
         _stats = stats;
         _time = options.TimeProvider;
@@ -89,14 +94,27 @@ internal sealed partial class ChatCore
     /// <param name="keyFingerprint">The client key's fingerprint as the transport verified it (the TLS client
     /// certificate), or null for a client without a key. A keyed client owns the nicks it is first to use; a session
     /// opened with a key resumes only with the same key.</param>
-    public Registration Register(ISessionSink sink, string nick, ResumeToken token, IReadOnlyList<RoomCursor> cursors, string? keyFingerprint = null)
+    /// <param name="address">The client's address, for IP bans; null when the transport has none.</param>
+    /// <param name="password">The server password the client gave (checked when <see cref="ServerOptions.Password"/> is set).</param>
+    public Registration Register(ISessionSink sink, string nick, ResumeToken token, IReadOnlyList<RoomCursor> cursors, string? keyFingerprint = null,
+        IPAddress? address = null, string password = "")
     {
         if (!NameRules.IsValidNick(nick, out string problem))
         {
             return Registration.Refused(ErrorCode.InvalidNick, problem);
         }
+        if (_options.Password is { } required && !PasswordMatches(required, password))
+        {
+            return Registration.Refused(ErrorCode.BadPassword, password.Length == 0
+                ? "This server needs a password: join with --password (a client speaking protocol 3 or later)."
+                : "That is not this server's password.");
+        }
         lock (_gate)
         {
+            if (_bans.Match(nick, keyFingerprint, address, WallMs()) is { } ban)
+            {
+                return Registration.Refused(ErrorCode.Banned, BannedText(ban, WallMs()));
+            }
             long now = _time.GetTimestamp();
             bool rejected = false;
             if (!token.IsNone)
@@ -104,6 +122,7 @@ internal sealed partial class ChatCore
                 if (_sessions.TryGetByToken(token, out var old) && (old.Sink is not null || now < old.ExpiresAt)
                     && (old.KeyFingerprint is null || old.KeyFingerprint == keyFingerprint))
                 {
+                    old.Address = address;
                     Resume(sink, old, token, cursors);
                     return new Registration(old, default, "");
                 }
@@ -120,6 +139,7 @@ internal sealed partial class ChatCore
                     : $"{InUse(nick, holder)}; choose another.");
             }
             var session = _sessions.Add(nick, sink, keyFingerprint);
+            session.Address = address;
             _owners.Claim(nick, keyFingerprint, WallMs());
             sink.Welcome(session.Nick, session.Token, resumed: false);
             if (rejected)
@@ -127,7 +147,7 @@ internal sealed partial class ChatCore
                 sink.Error(ErrorCode.ResumeRejected,
                     $"Your resume token is unknown or expired (sessions are kept {_options.ResumeWindow.TotalSeconds:0} s); this is a new session.");
             }
-            JoinRoom(session, NameRules.Lobby, cursor: null);
+            JoinRoom(session, NameRules.Lobby, cursor: null, key: "");
             return new Registration(session, default, "");
         }
     }
@@ -194,20 +214,7 @@ internal sealed partial class ChatCore
     /// </summary>
     public void ReleaseNick(CoreSession session)
     {
-        lock (_gate)
-        {
-            if (session.KeyFingerprint is null)
-            {
-                session.Sink?.Error(ErrorCode.NotAllowed, "Only a client with a key owns nicks; there is nothing to release.");
-                return;
-            }
-            if (_owners.Release(session.Nick, session.KeyFingerprint) is null)
-            {
-                session.Sink?.Error(ErrorCode.NotAllowed, $"Your key does not own the nick {session.Nick}.");
-                return;
-            }
-            session.Sink?.Notice($"Your key no longer owns the nick {session.Nick}; anyone may take it once you stop using it.");
-        }
+        lock (_gate) ReleaseNickLocked(session);
     }
 
     public void SetAway(CoreSession session, string reason)
@@ -300,11 +307,13 @@ internal sealed partial class ChatCore
         foreach (var room in session.Rooms)
         {
             sink.Joined(JoinState(room, seen.TryGetValue(room.Name, out ulong seq) ? seq : null));
+            SendModes(room, session);
         }
     }
 
-    /// <summary>Ends a session: it leaves every room with a Quit, and its nick and token are released.</summary>
-    private void End(CoreSession session, string reason)
+    /// <summary>Ends a session: it leaves every room with a Quit (unless the rooms were told otherwise, as of a ban), and its
+    /// nick and token are released.</summary>
+    private void End(CoreSession session, string reason, bool announce = true)
     {
         _sessions.Remove(session);
         _store?.Delete(session.TokenHash);
@@ -314,7 +323,7 @@ internal sealed partial class ChatCore
         foreach (var room in session.Rooms)
         {
             room.Members.Remove(session);
-            Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Quit, session.Nick, reason));
+            if (announce) Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Quit, session.Nick, reason));
             DeleteIfUnused(room);
         }
         session.Rooms.Clear();
@@ -372,6 +381,12 @@ internal sealed partial class ChatCore
             }
         }
     }
+
+    /// <summary>Compares in constant time, so response timing does not leak how much of a guess was right.</summary>
+    private static bool PasswordMatches(string required, string given) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(required)),
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(given)));
 
     private static string InUse(string nick, CoreSession holder) => NameRules.NickComparer.Equals(nick, holder.Nick)
         ? $"The nick {holder.Nick} is in use"

@@ -15,6 +15,21 @@ internal sealed class CoreRoom(string name, ulong visibleSeq)
 
     public List<CoreSession> Members { get; } = [];
 
+    /// <summary>The room's modes (invite-only, key, moderated, topic lock); they last while the room exists.</summary>
+    public RoomModeFlags Modes { get; set; }
+
+    /// <summary>The key joining needs while <see cref="RoomModeFlags.Key"/> is set.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>Nicks an operator invited: they may join although the room is invite-only or keyed.</summary>
+    public HashSet<string> Invited { get; } = new(NameRules.NickComparer);
+
+    /// <summary>Nicks with voice: they speak while the room is moderated.</summary>
+    public HashSet<string> Voiced { get; } = new(NameRules.NickComparer);
+
+    /// <summary>Muted nicks and when the mute lapses (Unix ms; <see cref="long.MaxValue"/> until lifted).</summary>
+    public Dictionary<string, long> Muted { get; } = new(NameRules.NickComparer);
+
     /// <summary>The members with their away texts, in case-insensitive nick order.</summary>
     public Member[] MemberList() =>
         [.. Members.Select(member => new Member(member.Nick, member.Away)).OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)];

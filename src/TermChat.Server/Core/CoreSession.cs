@@ -38,6 +38,9 @@ internal sealed class CoreSession
     /// <summary>The client key's fingerprint the session was opened with, or null for a client without a key.</summary>
     public string? KeyFingerprint { get; init; }
 
+    /// <summary>The address the session registered from (for IP bans), or null when unknown.</summary>
+    public System.Net.IPAddress? Address { get; set; }
+
     /// <summary>The session is over (Bye or expiry); its token no longer resumes it.</summary>
     public bool Ended { get; set; }
 

@@ -52,4 +52,18 @@ internal interface ISessionSink
     /// sink no longer belongs to it and its connection should close with <paramref name="reason"/>.
     /// </summary>
     void Replaced(string reason);
+
+    /// <summary>
+    /// The session was ended by an operator (a ban): its connection should close with <paramref name="code"/> and
+    /// <paramref name="reason"/>. A front end that does not say why closes as for <see cref="Replaced"/>.
+    /// </summary>
+    void Removed(ErrorCode code, string reason) => Replaced(reason);
+
+    /// <summary>
+    /// A room's modes and the members holding rights in it, after the session joined it and whenever they change. A
+    /// front end whose protocol cannot carry them ignores them.
+    /// </summary>
+    void Modes(string room, RoomModeFlags modes, IReadOnlyList<string> operators, IReadOnlyList<string> voiced)
+    {
+    }
 }

@@ -22,6 +22,9 @@ internal sealed class SessionTable
     /// <summary>Nicks in use.</summary>
     public int NickCount => _nicks.Count;
 
+    /// <summary>Every session, attached or waiting for resume.</summary>
+    public IEnumerable<CoreSession> All() => _byToken.Values;
+
     public bool TryGetByToken(ResumeToken token, out CoreSession session) => _byToken.TryGetValue(CoreSession.HashOf(token), out session!);
 
     public bool TryGetByNick(string nick, out CoreSession session) => _nicks.TryGetValue(nick, out session!);

@@ -2,20 +2,22 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Core;
 using TermChat.Server.Core.Identity;
+using TermChat.Server.Core.Moderation;
 
 namespace TermChat.Server.Storage;
 
 /// <summary>
-/// The server's data file: the room log (<see cref="SqliteRoomLog"/>), the sessions and nick ownership, written by one
+/// The server's data file: the room log (<see cref="SqliteRoomLog"/>), the sessions, nick ownership and bans, written by one
 /// <see cref="StoreWriter"/> so that a session's change and the entries around it reach the file in order.
 /// </summary>
-internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IDisposable
+internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IBanStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly FileStream _lock;
     private readonly List<SessionRecord> _sessions;
     private readonly long? _downSinceMs;
     private readonly List<NickOwner> _owners;
+    private readonly List<Ban> _bans;
     private int _disposed;
 
     private SqliteStore(string path, SqliteConnection connection, FileStream fileLock, ServerOptions options, ILogger logger)
@@ -25,6 +27,7 @@ internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IDisposable
         _lock = fileLock;
         (_sessions, _downSinceMs) = ReadSessions(connection);
         _owners = ReadOwners(connection);
+        _bans = ReadBans(connection);
         // The writer starts here: nothing else uses the connection from now on.
         RoomLog = SqliteRoomLog.Open(connection, path, options, logger);
     }
@@ -63,6 +66,12 @@ internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IDisposable
 
     public void DeleteOwner(string nick) => RoomLog.Writer.Enqueue(StoreOp.DeleteOwner(nick));
 
+    public IReadOnlyList<Ban> LoadBans() => _bans;
+
+    public void SaveBan(Ban ban) => RoomLog.Writer.Enqueue(StoreOp.SaveBan(ban));
+
+    public void DeleteBan(string target) => RoomLog.Writer.Enqueue(StoreOp.DeleteBan(target));
+
     /// <summary>Writes what is queued, then closes the file and releases its lock. Idempotent.</summary>
     public void Dispose()
     {
@@ -97,5 +106,18 @@ internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read()) owners.Add(new NickOwner(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         return owners;
+    }
+
+    private static List<Ban> ReadBans(SqliteConnection connection)
+    {
+        var bans = new List<Ban>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT target, kind, expires_ms, reason, by_nick FROM bans";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            bans.Add(new Ban((BanKind)reader.GetInt32(1), reader.GetString(0), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetString(3), reader.GetString(4)));
+        }
+        return bans;
     }
 }

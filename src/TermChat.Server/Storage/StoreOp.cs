@@ -1,11 +1,12 @@
 using TermChat.Server.Core;
 using TermChat.Server.Core.Identity;
+using TermChat.Server.Core.Moderation;
 using TermChat.Server.History;
 
 namespace TermChat.Server.Storage;
 
 /// <summary>One write queued for the <see cref="StoreWriter"/>.</summary>
-internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null)
+internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null, Ban? Ban = null)
 {
     public static StoreOp Append(RoomEntry entry) => new(StoreOpKind.Append, entry);
 
@@ -21,4 +22,8 @@ internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = nul
     public static StoreOp SaveOwner(NickOwner owner) => new(StoreOpKind.SaveOwner, Key: owner.Nick, Text: owner.Fingerprint, Number: owner.SinceMs);
 
     public static StoreOp DeleteOwner(string nick) => new(StoreOpKind.DeleteOwner, Key: nick);
+
+    public static StoreOp SaveBan(Ban ban) => new(StoreOpKind.SaveBan, Ban: ban);
+
+    public static StoreOp DeleteBan(string target) => new(StoreOpKind.DeleteBan, Key: target);
 }

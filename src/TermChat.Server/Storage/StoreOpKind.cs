@@ -10,4 +10,6 @@ internal enum StoreOpKind
     DeleteSession,
     SaveOwner,
     DeleteOwner,
+    SaveBan,
+    DeleteBan,
 }

@@ -9,10 +9,10 @@ namespace TermChat.Server.Storage;
 internal static class StoreSchema
 {
     /// <summary>The schema this build writes.</summary>
-    public const int Current = 3;
+    public const int Current = 4;
 
     // Version 1: rooms and entries. Version 2 adds sessions (resume across restarts) and full-text search. Version 3
-    // adds nick ownership by key and the key a session was opened with.
+    // adds nick ownership by key and the key a session was opened with. Version 4 adds bans.
     private static readonly string[] s_migrations =
     [
         """
@@ -56,6 +56,15 @@ internal static class StoreSchema
             since_ms INTEGER NOT NULL
         );
         ALTER TABLE sessions ADD COLUMN key_fp TEXT;
+        """,
+        """
+        CREATE TABLE bans (
+            target TEXT PRIMARY KEY COLLATE NOCASE,
+            kind INTEGER NOT NULL,
+            expires_ms INTEGER,
+            reason TEXT NOT NULL,
+            by_nick TEXT NOT NULL
+        );
         """,
     ];
 

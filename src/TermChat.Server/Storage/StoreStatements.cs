@@ -16,6 +16,8 @@ internal sealed class StoreStatements : IDisposable
     private readonly SqliteCommand _setAlive;
     private readonly SqliteCommand _saveOwner;
     private readonly SqliteCommand _deleteOwner;
+    private readonly SqliteCommand _saveBan;
+    private readonly SqliteCommand _deleteBan;
     private readonly SqliteCommand[] _all;
 
     public StoreStatements(SqliteConnection connection)
@@ -40,7 +42,11 @@ internal sealed class StoreStatements : IDisposable
         _setAlive = Prepare(connection, "INSERT OR REPLACE INTO server(key, value) VALUES ('alive_ms', $ms)", "$ms");
         _saveOwner = Prepare(connection, "INSERT OR REPLACE INTO nick_owners(nick, fingerprint, since_ms) VALUES ($nick, $key, $since)", "$nick", "$key", "$since");
         _deleteOwner = Prepare(connection, "DELETE FROM nick_owners WHERE nick = $nick", "$nick");
-        _all = [_insertEntry, _indexText, _raiseRoom, _setTopic, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive, _saveOwner, _deleteOwner];
+        _saveBan = Prepare(connection,
+            "INSERT OR REPLACE INTO bans(target, kind, expires_ms, reason, by_nick) VALUES ($target, $kind, $expires, $reason, $by)",
+            "$target", "$kind", "$expires", "$reason", "$by");
+        _deleteBan = Prepare(connection, "DELETE FROM bans WHERE target = $target", "$target");
+        _all = [_insertEntry, _indexText, _raiseRoom, _setTopic, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive, _saveOwner, _deleteOwner, _saveBan, _deleteBan];
     }
 
     public void Use(SqliteTransaction? transaction)
@@ -86,6 +92,13 @@ internal sealed class StoreStatements : IDisposable
                 break;
             case StoreOpKind.DeleteOwner:
                 Run(_deleteOwner, op.Key);
+                break;
+            case StoreOpKind.SaveBan:
+                var ban = op.Ban!;
+                Run(_saveBan, ban.Target, (int)ban.Kind, ban.ExpiresMs is { } expires ? expires : DBNull.Value, ban.Reason, ban.By);
+                break;
+            case StoreOpKind.DeleteBan:
+                Run(_deleteBan, op.Key);
                 break;
         }
     }

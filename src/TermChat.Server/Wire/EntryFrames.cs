@@ -1,3 +1,4 @@
+using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
 using TermChat.Server.Core;
@@ -29,6 +30,29 @@ internal static class EntryFrames
 
     public static byte[] Of(PrivateLine line) =>
         line.WireFrame ??= FrameEncoder.ToArray(new PrivateMessage(line.From, line.To, line.TimeMs, line.Text));
+
+    /// <summary>Whether the entry is a moderation event, which sessions older than protocol version 3 cannot decode.</summary>
+    public static bool IsModeration(RoomEntry entry) => entry.IsEvent && entry.EventKind >= RoomEventKind.Kick;
+
+    /// <summary>
+    /// A moderation event as a session of protocol version 1 or 2 understands it: a kick is the member's Part and a ban
+    /// its Quit, with the operator and reason in the detail, so its member list stays right; anything else is a notice
+    /// (not sequenced; the session never sees that seq, as if the entry were an event it does not show).
+    /// </summary>
+    public static Message? ForOlder(RoomEntry entry, bool replay)
+    {
+        int space = entry.Text.IndexOf(' ', StringComparison.Ordinal);
+        string target = space < 0 ? entry.Text : entry.Text[..space];
+        string rest = space < 0 ? "" : entry.Text[(space + 1)..];
+        return entry.EventKind switch
+        {
+            RoomEventKind.Kick => new RoomEvent(entry.Room, entry.Seq, entry.TimeMs, RoomEventKind.Part, target, $"kicked by {entry.Nick}{(rest.Length > 0 ? $": {rest}" : "")}", replay),
+            RoomEventKind.Ban => new RoomEvent(entry.Room, entry.Seq, entry.TimeMs, RoomEventKind.Quit, target, $"banned by {entry.Nick}{(rest.Length > 0 ? $": {rest}" : "")}", replay),
+            _ when replay => null,
+            RoomEventKind.Mode => new Notice(entry.Room, $"{entry.Nick} set mode {entry.Text} on {entry.Room}"),
+            _ => new Notice(entry.Room, $"{entry.Nick}: {entry.EventKind.ToString().ToLowerInvariant()} {entry.Text}"),
+        };
+    }
 
     /// <summary>The wire message of an entry.</summary>
     public static Message MessageOf(RoomEntry entry, bool replay) => entry.IsEvent

@@ -79,7 +79,8 @@ internal sealed class LinkState : ISessionSink
         Send(new HistoryBegin(room.Room, history.FirstSeq, history.LastSeq, room.Missed));
         foreach (var entry in history.Entries)
         {
-            Queue(EntryFrames.Replay(entry));
+            if (Version >= ProtocolLimits.ModerationVersion || !EntryFrames.IsModeration(entry)) Queue(EntryFrames.Replay(entry));
+            else if (EntryFrames.ForOlder(entry, replay: true) is { } older) Send(older);
         }
         Send(new HistoryEnd(room.Room));
     }
@@ -87,6 +88,11 @@ internal sealed class LinkState : ISessionSink
     // Fan-out is counted by the core once per entry, not here per member.
     public int Entry(RoomEntry entry)
     {
+        if (Version < ProtocolLimits.ModerationVersion && EntryFrames.IsModeration(entry))
+        {
+            // Rare, so encoded per session rather than cached on the entry.
+            return EntryFrames.ForOlder(entry, replay: false) is { } older ? Queue(FrameEncoder.ToArray(older)) : 0;
+        }
         byte[] frame = EntryFrames.Live(entry);
         return Link.TryEnqueue(frame) ? frame.Length : 0;
     }
@@ -124,5 +130,16 @@ internal sealed class LinkState : ISessionSink
     {
         Session = null;
         Close(null, reason);
+    }
+
+    public void Removed(ErrorCode code, string reason)
+    {
+        Session = null;
+        Close(code, reason);
+    }
+
+    public void Modes(string room, RoomModeFlags modes, IReadOnlyList<string> operators, IReadOnlyList<string> voiced)
+    {
+        if (Version >= ProtocolLimits.ModerationVersion) Send(new RoomModes(room, modes, operators.ToArray(), voiced.ToArray()));
     }
 }

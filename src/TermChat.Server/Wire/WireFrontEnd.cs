@@ -242,7 +242,7 @@ public sealed class WireFrontEnd
             case Hello hello:
                 // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
                 state.Version = hello.Version;
-                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors, state.Link.KeyFingerprint);
+                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors, state.Link.KeyFingerprint, state.Address, hello.Password);
                 if (registration.Session is not { } session)
                 {
                     state.Close(registration.Refusal, registration.Problem);
@@ -304,6 +304,15 @@ public sealed class WireFrontEnd
                 break;
             case SearchHistory search:
                 _core.Search(session, search.Room, search.Words);
+                break;
+            case Moderate or JoinKeyed when state.Version < ProtocolLimits.ModerationVersion:
+                state.Error(ErrorCode.NotAllowed, $"{message.Type} needs protocol version {ProtocolLimits.ModerationVersion}; this session speaks version {state.Version}.");
+                break;
+            case Moderate moderate:
+                _core.Moderate(session, moderate.Action, moderate.Room, moderate.Target, moderate.Seconds, moderate.Reason);
+                break;
+            case JoinKeyed join:
+                _core.Join(session, join.Room, join.Key);
                 break;
             case Protocol.Messages.GetStats:
                 state.Send(GetStats());

@@ -27,6 +27,8 @@ public static class SampleMessages
         new ListRooms(),
         new GetStats(),
         new SearchHistory("#dev", "deploy 世界*"),
+        new Moderate(ModerationAction.Ban, "", "192.0.2.0/24", 3600, "spam 🙄"),
+        new JoinKeyed("#ops", "s3cret"),
         new Ping(0xDEADBEEFCAFEF00D),
         new Pong(42),
         new Bye("gone"),
@@ -45,6 +47,7 @@ public static class SampleMessages
         new Stats("select", new[] { new StatEntry("connections", 12), new StatEntry("delta", -3) }),
         new Error(ErrorCode.NickInUse, "The nick ann is taken."),
         new SearchResults("#dev", "deploy", new[] { new SearchHit(9, 1_763_790_003_000, "bob", MessageKind.Action, "deploys 🚀"), new SearchHit(3, 1_763_790_000_000, "ann", MessageKind.Say, "deploy?") }),
+        new RoomModes("#ops", RoomModeFlags.Key | RoomModeFlags.TopicLocked, new[] { "ann" }, new[] { "bob", "carol" }),
     ];
 
     /// <summary>A random valid message of any type, chosen by <paramref name="random"/>.</summary>
@@ -69,7 +72,7 @@ public static class SampleMessages
 
         return type switch
         {
-            MessageType.Hello => new Hello(ProtocolLimits.Version, Nick(), Tok(), List(() => new RoomCursor(Room(), U64()))),
+            MessageType.Hello => new Hello(ProtocolLimits.Version, Nick(), Tok(), List(() => new RoomCursor(Room(), U64())), Text(ProtocolLimits.MaxReasonBytes)),
             MessageType.JoinRoom => new JoinRoom(Room()),
             MessageType.PartRoom => new PartRoom(Room(), Text(ProtocolLimits.MaxReasonBytes)),
             MessageType.SendMessage => new SendMessage(Room(), Bool() ? MessageKind.Action : MessageKind.Say, Text(ProtocolLimits.MaxTextBytes)),
@@ -81,6 +84,9 @@ public static class SampleMessages
             MessageType.ListRooms => new ListRooms(),
             MessageType.GetStats => new GetStats(),
             MessageType.SearchHistory => new SearchHistory(Room(), Text(ProtocolLimits.MaxSearchBytes)),
+            MessageType.Moderate => new Moderate((ModerationAction)random.Next(1, 18), random.Next(3) == 0 ? "" : Room(), Text(ProtocolLimits.MaxReasonBytes), (uint)random.NextInt64(uint.MaxValue + 1L), Text(ProtocolLimits.MaxReasonBytes)),
+            MessageType.JoinKeyed => new JoinKeyed(Room(), Text(ProtocolLimits.MaxReasonBytes)),
+            MessageType.RoomModes => new RoomModes(Room(), (RoomModeFlags)random.Next(16), List(Nick, 20), List(Nick, 20)),
             MessageType.SearchResults => new SearchResults(Room(), Text(ProtocolLimits.MaxSearchBytes),
                 List(() => new SearchHit(U64(), I64(), Nick(), Bool() ? MessageKind.Action : MessageKind.Say, Text(ProtocolLimits.MaxTextBytes)))),
             MessageType.Ping => new Ping(U64()),
@@ -88,7 +94,7 @@ public static class SampleMessages
             MessageType.Bye => new Bye(Text(ProtocolLimits.MaxReasonBytes)),
             MessageType.Welcome => new Welcome(ProtocolLimits.Version, Nick(), Tok(), Bool(), Text(ProtocolLimits.MaxReasonBytes), Text(ProtocolLimits.MaxReasonBytes), (ushort)random.Next(ushort.MaxValue + 1), Text(ProtocolLimits.MaxTextBytes)),
             MessageType.RoomMessage => new RoomMessage(Room(), U64(), I64(), Nick(), Bool() ? MessageKind.Action : MessageKind.Say, Text(ProtocolLimits.MaxTextBytes), Bool()),
-            MessageType.RoomEvent => new RoomEvent(Room(), U64(), I64(), (RoomEventKind)random.Next(1, 8), Nick(), Text(ProtocolLimits.MaxTopicBytes), Bool()),
+            MessageType.RoomEvent => new RoomEvent(Room(), U64(), I64(), (RoomEventKind)random.Next(1, 16), Nick(), Text(ProtocolLimits.MaxTopicBytes), Bool()),
             MessageType.PrivateMessage => new PrivateMessage(Nick(), Nick(), I64(), Text(ProtocolLimits.MaxTextBytes)),
             MessageType.RoomJoined => new RoomJoined(Room(), Text(ProtocolLimits.MaxTopicBytes), U64(), List(Mem, 20)),
             MessageType.RoomParted => new RoomParted(Room()),
@@ -99,7 +105,7 @@ public static class SampleMessages
             MessageType.NickChanged => new NickChanged(Nick(), Nick()),
             MessageType.Notice => new Notice(random.Next(3) == 0 ? "" : Room(), Text(ProtocolLimits.MaxTextBytes)),
             MessageType.Stats => new Stats(Text(ProtocolLimits.MaxReasonBytes), List(() => new StatEntry(Text(ProtocolLimits.MaxReasonBytes), I64()))),
-            MessageType.Error => new Error((ErrorCode)random.Next(1, 23), Text(ProtocolLimits.MaxTextBytes)),
+            MessageType.Error => new Error((ErrorCode)random.Next(1, 31), Text(ProtocolLimits.MaxTextBytes)),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No generator for this type."),
         };
     }

@@ -71,6 +71,17 @@ public static class HandFrames
     public static byte[] HelloVersion(string nick, ushort version) =>
         Frame(0x01, Hex("54 43 48 54"), U16(version), Str(nick), new byte[16], U16(0));
 
+    /// <summary>Hello (0x01) of protocol version 3: a fresh session, ending with the server password.</summary>
+    public static byte[] Hello3(string nick, string password = "") =>
+        Frame(0x01, Hex("54 43 48 54"), U16(3), Str(nick), new byte[16], U16(0), Str(password));
+
+    /// <summary>Moderate (0x0D, protocol version 3): action, room, target, seconds (u32), reason.</summary>
+    public static byte[] Moderate(byte action, string room, string target, uint seconds = 0, string reason = "") =>
+        Frame(0x0D, U8(action), Str(room), Str(target), [(byte)(seconds >> 24), (byte)(seconds >> 16), (byte)(seconds >> 8), (byte)seconds], Str(reason));
+
+    /// <summary>JoinKeyed (0x0E, protocol version 3): room and key.</summary>
+    public static byte[] JoinKeyed(string room, string key) => Frame(0x0E, Str(room), Str(key));
+
     /// <summary>SearchHistory (0x0C, protocol version 2).</summary>
     public static byte[] SearchHistory(string room, string words) => Frame(0x0C, Str(room), Str(words));
 

@@ -8,7 +8,6 @@ using TermChat.Cli.Commands;
 using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
-using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -78,7 +77,7 @@ internal static class HostAndJoin
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         int port = parseResult.GetValue(PortOption);
         var mode = Enum.Parse<ServerMode>(parseResult.GetValue(ModeOption) ?? "async", ignoreCase: true);
-        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory);
         try
         {
             await server.StartAsync(cancellationToken);

@@ -8,12 +8,14 @@ using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Udp;
 
 namespace TermChat.Server;
 
 /// <summary>
-/// The server facade: binds TCP (and UDP when a datagram handler is given) on one port, runs the chosen
-/// mode over the shared <see cref="ChatHub"/>, runs timers and the stats line, and shuts down gracefully.
+/// The server facade: binds TCP (and UDP, unless <see cref="ServerOptions.ServeUdp"/> is off) on one port, runs the
+/// chosen mode over the shared <see cref="ChatHub"/> and the UDP handler it owns, runs timers and the stats line, and
+/// shuts down gracefully.
 /// </summary>
 /// <example>
 /// <code>
@@ -27,7 +29,8 @@ public sealed class ChatServer : IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
-    private readonly Func<ChatHub, IDatagramHandler>? _datagramFactory;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Func<ChatHub, IDatagramHandler>? _datagramHandler;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -37,11 +40,12 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
-        _datagramFactory = datagrams;
+        _loggerFactory = loggerFactory;
+        _datagramHandler = datagramHandler;
         Stats = new ServerStats();
         Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
     }
@@ -49,15 +53,20 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Settings; checked with <see cref="ServerOptions.Validate"/>.</param>
     /// <param name="loggerFactory">Where to log.</param>
-    /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagrams = null)
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, datagramHandler: null);
+
+    /// <summary>
+    /// Creates a server whose UDP socket feeds <paramref name="datagramHandler"/> instead of the chat's own handler:
+    /// tests check each mode's datagram plumbing (receive styles, the one sender) on its own with it.
+    /// </summary>
+    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler)
     {
         if (options.Validate() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }
-        return new ChatServer(options, loggerFactory, datagrams);
+        return new ChatServer(options, loggerFactory, datagramHandler);
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
@@ -72,7 +81,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
 
-    /// <summary>The bound UDP endpoint, once started with a datagram handler; otherwise <see langword="null"/>.</summary>
+    /// <summary>The bound UDP endpoint, once started with <see cref="ServerOptions.ServeUdp"/> on; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? UdpEndPoint { get; private set; }
 
     /// <summary>Completes when the server has stopped.</summary>
@@ -94,7 +103,7 @@ public sealed class ChatServer : IAsyncDisposable
             if (udp is not null)
             {
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
-                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Hub), _logger);
+                datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger);
             }
             var context = new ServerContext(Hub, _options, Stats, _logger);
             _mode = _options.Mode switch
@@ -197,13 +206,17 @@ public sealed class ChatServer : IAsyncDisposable
         }
     }
 
+    private IDatagramHandler CreateDatagramHandler() => _datagramHandler is { } create
+        ? create(Hub)
+        : new UdpChatHandler(Hub, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams);
+
     private (Socket Listener, Socket? Udp) Bind()
     {
         // With port 0 the UDP socket must get the same port as TCP; retry if another process has it.
         for (int attempt = 0; ; attempt++)
         {
             var listener = CreateListener();
-            if (_datagramFactory is null)
+            if (!_options.ServeUdp && _datagramHandler is null)
             {
                 return (listener, null);
             }

@@ -6,7 +6,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
-using TermChat.Server.Udp;
 using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
@@ -53,7 +52,7 @@ internal static class ServeCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var server = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+        await using var server = ChatServer.Create(options, loggerFactory);
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);

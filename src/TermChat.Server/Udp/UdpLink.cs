@@ -60,6 +60,18 @@ internal sealed class UdpLink : IClientLink
     /// <summary>After this (ms) a closing session stops waiting for its last frames to be acknowledged.</summary>
     public long DrainDeadlineMs { get; set; } = long.MaxValue;
 
+    /// <summary>A frame taken from <see cref="Inbound"/> is on its way to the hub.</summary>
+    public bool Handing { get; set; }
+
+    /// <summary>Frames that arrived before the peer closed and have not reached the hub yet.</summary>
+    public bool HasPendingInput => Inbound.Count > 0 || Held is not null || Handing;
+
+    /// <summary>The link waits in the handler's queue of closed sessions.</summary>
+    public bool ReapQueued { get; set; }
+
+    /// <summary>The link has left the handler's table; nothing may schedule it again.</summary>
+    public bool Removed { get; set; }
+
     public bool TryEnqueue(ReadOnlyMemory<byte> frame) => _owner.Enqueue(this, frame);
 
     public void Close(ErrorCode? code, string reason) => _owner.CloseLink(this, code, reason, discardQueued: false);

@@ -16,7 +16,11 @@ public sealed class UdpTransportTests
     // Flood control stays on: frames that arrived before the client closed must still reach the hub. Without a resume
     // window a closed link ends its session at once, so others see the Quit.
     private static Task<TestServer> StartServerAsync() =>
-        TestServer.StartAsync(ServerMode.Async, o => o.ResumeWindow = TimeSpan.Zero, datagrams: UdpChatHandler.Factory(NullLoggerFactory.Instance));
+        TestServer.StartAsync(ServerMode.Async, o =>
+        {
+            o.ResumeWindow = TimeSpan.Zero;
+            o.ServeUdp = true;
+        });
 
     private static async Task<T> NextAsync<T>(IChatTransport transport) where T : Message
     {

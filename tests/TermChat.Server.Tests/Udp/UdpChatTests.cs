@@ -21,8 +21,10 @@ public sealed class UdpChatTests
         TestServer.StartAsync(mode, o =>
         {
             o.FloodRate = 0;
+            o.ServeUdp = true;
+            o.Datagrams = datagramOptions ?? DatagramOptions.Default;
             configure?.Invoke(o);
-        }, datagrams: UdpChatHandler.Factory(NullLoggerFactory.Instance, datagramOptions));
+        });
 
     private static IPEndPoint UdpEndPoint(TestServer server) => new(IPAddress.Loopback, server.Server.UdpEndPoint!.Port);
 

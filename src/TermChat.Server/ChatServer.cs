@@ -31,6 +31,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly Func<ChatHub, IDatagramHandler>? _datagramHandler;
+    private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -40,12 +41,13 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _loggerFactory = loggerFactory;
         _datagramHandler = datagramHandler;
+        _datagramWire = datagramWire;
         Stats = new ServerStats();
         Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
     }
@@ -54,19 +56,23 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="options">Settings; checked with <see cref="ServerOptions.Validate"/>.</param>
     /// <param name="loggerFactory">Where to log.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, datagramHandler: null);
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, null, null);
 
-    /// <summary>
-    /// Creates a server whose UDP socket feeds <paramref name="datagramHandler"/> instead of the chat's own handler:
-    /// tests check each mode's datagram plumbing (receive styles, the one sender) on its own with it.
-    /// </summary>
-    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler)
+    /// <summary>Creates a server with test seams on its UDP side.</summary>
+    /// <param name="options">Settings.</param>
+    /// <param name="loggerFactory">Where to log.</param>
+    /// <param name="datagramHandler">
+    /// Takes the UDP socket's datagrams instead of the chat's own handler: tests check each mode's datagram plumbing
+    /// (receive styles, the one sender) on its own with it.
+    /// </param>
+    /// <param name="datagramWire">Stands for the UDP socket's sending side: tests stall a path with it.</param>
+    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         if (options.Validate() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }
-        return new ChatServer(options, loggerFactory, datagramHandler);
+        return new ChatServer(options, loggerFactory, datagramHandler, datagramWire);
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
@@ -103,7 +109,7 @@ public sealed class ChatServer : IAsyncDisposable
             if (udp is not null)
             {
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
-                datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger);
+                datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger, _datagramWire?.Invoke(udp));
             }
             var context = new ServerContext(Hub, _options, Stats, _logger);
             _mode = _options.Mode switch

@@ -15,7 +15,7 @@ public sealed class DatagramSeamTests
     public async Task Datagrams_reach_the_handler_on_the_tcp_port_and_replies_go_back(ServerMode mode)
     {
         var handler = new EchoHandler();
-        var server = await TestServer.StartAsync(ChatServer.Create(TestServer.Options(mode), NullLoggerFactory.Instance, _ => handler));
+        var server = await TestServer.StartAsync(ChatServer.Create(TestServer.Options(mode), NullLoggerFactory.Instance, _ => handler, null));
         try
         {
             Assert.Equal(server.Server.TcpEndPoint!.Port, server.Server.UdpEndPoint!.Port);

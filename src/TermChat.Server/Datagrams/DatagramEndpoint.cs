@@ -21,14 +21,14 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
     private int _disposed;
     private int _stopping;
 
-    public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger)
+    public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger, IDatagramWire? wire = null)
     {
         // Non-blocking: no thread that queues or receives can ever wait on the socket's send buffer.
         socket.Blocking = false;
         Socket = socket;
         _handler = handler;
         _logger = logger;
-        _outbox = new DatagramOutbox(socket);
+        _outbox = new DatagramOutbox(wire ?? new SocketDatagramWire(socket));
     }
 
     public Socket Socket { get; }

@@ -25,7 +25,7 @@ internal sealed class DatagramOutbox
 
     private static readonly TimeSpan WritablePoll = TimeSpan.FromMilliseconds(100);
 
-    private readonly Socket _socket;
+    private readonly IDatagramWire _wire;
     private readonly ConcurrentQueue<(byte[] Buffer, int Length, IPEndPoint Remote)> _queue = new();
     private readonly SemaphoreSlim _work = new(0);
     private Action? _wake;
@@ -35,7 +35,7 @@ internal sealed class DatagramOutbox
     private volatile bool _completing;
     private volatile bool _closed;
 
-    public DatagramOutbox(Socket socket) => _socket = socket;
+    public DatagramOutbox(IDatagramWire wire) => _wire = wire;
 
     /// <summary>Whether datagrams wait to be sent.</summary>
     public bool HasQueued => Volatile.Read(ref _queued) > 0;
@@ -74,25 +74,15 @@ internal sealed class DatagramOutbox
     {
         while (_queue.TryPeek(out var item))
         {
-            try
-            {
-                _socket.SendTo(item.Buffer.AsSpan(0, item.Length), SocketFlags.None, item.Remote);
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.WouldBlock)
+            var result = _wire.TrySendTo(item.Buffer.AsSpan(0, item.Length), item.Remote);
+            if (result == SocketError.WouldBlock)
             {
                 return false;
             }
-            catch (SocketException)
+            if (!Sent(result))
             {
-                // ICMP errors from earlier sends, an unreachable address, ...: this datagram is lost.
-                Interlocked.Increment(ref _failed);
-            }
-            catch (ObjectDisposedException)
-            {
-                DropAll();
                 return true;
             }
-            Dequeued();
         }
         return true;
     }
@@ -104,16 +94,8 @@ internal sealed class DatagramOutbox
         {
             if (!FlushQueued())
             {
-                // Wait for room in the socket buffer; the bounded wait notices a closed socket.
-                try
-                {
-                    _socket.Poll(WritablePoll, SelectMode.SelectWrite);
-                }
-                catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-                {
-                    DropAll();
-                    return;
-                }
+                // The bounded wait notices a closed socket.
+                _wire.WaitWritable(WritablePoll);
                 if (_closed)
                 {
                     DropAll();
@@ -135,21 +117,11 @@ internal sealed class DatagramOutbox
         {
             if (!FlushQueued() && _queue.TryPeek(out var item))
             {
-                try
+                // Completes when the socket took the datagram: the wait for room happens here.
+                if (!Sent(await _wire.SendToAsync(item.Buffer.AsMemory(0, item.Length), item.Remote).ConfigureAwait(false)))
                 {
-                    // Completes when the socket took the datagram: the wait for room happens here.
-                    await _socket.SendToAsync(item.Buffer.AsMemory(0, item.Length), SocketFlags.None, item.Remote).ConfigureAwait(false);
-                }
-                catch (SocketException)
-                {
-                    Interlocked.Increment(ref _failed);
-                }
-                catch (ObjectDisposedException)
-                {
-                    DropAll();
                     return;
                 }
-                Dequeued();
                 continue;
             }
             if (!await WaitForWorkAsync().ConfigureAwait(false))
@@ -216,6 +188,23 @@ internal sealed class DatagramOutbox
             Interlocked.Exchange(ref _senderIdle, 0);
             return false;
         }
+        return true;
+    }
+
+    /// <summary>The head datagram left, or was lost; false when the socket has closed (everything queued is dropped).</summary>
+    private bool Sent(SocketError result)
+    {
+        if (result == SocketError.OperationAborted)
+        {
+            DropAll();
+            return false;
+        }
+        if (result != SocketError.Success)
+        {
+            // ICMP errors from earlier sends, an unreachable address, ...: this datagram is lost.
+            Interlocked.Increment(ref _failed);
+        }
+        Dequeued();
         return true;
     }
 

@@ -15,6 +15,9 @@ internal sealed class DeadlineQueue<T> where T : class
     /// <summary>Items with a deadline.</summary>
     public int Count => _due.Count;
 
+    /// <summary>Heap entries, stale ones included.</summary>
+    public int HeapEntries => _heap.Count;
+
     /// <summary>The earliest deadline, or <see cref="long.MaxValue"/> when there is none.</summary>
     public long NextDue
     {

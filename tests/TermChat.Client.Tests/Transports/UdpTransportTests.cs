@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Server;
-using TermChat.Server.Udp;
 using TermChat.TestKit.Datagrams;
 using TermChat.TestKit.Server;
 

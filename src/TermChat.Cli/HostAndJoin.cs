@@ -23,7 +23,8 @@ internal static class HostAndJoin
     }.Port(allowZero: true);
 
     /// <summary>The hosted server's concurrency mode, as `serve --mode`.</summary>
-    public static readonly Option<string> ModeOption = CreateMode();
+    public static readonly Option<ServerMode> ModeOption = ServerModeOption.Create(
+        "How the hosted server moves bytes: select (one thread), threads (two threads per client) or async (the thread pool).");
 
     /// <summary>Your nick, as `join --nick`.</summary>
     public static readonly Option<string?> NickOption = new Option<string?>("--nick", "-n")
@@ -39,13 +40,6 @@ internal static class HostAndJoin
 
     /// <inheritdoc cref="ScrollbackOption"/>
     public static readonly Option<string?> ThemeOption = JoinCommand.ThemeOption();
-
-    private static Option<string> CreateMode()
-    {
-        var option = new Option<string>("--mode") { Description = "How the hosted server moves bytes: select, threads or async.", DefaultValueFactory = _ => "async" };
-        option.AcceptOnlyFromAmong("select", "threads", "async");
-        return option;
-    }
 
     private static Option<string> CreateTransport()
     {
@@ -76,8 +70,7 @@ internal static class HostAndJoin
                 })
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         int port = parseResult.GetValue(PortOption);
-        var mode = Enum.Parse<ServerMode>(parseResult.GetValue(ModeOption) ?? "async", ignoreCase: true);
-        await using var server = ChatServer.Create(new ServerOptions { Mode = mode, Port = port }, loggerFactory);
+        await using var server = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port }, loggerFactory);
         try
         {
             await server.StartAsync(cancellationToken);
@@ -98,7 +91,7 @@ internal static class HostAndJoin
         var tcp = server.TcpEndPoint!;
         // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
         await using var discovery = Commands.ServeDiscovery.Start(server, off: parseResult.GetValue(NoDiscovery), TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
-        string hosting = $"hosting a chat server ({server.Hub.ModeName} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
+        string hosting = $"hosting a chat server ({server.Mode.ToName()} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
         var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
         Console.Error.WriteLine($"termchat: {hosting}; others can join with:");
         foreach (string join in joins)

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Connections;
+using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.History;
+using TermChat.Server.Wire;
 using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
@@ -14,8 +16,8 @@ namespace TermChat.Server;
 
 /// <summary>
 /// The server facade: binds TCP (and UDP, unless <see cref="ServerOptions.ServeUdp"/> is off) on one port, runs the
-/// chosen mode over the shared <see cref="ChatHub"/> and the UDP handler it owns, runs timers and the stats line, and
-/// shuts down gracefully.
+/// chosen mode over the shared <see cref="WireFrontEnd"/> and the UDP handler it owns, runs timers and the stats line,
+/// and shuts down gracefully.
 /// </summary>
 /// <example>
 /// <code>
@@ -30,7 +32,8 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly Func<ChatHub, IDatagramHandler>? _datagramHandler;
+    private readonly IRoomLog _log;
+    private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramHandler;
     private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,15 +44,18 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
         _loggerFactory = loggerFactory;
         _datagramHandler = datagramHandler;
         _datagramWire = datagramWire;
+        Mode = options.Mode;
         Stats = new ServerStats();
-        Hub = new ChatHub(options, Stats, loggerFactory.CreateLogger("TermChat.Server.Hub"));
+        _log = new MemoryRoomLog(options);
+        Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"));
+        Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
     }
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -66,7 +72,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// (receive styles, the one sender) on its own with it.
     /// </param>
     /// <param name="datagramWire">Stands for the UDP socket's sending side: tests stall a path with it.</param>
-    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<ChatHub, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
+    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         if (options.Validate() is { } problem)
         {
@@ -76,13 +82,25 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public ChatHub Hub { get; }
+    public WireFrontEnd Wire { get; }
+
+    /// <summary>The chat core behind every front end.</summary>
+    internal ChatCore Core { get; }
+
+    /// <summary>Open connections, TCP and UDP.</summary>
+    public int ConnectionCount => Wire.ConnectionCount;
+
+    /// <summary>Sessions, attached or waiting for resume.</summary>
+    public int SessionCount => Core.SessionCount;
 
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
 
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
+
+    /// <summary>How this server moves bytes (<see cref="ServerModeNames.ToName"/> gives its name); fixed at creation.</summary>
+    public ServerMode Mode { get; }
 
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -111,8 +129,8 @@ public sealed class ChatServer : IAsyncDisposable
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
                 datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger, _datagramWire?.Invoke(udp));
             }
-            var context = new ServerContext(Hub, _options, Stats, _logger);
-            _mode = _options.Mode switch
+            var context = new ServerContext(Wire, _options, Stats, _logger);
+            _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),
                 ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
@@ -120,7 +138,7 @@ public sealed class ChatServer : IAsyncDisposable
             };
             datagrams?.Start();
             _mode.Start();
-            Log.Listening(_logger, Hub.ModeName, TcpEndPoint);
+            Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,
@@ -165,7 +183,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
-        if (_mode is not null) Hub.Shutdown();
+        if (_mode is not null) Wire.Shutdown();
         try
         {
             if (_mode is not null)
@@ -175,6 +193,8 @@ public sealed class ChatServer : IAsyncDisposable
         }
         finally
         {
+            // After the modes have drained: a log that commits in the background flushes what it holds here.
+            _log.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -187,7 +207,7 @@ public sealed class ChatServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
         try
         {
-            Hub.Sweep();
+            Wire.Sweep();
             var time = _options.TimeProvider;
             long now = time.GetTimestamp();
             var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
@@ -197,7 +217,7 @@ public sealed class ChatServer : IAsyncDisposable
                 var sample = Stats.Sample(now, time.TimestampFrequency);
                 if (_options.StatsInterval > TimeSpan.Zero)
                 {
-                    Log.StatsLine(_logger, Stats.Connections, Hub.RoomCount, Hub.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
+                    Log.StatsLine(_logger, Stats.Connections, Core.RoomCount, Core.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                 }
             }
@@ -213,8 +233,8 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     private IDatagramHandler CreateDatagramHandler() => _datagramHandler is { } create
-        ? create(Hub)
-        : new UdpChatHandler(Hub, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams);
+        ? create(Wire)
+        : new UdpChatHandler(Wire, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams);
 
     private (Socket Listener, Socket? Udp) Bind()
     {

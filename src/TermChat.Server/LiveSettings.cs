@@ -1,7 +1,7 @@
 namespace TermChat.Server;
 
 /// <summary>
-/// Which settings a running server takes on a reload (SIGHUP), and which need a restart. The hub reads its
+/// Which settings a running server takes on a reload (SIGHUP), and which need a restart. The server reads its
 /// options on every use, so a changed limit applies to the next connection, message or room; connections and
 /// rooms that exist keep what they were given (a flood bucket, a room's history bound).
 /// </summary>

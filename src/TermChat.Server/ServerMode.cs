@@ -1,6 +1,6 @@
 namespace TermChat.Server;
 
-/// <summary>How the server moves bytes. Every mode shares the codec and the <see cref="Hub.ChatHub"/>.</summary>
+/// <summary>How the server moves bytes. Every mode shares the codec, the <see cref="Wire.WireFrontEnd"/> and the chat core behind it.</summary>
 public enum ServerMode
 {
     /// <summary>One thread runs <c>Socket.Select</c> over non-blocking sockets.</summary>

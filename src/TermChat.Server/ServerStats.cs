@@ -3,7 +3,7 @@ using TermChat.Protocol;
 namespace TermChat.Server;
 
 /// <summary>
-/// Lock-free counters shared by the hub and every mode and transport. <see cref="Sample"/> turns the
+/// Lock-free counters shared by the front end, the core and every mode and transport. <see cref="Sample"/> turns the
 /// running totals into per-second rates for the stats line and the Stats message.
 /// </summary>
 public sealed class ServerStats

@@ -311,7 +311,7 @@ public sealed class ChatIntegrationTests
         var bob = await server.ConnectAsync("bob");
         await alice.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Join, Nick: "bob" });
         await bob.DisposeAsync();
-        await Eventually.TrueAsync(() => server.Server.Hub.ConnectionCount == 1);
+        await Eventually.TrueAsync(() => server.Server.ConnectionCount == 1);
 
         // The rooms see nothing yet and the nick is held for the token holder.
         Assert.DoesNotContain(await alice.BarrierAsync(), m => m is RoomEvent);

@@ -38,7 +38,7 @@ public sealed class ConformanceTests
         // The Ping created no session and did not stop the handshake clock.
         var rest = await prober.ReceiveToEndAsync();
         Assert.Equal(ErrorCode.HandshakeTimeout, ErrorCodeOf(Assert.Single(rest)));
-        Assert.Equal(0, server.Server.Hub.SessionCount);
+        Assert.Equal(0, server.Server.SessionCount);
 
         using var client = await RawPeer.ConnectAsync(server.EndPoint);
         await client.SendAsync(Ping(7));

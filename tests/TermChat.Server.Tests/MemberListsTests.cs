@@ -1,7 +1,8 @@
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Hub;
+using TermChat.Server.Core;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Tests;
 
@@ -10,14 +11,14 @@ public sealed class MemberListsTests
     [Fact]
     public void A_room_too_big_for_one_frame_lists_the_first_members_in_nick_order_and_still_encodes()
     {
-        var room = new Room("#huge", 10, 64 * 1024, lastSeq: 0);
+        var room = new CoreRoom("#huge");
         string away = new('z', ProtocolLimits.MaxReasonBytes);
         for (int i = 6000; i > 0; i--)
         {
-            room.Members.Add(new ChatSession($"user{i:D4}", ResumeToken.NewRandom()) { Away = away });
+            room.Members.Add(new CoreSession($"user{i:D4}", ResumeToken.NewRandom()) { Away = away });
         }
 
-        var members = MemberLists.Of(room);
+        var members = MemberLists.Capped(room.MemberList());
 
         // 4 + 8 + 200 bytes each: about 4,900 fit under the 1 MiB frame limit, not 6,000.
         Assert.InRange(members.Length, 4000, 5999);
@@ -30,11 +31,11 @@ public sealed class MemberListsTests
     [Fact]
     public void A_room_that_fits_is_listed_whole_ignoring_nick_case()
     {
-        var room = new Room("#small", 10, 64 * 1024, lastSeq: 0);
+        var room = new CoreRoom("#small");
         foreach (string nick in new[] { "carol", "Bob", "alice" })
         {
-            room.Members.Add(new ChatSession(nick, ResumeToken.NewRandom()) { Away = nick == "Bob" ? "lunch" : "" });
+            room.Members.Add(new CoreSession(nick, ResumeToken.NewRandom()) { Away = nick == "Bob" ? "lunch" : "" });
         }
-        Assert.Equal([new Member("alice", ""), new Member("Bob", "lunch"), new Member("carol", "")], MemberLists.Of(room));
+        Assert.Equal([new Member("alice", ""), new Member("Bob", "lunch"), new Member("carol", "")], MemberLists.Capped(room.MemberList()));
     }
 }

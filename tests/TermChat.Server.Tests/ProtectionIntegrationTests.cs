@@ -207,7 +207,7 @@ public sealed class ProtectionIntegrationTests
         await first.SendAsync(new Bye("leaving"));
         await first.WaitClosedAsync();
         await second.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "first" });
-        await Eventually.TrueAsync(() => server.Server.Hub.ConnectionCount == 1);
+        await Eventually.TrueAsync(() => server.Server.ConnectionCount == 1);
         await using var again = await server.ConnectAsync("again");
         Assert.Equal("again", again.Nick);
     }

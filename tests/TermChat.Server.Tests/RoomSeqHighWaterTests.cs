@@ -1,4 +1,4 @@
-using TermChat.Server.Hub;
+using TermChat.Server.History;
 
 namespace TermChat.Server.Tests;
 

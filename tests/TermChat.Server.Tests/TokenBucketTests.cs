@@ -1,4 +1,4 @@
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Tests;
 

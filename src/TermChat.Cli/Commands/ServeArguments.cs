@@ -13,7 +13,7 @@ internal sealed class ServeArguments
 {
     private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
 
-    private readonly Option<string> _mode;
+    private readonly Option<ServerMode> _mode;
     private readonly Option<int> _port;
     private readonly Option<string?> _bind;
     private readonly Option<string> _name;
@@ -41,8 +41,9 @@ internal sealed class ServeArguments
     public ServeArguments()
     {
         var defaults = new ServerOptions();
-        _mode = new Option<string>("--mode") { Description = "How the server moves bytes: select (one Socket.Select thread), threads (a thread per client) or async.", DefaultValueFactory = _ => "async" };
-        _mode.AcceptOnlyFromAmong("select", "threads", "async");
+        _mode = ServerModeOption.Create("How the server moves bytes: select (one thread polls every socket with Socket.Select), " +
+            "threads (two blocking threads per client, a reader and a writer: up to twice --max-clients threads) " +
+            "or async (async socket calls on the .NET thread pool; threads do not grow with clients).");
         _port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
         _bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
         _name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
@@ -103,7 +104,7 @@ internal sealed class ServeArguments
         }
         var server = new ServerOptions
         {
-            Mode = Enum.Parse<ServerMode>(Get(_mode), ignoreCase: true),
+            Mode = Get(_mode),
             Port = Get(_port),
             Bind = bindAddress,
             ServerName = Get(_name),

@@ -108,7 +108,7 @@ internal static class ServeCommand
     {
         var tcp = server.TcpEndPoint!;
         var output = Console.Out;
-        output.WriteLine($"TermChat server \"{server.Options.ServerName}\" running in {server.Hub.ModeName} mode");
+        output.WriteLine($"TermChat server \"{server.Options.ServerName}\" running in {server.Mode.ToName()} mode");
         output.WriteLine($"  TCP port {tcp.Port}");
         output.WriteLine(server.UdpEndPoint is { } udp
             ? $"  UDP port {udp.Port}"

@@ -46,7 +46,7 @@ internal static class ServeDiscovery
                 UdpPort = server.UdpEndPoint?.Port ?? 0,
                 AppVersion = AppVersion,
             },
-            () => new DiscoveryStatus(server.Options.ServerName, server.Hub.ModeName, server.Hub.SessionCount),
+            () => new DiscoveryStatus(server.Options.ServerName, server.Mode.ToName(), server.SessionCount),
             loggerFactory.CreateLogger<DiscoveryResponder>());
         try
         {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
 /// <summary>What every connection of a server shares.</summary>
-internal sealed record ServerContext(ChatHub Hub, ServerOptions Options, ServerStats Stats, ILogger Logger);
+internal sealed record ServerContext(WireFrontEnd Wire, ServerOptions Options, ServerStats Stats, ILogger Logger);

@@ -3,13 +3,13 @@ using System.Net.Sockets;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
 /// <summary>
 /// What every TCP connection shares across modes: the bounded outbox, the close protocol (final Error or
-/// Bye, drain, deadline) and turning received bytes into hub calls. Modes only move bytes.
+/// Bye, drain, deadline) and turning received bytes into front-end calls. Modes only move bytes.
 /// </summary>
 internal abstract class TcpLink : IClientLink
 {
@@ -29,7 +29,7 @@ internal abstract class TcpLink : IClientLink
     {
         Socket = socket;
         _context = context;
-        Id = ChatHub.NextLinkId();
+        Id = WireFrontEnd.NextLinkId();
         Remote = RemoteOf(socket);
         Outbox = new Outbox(context.Options.MaxSendQueueBytes);
         socket.NoDelay = true;
@@ -47,7 +47,7 @@ internal abstract class TcpLink : IClientLink
 
     protected ServerContext Context => _context;
 
-    protected ChatHub Hub => _context.Hub;
+    protected WireFrontEnd Wire => _context.Wire;
 
     /// <summary>Whether a close has begun (server side or peer side); no further frames are handled.</summary>
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
@@ -101,7 +101,7 @@ internal abstract class TcpLink : IClientLink
     {
         _context.Stats.ConnectionOpened();
         Log.Accepted(_context.Logger, Id, Remote);
-        return Hub.TryConnect(this);
+        return Wire.TryConnect(this);
     }
 
     /// <summary>Decodes and handles every complete frame in <paramref name="buffer"/>, in order.</summary>
@@ -130,7 +130,7 @@ internal abstract class TcpLink : IClientLink
                 _context.Stats.FrameIn(consumed);
                 _held = message;
             }
-            if (!Hub.TryHandle(this, _held, out retryAfter))
+            if (!Wire.TryHandle(this, _held, out retryAfter))
             {
                 return InputResult.Throttled;
             }
@@ -208,7 +208,7 @@ internal abstract class TcpLink : IClientLink
         _outputEnded = true;
         _deadline?.Dispose();
         _context.Stats.ConnectionClosed(Reason);
-        Hub.Disconnected(this, _closeDetail);
+        Wire.Disconnected(this, _closeDetail);
         Log.Closed(_context.Logger, Id, Reason, _closeDetail);
         try
         {

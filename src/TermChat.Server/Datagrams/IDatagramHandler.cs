@@ -19,7 +19,7 @@ internal interface IDatagramHandler
     /// </summary>
     void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote);
 
-    /// <summary>Called once when the server stops, after the hub has told every session to close.</summary>
+    /// <summary>Called once when the server stops, after the front end has told every session to close.</summary>
     /// <param name="pump">
     /// Null when the mode's own receive side keeps running while the handler drains. In select mode the
     /// handler is stopped on the select thread, the only one that touches the socket, so nothing would be

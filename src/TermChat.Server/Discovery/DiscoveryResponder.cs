@@ -10,7 +10,7 @@ namespace TermChat.Server.Discovery;
 /// <summary>
 /// Answers LAN discovery probes (broadcast, multicast or unicast) and netcheck echo requests on one UDP port.
 /// A reply is never larger than the request that caused it, and each source address gets a bounded reply
-/// rate, so the responder cannot be used to amplify traffic. It knows nothing of the hub: what it says about
+/// rate, so the responder cannot be used to amplify traffic. It knows nothing of the chat: what it says about
 /// the server comes from a <see cref="DiscoveryStatus"/> delegate.
 /// </summary>
 public sealed class DiscoveryResponder : IAsyncDisposable

@@ -5,7 +5,7 @@ namespace TermChat.Server.Modes;
 
 /// <summary>
 /// One way of moving bytes: accepts on the bound listener and runs connections until stopped. The
-/// hub, codec, outbox and close protocol are shared (<see cref="TcpLink"/>); a mode only decides which
+/// front end, codec, outbox and close protocol are shared (<see cref="TcpLink"/>); a mode only decides which
 /// threads touch which sockets. A mode also owns the UDP socket on the same port when one is given.
 /// </summary>
 internal abstract class TcpMode
@@ -27,7 +27,7 @@ internal abstract class TcpMode
     public abstract void Start();
 
     /// <summary>
-    /// Stops accepting, waits for every connection to finish (the hub has already told them to close,
+    /// Stops accepting, waits for every connection to finish (the front end has already told them to close,
     /// and each has a drain deadline), then stops the mode's threads.
     /// </summary>
     public abstract Task StopAsync();

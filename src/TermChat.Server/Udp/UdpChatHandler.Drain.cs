@@ -14,7 +14,7 @@ internal sealed partial class UdpChatHandler
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The hub has already asked every session to close. While the socket still works, this waits (at most the drain
+    /// The front end has already asked every session to close. While the socket still works, this waits (at most the drain
     /// time) for them to deliver their final frame, retransmitting as usual, but gives up once the peers have been
     /// silent for a moment and for two retransmission timeouts of any link still waiting for acknowledgements: then
     /// they are gone. Whatever remains gets a Close. In select mode <paramref name="pump"/> moves the datagrams

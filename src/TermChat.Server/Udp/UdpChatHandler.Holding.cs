@@ -5,12 +5,12 @@ using TermChat.Protocol.Messages;
 namespace TermChat.Server.Udp;
 
 /// <summary>
-/// Flood backpressure: frames go to the hub in order, and a frame flood control refuses is held and offered again
+/// Flood backpressure: frames go to the front end in order, and a frame flood control refuses is held and offered again
 /// when it allows, while later ones wait behind it (and past <c>MaxInboundBytes</c> new datagrams are dropped).
 /// </summary>
 internal sealed partial class UdpChatHandler
 {
-    /// <summary>Hands delivered frames to the hub in order; stops when flood control holds one back.</summary>
+    /// <summary>Hands delivered frames to the front end in order; stops when flood control holds one back.</summary>
     private void Process(UdpLink link)
     {
         lock (link.InboundGate)
@@ -29,12 +29,12 @@ internal sealed partial class UdpChatHandler
                     {
                         if (!link.Inbound.TryDequeue(out bytes))
                         {
-                            // Everything that arrived before a peer's Close has reached the hub: it may be reaped now.
+                            // Everything that arrived before a peer's Close has reached the front end: it may be reaped now.
                             NoteIfClosed(link);
                             return;
                         }
                         link.InboundBytes -= bytes.Length;
-                        // Until the hub has it, the frame is still pending input: the link is not reported gone.
+                        // Until the front end has it, the frame is still pending input: the link is not reported gone.
                         link.Handing = true;
                     }
                 }
@@ -50,7 +50,7 @@ internal sealed partial class UdpChatHandler
                     }
                     _stats.FrameIn(bytes.Length);
                 }
-                bool taken = _hub.TryHandle(link, message!, out var retryAfter);
+                bool taken = _frontEnd.TryHandle(link, message!, out var retryAfter);
                 long now = NowMs();
                 lock (_gate)
                 {

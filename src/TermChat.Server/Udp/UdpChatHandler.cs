@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
 using TermChat.Server.Datagrams;
-using TermChat.Server.Hub;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Udp;
 
@@ -12,17 +12,17 @@ namespace TermChat.Server.Udp;
 /// Serves the chat protocol over UDP (PROTOCOL-DATAGRAMS.md) on the server's port, in every mode: the mode runs the
 /// receive side in its own style and hands each datagram to <see cref="OnDatagram"/>; this class routes it through
 /// the stateless cookie handshake (<see cref="DatagramServer"/>) to the session's <see cref="ReliableSession"/>, and
-/// joins each session to the same <see cref="ChatHub"/> as TCP connections through <see cref="UdpLink"/>.
+/// joins each session to the same <see cref="WireFrontEnd"/> as TCP connections through <see cref="UdpLink"/>.
 /// </summary>
 /// <remarks>
 /// <para>The partial files hold one job each: routing datagrams to sessions (here), session timers
-/// (<c>.Timers</c>), holding frames flood control refused (<c>.Holding</c>), the bridge to the hub and the reaping of
-/// closed sessions (<c>.HubBridge</c>), and the drain at shutdown (<c>.Drain</c>); <see cref="UdpCounters"/> keeps the
+/// (<c>.Timers</c>), holding frames flood control refused (<c>.Holding</c>), the bridge to the front end and the reaping of
+/// closed sessions (<c>.FrontEnd</c>), and the drain at shutdown (<c>.Drain</c>); <see cref="UdpCounters"/> keeps the
 /// figures.</para>
 /// <para>Locking: one lock (<c>_gate</c>) guards the router, the engines, the link table, the timer heap and the
-/// queue of closed sessions; it is only held for short, non-blocking work and never while calling the hub. The hub
+/// queue of closed sessions; it is only held for short, non-blocking work and never while calling the front end. The front end
 /// calls <see cref="UdpLink.TryEnqueue"/> and <see cref="UdpLink.Close"/> under its own lock, and those take
-/// <c>_gate</c>: the order is always hub → gate. Nothing under either lock touches the socket: datagrams are handed
+/// <c>_gate</c>: the order is always front end → gate. Nothing under either lock touches the socket: datagrams are handed
 /// to the <see cref="IDatagramSender"/>'s bounded queue, and its one sender writes them.</para>
 /// </remarks>
 internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
@@ -30,7 +30,7 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     /// <summary>Inbound bytes a throttled session may hold before its datagrams are dropped (like a full socket buffer).</summary>
     private const long MaxInboundBytes = 1024 * 1024;
 
-    private readonly ChatHub _hub;
+    private readonly WireFrontEnd _frontEnd;
     private readonly ServerOptions _options;
     private readonly ServerStats _stats;
     private readonly ILogger _logger;
@@ -47,16 +47,16 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     /// </summary>
     private byte[]? _spare;
 
-    /// <summary>Creates the handler for <paramref name="hub"/>; limits, drain time and clock come from the hub's options.</summary>
-    /// <param name="hub">The hub TCP connections use too.</param>
+    /// <summary>Creates the handler for <paramref name="frontEnd"/>; limits, drain time and clock come from the front end's options.</summary>
+    /// <param name="frontEnd">The wire front end TCP connections use too.</param>
     /// <param name="logger">Where to log.</param>
     /// <param name="datagramOptions">Timers and windows; the protocol defaults if null.</param>
-    public UdpChatHandler(ChatHub hub, ILogger logger, DatagramOptions? datagramOptions = null)
+    public UdpChatHandler(WireFrontEnd frontEnd, ILogger logger, DatagramOptions? datagramOptions = null)
     {
-        _hub = hub;
-        var options = hub.Options;
+        _frontEnd = frontEnd;
+        var options = frontEnd.Options;
         _options = options;
-        _stats = hub.Stats;
+        _stats = frontEnd.Stats;
         _logger = logger;
         _time = options.TimeProvider;
         var sessionOptions = (datagramOptions ?? DatagramOptions.Default) with
@@ -94,7 +94,7 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
         {
             _counters.DatagramIn();
             _lastDatagramMs = now;
-            // A session whose hub side is held back by flood control stops taking data, as a full socket buffer would.
+            // A session whose front-end side is held back by flood control stops taking data, as a full socket buffer would.
             if (DatagramHeader.TryRead(datagram, out var header) && _links.TryGetValue(header.SessionId, out var busy) && busy.InboundBytes > MaxInboundBytes)
             {
                 return;

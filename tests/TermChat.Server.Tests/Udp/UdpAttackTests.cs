@@ -105,7 +105,7 @@ public sealed class UdpAttackTests
         await listening;
         Assert.True(receivedBytes <= 3 * sentBytes, $"{receivedBytes} bytes back for {sentBytes} sent");
         Assert.True(receivedBytes > 0, "the spoofed Initials got no Retry at all");
-        Assert.Equal(2, server.Server.Hub.ConnectionCount);
+        Assert.Equal(2, server.Server.ConnectionCount);
         await using var late = await UdpTestClient.ConnectAsync(endpoint, "latecomer");
         Assert.Equal("latecomer", late.Welcome.Nick);
     }

@@ -16,7 +16,7 @@ internal sealed class WriterSignal : IValueTaskSource
     private const int Signaled = 2;
     private const int Closed = 3;
 
-    // The writer continues on the thread pool, never inside Set: Set is called by the hub while it
+    // The writer continues on the thread pool, never inside Set: Set is called by the front end or the core while it
     // broadcasts, and a writer running there would delay every other member of the room.
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private int _state;

@@ -6,28 +6,28 @@ using TermChat.Protocol.Messages;
 namespace TermChat.Server.Udp;
 
 /// <summary>
-/// The bridge to the hub: a new session becomes a hub link, the hub's frames go into the session's engine, the hub
-/// closes links, and sessions whose engine closed are reported to the hub once and then forgotten. Closed sessions
+/// The bridge to the front end: a new session becomes a front-end link, the front end's frames go into the session's engine, the front end
+/// closes links, and sessions whose engine closed are reported to the front end once and then forgotten. Closed sessions
 /// wait in a queue, so nothing scans the live ones to find them.
 /// </summary>
 internal sealed partial class UdpChatHandler
 {
     private readonly Queue<UdpLink> _closed = new();
 
-    /// <summary>Introduces a new session to the hub, before any of its frames.</summary>
+    /// <summary>Introduces a new session to the front end, before any of its frames.</summary>
     private void Admit(UdpLink link)
     {
-        // Under the inbound gate, so no frame of this link reaches the hub before the hub knows the link.
+        // Under the inbound gate, so no frame of this link reaches the front end before the front end knows the link.
         lock (link.InboundGate)
         {
             Log.UdpSessionOpened(_logger, link.Session.SessionId, link.Endpoint, link.Id);
             _stats.ConnectionOpened();
             link.Admitted = true;
-            _hub.TryConnect(link);
+            _frontEnd.TryConnect(link);
         }
     }
 
-    /// <summary>The hub queues a frame (under the hub's lock). Only queues: the datagrams go to the sender's queue.</summary>
+    /// <summary>The front end queues a frame (under the front end's lock). Only queues: the datagrams go to the sender's queue.</summary>
     internal bool Enqueue(UdpLink link, ReadOnlyMemory<byte> frame)
     {
         lock (_gate)
@@ -84,7 +84,7 @@ internal sealed partial class UdpChatHandler
     }
 
     /// <summary>
-    /// Queues a link for <see cref="Reap"/> when its engine has closed and there is something to do: tell the hub, or
+    /// Queues a link for <see cref="Reap"/> when its engine has closed and there is something to do: tell the front end, or
     /// forget it once its Close linger is over. Called under <c>_gate</c> wherever a session may have closed.
     /// </summary>
     private void NoteIfClosed(UdpLink link)
@@ -97,7 +97,7 @@ internal sealed partial class UdpChatHandler
     }
 
     /// <summary>
-    /// Tells the hub, once per link and outside the lock, about queued sessions whose engine has closed; forgets them
+    /// Tells the front end, once per link and outside the lock, about queued sessions whose engine has closed; forgets them
     /// once their Close linger is over too.
     /// </summary>
     private void Reap()
@@ -108,7 +108,7 @@ internal sealed partial class UdpChatHandler
             while (_closed.TryDequeue(out var link))
             {
                 link.ReapQueued = false;
-                // Like data before a TCP FIN, frames that arrived before the peer closed still reach the hub first
+                // Like data before a TCP FIN, frames that arrived before the peer closed still reach the front end first
                 // (flood control may be holding them; the link is queued again once they have); a link the server is
                 // closing skips them.
                 if (!link.Finished && (link.Closing || !link.HasPendingInput))
@@ -146,7 +146,7 @@ internal sealed partial class UdpChatHandler
             Log.UdpSessionClosed(_logger, link.Session.SessionId, link.Id, link.Session.CloseReason, stats.SmoothedRttMs, stats.Retransmits, stats.PacketsLost);
             if (link.Admitted)
             {
-                _hub.Disconnected(link, link.Detail);
+                _frontEnd.Disconnected(link, link.Detail);
                 _stats.ConnectionClosed(link.Reason);
                 Log.Closed(_logger, link.Id, link.Reason, link.Detail);
             }

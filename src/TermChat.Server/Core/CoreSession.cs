@@ -1,11 +1,11 @@
 using TermChat.Protocol;
 
-namespace TermChat.Server.Hub;
+namespace TermChat.Server.Core;
 
-/// <summary>A registered user: nick, rooms, away status and resume token. Guarded by the hub's lock.</summary>
-internal sealed class ChatSession
+/// <summary>A registered user: nick, rooms, away status and resume token. Guarded by the core's lock.</summary>
+internal sealed class CoreSession
 {
-    public ChatSession(string nick, ResumeToken token)
+    public CoreSession(string nick, ResumeToken token)
     {
         Nick = nick;
         Token = token;
@@ -15,11 +15,11 @@ internal sealed class ChatSession
 
     public ResumeToken Token { get; }
 
-    /// <summary>The live connection, or <see langword="null"/> while detached and waiting for a resume.</summary>
-    public IClientLink? Link { get; set; }
+    /// <summary>Where the session's events go, or <see langword="null"/> while detached and waiting for a resume.</summary>
+    public ISessionSink? Sink { get; set; }
 
     /// <summary>Rooms in join order; a detached session stays a member until it expires.</summary>
-    public List<Room> Rooms { get; } = [];
+    public List<CoreRoom> Rooms { get; } = [];
 
     public string Away { get; set; } = "";
 
@@ -29,6 +29,6 @@ internal sealed class ChatSession
     /// <summary>Why the link dropped; the Quit reason if the session is not resumed.</summary>
     public string DetachReason { get; set; } = "";
 
-    /// <summary>When a detached session expires (timestamp); meaningful only while detached.</summary>
+    /// <summary>When a detached session expires (monotonic timestamp); meaningful only while detached.</summary>
     public long ExpiresAt { get; set; }
 }

@@ -4,22 +4,24 @@ using NSubstitute;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Hub;
+using TermChat.Server.Core;
+using TermChat.Server.History;
+using TermChat.Server.Wire;
 using TermChat.TestKit.Server;
 
 namespace TermChat.Server.Tests;
 
-/// <summary>Hub logic with substitute links and a manual clock: no sockets, no real time.</summary>
-public sealed class ChatHubTests
+/// <summary>The wire front end over the chat core, with substitute links and a manual clock: no sockets, no real time.</summary>
+public sealed class WireFrontEndTests
 {
     private readonly ManualTimeProvider _clock = new();
     private readonly ServerOptions _options;
-    private readonly ChatHub _hub;
+    private readonly WireFrontEnd _hub;
 
-    public ChatHubTests()
+    public WireFrontEndTests()
     {
         _options = new ServerOptions { TimeProvider = _clock, FloodBurst = 3, FloodRate = 1, ServerName = "unit" };
-        _hub = new ChatHub(_options, new ServerStats(), NullLogger.Instance);
+        _hub = NewFrontEnd(_options);
     }
 
     [Fact]
@@ -115,7 +117,7 @@ public sealed class ChatHubTests
         _hub.Sweep();
         var quit = Assert.Single(alice.Messages().OfType<RoomEvent>());
         Assert.Equal((RoomEventKind.Quit, "bob", "connection reset"), (quit.Kind, quit.Nick, quit.Detail));
-        Assert.Equal(1, _hub.SessionCount);
+        Assert.Equal(1, _hub.Core.SessionCount);
     }
 
     [Fact]
@@ -144,7 +146,7 @@ public sealed class ChatHubTests
     public void A_join_replay_is_capped_at_half_the_send_queue_and_the_rest_counts_as_missed_on_resume()
     {
         var options = new ServerOptions { TimeProvider = _clock, FloodRate = 0, MaxSendQueueBytes = 8192 };
-        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var hub = NewFrontEnd(options);
         var alice = new FakeLink(IPAddress.Loopback);
         hub.TryConnect(alice.Link);
         hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
@@ -178,31 +180,36 @@ public sealed class ChatHubTests
         var history = new RoomHistory(capacity: 100, maxBytes: 20_000);
         for (ulong seq = 1; seq <= 10; seq++)
         {
-            history.Add(seq, FrameEncoder.ToArray(new RoomMessage("#r", seq, 0, "a", MessageKind.Say, new string('x', 5000), false)));
+            history.Add(new RoomEntry(RoomEntryDraft.Message("#r", 0, "a", MessageKind.Say, new string('x', 5000)), seq));
         }
         Assert.True(history.Bytes <= 20_000);
         Assert.Equal(3, history.Count);
-        Assert.Equal(new ulong[] { 8, 9, 10 }, history.After(0).Select(e => ((RoomMessage)Decode(e.Frame)).Seq));
+        Assert.Equal(new ulong[] { 8, 9, 10 }, history.Newest(0, int.MaxValue, long.MaxValue).Select(e => ((RoomMessage)Decode(EntryFrames.Replay(e))).Seq));
         Assert.Equal(8UL, history.FirstSeq);
     }
 
     [Fact]
-    public void A_replay_frame_is_the_live_frame_with_its_replay_flag_set()
+    public void An_entry_encodes_as_its_wire_message_and_its_replay_frame_is_the_live_frame_with_the_flag_set()
     {
-        Message[] live =
+        (RoomEntry Entry, Message Live)[] cases =
         [
-            new RoomMessage("#r", 7, 1763789000000, "ann", MessageKind.Action, "waves 👋", false),
-            new RoomEvent("#r", 8, 1763789000001, RoomEventKind.Topic, "ann", "new topic", false),
+            (new RoomEntry(RoomEntryDraft.Message("#r", 1763789000000, "ann", MessageKind.Action, "waves 👋"), 7),
+                new RoomMessage("#r", 7, 1763789000000, "ann", MessageKind.Action, "waves 👋", false)),
+            (new RoomEntry(RoomEntryDraft.Event("#r", 1763789000001, RoomEventKind.Topic, "ann", "new topic"), 8),
+                new RoomEvent("#r", 8, 1763789000001, RoomEventKind.Topic, "ann", "new topic", false)),
         ];
-        foreach (var entry in live)
+        foreach (var (entry, live) in cases)
         {
-            var replayed = entry switch
+            var replayed = live switch
             {
                 RoomMessage m => (Message)(m with { Replay = true }),
                 RoomEvent e => e with { Replay = true },
                 _ => throw new InvalidOperationException(),
             };
-            Assert.Equal(FrameEncoder.ToArray(replayed), RoomHistory.ReplayFrameOf(FrameEncoder.ToArray(entry)));
+            Assert.Equal(FrameEncoder.ToArray(live), EntryFrames.Live(entry));
+            Assert.Equal(FrameEncoder.ToArray(replayed), EntryFrames.Replay(entry));
+            // History budgets count an entry's size, which is its frame's length.
+            Assert.Equal(FrameEncoder.ToArray(live).Length, entry.Size);
         }
     }
 
@@ -222,7 +229,7 @@ public sealed class ChatHubTests
     public void No_room_is_created_beyond_the_room_limit()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxRooms = 2 };
-        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var hub = NewFrontEnd(options);
         var alice = new FakeLink(IPAddress.Loopback);
         hub.TryConnect(alice.Link);
         hub.TryHandle(alice.Link, new Hello(1, "alice", default, Array.Empty<RoomCursor>()), out _);
@@ -230,14 +237,14 @@ public sealed class ChatHubTests
         alice.Frames.Clear();
         hub.TryHandle(alice.Link, new JoinRoom("#two"), out _);
         Assert.Equal(ErrorCode.NotAllowed, Assert.IsType<Error>(Assert.Single(alice.Messages())).Code);
-        Assert.Equal(2, hub.RoomCount);
+        Assert.Equal(2, hub.Core.RoomCount);
     }
 
     [Fact]
     public void Sessions_waiting_for_resume_are_capped_at_the_client_limit_oldest_first()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxClients = 3, FloodRate = 0 };
-        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var hub = NewFrontEnd(options);
         var watcher = new FakeLink(IPAddress.Loopback);
         hub.TryConnect(watcher.Link);
         hub.TryHandle(watcher.Link, new Hello(1, "watcher", default, Array.Empty<RoomCursor>()), out _);
@@ -251,14 +258,14 @@ public sealed class ChatHubTests
         // Four dropped sessions, room for three: u0 ended early; the others still wait.
         var quits = watcher.Messages().OfType<RoomEvent>().Where(e => e.Kind == RoomEventKind.Quit).Select(e => e.Nick);
         Assert.Equal(new[] { "u0" }, quits);
-        Assert.Equal(4, hub.SessionCount);
+        Assert.Equal(4, hub.Core.SessionCount);
     }
 
     [Fact]
     public void Connections_over_the_per_address_limit_are_refused()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxPerIp = 1 };
-        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var hub = NewFrontEnd(options);
         var first = new FakeLink(IPAddress.Parse("10.0.0.1"));
         var second = new FakeLink(IPAddress.Parse("::ffff:10.0.0.1"));
         var other = new FakeLink(IPAddress.Parse("10.0.0.2"));
@@ -275,7 +282,7 @@ public sealed class ChatHubTests
     public void A_full_server_refuses_new_connections()
     {
         var options = new ServerOptions { TimeProvider = _clock, MaxClients = 1 };
-        var hub = new ChatHub(options, new ServerStats(), NullLogger.Instance);
+        var hub = NewFrontEnd(options);
         Assert.True(hub.TryConnect(new FakeLink(IPAddress.Loopback).Link));
         var refused = new FakeLink(IPAddress.Loopback);
         Assert.False(hub.TryConnect(refused.Link));
@@ -344,6 +351,13 @@ public sealed class ChatHubTests
         return link;
     }
 
+    private static WireFrontEnd NewFrontEnd(ServerOptions options)
+    {
+        var stats = new ServerStats();
+        var core = new ChatCore(options, stats, new MemoryRoomLog(options), NullLogger.Instance);
+        return new WireFrontEnd(core, options, stats, NullLogger.Instance);
+    }
+
     private FakeLink Register(string nick)
     {
         var link = Connect();
@@ -370,7 +384,7 @@ public sealed class ChatHubTests
         public FakeLink(IPAddress address)
         {
             Link = Substitute.For<IClientLink>();
-            Link.Id.Returns(ChatHub.NextLinkId());
+            Link.Id.Returns(WireFrontEnd.NextLinkId());
             Link.Remote.Returns(new IPEndPoint(address, 50000));
             Link.Transport.Returns("test");
             Link.TryEnqueue(Arg.Any<ReadOnlyMemory<byte>>()).Returns(call =>

@@ -1,4 +1,4 @@
-namespace TermChat.Server.Hub;
+namespace TermChat.Server.History;
 
 /// <summary>
 /// The highest seq of every deleted room, by name, so that a room created again under the same name
@@ -12,7 +12,7 @@ namespace TermChat.Server.Hub;
 /// longest-deleted name is forgotten first. A forgotten name's mark is folded into one <see cref="Floor"/>, the
 /// highest mark ever forgotten, and every name without a mark continues above the floor. So seqs stay monotonic
 /// for every name; the price of heavy name churn is only that a new room's first seq can be above 1. Not
-/// thread-safe: the hub's lock guards it.
+/// thread-safe: the chat core's lock guards it.
 /// </remarks>
 internal sealed class RoomSeqHighWater
 {
@@ -48,6 +48,9 @@ internal sealed class RoomSeqHighWater
         _byAge.Remove(node);
         return Math.Max(node.Value.LastSeq, Floor);
     }
+
+    /// <summary>The last seq a room under <paramref name="name"/> would continue after, without forgetting the mark.</summary>
+    public ulong Peek(string name) => _marks.TryGetValue(name, out var node) ? Math.Max(node.Value.LastSeq, Floor) : Floor;
 
     /// <summary>Remembers that the room <paramref name="name"/>, now deleted, had reached <paramref name="lastSeq"/>.</summary>
     public void Retire(string name, ulong lastSeq)

@@ -2,7 +2,7 @@ using System.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 
-namespace TermChat.Server.Hub;
+namespace TermChat.Server.Wire;
 
 /// <summary>
 /// A room's member list as RoomJoined and MemberList carry it: in nick order, and cut short where one frame
@@ -15,13 +15,10 @@ internal static class MemberLists
     // fit in this with room to spare.
     private const int OtherFieldsBytes = 512;
 
-    /// <summary>The members of <paramref name="room"/>, in case-insensitive nick order, as many as fit one frame.</summary>
-    public static Member[] Of(Room room)
+    /// <summary>The first of <paramref name="members"/> (in nick order already) that fit one frame.</summary>
+    public static Member[] Capped(IReadOnlyList<Member> members)
     {
-        var members = room.Members
-            .Select(member => new Member(member.Nick, member.Away))
-            .OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase);
-        var list = new List<Member>(Math.Min(room.Members.Count, ushort.MaxValue));
+        var list = new List<Member>(Math.Min(members.Count, ushort.MaxValue));
         long budget = ProtocolLimits.MaxFrameBytes - OtherFieldsBytes;
         foreach (var member in members)
         {
@@ -30,6 +27,6 @@ internal static class MemberLists
             if (budget < 0 || list.Count == ushort.MaxValue) break;
             list.Add(member);
         }
-        return [.. list];
+        return list.Count == members.Count && members is Member[] all ? all : [.. list];
     }
 }

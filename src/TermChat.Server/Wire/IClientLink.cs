@@ -1,21 +1,21 @@
 using System.Net;
 using TermChat.Protocol;
 
-namespace TermChat.Server.Hub;
+namespace TermChat.Server.Wire;
 
 /// <summary>
-/// One client connection as the hub sees it, whatever the transport (TCP in any mode, UDP sessions).
-/// The hub only queues encoded frames and asks to close; the transport owns the socket.
+/// One client connection as the wire front end sees it, whatever the transport (TCP in any mode, UDP sessions).
+/// The front end only queues encoded frames and asks to close; the transport owns the socket.
 /// </summary>
 /// <remarks>
-/// Contract for implementers: <see cref="TryEnqueue"/> and <see cref="Close"/> are called while the hub
-/// holds its lock, from any thread. They must never block, never call back into the hub, and must be
+/// Contract for implementers: <see cref="TryEnqueue"/> and <see cref="Close"/> are called while the front end or the core
+/// holds its lock, from any thread. They must never block, never call back into either, and must be
 /// safe to call concurrently with the transport's own threads. The transport reports the end of the
-/// connection exactly once with <see cref="ChatHub.Disconnected"/>, from its own thread.
+/// connection exactly once with <see cref="WireFrontEnd.Disconnected"/>, from its own thread.
 /// </remarks>
 public interface IClientLink
 {
-    /// <summary>A process-wide unique id (use <see cref="ChatHub.NextLinkId"/>).</summary>
+    /// <summary>A process-wide unique id (use <see cref="WireFrontEnd.NextLinkId"/>).</summary>
     long Id { get; }
 
     /// <summary>The peer's address; its IP counts towards the per-IP limit.</summary>

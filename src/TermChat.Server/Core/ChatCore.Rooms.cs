@@ -1,0 +1,198 @@
+using TermChat.Protocol;
+using TermChat.Server.History;
+
+namespace TermChat.Server.Core;
+
+// The room side of the core: joining and leaving, what is said and set in rooms, and sequencing through the log.
+internal sealed partial class ChatCore
+{
+    public void Join(CoreSession session, string room)
+    {
+        lock (_gate)
+        {
+            if (TryRoomName(session, room, out string name)) JoinRoom(session, name, cursor: null);
+        }
+    }
+
+    public void Part(CoreSession session, string room, string reason)
+    {
+        lock (_gate)
+        {
+            if (!TryRoomName(session, room, out string name)) return;
+            if (!_rooms.TryGetValue(name, out var found) || !session.Rooms.Contains(found))
+            {
+                session.Sink?.Error(ErrorCode.NotInRoom, $"You are not in {name}.");
+                return;
+            }
+            found.Members.Remove(session);
+            session.Rooms.Remove(found);
+            Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Part, session.Nick, reason));
+            session.Sink?.Parted(found.Name);
+            DeleteIfUnused(found);
+        }
+    }
+
+    public void Say(CoreSession session, string room, MessageKind kind, string text)
+    {
+        lock (_gate)
+        {
+            if (!TryMemberRoom(session, room, out var found)) return;
+            if (text.Length == 0)
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, "An empty message is not sent.");
+                return;
+            }
+            Append(found, RoomEntryDraft.Message(found.Name, WallMs(), session.Nick, kind, text));
+        }
+    }
+
+    public void SetTopic(CoreSession session, string room, string topic)
+    {
+        lock (_gate)
+        {
+            if (!TryMemberRoom(session, room, out var found)) return;
+            found.Topic = topic;
+            Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Topic, session.Nick, topic));
+        }
+    }
+
+    public void ListMembers(CoreSession session, string room)
+    {
+        lock (_gate)
+        {
+            if (!TryRoomName(session, room, out string name)) return;
+            if (!_rooms.TryGetValue(name, out var found))
+            {
+                session.Sink?.Error(ErrorCode.InvalidRoom, $"There is no room {name}.");
+                return;
+            }
+            session.Sink?.Members(found.Name, found.MemberList());
+        }
+    }
+
+    public void ListRooms(CoreSession session)
+    {
+        lock (_gate)
+        {
+            // The busiest rooms first if there are more than a listing carries; then by name.
+            var rooms = _rooms.Values
+                .Where(room => room.Members.Count > 0 || room.Name == NameRules.Lobby)
+                .OrderByDescending(room => room.Members.Count)
+                .Take(MaxListedRooms)
+                .OrderBy(room => room.Name, StringComparer.Ordinal)
+                .Select(room => new RoomInfo(room.Name, (uint)room.Members.Count, room.Topic))
+                .ToArray();
+            session.Sink?.Rooms(rooms);
+        }
+    }
+
+    private void JoinRoom(CoreSession session, string name, ulong? cursor)
+    {
+        if (!_rooms.TryGetValue(name, out var room))
+        {
+            if (_rooms.Count >= _options.MaxRooms)
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, $"The server has {_rooms.Count} rooms, the most it allows; join an existing room.");
+                return;
+            }
+            room = new CoreRoom(name);
+            _rooms[name] = room;
+        }
+        if (session.Rooms.Contains(room))
+        {
+            session.Sink?.Joined(JoinState(room, cursor));
+            return;
+        }
+        if (session.Rooms.Count >= _options.MaxRoomsPerUser)
+        {
+            session.Sink?.Error(ErrorCode.NotAllowed, $"You are in {session.Rooms.Count} rooms, the most allowed; part one first.");
+            DeleteIfUnused(room);
+            return;
+        }
+        // The join is sequenced before the joiner becomes a member: it sees its own join in the replay that
+        // follows, everyone else sees it live, and nobody sees it twice.
+        Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Join, session.Nick, ""));
+        room.Members.Add(session);
+        session.Rooms.Add(room);
+        session.Sink?.Joined(JoinState(room, cursor));
+    }
+
+    /// <summary>
+    /// The room and exactly the entries after the cursor (PROTOCOL.md section 10). The replay is capped at half the
+    /// send queue so that joining a room full of long messages can never make the joiner a slow consumer; entries
+    /// left out count as missed for a resume. A cursor above the last seq replays nothing.
+    /// </summary>
+    private JoinedRoom JoinState(CoreRoom room, ulong? cursor)
+    {
+        ulong last = _log.LastSeq(room.Name);
+        ulong after = cursor is { } c ? Math.Min(c, last) : 0;
+        var history = _log.Read(room.Name, after, int.MaxValue, _options.MaxSendQueueBytes / 2);
+        ulong missed = cursor is null ? 0 : history.FirstSeq - (after + 1);
+        return new JoinedRoom(room.Name, room.Topic, room.MemberList(), history, missed);
+    }
+
+    /// <summary>Sequences an entry in the room's log; members see it once the log has committed it.</summary>
+    private void Append(CoreRoom room, RoomEntryDraft draft)
+    {
+        var entry = _log.Append(draft, out bool committed);
+        if (committed) Deliver(room, entry);
+    }
+
+    private void OnCommitted(IReadOnlyList<RoomEntry> entries)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in entries)
+            {
+                if (_rooms.TryGetValue(entry.Room, out var room)) Deliver(room, entry);
+            }
+        }
+    }
+
+    private void Deliver(CoreRoom room, RoomEntry entry)
+    {
+        if (room.Members.Count == 0) return;
+        // Counted once per entry, not per member: two interlocked adds per delivery were a visible share of a
+        // 100-member fan-out.
+        int delivered = 0;
+        long bytes = 0;
+        foreach (var member in room.Members)
+        {
+            if (member.Sink is not { } sink) continue;
+            int queued = sink.Entry(entry);
+            if (queued == 0) continue;
+            delivered++;
+            bytes += queued;
+        }
+        if (delivered > 0) _stats.FrameOut(delivered, bytes);
+    }
+
+    private void DeleteIfUnused(CoreRoom room)
+    {
+        if (room.Members.Count == 0 && room.Name != NameRules.Lobby)
+        {
+            _rooms.Remove(room.Name);
+            _log.Release(room.Name);
+        }
+    }
+
+    private static bool TryRoomName(CoreSession session, string room, out string name)
+    {
+        if (NameRules.TryNormalizeRoom(room, out name, out string problem)) return true;
+        session.Sink?.Error(ErrorCode.InvalidRoom, problem);
+        return false;
+    }
+
+    private bool TryMemberRoom(CoreSession session, string roomName, out CoreRoom room)
+    {
+        room = null!;
+        if (!TryRoomName(session, roomName, out string name)) return false;
+        if (_rooms.TryGetValue(name, out var found) && session.Rooms.Contains(found))
+        {
+            room = found;
+            return true;
+        }
+        session.Sink?.Error(ErrorCode.NotInRoom, $"You are not in {name}; join it first.");
+        return false;
+    }
+}

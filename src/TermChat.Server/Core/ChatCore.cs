@@ -1,0 +1,257 @@
+using Microsoft.Extensions.Logging;
+using TermChat.Protocol;
+using TermChat.Server.History;
+
+namespace TermChat.Server.Core;
+
+/// <summary>
+/// The chat itself, whatever the wire: sessions and resume, nicks, rooms, topics, away. Front ends turn what
+/// clients send into the commands below and translate the events the core sends each session's
+/// <see cref="ISessionSink"/>. Room entries are sequenced and kept by the <see cref="IRoomLog"/>.
+/// </summary>
+/// <remarks>
+/// One lock guards the state, so a room's entries reach every member in seq order. Nothing under it waits on I/O:
+/// sinks only queue, and the log never blocks (docs/ARCHITECTURE.md, "Where slow work happens"). Two clocks come
+/// from the one <see cref="TimeProvider"/>: wall time stamps entries (<c>time_ms</c>), monotonic timestamps time
+/// the resume window.
+/// </remarks>
+internal sealed partial class ChatCore
+{
+    private const int MaxListedRooms = 2000;
+
+    private readonly object _gate = new();
+    private readonly ServerOptions _options;
+    private readonly ServerStats _stats;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IRoomLog _log;
+    private readonly SessionTable _sessions = new();
+    private readonly Dictionary<string, CoreRoom> _rooms = new(StringComparer.Ordinal);
+
+    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger)
+    {
+        _options = options;
+        _stats = stats;
+        _time = options.TimeProvider;
+        _log = log;
+        _logger = logger;
+        _log.Committed = OnCommitted;
+        _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby);
+    }
+
+    /// <summary>Rooms that exist (the lobby always does).</summary>
+    public int RoomCount
+    {
+        get { lock (_gate) return _rooms.Count; }
+    }
+
+    /// <summary>Sessions, attached or waiting for resume.</summary>
+    public int SessionCount
+    {
+        get { lock (_gate) return _sessions.Count; }
+    }
+
+    /// <summary>Nicks in use (attached or held for resume).</summary>
+    public int OnlineCount
+    {
+        get { lock (_gate) return _sessions.NickCount; }
+    }
+
+    /// <summary>
+    /// Registers a new session, or resumes the one <paramref name="token"/> names with exactly the entries after each
+    /// cursor. A refusal (invalid nick, nick in use) creates nothing.
+    /// </summary>
+    public Registration Register(ISessionSink sink, string nick, ResumeToken token, IReadOnlyList<RoomCursor> cursors)
+    {
+        if (!NameRules.IsValidNick(nick, out string problem))
+        {
+            return Registration.Refused(ErrorCode.InvalidNick, problem);
+        }
+        lock (_gate)
+        {
+            long now = _time.GetTimestamp();
+            bool rejected = false;
+            if (!token.IsNone)
+            {
+                if (_sessions.TryGetByToken(token, out var old) && (old.Sink is not null || now < old.ExpiresAt))
+                {
+                    Resume(sink, old, cursors);
+                    return new Registration(old, default, "");
+                }
+                rejected = true;
+            }
+            if (_sessions.TryGetByNick(nick, out var holder))
+            {
+                return Registration.Refused(ErrorCode.NickInUse, holder.Sink is null
+                    ? $"The nick {holder.Nick} is held for its owner to resume for another {RemainingSeconds(holder, now)} s; choose another."
+                    : $"The nick {holder.Nick} is in use; choose another.");
+            }
+            var session = _sessions.Add(nick, sink);
+            sink.Welcome(session.Nick, session.Token, resumed: false);
+            if (rejected)
+            {
+                sink.Error(ErrorCode.ResumeRejected,
+                    $"Your resume token is unknown or expired (sessions are kept {_options.ResumeWindow.TotalSeconds:0} s); this is a new session.");
+            }
+            JoinRoom(session, NameRules.Lobby, cursor: null);
+            return new Registration(session, default, "");
+        }
+    }
+
+    public void Private(CoreSession session, string to, string text)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetByNick(to, out var target))
+            {
+                session.Sink?.Error(ErrorCode.NoSuchNick, $"Nobody is using the nick {to}.");
+                return;
+            }
+            if (text.Length == 0)
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, "An empty message is not sent.");
+                return;
+            }
+            var line = new PrivateLine(session.Nick, target.Nick, WallMs(), text);
+            target.Sink?.Private(line);
+            if (!ReferenceEquals(target, session)) session.Sink?.Private(line);
+        }
+    }
+
+    public void ChangeNick(CoreSession session, string nick)
+    {
+        lock (_gate)
+        {
+            if (!NameRules.IsValidNick(nick, out string problem))
+            {
+                session.Sink?.Error(ErrorCode.InvalidNick, problem);
+                return;
+            }
+            if (_sessions.TryGetByNick(nick, out var holder) && !ReferenceEquals(holder, session))
+            {
+                session.Sink?.Error(ErrorCode.NickInUse, $"The nick {nick} is in use; choose another.");
+                return;
+            }
+            string old = session.Nick;
+            if (old == nick)
+            {
+                session.Sink?.NickChanged(old, nick);
+                return;
+            }
+            _sessions.Rename(session, nick);
+            session.Sink?.NickChanged(old, nick);
+            foreach (var room in session.Rooms)
+            {
+                Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.NickChange, old, nick));
+            }
+        }
+    }
+
+    public void SetAway(CoreSession session, string reason)
+    {
+        reason = reason.Trim();
+        lock (_gate)
+        {
+            if (reason == session.Away)
+            {
+                session.Sink?.Notice(reason.Length == 0 ? "You are not marked away." : $"You are already away: {reason}");
+                return;
+            }
+            session.Away = reason;
+            session.Sink?.Notice(reason.Length == 0 ? "You are back." : $"You are marked away: {reason}");
+            foreach (var room in session.Rooms)
+            {
+                Append(room, RoomEntryDraft.Event(room.Name, WallMs(), reason.Length == 0 ? RoomEventKind.Back : RoomEventKind.Away, session.Nick, reason));
+            }
+        }
+    }
+
+    /// <summary>The user left on purpose: the session ends now, with a Quit in every room.</summary>
+    public void Quit(CoreSession session, string reason)
+    {
+        lock (_gate)
+        {
+            if (!session.Ended) End(session, reason);
+        }
+    }
+
+    /// <summary>
+    /// The connection carrying the session through <paramref name="sink"/> died without a goodbye. The session keeps
+    /// its nick and rooms for the resume window and the rooms are told nothing yet; <see cref="Sweep"/> ends it with a
+    /// Quit if nobody resumes it. Nothing happens if the session has moved to another sink meanwhile.
+    /// </summary>
+    public void Detach(CoreSession session, ISessionSink sink, string reason)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(session.Sink, sink) || session.Ended) return;
+            session.Sink = null;
+            session.DetachReason = reason;
+            session.ExpiresAt = _time.GetTimestamp() + (long)(_options.ResumeWindow.TotalSeconds * _time.TimestampFrequency);
+            if (_options.ResumeWindow <= TimeSpan.Zero)
+            {
+                End(session, reason);
+                return;
+            }
+            foreach (var oldest in _sessions.Detached(session, _options.MaxClients))
+            {
+                End(oldest, oldest.DetachReason);
+            }
+        }
+    }
+
+    /// <summary>Ends sessions whose resume window has passed. Call about once a second.</summary>
+    public void Sweep()
+    {
+        lock (_gate)
+        {
+            foreach (var expired in _sessions.Expired(_time.GetTimestamp()))
+            {
+                End(expired, expired.DetachReason);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands the session to the new sink. The rooms never saw it leave (a dropped session stays a member during the
+    /// resume window), so they are told nothing; the session gets, per room, exactly the entries after its cursor.
+    /// </summary>
+    private void Resume(ISessionSink sink, CoreSession session, IReadOnlyList<RoomCursor> cursors)
+    {
+        var seen = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var cursor in cursors)
+        {
+            if (NameRules.TryNormalizeRoom(cursor.Room, out string name, out _)) seen.TryAdd(name, cursor.LastSeq);
+        }
+        // The old connection has not been seen to die yet (a half-open link): it is dropped at once.
+        session.Sink?.Replaced("Your session was resumed from another connection.");
+        session.Sink = sink;
+        sink.Welcome(session.Nick, session.Token, resumed: true);
+        foreach (var room in session.Rooms)
+        {
+            sink.Joined(JoinState(room, seen.TryGetValue(room.Name, out ulong seq) ? seq : null));
+        }
+    }
+
+    /// <summary>Ends a session: it leaves every room with a Quit, and its nick and token are released.</summary>
+    private void End(CoreSession session, string reason)
+    {
+        _sessions.Remove(session);
+        session.Sink = null;
+        session.Ended = true;
+        Log.Quit(_logger, session.Nick, reason);
+        foreach (var room in session.Rooms)
+        {
+            room.Members.Remove(session);
+            Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Quit, session.Nick, reason));
+            DeleteIfUnused(room);
+        }
+        session.Rooms.Clear();
+    }
+
+    private long RemainingSeconds(CoreSession session, long now) =>
+        Math.Max(1, (long)Math.Ceiling((session.ExpiresAt - now) / (double)_time.TimestampFrequency));
+
+    /// <summary>Wall-clock now for entry times, Unix milliseconds.</summary>
+    private long WallMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using TermChat.Protocol;
+using TermChat.Protocol.Codec;
+using TermChat.Protocol.Messages;
+using TermChat.Server.Core;
+using TermChat.Server.History;
+
+namespace TermChat.Server.Wire;
+
+/// <summary>
+/// One TermChat connection in the wire front end: its timers, flood bucket and core session, and the translation of
+/// the session's domain events into frames queued on the link.
+/// </summary>
+internal sealed class LinkState : ISessionSink
+{
+    private readonly WireFrontEnd _owner;
+    private volatile bool _closing;
+
+    public LinkState(WireFrontEnd owner, IClientLink link, IPAddress? address, long now, TokenBucket bucket)
+    {
+        _owner = owner;
+        Link = link;
+        Address = address;
+        ConnectedAt = now;
+        LastHeard = now;
+        Bucket = bucket;
+    }
+
+    public IClientLink Link { get; }
+
+    public IPAddress? Address { get; }
+
+    /// <summary>When the connection was admitted (monotonic timestamp).</summary>
+    public long ConnectedAt { get; }
+
+    /// <summary>When a frame last came in (monotonic timestamp).</summary>
+    public long LastHeard { get; set; }
+
+    public bool PingOutstanding { get; set; }
+
+    public TokenBucket Bucket { get; }
+
+    /// <summary>When flood control last delayed this connection.</summary>
+    public long LastFloodNotice { get; set; } = long.MinValue;
+
+    public bool FloodNoticeSent { get; set; }
+
+    /// <summary>The core session, once registered; cleared when it moves to another connection.</summary>
+    public CoreSession? Session { get; set; }
+
+    /// <summary>A close has begun; set from the core's events too, hence volatile.</summary>
+    public bool Closing => _closing;
+
+    /// <summary>Sends the final Error (or Bye when <paramref name="code"/> is null) and closes.</summary>
+    public void Close(ErrorCode? code, string reason)
+    {
+        _closing = true;
+        Link.Close(code, reason);
+    }
+
+    public void Send(Message message) => Queue(FrameEncoder.ToArray(message));
+
+    public int Queue(byte[] frame)
+    {
+        if (!Link.TryEnqueue(frame)) return 0;
+        _owner.Stats.FrameOut(frame.Length);
+        return frame.Length;
+    }
+
+    public void Welcome(string nick, ResumeToken token, bool resumed) => Send(_owner.WelcomeFor(nick, token, resumed));
+
+    public void Joined(JoinedRoom room)
+    {
+        var history = room.History;
+        Send(new RoomJoined(room.Room, room.Topic, history.LastSeq, MemberLists.Capped(room.Members)));
+        Send(new HistoryBegin(room.Room, history.FirstSeq, history.LastSeq, room.Missed));
+        foreach (var entry in history.Entries)
+        {
+            Queue(EntryFrames.Replay(entry));
+        }
+        Send(new HistoryEnd(room.Room));
+    }
+
+    // Fan-out is counted by the core once per entry, not here per member.
+    public int Entry(RoomEntry entry)
+    {
+        byte[] frame = EntryFrames.Live(entry);
+        return Link.TryEnqueue(frame) ? frame.Length : 0;
+    }
+
+    public void Parted(string room) => Send(new RoomParted(room));
+
+    public void NickChanged(string oldNick, string newNick) => Send(new Protocol.Messages.NickChanged(oldNick, newNick));
+
+    public void Private(PrivateLine line) => Queue(EntryFrames.Of(line));
+
+    public void Notice(string text) => Send(new Protocol.Messages.Notice("", text));
+
+    public void Error(ErrorCode code, string text) => Send(new Protocol.Messages.Error(code, text));
+
+    public void Members(string room, IReadOnlyList<Member> members) => Send(new MemberList(room, MemberLists.Capped(members)));
+
+    public void Rooms(IReadOnlyList<RoomInfo> rooms) => Send(new RoomList(rooms as RoomInfo[] ?? [.. rooms]));
+
+    public void Replaced(string reason)
+    {
+        Session = null;
+        Close(null, reason);
+    }
+}

@@ -50,18 +50,25 @@ internal sealed class DatagramOutbox
     /// <returns><see langword="false"/> when it was dropped: the queue is full or the socket closed.</returns>
     public bool TrySend(byte[] buffer, int length, IPEndPoint remote)
     {
-        if (_closed || Interlocked.Increment(ref _queued) > MaxQueued)
+        if (_closed)
         {
-            if (!_closed) Interlocked.Decrement(ref _queued);
             ArrayPool<byte>.Shared.Return(buffer);
             return false;
         }
+        if (Interlocked.Increment(ref _queued) > MaxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+        // The enqueue is a full fence, so the read below cannot pass it: a sender that went idle after looking at
+        // an empty queue is seen here and woken.
         _queue.Enqueue((buffer, length, remote));
         if (_wake is { } wake)
         {
             wake();
         }
-        else if (Interlocked.Exchange(ref _senderIdle, 0) == 1)
+        else if (Volatile.Read(ref _senderIdle) == 1 && Interlocked.Exchange(ref _senderIdle, 0) == 1)
         {
             _work.Release();
         }

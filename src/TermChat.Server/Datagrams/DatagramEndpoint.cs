@@ -113,14 +113,24 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
     }
 
     /// <summary>Select and threads modes: receives every waiting datagram without blocking.</summary>
+    /// <remarks>
+    /// After the first read it asks <see cref="Socket.Available"/> rather than reading until "would block": that
+    /// answer is an exception, which under a flood of datagrams would cost more than the datagrams. The first read is
+    /// always made, because a wakeup with nothing to read may be a pending ICMP error, which only a read clears.
+    /// </remarks>
     public void ReceiveAvailable(byte[] buffer)
     {
-        while (Volatile.Read(ref _disposed) == 0)
+        for (bool first = true; ; first = false)
         {
-            EndPoint remote = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             int read;
+            EndPoint remote;
             try
             {
+                if (!first && Socket.Available == 0)
+                {
+                    return;
+                }
+                remote = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
                 read = Socket.ReceiveFrom(buffer, ref remote);
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.WouldBlock)

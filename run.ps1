@@ -60,7 +60,7 @@ if ($args.Count -gt 0 -and $args[0] -eq 'publish') {
         $dir = Join-Path $artifacts $rid
         if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
         Invoke-Quietly @('publish', $cli, '-c', 'Release', '-r', $rid, '-p:SelfContained=true', '-p:PublishTrimmed=true',
-            '-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:DebugType=none',
+            '-p:PublishSingleFile=true', '-p:EnableCompressionInSingleFile=true', '-p:IncludeNativeLibrariesForSelfExtract=true', '-p:DebugType=none',
             '-p:GenerateDocumentationFile=false', '-p:AllowedReferenceRelatedFileExtensions=none', '-o', $dir, '-nologo', '-v', 'quiet')
         Get-ChildItem -Path $dir -Filter 'termchat*' | ForEach-Object { $_.FullName }
     }
@@ -69,6 +69,11 @@ if ($args.Count -gt 0 -and $args[0] -eq 'publish') {
 
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {
     $rest = @($args | Select-Object -Skip 1)
+    # Servers keep history under XDG_DATA_HOME (LOCALAPPDATA on Windows) by default: the tests get a private one.
+    $testData = Join-Path ([IO.Path]::GetTempPath()) "termchat-test-data-$PID"
+    New-Item -ItemType Directory -Force -Path $testData | Out-Null
+    $env:XDG_DATA_HOME = $testData
+    if ($IsWindows) { $env:LOCALAPPDATA = $testData }
     dotnet build (Join-Path $here 'TermChat.sln') -c Release -nologo -v quiet -clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     dotnet test (Join-Path $here 'TermChat.sln') -c Release --no-build -nologo @rest
@@ -81,6 +86,7 @@ if ($args.Count -gt 0 -and $args[0] -eq 'test') {
             if ($LASTEXITCODE -ne 0) { $failed = $LASTEXITCODE }
         }
     }
+    Remove-Item -Recurse -Force -Path $testData -ErrorAction SilentlyContinue
     exit $failed
 }
 

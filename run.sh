@@ -61,7 +61,7 @@ publish() {
       command -v clang >/dev/null 2>&1 || { echo "termchat: Native AOT needs clang (apt-get install clang), or use --no-aot" >&2; exit 1; }
       props+=(-p:PublishAot=true)
     else
-      props+=(-p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true)
+      props+=(-p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true)
     fi
     echo "termchat: publishing $rid..." >&2
     rm -rf "$artifacts/$rid"
@@ -87,6 +87,11 @@ case "${1:-}" in
     ;;
   test)
     shift
+    # Servers keep history in $XDG_DATA_HOME/termchat by default: the tests get a fresh, private one, so that no run
+    # sees another's history and none touches the user's.
+    XDG_DATA_HOME="$(mktemp -d "${TMPDIR:-/tmp}/termchat-test-data.XXXXXX")"
+    export XDG_DATA_HOME
+    trap 'rm -rf "$XDG_DATA_HOME"' EXIT
     dotnet build "$here/TermChat.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
     dotnet test "$here/TermChat.sln" -c Release --no-build -nologo "$@"
     # Scripted tests that need root (network namespaces) or external tools.

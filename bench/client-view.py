@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Full-screen client under load, one toolkit after the other in one run (a benchmark, not a test).
 
-    bench/client-view.py [--ui legacy,gui] [--rate 2000] [--seconds 10] [--scrollback 10000] [--samples-every 0.1]
+    bench/client-view.py [--ui gui] [--rate 2000] [--seconds 10] [--scrollback 10000] [--samples-every 0.05] [--threads]
 
-For each toolkit: a `termchat serve` on 127.0.0.1, the client (`termchat join --room #bench`) in a tmux pane at
-80x24, 10,000 lines sent into #bench first (scrollback), then `termchat bench fanout` offers --rate messages/s
+For each toolkit: a `termchat serve --ephemeral` on 127.0.0.1 (history in memory, as before durable history), the
+client (`termchat join --room #bench`) in a tmux pane at 80x24, 10,000 lines sent into #bench first (scrollback), then `termchat bench fanout` offers --rate messages/s
 for --seconds while this script types into the client's input line and times each keystroke until tmux shows it
 (key echo latency: one character typed, then erased, each timed from send-keys to the capture that shows it).
-Client CPU seconds over the loaded window come from /proc/PID/stat (utime+stime), peak RSS from VmHWM.
+Client CPU seconds over the loaded window come from /proc/PID/stat (utime+stime), peak RSS from VmHWM;
+--threads also prints them per thread name (live threads).
 Prints a markdown table. (Issue 11 ran it with --ui legacy,gui while the old toolkit still existed, selected by a
-TERMCHAT_UI=legacy switch that left with it; see docs/BENCHMARKS.md.)
+TERMCHAT_UI=legacy switch that left with it; docs/BENCHMARKS.md says how to measure it again from that commit.)
 """
 import argparse, os, re, statistics, subprocess, sys, time
 
@@ -51,6 +52,19 @@ def peak_rss_mb(pid):
     return float("nan")
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread name (threads of one name summed), for live threads."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def fanout(port, rate, seconds):
     return subprocess.Popen(["dotnet", dll, "bench", "fanout", "--port", str(port), "-n", "1", "-P", "1", "-r", str(rate),
                              "-d", str(seconds), "--warmup", "0", "--drain", "1", "--no-progress"],
@@ -59,7 +73,7 @@ def fanout(port, rate, seconds):
 
 def run(ui, args, port):
     sock = f"tcbench{os.getpid()}"
-    server = subprocess.Popen(["dotnet", dll, "serve", "--port", str(port), "--flood-rate", "0", "--no-discovery"],
+    server = subprocess.Popen(["dotnet", dll, "serve", "--port", str(port), "--flood-rate", "0", "--no-discovery", "--ephemeral"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(2)
@@ -74,6 +88,7 @@ def run(ui, args, port):
         time.sleep(3)
         prompt = last_row(sock)
         cpu0 = cpu_seconds(client)
+        threads0 = thread_cpu(client)
         load = fanout(port, args.rate, args.seconds)
         samples = []
         start = time.monotonic()
@@ -92,10 +107,12 @@ def run(ui, args, port):
                 time.sleep(args.samples_every)
         load.wait()
         cpu = cpu_seconds(client) - cpu0
+        threads1 = thread_cpu(client)
+        by_thread = sorted(((n, t - threads0.get(n, 0)) for n, t in threads1.items()), key=lambda x: -x[1])
         rss = peak_rss_mb(client)
         samples.sort()
         p = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]
-        return dict(ui=ui, n=len(samples), p50=p(0.50), p99=p(0.99), max=samples[-1], cpu=cpu, rss=rss)
+        return dict(ui=ui, n=len(samples), p50=p(0.50), p99=p(0.99), max=samples[-1], cpu=cpu, rss=rss, threads=by_thread)
     finally:
         tmux(sock, "kill-server")
         server.terminate()
@@ -109,6 +126,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--scrollback", type=int, default=10_000)
     ap.add_argument("--samples-every", type=float, default=0.05)
+    ap.add_argument("--threads", action="store_true", help="also print CPU seconds per thread name")
     ap.add_argument("--port", type=int, default=7795)
     args = ap.parse_args()
     rows = [run(ui, args, args.port) for ui in args.ui.split(",")]
@@ -116,6 +134,9 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['ui']} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | {r['max']:.1f} ms | {r['n']} | {r['cpu']:.2f} | {r['rss']:.0f} MB |")
+    for r in rows:
+        if args.threads:
+            print(f"{r['ui']}, CPU s by thread name (live threads): " + ", ".join(f"{n} {t:.2f}" for n, t in r['threads'] if t >= 0.01))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ using System.Net.Sockets;
 using TermChat.BenchTools;
 using TermChat.LoadGen.Reporting;
 
-// The benchmark rig's helpers, run by bench/run-peers.sh: `echo-server`, `nxdomain`, `report`.
+// The benchmark rig's helpers, run by bench/run-peers.sh and bench/run-durable.sh: `echo-server`, `nxdomain`, `report`,
+// `fill-history`.
 var root = new RootCommand("Helpers for bench/run-peers.sh; users measure with `termchat bench`.");
 root.Subcommands.Add(EchoServerCommand());
 root.Subcommands.Add(NxDomainCommand());
 root.Subcommands.Add(ReportCommand());
+root.Subcommands.Add(FillHistoryCommand());
 try
 {
     return await root.Parse(args).InvokeAsync();
@@ -70,6 +72,22 @@ static Command ReportCommand()
         string existing = File.Exists(outputPath) ? await File.ReadAllTextAsync(outputPath, cancellationToken).ConfigureAwait(false) : "# Benchmarks\n";
         await File.WriteAllTextAsync(outputPath, MarkdownReport.ReplaceSection(existing, section), cancellationToken).ConfigureAwait(false);
         Console.Error.WriteLine($"wrote {outputPath}");
+        return 0;
+    });
+    return command;
+}
+
+static Command FillHistoryCommand()
+{
+    var port = new Option<int>("--port", "-p") { Description = "The server's port on 127.0.0.1", Required = true };
+    var rooms = new Option<int>("--rooms") { Description = "Rooms to fill", DefaultValueFactory = _ => 1000 };
+    var entries = new Option<int>("--entries") { Description = "Messages sent to each room", DefaultValueFactory = _ => 200 };
+    var size = new Option<int>("--size") { Description = "Bytes of text per message", DefaultValueFactory = _ => 48 };
+    var command = new Command("fill-history", "Fill a running server's rooms with messages over the protocol and wait until every one is echoed (stored).") { port, rooms, entries, size };
+    command.SetAction(async (parseResult, cancellationToken) =>
+    {
+        var filler = new HistoryFiller(new IPEndPoint(IPAddress.Loopback, parseResult.GetValue(port)), parseResult.GetValue(rooms), parseResult.GetValue(entries), parseResult.GetValue(size));
+        await filler.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     });
     return command;

@@ -8,6 +8,7 @@ using TermChat.Cli.Commands;
 using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
+using TermChat.Server.Storage;
 
 namespace TermChat.Cli;
 
@@ -41,6 +42,9 @@ internal static class HostAndJoin
     /// <inheritdoc cref="ScrollbackOption"/>
     public static readonly Option<string?> ThemeOption = JoinCommand.ThemeOption();
 
+    /// <summary>--data and --ephemeral, as for `serve`.</summary>
+    public static readonly DataOptions Data = new();
+
     private static Option<string> CreateTransport()
     {
         var option = new Option<string>("--transport", "-t") { Description = "How the client talks to the hosted server: tcp or udp.", DefaultValueFactory = _ => "tcp" };
@@ -70,7 +74,18 @@ internal static class HostAndJoin
                 })
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         int port = parseResult.GetValue(PortOption);
-        await using var server = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port }, loggerFactory);
+        string? dataFile = DataOptions.Resolve(parseResult.GetValue(Data.Data), parseResult.GetValue(Data.Ephemeral), port);
+        ChatServer created;
+        try
+        {
+            created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile }, loggerFactory);
+        }
+        catch (StoreOpenException problem)
+        {
+            Console.Error.WriteLine($"termchat: {problem.Message}");
+            return 1;
+        }
+        await using var server = created;
         try
         {
             await server.StartAsync(cancellationToken);
@@ -98,6 +113,7 @@ internal static class HostAndJoin
         {
             Console.Error.WriteLine($"  {join}");
         }
+        Console.Error.WriteLine($"termchat: {DataOptions.Describe(server.DataFile, port).Trim()}");
 
         // The same addresses open the message pane, as its first notice.
         IReadOnlyList<string> greeting = joins.Count > 0

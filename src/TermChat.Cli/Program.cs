@@ -1,3 +1,4 @@
 using TermChat.Cli;
 
+EmbeddedSqlite.Prepare();
 return await TermChatCommand.InvokeAsync(args);

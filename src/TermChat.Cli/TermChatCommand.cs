@@ -19,6 +19,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(NetcheckCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.Options.Add(HostAndJoin.PortOption);
         root.Options.Add(HostAndJoin.ModeOption);
@@ -26,6 +27,8 @@ internal static class TermChatCommand
         root.Options.Add(HostAndJoin.TransportOption);
         root.Options.Add(HostAndJoin.ScrollbackOption);
         root.Options.Add(HostAndJoin.ThemeOption);
+        root.Options.Add(HostAndJoin.Data.Data);
+        root.Options.Add(HostAndJoin.Data.Ephemeral);
         root.SetAction(HostAndJoin.RunAsync);
         foreach (var version in root.Options.OfType<VersionOption>())
         {

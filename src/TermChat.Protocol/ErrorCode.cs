@@ -47,4 +47,6 @@ public enum ErrorCode : ushort
     NotAllowed = 21,
     /// <summary>The server failed while handling the request.</summary>
     InternalError = 22,
+    /// <summary>The server cannot store the message now (its disk is full); nothing was sent. Retry later.</summary>
+    StorageUnavailable = 23,
 }

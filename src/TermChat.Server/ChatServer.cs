@@ -10,6 +10,7 @@ using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Storage;
 using TermChat.Server.Udp;
 
 namespace TermChat.Server;
@@ -33,6 +34,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IRoomLog _log;
+    private readonly SqliteStore? _store;
     private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramHandler;
     private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,8 +55,24 @@ public sealed class ChatServer : IAsyncDisposable
         _datagramWire = datagramWire;
         Mode = options.Mode;
         Stats = new ServerStats();
-        _log = new MemoryRoomLog(options);
-        Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"));
+        if (options.DataFile is { } path)
+        {
+            _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
+            _log = _store.RoomLog;
+        }
+        else
+        {
+            _log = new MemoryRoomLog(options);
+        }
+        try
+        {
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store);
+        }
+        catch
+        {
+            _store?.Dispose();
+            throw;
+        }
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
     }
 
@@ -62,6 +80,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="options">Settings; checked with <see cref="ServerOptions.Validate"/>.</param>
     /// <param name="loggerFactory">Where to log.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
     public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, null, null);
 
     /// <summary>Creates a server with test seams on its UDP side.</summary>
@@ -92,6 +111,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>Sessions, attached or waiting for resume.</summary>
     public int SessionCount => Core.SessionCount;
+
+    /// <summary>The data file in use (full path), or null when everything is kept in memory.</summary>
+    public string? DataFile => _store?.Path;
 
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
@@ -193,8 +215,10 @@ public sealed class ChatServer : IAsyncDisposable
         }
         finally
         {
-            // After the modes have drained: a log that commits in the background flushes what it holds here.
+            // After the modes have drained: what the store still holds (the last entries, the sessions just detached) is
+            // written before the file closes.
             _log.Dispose();
+            _store?.Dispose();
             _stopped.TrySetResult();
         }
     }

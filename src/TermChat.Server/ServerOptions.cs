@@ -88,6 +88,15 @@ public sealed class ServerOptions
     /// </summary>
     public TimeSpan CloseLinger { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The SQLite file that keeps history, seqs, topics and sessions across restarts; <see langword="null"/> keeps
+    /// everything in memory (<c>--ephemeral</c>).
+    /// </summary>
+    public string? DataFile { get; set; }
+
+    /// <summary>Days a stored entry is kept at most (0: no age limit; the per-room bounds still apply).</summary>
+    public double RetainDays { get; set; }
+
     /// <summary>The clock for timeouts, flood control and timestamps; tests inject a manual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -112,6 +121,7 @@ public sealed class ServerOptions
         if (MaxRooms < 1) return "--max-rooms must be at least 1.";
         if (ResumeWindow < TimeSpan.Zero) return "--resume-window must be 0 or more.";
         if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
+        if (RetainDays < 0 || !double.IsFinite(RetainDays)) return "--retain-days must be 0 (no age limit) or positive.";
         if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";
         if (ShutdownDrain < TimeSpan.Zero || CloseLinger < TimeSpan.Zero) return "The shutdown drain and the close linger must be 0 or more.";
         return null;

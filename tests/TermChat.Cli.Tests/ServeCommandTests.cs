@@ -20,7 +20,7 @@ public sealed partial class ServeCommandTests
     [InlineData("async")]
     public async Task Serve_prints_where_to_connect_serves_chat_and_stops_cleanly_on_sigterm(string mode)
     {
-        using var server = Termchat.Start("serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--motd", "hello from the test");
+        using var server = ServerProcess.Start("serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--motd", "hello from the test");
         int port = await server.WaitForPortAsync();
         Assert.Contains($"running in {mode} mode", server.Output, StringComparison.Ordinal);
         Assert.Contains($"termchat join 127.0.0.1:{port}", server.Output, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task Sigterm_still_exits_cleanly_when_a_client_never_reads_or_closes()
     {
-        using var server = Termchat.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0");
+        using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0");
         int port = await server.WaitForPortAsync();
         using var stubborn = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await stubborn.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
@@ -69,7 +69,7 @@ public sealed partial class ServeCommandTests
         occupant.Listen();
         int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
 
-        using var server = Termchat.Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
+        using var server = ServerProcess.Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
         Assert.Equal(1, await server.WaitForExitAsync());
         var line = Assert.Single(server.ErrorLines);
         Assert.Contains($"port {port} is already in use", line, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task A_bind_address_not_on_this_host_gives_one_clear_line_and_a_nonzero_exit()
     {
-        using var server = Termchat.Start("serve", "--port", "0", "--bind", "203.0.113.77");
+        using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "203.0.113.77");
         Assert.Equal(1, await server.WaitForExitAsync());
         var line = Assert.Single(server.ErrorLines);
         Assert.Contains("203.0.113.77", line, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task A_bind_value_that_is_not_an_address_is_a_usage_error()
     {
-        using var server = Termchat.Start("serve", "--bind", "not-an-address");
+        using var server = ServerProcess.Start("serve", "--bind", "not-an-address");
         Assert.Equal(2, await server.WaitForExitAsync());
         Assert.Contains("not-an-address", Assert.Single(server.ErrorLines), StringComparison.Ordinal);
     }
@@ -99,124 +99,12 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task Serve_help_lists_every_limit_option()
     {
-        using var help = Termchat.Start("serve", "--help");
+        using var help = ServerProcess.Start("serve", "--help");
         Assert.Equal(0, await help.WaitForExitAsync());
         foreach (var option in new[] { "--mode", "--port", "--bind", "--max-clients", "--motd", "--log-level", "--max-frame", "--handshake-timeout",
                      "--idle-timeout", "--flood-burst", "--flood-rate", "--max-sendq", "--max-per-ip", "--history" })
         {
             Assert.Contains(option, help.Output, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>The termchat binary running as a child process, with its output captured.</summary>
-    private sealed partial class Termchat : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly StringBuilder _errors = new();
-        private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
-        private int _parsedPort;
-
-        private Termchat(Process process) => _process = process;
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public string Errors
-        {
-            get { lock (_errors) return _errors.ToString(); }
-        }
-
-        public string[] ErrorLines => Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        public static Termchat Start(params string[] args)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "termchat.dll"));
-            foreach (var arg in args) info.ArgumentList.Add(arg);
-            info.Environment["NO_COLOR"] = "1";
-            var process = new Process { StartInfo = info };
-            var termchat = new Termchat(process);
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                lock (termchat._output)
-                {
-                    termchat._output.AppendLine(e.Data);
-                    foreach (var waiter in termchat._waiters.Where(w => e.Data.Contains(w.Text, StringComparison.Ordinal)))
-                    {
-                        waiter.Seen.TrySetResult();
-                    }
-                }
-                var match = PortLine().Match(e.Data);
-                if (match.Success) termchat._parsedPort = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                // The banner ends with the Ctrl+C hint; by then every address line is out.
-                if (e.Data.Contains("Ctrl+C", StringComparison.Ordinal)) termchat._port.TrySetResult(termchat._parsedPort);
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                lock (termchat._errors) termchat._errors.AppendLine(e.Data);
-            };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return termchat;
-        }
-
-        public async Task<int> WaitForPortAsync()
-        {
-            var exited = _process.WaitForExitAsync();
-            var first = await Task.WhenAny(_port.Task, exited).WaitAsync(Timeout);
-            if (first != _port.Task) throw new InvalidOperationException($"termchat exited before listening: {Errors}");
-            return await _port.Task;
-        }
-
-        /// <summary>Waits for a line of standard output that contains <paramref name="text"/> (one printed already counts).</summary>
-        public Task WaitForOutputAsync(string text)
-        {
-            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_output)
-            {
-                if (_output.ToString().Contains(text, StringComparison.Ordinal)) return Task.CompletedTask;
-                _waiters.Add((text, seen));
-            }
-            return seen.Task.WaitAsync(Timeout);
-        }
-
-        /// <summary>SIGTERM, as a service manager sends it (Process.Kill would send SIGKILL).</summary>
-        public void SendSigterm() => SendSignal("TERM");
-
-        /// <summary>Sends a signal by name (TERM, HUP), as `kill -NAME` does.</summary>
-        public void SendSignal(string name)
-        {
-            using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-
-        public async Task<int> WaitForExitAsync()
-        {
-            await _process.WaitForExitAsync().WaitAsync(Timeout);
-            _process.WaitForExit(); // flushes the redirected output
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"TCP port (\d+)")]
-        private static partial Regex PortLine();
     }
 }

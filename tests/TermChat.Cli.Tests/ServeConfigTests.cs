@@ -10,7 +10,7 @@ public sealed partial class ServeCommandTests
     public async Task A_config_file_sets_the_options_and_the_command_line_wins()
     {
         using var file = new ConfigFile("""{"port": 0, "bind": "127.0.0.1", "no-discovery": true, "stats-interval": 0, "motd": "from the file", "name": "filed"}""");
-        using var server = Termchat.Start("serve", "--config", file.Path, "--name", "typed");
+        using var server = ServerProcess.Start("serve", "--config", file.Path, "--name", "typed");
         int port = await server.WaitForPortAsync();
 
         await using var alice = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "alice");
@@ -50,7 +50,7 @@ public sealed partial class ServeCommandTests
     public async Task Sighup_rereads_the_config_applies_live_settings_and_keeps_running_on_a_bad_file()
     {
         using var file = new ConfigFile("""{"port": 0, "bind": "127.0.0.1", "no-discovery": true, "stats-interval": 0, "motd": "before"}""");
-        using var server = Termchat.Start("serve", "--config", file.Path);
+        using var server = ServerProcess.Start("serve", "--config", file.Path);
         int port = await server.WaitForPortAsync();
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
 

@@ -11,7 +11,7 @@ public sealed class MemberListsTests
     [Fact]
     public void A_room_too_big_for_one_frame_lists_the_first_members_in_nick_order_and_still_encodes()
     {
-        var room = new CoreRoom("#huge");
+        var room = new CoreRoom("#huge", visibleSeq: 0);
         string away = new('z', ProtocolLimits.MaxReasonBytes);
         for (int i = 6000; i > 0; i--)
         {
@@ -31,7 +31,7 @@ public sealed class MemberListsTests
     [Fact]
     public void A_room_that_fits_is_listed_whole_ignoring_nick_case()
     {
-        var room = new CoreRoom("#small");
+        var room = new CoreRoom("#small", visibleSeq: 0);
         foreach (string nick in new[] { "carol", "Bob", "alice" })
         {
             room.Members.Add(new CoreSession(nick, ResumeToken.NewRandom()) { Away = nick == "Bob" ? "lunch" : "" });

@@ -49,11 +49,14 @@ wait_for() {
 }
 
 # chat LABEL RUNNER...: RUNNER (a command prefix that runs termchat) serves on a free port; alice says a line, and bob,
-# joining after her, gets it in the room's history; the server stops cleanly on SIGTERM.
+# joining after her, gets it in the room's history; the server stops cleanly on SIGTERM; `history search` finds the line in the
+# data file.
 chat() {
   local label="$1"; shift
   local log="$work/$label-serve.log"
-  "$@" serve --port 0 --bind 127.0.0.1 --no-discovery >"$log" 2>&1 &
+  # A data file: the shipped file must carry SQLite's native library too (a Native AOT binary embeds it).
+  local data="$work/$label.db"
+  "$@" serve --port 0 --bind 127.0.0.1 --no-discovery --data "$data" >"$log" 2>&1 &
   local server=$!
   pids+=("$server")
   if ! wait_for "$log" "Press Ctrl+C"; then echo "--- server log"; cat "$log"; return 1; fi
@@ -64,8 +67,11 @@ chat() {
   kill -TERM "$server"
   local code=0
   wait "$server" || code=$?
-  if grep -qF "<alice> hello from $label" "$work/$label-bob.out" && [ "$code" = 0 ]; then return 0; fi
+  "$@" history search hello --data "$data" >"$work/$label-search.out" 2>&1
+  if grep -qF "<alice> hello from $label" "$work/$label-bob.out" && [ "$code" = 0 ] \
+    && grep -qF "<alice> hello from $label" "$work/$label-search.out"; then return 0; fi
   echo "--- server (exit $code)"; cat "$log"; echo "--- alice"; cat "$work/$label-alice.out"; echo "--- bob"; cat "$work/$label-bob.out"
+  echo "--- history search"; cat "$work/$label-search.out"
   return 1
 }
 

@@ -37,6 +37,8 @@ internal sealed class ServeArguments
     private readonly Option<string?> _config;
     private readonly Option<bool> _noDiscovery;
     private readonly Option<int> _discoveryPort;
+    private readonly DataOptions _data = new();
+    private readonly Option<double> _retainDays;
 
     public ServeArguments()
     {
@@ -66,6 +68,7 @@ internal sealed class ServeArguments
         _maxRooms = new Option<int>("--max-rooms-per-user") { HelpName = "N", Description = "Most rooms one user may be in.", DefaultValueFactory = _ => defaults.MaxRoomsPerUser };
         _statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
+        _retainDays = new Option<double>("--retain-days") { HelpName = "DAYS", Description = "Delete stored history older than this; 0 keeps it while it fits --history and --history-bytes.", DefaultValueFactory = _ => defaults.RetainDays };
         _noDiscovery = ServeDiscovery.CreateOffOption();
         _discoveryPort = ServeDiscovery.CreatePortOption();
         _config = new Option<string?>("--config")
@@ -78,7 +81,7 @@ internal sealed class ServeArguments
         {
             _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
-            _noDiscovery, _discoveryPort, _config,
+            _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
         };
     }
 
@@ -124,7 +127,9 @@ internal sealed class ServeArguments
             ResumeWindow = Seconds(Get(_resumeWindow)),
             MaxRoomsPerUser = Get(_maxRooms),
             StatsInterval = Seconds(Get(_statsInterval)),
+            RetainDays = Get(_retainDays),
         };
+        server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
         if (server.Validate() is { } problem)
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
+using TermChat.Server.Storage;
 using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
@@ -52,7 +53,17 @@ internal static class ServeCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var server = ChatServer.Create(options, loggerFactory);
+        ChatServer created;
+        try
+        {
+            created = ChatServer.Create(options, loggerFactory);
+        }
+        catch (StoreOpenException problem)
+        {
+            Console.Error.WriteLine($"termchat serve: {problem.Message}");
+            return 1;
+        }
+        await using var server = created;
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
@@ -118,6 +129,7 @@ internal static class ServeCommand
         {
             output.WriteLine($"    termchat join {ServerAddresses.Format(address, tcp.Port)}");
         }
+        output.WriteLine(DataOptions.Describe(server.DataFile, server.Options.Port));
         output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");
         output.Flush();

@@ -9,10 +9,10 @@ public sealed partial class ChatApp
     private string? _pendingNetcheck;
     private int _netcheckRunning;
 
-    /// <summary>Remembers a /netcheck for <see cref="SubmitAsync"/> to run once the command lock is released.</summary>
     /// <summary>The report of the last /netcheck that finished, for a view to show whole; null before one.</summary>
     public NetworkCheckReport? LatestNetcheck { get; private set; }
 
+    // Remembers a /netcheck for SubmitAsync to run once the command lock is released.
     private void QueueNetcheck(string argument) => _pendingNetcheck = argument.Trim().Length > 0 ? argument.Trim() : _session.Server;
 
     /// <summary>

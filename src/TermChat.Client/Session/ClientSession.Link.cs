@@ -45,8 +45,7 @@ public sealed partial class ClientSession
         {
             // Cursors go even without a token: a server that starts a fresh session rejoins those rooms
             // and replays what came after each cursor.
-            var cursors = _rooms.Take(ProtocolLimits.MaxResumeCursors).Select(r => new RoomCursor(r.Key, r.Value.Max)).ToArray();
-            hello = new Hello(ProtocolLimits.Version, _nick, _token, cursors);
+            hello = new Hello(ProtocolLimits.Version, _nick, _token, _rooms.Take(ProtocolLimits.MaxResumeCursors));
         }
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -60,7 +59,7 @@ public sealed partial class ClientSession
                     switch (message)
                     {
                         case Welcome welcome:
-                            Touch();
+                            _keepalive.Touch();
                             await EmitAsync(new ServerMessageEvent(welcome), cancellationToken).ConfigureAwait(false);
                             return welcome;
                         case Error { Code: ErrorCode.ResumeRejected } rejected:
@@ -114,18 +113,9 @@ public sealed partial class ClientSession
         {
             _nick = welcome.Nick;
             _token = welcome.Token;
-            _keepalive = welcome.KeepaliveSeconds > 0 ? TimeSpan.FromSeconds(welcome.KeepaliveSeconds) : _options.DefaultKeepalive;
-            resend = [.. _unacked.Select(u => u.Message)];
-            foreach (var outgoing in _unacked)
-            {
-                outgoing.Enqueued = true;
-            }
-            barriers = [.. _pings.Where(p => p.Value.Barrier is not null).Select(p => p.Key)];
-            _ackPingOutstanding = false;
-            foreach (var stale in _pings.Where(p => p.Value.Barrier is null).Select(p => p.Key).ToArray())
-            {
-                _pings.Remove(stale);
-            }
+            _keepalive.Configure(welcome.KeepaliveSeconds);
+            resend = _outbox.TakeForResend();
+            barriers = _pings.OnNewLink();
         }
         foreach (var message in resend)
         {
@@ -222,11 +212,7 @@ public sealed partial class ClientSession
             {
                 _quitting = true;
                 _linkUp.TrySetException(new ChatLinkException("the session has ended"));
-                foreach (var ping in _pings.Values)
-                {
-                    ping.Barrier?.TrySetException(new ChatLinkException("the session ended before the server confirmed everything sent"));
-                }
-                _pings.Clear();
+                _pings.FailAll(new ChatLinkException("the session ended before the server confirmed everything sent"));
             }
             _events.Writer.TryComplete();
         }
@@ -283,7 +269,7 @@ public sealed partial class ClientSession
             {
                 while (link.Incoming.TryRead(out var message))
                 {
-                    Touch();
+                    _keepalive.Touch();
                     if (!Admit(link, message, ref reason))
                     {
                         continue;
@@ -325,24 +311,13 @@ public sealed partial class ClientSession
             case RoomJoined joined:
                 lock (_gate)
                 {
-                    if (_rooms.TryGetValue(joined.Room, out var seen))
-                    {
-                        if (joined.LastSeq < seen.Max)
-                        {
-                            // The room's log went backwards: the server restarted and lost it. Start over.
-                            seen.Reset();
-                        }
-                    }
-                    else
-                    {
-                        _rooms[joined.Room] = new RoomSequence();
-                    }
+                    _rooms.OnJoined(joined.Room, joined.LastSeq);
                 }
                 return true;
             case RoomParted parted:
                 lock (_gate)
                 {
-                    _rooms.Remove(parted.Room);
+                    _rooms.OnParted(parted.Room);
                 }
                 return true;
             case NickChanged changed:
@@ -371,36 +346,24 @@ public sealed partial class ClientSession
     {
         lock (_gate)
         {
-            if (!_rooms.TryGetValue(room, out var seen))
-            {
-                // An event for a room before its RoomJoined (our own join, say): start tracking now.
-                _rooms[room] = seen = new RoomSequence();
-            }
-            return seen.TryAccept(seq);
+            return _rooms.TryAccept(room, seq);
         }
     }
 
     private void OnPong(IChatTransport link, ulong nonce)
     {
-        PendingPing? ping;
-        bool another = false;
-        double rtt;
+        TaskCompletionSource? barrier;
+        bool another;
         lock (_gate)
         {
-            if (!_pings.Remove(nonce, out ping))
+            if (!_pings.TryAnswer(nonce, out long confirmsUpTo, out barrier, out bool wasConfirm))
             {
                 return;
             }
-            rtt = _time.GetElapsedTime(ping.SentTimestamp).TotalMilliseconds;
-            _rttMs = _rttMs is { } old ? (old * 0.75) + (rtt * 0.25) : rtt;
-            _unacked.RemoveAll(u => u.Id <= ping.AckUpTo);
-            if (nonce == _ackNonce)
-            {
-                _ackPingOutstanding = false;
-                another = _unacked.Count > 0;
-            }
+            _outbox.ConfirmUpTo(confirmsUpTo);
+            another = wasConfirm && _outbox.Count > 0;
         }
-        ping.Barrier?.TrySetResult();
+        barrier?.TrySetResult();
         _events.Writer.TryWrite(new LinkStatsEvent(Stats));
         if (another)
         {
@@ -414,55 +377,34 @@ public sealed partial class ClientSession
         ulong nonce;
         lock (_gate)
         {
-            if (_ackPingOutstanding || _unacked.Count == 0 || !ReferenceEquals(link, _link))
+            if (_outbox.Count == 0 || !ReferenceEquals(link, _link) || !_pings.TryStartConfirm(_outbox.Watermark, out nonce))
             {
                 return;
             }
-            _ackPingOutstanding = true;
-            nonce = _ackNonce = ++_nextNonce;
-            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), null);
         }
         _ = SendControlAsync(link, new Ping(nonce));
     }
 
     private async Task KeepaliveAsync(IChatTransport link, CancellationTokenSource linkCts)
     {
-        var cancellationToken = linkCts.Token;
-        try
+        var silent = await _keepalive.RunAsync(() => SendControlAsync(link, new Ping(StartKeepalivePing())), linkCts.Token).ConfigureAwait(false);
+        if (silent is { } idle)
         {
-            while (true)
+            lock (_gate)
             {
-                TimeSpan interval;
-                lock (_gate)
-                {
-                    interval = _keepalive;
-                }
-                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
-                var idle = _time.GetElapsedTime(Interlocked.Read(ref _lastReceived));
-                if (idle >= interval * 3)
-                {
-                    lock (_gate)
-                    {
-                        _linkCloseReason = $"no answer from the server for {idle.TotalSeconds:0} s";
-                    }
-                    await linkCts.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-                ulong nonce;
-                lock (_gate)
-                {
-                    nonce = ++_nextNonce;
-                    _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), null);
-                }
-                await SendControlAsync(link, new Ping(nonce)).ConfigureAwait(false);
+                _linkCloseReason = $"no answer from the server for {idle.TotalSeconds:0} s";
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            await linkCts.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private void Touch() => Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
+    private ulong StartKeepalivePing()
+    {
+        lock (_gate)
+        {
+            return _pings.Start(_outbox.Watermark);
+        }
+    }
 
     // Control frames never throw into the caller: a dead link is noticed and reported by the pump.
     private static async Task SendControlAsync(IChatTransport link, Message message)

@@ -23,26 +23,21 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _gate = new();
 
+    private readonly Keepalive _keepalive;
+
     // All below guarded by _gate.
-    private readonly Dictionary<string, RoomSequence> _rooms = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Outgoing> _unacked = [];
-    private readonly Dictionary<ulong, PendingPing> _pings = [];
+    private readonly RoomCursors _rooms = new();
+    private readonly UnackedOutbox _outbox = new();
+    private readonly PingTracker _pings;
     private string _nick;
     private string _transportName;
     private ResumeToken _token = ResumeToken.None;
     private IChatTransport? _link;
     private string? _linkCloseReason;
     private TaskCompletionSource _linkUp = NewSignal();
-    private long _nextId;
-    private ulong _nextNonce;
-    private bool _ackPingOutstanding;
-    private ulong _ackNonce;
-    private double? _rttMs;
     private bool _quitting;
     private bool _switching;
-    private TimeSpan _keepalive;
 
-    private long _lastReceived;
     private Task _run = Task.CompletedTask;
     private int _disposed;
 
@@ -60,7 +55,8 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
         _time = options.TimeProvider;
         _nick = options.Nick;
         _transportName = options.Transport.ToLowerInvariant();
-        _keepalive = options.DefaultKeepalive;
+        _keepalive = new Keepalive(_time, options.DefaultKeepalive);
+        _pings = new PingTracker(_time);
         _events = Channel.CreateBounded<SessionEvent>(new BoundedChannelOptions(options.EventCapacity) { SingleReader = true });
     }
 
@@ -102,7 +98,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             lock (_gate)
             {
                 var own = _link?.Stats ?? default;
-                return new LinkStats(own.RttMs ?? _rttMs, own.LossPercent);
+                return new LinkStats(own.RttMs ?? _pings.RttMs, own.LossPercent);
             }
         }
     }
@@ -114,7 +110,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
         {
             lock (_gate)
             {
-                return [.. _rooms.Select(r => new RoomCursor(r.Key, r.Value.Max))];
+                return _rooms.Take();
             }
         }
     }
@@ -181,8 +177,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
                 linkUp = _linkUp.Task;
                 if (link is not null)
                 {
-                    id = ++_nextId;
-                    _unacked.Add(new Outgoing(id, message));
+                    id = _outbox.Add(message);
                 }
             }
             if (link is null)
@@ -202,11 +197,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             }
             lock (_gate)
             {
-                int index = _unacked.FindIndex(u => u.Id == id);
-                if (index >= 0)
-                {
-                    _unacked[index].Enqueued = true;
-                }
+                _outbox.MarkQueued(id);
             }
             RequestAck(link);
             return;
@@ -225,8 +216,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
             {
                 throw new ChatLinkException("the session has ended");
             }
-            nonce = ++_nextNonce;
-            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), done);
+            nonce = _pings.Start(_outbox.Watermark, done);
             link = _switching ? null : _link;
         }
         if (link is not null)
@@ -323,8 +313,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
         ulong nonce;
         lock (_gate)
         {
-            nonce = ++_nextNonce;
-            _pings[nonce] = new PendingPing(_time.GetTimestamp(), AckWatermark(), done);
+            nonce = _pings.Start(_outbox.Watermark, done);
         }
         try
         {
@@ -335,7 +324,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
         {
             lock (_gate)
             {
-                _pings.Remove(nonce);
+                _pings.Forget(nonce);
             }
         }
     }
@@ -395,29 +384,4 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ValueTask EmitAsync(SessionEvent item, CancellationToken cancellationToken) => _events.Writer.WriteAsync(item, cancellationToken);
-
-    // The highest id such that it and everything before it is in the link's outbox: a ping queued
-    // now acknowledges exactly those when its pong returns.
-    private long AckWatermark()
-    {
-        foreach (var outgoing in _unacked)
-        {
-            if (!outgoing.Enqueued)
-            {
-                return outgoing.Id - 1;
-            }
-        }
-        return _nextId;
-    }
-
-    private sealed class Outgoing(long id, Message message)
-    {
-        public long Id { get; } = id;
-
-        public Message Message { get; } = message;
-
-        public bool Enqueued { get; set; }
-    }
-
-    private sealed record PendingPing(long SentTimestamp, long AckUpTo, TaskCompletionSource? Barrier);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace TermChat.Client.Text;
@@ -5,7 +6,10 @@ namespace TermChat.Client.Text;
 /// <summary>
 /// Makes peer text safe to write to a terminal: removes escape sequences (CSI, OSC, DCS, SOS, PM, APC
 /// and two-byte ESC sequences, 7-bit and 8-bit forms), the C0 controls except line feed and tab, DEL,
-/// the C1 controls, and bidirectional overrides that could disguise text. Everything else is kept.
+/// the C1 controls, and bidirectional overrides that could disguise text. Code points whose width terminals
+/// disagree on (noncharacters such as U+FFFF, code points not assigned in .NET's Unicode data, lone
+/// surrogates) become U+FFFD, which every terminal draws one column wide: otherwise the view and the terminal
+/// count columns differently and the rest of the row shifts. Everything else is kept.
 /// Line feeds and tabs are kept or turned into spaces (<see cref="LineBreaks"/>). This is the one sanitizer:
 /// plain mode and the full-screen views both pass peer text through it before it reaches the terminal.
 /// </summary>
@@ -15,6 +19,7 @@ public static class TextSanitizer
     private const char Bel = '\u0007';
     private const char C1Csi = '\u009b';
     private const char C1St = '\u009c';
+    private const char Replacement = '\ufffd';
 
     /// <summary>Returns <paramref name="text"/> without anything a terminal would interpret.</summary>
     /// <param name="text">Untrusted text.</param>
@@ -54,10 +59,15 @@ public static class TextSanitizer
             {
                 i++;
             }
+            else if (IsOddAt(text, i, out int length))
+            {
+                output.Append(Replacement);
+                i += length;
+            }
             else
             {
-                output.Append(c);
-                i++;
+                output.Append(text, i, length);
+                i += length;
             }
         }
         return output.ToString();
@@ -65,15 +75,43 @@ public static class TextSanitizer
 
     private static bool NeedsWork(string text, LineBreaks lineBreaks)
     {
-        foreach (char c in text)
+        for (int i = 0; i < text.Length;)
         {
-            if (c == Esc || IsDropped(c) || c is >= '\u0080' and <= '\u009f' || (c is '\n' or '\t' && lineBreaks == LineBreaks.Space))
+            char c = text[i];
+            if (c == Esc || IsDropped(c) || c is >= '\u0080' and <= '\u009f' || (c is '\n' or '\t' && lineBreaks == LineBreaks.Space)
+                || IsOddAt(text, i, out int length))
             {
                 return true;
             }
+            i += length;
         }
         return false;
     }
+
+    // The code point at i: its length in chars (a surrogate pair is 2), and whether it is shown as U+FFFD: a lone
+    // surrogate, a noncharacter (U+FDD0..U+FDEF, and the last two code points of every plane) or a code point
+    // .NET has no character for.
+    private static bool IsOddAt(string text, int i, out int length)
+    {
+        char c = text[i];
+        length = 1;
+        if (c < '\u0370')
+        {
+            // Latin, IPA, combining diacritics and below: all assigned.
+            return false;
+        }
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        {
+            length = 2;
+            return IsOdd(char.ConvertToUtf32(c, text[i + 1]));
+        }
+        return char.IsSurrogate(c) || IsOdd(c);
+    }
+
+    private static bool IsOdd(int codePoint) =>
+        codePoint is >= 0xFDD0 and <= 0xFDEF
+        || (codePoint & 0xFFFE) == 0xFFFE
+        || CharUnicodeInfo.GetUnicodeCategory(codePoint) == UnicodeCategory.OtherNotAssigned;
 
     private static bool IsDropped(char c) =>
         (c < ' ' && c is not '\n' and not '\t')

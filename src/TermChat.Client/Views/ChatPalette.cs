@@ -9,45 +9,54 @@ namespace TermChat.Client.Views;
 /// <summary>
 /// Turns span roles into Terminal.Gui attributes on top of a view's normal attribute (which comes from the
 /// theme's scheme), and draws styled rows. With NO_COLOR set, only text styles (bold, faint, reverse) are
-/// used and every colour stays the theme's.
+/// used and every colour stays the theme's; under the high-contrast theme nothing is faint and every colour is
+/// a bright one.
 /// </summary>
 internal static class ChatPalette
 {
     /// <summary>True when the NO_COLOR convention asks for no colours (set to anything, https://no-color.org).</summary>
     public static bool NoColorFromEnvironment => Environment.GetEnvironmentVariable("NO_COLOR") is not null;
 
+    // High contrast: six 256-colour indices, each at least 7:1 against black (cyan, green, yellow, pink, orange, lavender).
+    private static readonly byte[] s_highContrastNicks = [87, 119, 227, 219, 215, 147];
+    private const byte HighContrastYellow = 227;
+    private const byte HighContrastRed = 210;
+
     /// <summary>The attribute for <paramref name="style"/> drawn over <paramref name="normal"/>.</summary>
-    public static Attribute Resolve(SpanStyle style, Attribute normal, bool noColor)
+    public static Attribute Resolve(SpanStyle style, Attribute normal, ColorMode colors)
     {
+        bool plain = colors == ColorMode.None;
+        bool high = colors == ColorMode.HighContrast;
         var fg = normal.Foreground;
         var bg = normal.Background;
         var text = normal.Style;
         switch (style.Role)
         {
             case SpanRole.Dim:
-                text |= TextStyle.Faint;
+                // Faint text is exactly what a high-contrast user cannot read.
+                text |= high ? TextStyle.None : TextStyle.Faint;
                 break;
             case SpanRole.Mention:
-                fg = noColor ? fg : new Color(ColorName16.BrightYellow);
+                fg = plain ? fg : high ? Indexed(HighContrastYellow) : new Color(ColorName16.BrightYellow);
                 text |= TextStyle.Bold;
                 break;
             case SpanRole.Error:
-                fg = noColor ? fg : new Color(ColorName16.BrightRed);
+                fg = plain ? fg : high ? Indexed(HighContrastRed) : new Color(ColorName16.BrightRed);
                 text |= TextStyle.Bold;
                 break;
             case SpanRole.Status:
-                fg = noColor ? fg : new Color(ColorName16.Yellow);
+                fg = plain ? fg : high ? Indexed(HighContrastYellow) : new Color(ColorName16.Yellow);
                 break;
             case SpanRole.Nick:
-                fg = noColor ? fg : Indexed(style.NickColor);
+                fg = plain ? fg : Indexed(high ? HighContrastNick(style.NickColor) : style.NickColor);
                 break;
             case SpanRole.OwnNick:
-                fg = noColor ? fg : Indexed(style.NickColor);
+                fg = plain ? fg : Indexed(high ? HighContrastNick(style.NickColor) : style.NickColor);
                 text |= TextStyle.Bold;
                 break;
             case SpanRole.Marker:
-                fg = noColor ? fg : new Color(ColorName16.Red);
-                text |= noColor ? TextStyle.Bold : TextStyle.None;
+                fg = plain ? fg : high ? Indexed(HighContrastRed) : new Color(ColorName16.Red);
+                text |= plain || high ? TextStyle.Bold : TextStyle.None;
                 break;
             case SpanRole.Bold:
                 text |= TextStyle.Bold;
@@ -59,12 +68,15 @@ internal static class ChatPalette
         return new Attribute(fg, bg, text);
     }
 
+    /// <summary>The high-contrast colour standing in for nick colour <paramref name="index"/> (same nick, same colour).</summary>
+    public static byte HighContrastNick(byte index) => s_highContrastNicks[index % s_highContrastNicks.Length];
+
     /// <summary>
     /// Draws <paramref name="line"/> at (<paramref name="x"/>, <paramref name="y"/>) of <paramref name="view"/>'s viewport,
     /// clipped to <paramref name="width"/> columns. Every span passes the sanitizer on its way to the view.
     /// </summary>
     /// <returns>The column after the last glyph drawn.</returns>
-    public static int Draw(View view, int x, int y, int width, StyledLine line, Attribute normal, bool noColor)
+    public static int Draw(View view, int x, int y, int width, StyledLine line, Attribute normal, ColorMode colors)
     {
         int column = x;
         int end = x + width;
@@ -79,7 +91,7 @@ internal static class ChatPalette
             {
                 continue;
             }
-            view.SetAttribute(Resolve(span.Style, normal, noColor));
+            view.SetAttribute(Resolve(span.Style, normal, colors));
             view.Move(column, y);
             view.AddStr(text);
             column += Columns.Of(text);

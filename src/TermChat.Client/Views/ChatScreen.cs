@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using TermChat.Client.App;
 using TermChat.Client.Session;
 using TermChat.Client.Transports;
@@ -14,9 +13,6 @@ namespace TermChat.Client.Views;
 /// </summary>
 public static class ChatScreen
 {
-    // Session events waiting for the UI thread; past this the pump stops reading and the session stops reading the server.
-    private const int EventCredits = 512;
-
     /// <summary>Main-loop iterations (at most one frame each) per second.</summary>
     public const ushort FramesPerSecond = 60;
 
@@ -131,7 +127,6 @@ public static class ChatScreen
             Bell = () => gui.Driver?.WriteRaw("\a"),
             Post = ui.Post,
         };
-        using var credits = new SemaphoreSlim(EventCredits, int.MaxValue);
         // Changes made off the UI thread (a failed transport switch, say) need a redraw of their own; changes
         // made on it are drawn by the iteration that made them.
         app.Changed += () =>
@@ -141,8 +136,8 @@ public static class ChatScreen
                 ui.Post(window.Refresh);
             }
         };
-        using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pump = PumpEventsAsync(session, ui, window, credits, stopPump.Token);
+        var events = new EventDrain(session.Events, window);
+        gui.Iteration += events.OnIteration;
         // The reconnect countdown in the status line moves once a second.
         gui.AddTimeout(TimeSpan.FromSeconds(1), () =>
         {
@@ -159,6 +154,7 @@ public static class ChatScreen
         }
         try
         {
+            options.Started?.Invoke(gui);
             if (!cancellationToken.IsCancellationRequested)
             {
                 gui.Run(window);
@@ -169,8 +165,7 @@ public static class ChatScreen
             // Nothing may reach the application once it is shutting down: a late redraw would land on the
             // normal screen after the alternate one is gone.
             ui.Close();
-            stopPump.Cancel();
-            pump.GetAwaiter().GetResult();
+            gui.Iteration -= events.OnIteration;
             window.Dispose();
             // Blank the alternate screen before leaving it: after a resize, tmux (and some terminals) carry its
             // rows over to the normal screen when it is switched off.
@@ -179,39 +174,4 @@ public static class ChatScreen
         }
         return window;
     }
-
-    // Hands session events to the UI thread in batches (one Invoke for all that are waiting), at most
-    // EventCredits ahead of it (backpressure).
-    private static Task PumpEventsAsync(ClientSession session, UiPost ui, ChatWindow window, SemaphoreSlim credits, CancellationToken cancellationToken) => Task.Run(async () =>
-    {
-        var reader = session.Events;
-        try
-        {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var batch = new List<SessionEvent>();
-                while (batch.Count < EventCredits && reader.TryRead(out var item))
-                {
-                    await credits.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    batch.Add(item);
-                }
-                ui.Post(() =>
-                {
-                    foreach (var item in batch)
-                    {
-                        window.ApplySessionEvent(item);
-                    }
-                    credits.Release(batch.Count);
-                });
-            }
-            ui.Post(window.SessionEnded);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (ChannelClosedException)
-        {
-            ui.Post(window.SessionEnded);
-        }
-    }, CancellationToken.None);
 }

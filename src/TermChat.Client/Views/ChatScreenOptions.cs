@@ -1,4 +1,5 @@
 using TermChat.Client.Transports;
+using Terminal.Gui.App;
 
 namespace TermChat.Client.Views;
 
@@ -40,4 +41,7 @@ public sealed class ChatScreenOptions
 
     /// <summary>How long the goodbye to the server may take on the way out.</summary>
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Called on the UI thread once the window has been created, before it runs; runner tests reach the application (keys, screen) through it.</summary>
+    internal Action<IApplication>? Started { get; init; }
 }

@@ -20,22 +20,25 @@ public sealed partial class ChatWindow
     /// <summary>The keys and commands F1 shows.</summary>
     public static IReadOnlyList<string> HelpLines { get; } =
     [
+        // At most 70 columns, so the dialog shows every line unwrapped on an 80×24 terminal.
         "Keys",
-        "  Enter          send            Tab / Shift+Tab  complete nicks, #rooms, /commands",
-        "  Up / Down      input history   Ctrl+A / Ctrl+E  start / end of line",
-        "  Ctrl+W         delete word     Ctrl+U / Ctrl+K  delete to start / end",
-        "  Ctrl+Left/Right  word left / right (also Alt+B / Alt+F)",
-        "  PgUp / PgDn    scroll          Home / End       oldest / newest line (on an empty line)",
-        "  Esc            newest line     mouse wheel      scroll",
-        "  Ctrl+N / Ctrl+P, Alt+Left/Right  next / previous room   Alt+1..9  room by number",
-        "  Ctrl+X, Alt+A  next room with unread lines      F2, Alt+M  member list",
-        "  click a room   switch to it    click a nick     private message",
-        "  Ctrl+L         redraw          Ctrl+C, Ctrl+D on an empty line  quit",
-        "",
+        "  Enter         send              Tab, Shift+Tab  complete nicks,",
+        "  Up / Down     input history                     #rooms, /commands",
+        "  Ctrl+A / E    start / end       Ctrl+W          delete word",
+        "  Ctrl+U / K    delete to start / end of line",
+        "  Ctrl+Left/Right, Alt+B/F        word left / right",
+        "  PgUp / PgDn   scroll            Home / End      oldest / newest line",
+        "  Esc, End      newest line       mouse wheel     scroll",
+        "  Ctrl+N / Ctrl+P, Alt+Left/Right  next / previous room",
+        "  Alt+1..9      room by number    Ctrl+X, Alt+A   next unread room",
+        "  F2, Alt+M     member list       Ctrl+L          redraw",
+        "  click a room: switch to it;  click a nick: private message",
+        "  Ctrl+C, or Ctrl+D on an empty line: quit",
         "Commands",
-        "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW  /topic [TEXT]",
-        "  /names  /rooms  /away [REASON]  /back  /stats  /netcheck [HOST[:PORT]]",
-        "  /transport tcp|udp  /clear  /help [COMMAND]  /quit [REASON]   //text sends \"/text\"",
+        "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW",
+        "  /topic [TEXT]  /names  /rooms  /away [REASON]  /back  /stats",
+        "  /netcheck [HOST[:PORT]]  /transport tcp|udp  /clear  /help [CMD]",
+        "  /quit [REASON]  //text sends \"/text\"",
     ];
 
     private void ShowHelp() => ShowDialog(TextDialog("Help (Esc closes)", HelpLines));
@@ -83,7 +86,7 @@ public sealed partial class ChatWindow
         return dialog;
     }
 
-    private static Dialog TextDialog(string title, IReadOnlyList<string> lines)
+    private Dialog TextDialog(string title, IReadOnlyList<string> lines)
     {
         var text = new Label
         {
@@ -93,7 +96,8 @@ public sealed partial class ChatWindow
             Height = Dim.Fill(1),
             Text = string.Join("\n", lines.Select(l => TextSanitizer.Sanitize(l, LineBreaks.Space))),
         };
-        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Percent(80) };
+        // Tall enough for every line, a border and the button row, as far as the terminal allows.
+        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Func(_ => Math.Min(lines.Count + 4, Math.Max(1, Rows - 2))) };
         dialog.Add(text);
         dialog.AddButton(new Button { Text = "Close", IsDefault = true });
         return dialog;

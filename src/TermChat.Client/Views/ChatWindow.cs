@@ -35,6 +35,7 @@ public sealed partial class ChatWindow : Runnable
     private Task _submitTail = Task.CompletedTask;
     private bool _showMembers;
     private bool _greeted;
+    private bool _greetedLog;
     private bool _membersShown;
     private DateTimeOffset _reconnectingSince;
 
@@ -46,25 +47,26 @@ public sealed partial class ChatWindow : Runnable
         _options = options ?? new ChatWindowOptions();
         _cancellationToken = cancellationToken;
         _showMembers = _options.ShowMembers;
+        var colors = _options.NoColor ? ColorMode.None : _options.HighContrast ? ColorMode.HighContrast : ColorMode.Full;
         Post = action => App?.Invoke(action);
         Width = Dim.Fill();
         Height = Dim.Fill();
 
-        _title = new RowView(TitleText, SpanRole.Reverse) { NoColor = _options.NoColor, X = 0, Y = 0, Width = Dim.Fill() };
-        _rooms = new RoomList(app) { NoColor = _options.NoColor, X = 0, Y = Pos.Func(_ => BodyTop), Width = Dim.Func(_ => RoomsWidth), Height = Dim.Func(_ => BodyHeight) };
+        _title = new RowView(TitleText, SpanRole.Reverse) { Colors = colors, X = 0, Y = 0, Width = Dim.Fill() };
+        _rooms = new RoomList(app) { Colors = colors, X = 0, Y = Pos.Func(_ => BodyTop), Width = Dim.Func(_ => RoomsWidth), Height = Dim.Func(_ => BodyHeight) };
         _roomsRule = new Line { Orientation = Terminal.Gui.ViewBase.Orientation.Vertical, X = Pos.Right(_rooms), Y = Pos.Top(_rooms), Height = Dim.Height(_rooms) };
-        _members = new MemberList(app) { NoColor = _options.NoColor, X = Pos.Func(_ => Cols - MembersWidth), Y = Pos.Top(_rooms), Width = Dim.Func(_ => MembersWidth), Height = Dim.Height(_rooms) };
+        _members = new MemberList(app) { Colors = colors, X = Pos.Func(_ => Cols - MembersWidth), Y = Pos.Top(_rooms), Width = Dim.Func(_ => MembersWidth), Height = Dim.Height(_rooms) };
         _membersRule = new Line { Orientation = Terminal.Gui.ViewBase.Orientation.Vertical, X = Pos.Left(_members) - 1, Y = Pos.Top(_rooms), Height = Dim.Height(_rooms) };
         _pane = new MessagePane(app, _options.TimeZone)
         {
-            NoColor = _options.NoColor,
+            Colors = colors,
             X = Pos.Func(_ => RoomsWidth == 0 ? 0 : RoomsWidth + 1),
             Y = Pos.Top(_rooms),
             Width = Dim.Fill(Dim.Func(_ => MembersWidth == 0 ? 0 : MembersWidth + 1)),
             Height = Dim.Height(_rooms),
         };
-        _status = new RowView(StatusText) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
-        _input = new InputLine(new LineEditor(app), Prompt) { NoColor = _options.NoColor, X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
+        _status = new RowView(StatusText) { Colors = colors, X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _input = new InputLine(new LineEditor(app), Prompt) { Colors = colors, X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill() };
         Add(_title, _rooms, _roomsRule, _pane, _membersRule, _members, _status, _input);
         ShowDialog = dialog =>
         {
@@ -121,23 +123,38 @@ public sealed partial class ChatWindow : Runnable
 
     private int MembersWidth => _showMembers && Cols >= 60 && _app.CurrentRoom is { IsPrivate: false } ? (Cols >= 100 ? 18 : 13) : 0;
 
-    /// <summary>Shows the greeting lines now (when no room will be joined, they cannot wait for the first one).</summary>
+    /// <summary>
+    /// Shows the greeting lines (the caller's, then the key hint). In a room they go at its top, after the welcome
+    /// and message-of-the-day lines, which otherwise stay in the server log the pane no longer shows once a room is
+    /// open. With no room open yet, they go to the server log the pane shows meanwhile, and the first room that opens
+    /// repeats them. Called by the runner when it joins no room itself, and on the first room.
+    /// </summary>
     public void ShowGreeting()
     {
         if (_greeted)
         {
             return;
         }
-        _greeted = true;
         var lines = new List<string>();
-        if (_app.CurrentRoom is not null)
+        if (_app.CurrentRoom is null)
         {
-            // Lines that arrived before any room was open (welcome, MOTD) live in the server log, which the
-            // pane no longer shows once a room is open: repeat them at the top of the first room.
+            if (_greetedLog)
+            {
+                return;
+            }
+            _greetedLog = true;
+        }
+        else
+        {
+            _greeted = true;
             lines.AddRange(_app.ServerLog.Where(l => l.Kind is EntryKind.Welcome or EntryKind.Notice).Select(l => l.Text));
         }
-        lines.AddRange(_options.Greeting);
-        lines.Add(KeyHint);
+        if (_app.CurrentRoom is null || !_greetedLog)
+        {
+            // Not yet in the server log (whose notices were just repeated above).
+            lines.AddRange(_options.Greeting);
+            lines.Add(KeyHint);
+        }
         foreach (string line in lines)
         {
             _app.Apply(new ServerMessageEvent(new Notice("", line)));

@@ -20,4 +20,10 @@ public sealed class ChatWindowOptions
 
     /// <summary>Colours off: only bold, faint and reverse (NO_COLOR set by default).</summary>
     public bool NoColor { get; init; } = ChatPalette.NoColorFromEnvironment;
+
+    /// <summary>
+    /// Chat colours for the high-contrast theme: nothing faint, nick and mention colours bright against its black
+    /// background (on by default when that theme is the current one). NO_COLOR still wins.
+    /// </summary>
+    public bool HighContrast { get; init; } = Themes.IsHighContrast(Themes.Current);
 }

@@ -16,8 +16,8 @@ namespace TermChat.Client.Views;
 /// </summary>
 internal sealed class InputLine : View
 {
-    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
-    public bool NoColor { get; init; }
+    /// <summary>How chat text is coloured over the theme.</summary>
+    public ColorMode Colors { get; init; }
 
     private const string NewlineSymbol = "⏎";
 
@@ -98,7 +98,7 @@ internal sealed class InputLine : View
             _scroll = 0;
         }
         string prompt = Columns.Fit(TextSanitizer.Sanitize(_prompt(width), LineBreaks.Space), width);
-        int promptEnd = ChatPalette.Draw(this, 0, 0, width, new StyledLine([new Span(prompt, SpanRole.Bold)]), normal, NoColor);
+        int promptEnd = ChatPalette.Draw(this, 0, 0, width, new StyledLine([new Span(prompt, SpanRole.Bold)]), normal, Colors);
         int field = width - promptEnd;
         if (field <= 0)
         {

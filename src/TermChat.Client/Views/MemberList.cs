@@ -13,8 +13,8 @@ namespace TermChat.Client.Views;
 /// </summary>
 internal sealed class MemberList : View
 {
-    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
-    public bool NoColor { get; init; }
+    /// <summary>How chat text is coloured over the theme.</summary>
+    public ColorMode Colors { get; init; }
 
     private readonly ChatApp _app;
 
@@ -48,7 +48,7 @@ internal sealed class MemberList : View
         }
         var members = room.Members;
         string header = members.Count == 1 ? "1 member" : $"{members.Count.ToString(CultureInfo.InvariantCulture)} members";
-        ChatPalette.Draw(this, 0, 0, width, new StyledLine([new Span(header, SpanRole.Dim)]), normal, NoColor);
+        ChatPalette.Draw(this, 0, 0, width, new StyledLine([new Span(header, SpanRole.Dim)]), normal, Colors);
         int rows = height - 1;
         bool overflow = members.Count > rows;
         int shown = overflow ? Math.Max(0, rows - 1) : members.Count;
@@ -58,17 +58,17 @@ internal sealed class MemberList : View
             var member = members[i];
             if (member.IsAway)
             {
-                ChatPalette.Draw(this, 0, 1 + i, width, new StyledLine([new Span("~" + member.Nick, SpanRole.Dim)]), normal, NoColor);
+                ChatPalette.Draw(this, 0, 1 + i, width, new StyledLine([new Span("~" + member.Nick, SpanRole.Dim)]), normal, Colors);
             }
             else
             {
                 bool own = string.Equals(member.Nick, me, StringComparison.OrdinalIgnoreCase);
-                ChatPalette.Draw(this, 1, 1 + i, width - 1, new StyledLine([MessageFormatter.Nick(member.Nick, own)]), normal, NoColor);
+                ChatPalette.Draw(this, 1, 1 + i, width - 1, new StyledLine([MessageFormatter.Nick(member.Nick, own)]), normal, Colors);
             }
         }
         if (overflow && rows > 0)
         {
-            ChatPalette.Draw(this, 0, height - 1, width, new StyledLine([new Span($"+{(members.Count - shown).ToString(CultureInfo.InvariantCulture)} more", SpanRole.Dim)]), normal, NoColor);
+            ChatPalette.Draw(this, 0, height - 1, width, new StyledLine([new Span($"+{(members.Count - shown).ToString(CultureInfo.InvariantCulture)} more", SpanRole.Dim)]), normal, Colors);
         }
         return true;
     }

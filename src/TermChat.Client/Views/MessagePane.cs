@@ -16,8 +16,8 @@ namespace TermChat.Client.Views;
 /// </summary>
 internal sealed class MessagePane : View
 {
-    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
-    public bool NoColor { get; init; }
+    /// <summary>How chat text is coloured over the theme.</summary>
+    public ColorMode Colors { get; init; }
 
     private const int MaxCachedEntries = 50_000;
 
@@ -129,7 +129,7 @@ internal sealed class MessagePane : View
         var (rows, top, bottom, anchored, anchor) = VisibleRows(key);
         for (int i = top, y = 0; i <= bottom && y < height; i++, y++)
         {
-            ChatPalette.Draw(this, 0, y, width, rows[i].Line, normal, NoColor);
+            ChatPalette.Draw(this, 0, y, width, rows[i].Line, normal, Colors);
         }
         if (anchored)
         {
@@ -236,8 +236,8 @@ internal sealed class MessagePane : View
             _ => $" {newMessages.ToString(CultureInfo.InvariantCulture)} new messages ↓ ",
         };
         int x = Math.Max(0, (width - Columns.Of(text)) / 2);
-        ChatPalette.Draw(this, 0, y, width, new StyledLine([new Span(new string('─', width), SpanRole.Dim)]), normal, NoColor);
-        ChatPalette.Draw(this, x, y, width - x, new StyledLine([new Span(text, SpanRole.Reverse)]), normal, NoColor);
+        ChatPalette.Draw(this, 0, y, width, new StyledLine([new Span(new string('─', width), SpanRole.Dim)]), normal, Colors);
+        ChatPalette.Draw(this, x, y, width - x, new StyledLine([new Span(text, SpanRole.Reverse)]), normal, Colors);
     }
 
     /// <summary>Anchors the pane so <paramref name="bottom"/> is its last visible row; reaching the end follows new lines again.</summary>

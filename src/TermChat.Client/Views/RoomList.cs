@@ -14,8 +14,8 @@ namespace TermChat.Client.Views;
 /// </summary>
 internal sealed class RoomList : View
 {
-    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
-    public bool NoColor { get; init; }
+    /// <summary>How chat text is coloured over the theme.</summary>
+    public ColorMode Colors { get; init; }
 
     private readonly ChatApp _app;
 
@@ -74,17 +74,17 @@ internal sealed class RoomList : View
                 : SpanStyle.Normal;
             if (selected)
             {
-                ChatPalette.Draw(this, 0, y, width, new StyledLine([new Span(new string(' ', width), style)]), normal, NoColor);
+                ChatPalette.Draw(this, 0, y, width, new StyledLine([new Span(new string(' ', width), style)]), normal, Colors);
             }
             string count = room.UnreadCount == 0 || selected ? ""
                 : room.MentionCount > 0 ? $"@{room.UnreadCount.ToString(CultureInfo.InvariantCulture)}"
                 : room.UnreadCount.ToString(CultureInfo.InvariantCulture);
             int countWidth = count.Length == 0 ? 0 : count.Length + 1;
             string label = i < 9 ? $"{(i + 1).ToString(CultureInfo.InvariantCulture)} {room.Name}" : $"  {room.Name}";
-            ChatPalette.Draw(this, 0, y, width - countWidth, new StyledLine([new Span(label, style)]), normal, NoColor);
+            ChatPalette.Draw(this, 0, y, width - countWidth, new StyledLine([new Span(label, style)]), normal, Colors);
             if (count.Length > 0 && width > count.Length)
             {
-                ChatPalette.Draw(this, width - count.Length, y, count.Length, new StyledLine([new Span(count, style)]), normal, NoColor);
+                ChatPalette.Draw(this, width - count.Length, y, count.Length, new StyledLine([new Span(count, style)]), normal, Colors);
             }
         }
         return true;

@@ -7,8 +7,8 @@ namespace TermChat.Client.Views;
 /// <summary>A one-row view whose content is computed when drawn (title bar, status bar).</summary>
 internal sealed class RowView : View
 {
-    /// <summary>Colours off (NO_COLOR): only bold, faint and reverse.</summary>
-    public bool NoColor { get; init; }
+    /// <summary>How chat text is coloured over the theme.</summary>
+    public ColorMode Colors { get; init; }
 
     private readonly Func<int, StyledLine> _content;
     private readonly SpanStyle _fill;
@@ -29,10 +29,10 @@ internal sealed class RowView : View
     protected override bool OnDrawingContent(DrawContext? context)
     {
         var normal = GetAttributeForRole(VisualRole.Normal);
-        var background = ChatPalette.Resolve(_fill, normal, NoColor);
+        var background = ChatPalette.Resolve(_fill, normal, Colors);
         int width = Viewport.Width;
         ChatPalette.Fill(this, 0, width, background);
-        ChatPalette.Draw(this, 0, 0, width, _content(width), background, NoColor);
+        ChatPalette.Draw(this, 0, 0, width, _content(width), background, Colors);
         return true;
     }
 }

@@ -11,82 +11,39 @@ namespace TermChat.Protocol.Datagrams;
 /// <remarks>
 /// Driving loop: after <see cref="TrySend"/> or <see cref="OnDatagram"/>, call <see cref="Poll"/> until it returns 0 and
 /// send what it writes; drain <see cref="TryReceive"/>; wake again at <see cref="NextTimerMs"/>.
+/// The session is the state machine (handshake, open, draining, closed) over parts that each own one job: the
+/// <see cref="ClientHandshake"/>, the <see cref="SendWindow"/> (queue, chunks in flight, loss, congestion, keepalive),
+/// the <see cref="ReceiveWindow"/> (reassembly and acknowledgements) and the <see cref="CloseSender"/>.
 /// </remarks>
 public sealed class ReliableSession
 {
-    private const int MinTailChunkBytes = 64;
-
-    // Close is not acknowledged: it goes out a few times, and for a short linger any datagram from the peer gets it again
-    // (RFC 9000's closing state), so one lost datagram does not leave the peer waiting for the dead-peer timeout.
-    private const int CloseCopies = 3;
-    private const int CloseLingerMinMs = 150;
-    private const int CloseLingerMaxMs = 2000;
-
     private readonly DatagramOptions _options;
     private readonly bool _isClient;
-    private readonly ulong _nonce;
     private readonly RttEstimator _rtt;
-    private readonly CongestionWindow _congestion;
-    private readonly ReceivedPackets _received;
-    private readonly Reassembler _reassembler;
+    private readonly ClientHandshake _handshake;
+    private readonly SendWindow _send;
+    private readonly ReceiveWindow _receive;
+    private readonly CloseSender _close = new();
 
-    // Handshake (client).
-    private HandshakeCookie _cookie;
-    private readonly long _handshakeStartMs;
-    private long _handshakeNextMs;
-    private int _handshakeIntervalMs;
-    private int _connectSends;
-    private long _connectFirstSentMs;
+    // The server answers a Connect with Accept on the next Poll (and again if the client repeats its Connect).
     private bool _acceptPending;
-
-    // Send side.
-    private readonly Queue<ReadOnlyMemory<byte>> _pending = new();
-    private int _pendingOffset;
-    private long _queuedBytes;
-    private readonly SendChunk?[] _window = new SendChunk?[DatagramLimits.WindowChunks];
-    private uint _sendBase;
-    private uint _nextSeq;
-    private readonly Queue<SendChunk> _retransmit = new();
-    private readonly List<SentPacket> _inFlight = [];
-    private uint _nextPacketNumber = 1;
-    private uint _largestAcked;
-    private bool _pingPending;
-    private long _lastElicitingSentMs;
-    private long _rtoDeadlineMs = long.MaxValue;
-    private long _lossTimerMs = long.MaxValue;
-    private bool _awaitingAck;
-    private long _awaitingSinceMs;
-    private CloseCode? _closeToSend;
-    private int _closeCopies;
-    private long _lingerUntilMs = long.MinValue;
-    private bool _noLinger;
+    // Close(flush: true) before the session was open or while data was outstanding: close with this code once drained.
     private CloseCode _pendingCloseCode;
     private bool _drainOnOpen;
 
-    // Statistics.
     private long _packetsSent;
-    private long _packetsReceived;
-    private long _packetsLost;
-    private long _retransmits;
-    private long _messagesSent;
     private long _bytesSent;
     private long _bytesReceived;
-    private double _lossEwma;
 
     private ReliableSession(bool isClient, ulong sessionId, ulong nonce, DatagramOptions options, long nowMs)
     {
         _isClient = isClient;
         SessionId = sessionId;
-        _nonce = nonce;
         _options = options;
         _rtt = new RttEstimator(options);
-        _congestion = new CongestionWindow(options);
-        _received = new ReceivedPackets(options);
-        _reassembler = new Reassembler(options);
-        _handshakeStartMs = nowMs;
-        _handshakeNextMs = nowMs;
-        _handshakeIntervalMs = options.HandshakeIntervalMs;
-        _lastElicitingSentMs = nowMs;
+        _handshake = new ClientHandshake(options, nonce, nowMs);
+        _send = new SendWindow(options, _rtt, nowMs);
+        _receive = new ReceiveWindow(options);
         State = isClient ? SessionState.Handshaking : SessionState.Open;
         _acceptPending = !isClient;
     }
@@ -121,7 +78,7 @@ public sealed class ReliableSession
     public ulong SessionId { get; private set; }
 
     /// <summary>The client's handshake nonce (0 on the server).</summary>
-    public ulong Nonce => _nonce;
+    public ulong Nonce => _handshake.Nonce;
 
     public SessionState State { get; private set; }
 
@@ -131,60 +88,35 @@ public sealed class ReliableSession
     public CloseCode PeerCloseCode { get; private set; }
 
     /// <summary>Bytes of messages accepted by <see cref="TrySend"/> and not yet cut into chunks.</summary>
-    public long QueuedBytes => _queuedBytes;
+    public long QueuedBytes => _send.QueuedBytes;
 
     /// <summary>Whether anything sent is still waiting for acknowledgement or in the queue.</summary>
-    public bool HasOutstanding => _sendBase != _nextSeq || _inFlight.Count > 0 || _pending.Count > 0 || _retransmit.Count > 0;
+    public bool HasOutstanding => _send.HasOutstanding;
 
     /// <summary>The time at which <see cref="Poll"/> must be called again, even if nothing arrives.</summary>
-    public long NextTimerMs
+    public long NextTimerMs => State switch
     {
-        get
-        {
-            if (State == SessionState.Closed)
-            {
-                return _closeCopies > 0 ? long.MinValue : _lingerUntilMs == long.MinValue ? long.MaxValue : _lingerUntilMs;
-            }
-            if (State is SessionState.Handshaking or SessionState.Connecting)
-            {
-                return Math.Min(_handshakeNextMs, _handshakeStartMs + _options.HandshakeTimeoutMs);
-            }
-            if (_acceptPending)
-            {
-                return long.MinValue;
-            }
-            long next = Math.Min(_received.AckDeadlineMs, _lossTimerMs);
-            if (_inFlight.Count > 0)
-            {
-                next = Math.Min(next, _rtoDeadlineMs);
-            }
-            if (_awaitingAck)
-            {
-                next = Math.Min(next, _awaitingSinceMs + _options.DeadPeerTimeoutMs);
-            }
-            else if (State == SessionState.Open)
-            {
-                next = Math.Min(next, _lastElicitingSentMs + _options.KeepaliveIntervalMs);
-            }
-            return next;
-        }
-    }
+        SessionState.Closed => _close.NextTimerMs,
+        SessionState.Handshaking or SessionState.Connecting => _handshake.NextTimerMs,
+        _ when _acceptPending => long.MinValue,
+        _ => Math.Min(_receive.AckDeadlineMs, _send.NextTimerMs(keepalive: State == SessionState.Open)),
+    };
 
     /// <summary>A snapshot of the link figures.</summary>
     public DatagramStats Stats => new(
         _rtt.HasSample ? _rtt.SmoothedMs : 0,
         _rtt.VarianceMs,
         _rtt.RtoMs,
-        _lossEwma * 100,
+        _send.LossRate * 100,
         _packetsSent,
-        _packetsReceived,
-        _packetsLost,
-        _retransmits,
-        _reassembler.Duplicates,
-        _inFlight.Count,
-        _congestion.Packets,
-        _messagesSent,
-        _reassembler.MessagesDelivered,
+        _receive.PacketsReceived,
+        _send.PacketsLost,
+        _send.Retransmits,
+        _receive.Duplicates,
+        _send.InFlight,
+        _send.CongestionPackets,
+        _send.MessagesSent,
+        _receive.MessagesDelivered,
         _bytesSent,
         _bytesReceived,
         _rtt.HasSample);
@@ -200,41 +132,17 @@ public sealed class ReliableSession
         {
             throw new ArgumentException("A message must not be empty.", nameof(message));
         }
-        if (State is SessionState.Draining or SessionState.Closed
-            || _drainOnOpen
-            || _queuedBytes + message.Length > _options.MaxSendQueueBytes
-            || _nextSeq > uint.MaxValue - 2 * (uint)DatagramLimits.WindowChunks)
-        {
-            return false;
-        }
-        _pending.Enqueue(message);
-        _queuedBytes += message.Length;
-        _messagesSent++;
-        return true;
+        return State is not (SessionState.Draining or SessionState.Closed) && !_drainOnOpen && _send.TryQueue(message);
     }
 
     /// <summary>
     /// Drops queued messages that have not started going out (a slow consumer's backlog); a message already partly
     /// sent is kept so the peer still receives whole messages. Returns the number of bytes dropped.
     /// </summary>
-    public long DiscardQueued()
-    {
-        long dropped = 0;
-        var keep = _pendingOffset > 0 && _pending.TryDequeue(out var head) ? head : (ReadOnlyMemory<byte>?)null;
-        while (_pending.TryDequeue(out var message))
-        {
-            dropped += message.Length;
-        }
-        if (keep is { } partial)
-        {
-            _pending.Enqueue(partial);
-        }
-        _queuedBytes -= dropped;
-        return dropped;
-    }
+    public long DiscardQueued() => _send.DiscardQueued();
 
     /// <summary>Takes the next message delivered in order.</summary>
-    public bool TryReceive(out byte[] message) => _reassembler.TryDequeue(out message);
+    public bool TryReceive(out byte[] message) => _receive.TryReceive(out message);
 
     /// <summary>
     /// Closes the session. With <paramref name="flush"/>, queued and unacknowledged messages are delivered first
@@ -246,7 +154,7 @@ public sealed class ReliableSession
         {
             case SessionState.Closed:
                 return;
-            case SessionState.Handshaking or SessionState.Connecting when flush && _pending.Count > 0 && !_drainOnOpen:
+            case SessionState.Handshaking or SessionState.Connecting when flush && _send.HasQueued && !_drainOnOpen:
                 // Deliver what was queued once the handshake completes (bounded by the handshake timeout).
                 _drainOnOpen = true;
                 _pendingCloseCode = code;
@@ -279,32 +187,23 @@ public sealed class ReliableSession
         }
         if (State == SessionState.Closed)
         {
-            if (_lingerUntilMs == long.MinValue || header.SessionId != SessionId)
+            // Lingering after our Close: the peer has not seen it yet, unless this is its own Close.
+            if (!_close.Lingering || header.SessionId != SessionId)
             {
                 return false;
             }
-            // Lingering after our Close: the peer has not seen it yet, unless this is its own Close.
-            if (header.Type == DatagramType.Close)
-            {
-                _lingerUntilMs = long.MinValue;
-            }
-            else
-            {
-                _closeCopies = Math.Max(_closeCopies, 1);
-            }
+            _close.OnPeerDatagram(header.Type);
             return true;
         }
         if (State == SessionState.Handshaking)
         {
-            if (header.Type != DatagramType.Retry || header.SessionId != _nonce || !HandshakeCodec.TryReadRetry(datagram, out var cookie) || cookie.SessionId == 0)
+            if (header.Type != DatagramType.Retry || header.SessionId != Nonce || !HandshakeCodec.TryReadRetry(datagram, out var cookie) || cookie.SessionId == 0)
             {
                 return false;
             }
-            _cookie = cookie;
+            _handshake.OnRetry(cookie, nowMs);
             SessionId = cookie.SessionId;
             State = SessionState.Connecting;
-            _handshakeNextMs = nowMs;
-            _handshakeIntervalMs = _options.HandshakeIntervalMs;
             _bytesReceived += datagram.Length;
             return true;
         }
@@ -353,41 +252,10 @@ public sealed class ReliableSession
         switch (State)
         {
             case SessionState.Closed:
-                if (_closeCopies > 0 && _closeToSend is { } code && SessionId != 0)
-                {
-                    if (_lingerUntilMs == long.MinValue && !_noLinger)
-                    {
-                        _lingerUntilMs = nowMs + Math.Clamp(3L * _rtt.RtoMs, CloseLingerMinMs, CloseLingerMaxMs);
-                    }
-                    _closeCopies--;
-                    written = HandshakeCodec.WriteClose(destination, SessionId, code);
-                    break;
-                }
-                _closeCopies = 0;
-                if (nowMs >= _lingerUntilMs)
-                {
-                    _lingerUntilMs = long.MinValue;
-                }
-                return 0;
+                written = _close.Poll(nowMs, destination, SessionId, _rtt.RtoMs);
+                break;
             case SessionState.Handshaking or SessionState.Connecting:
-                if (nowMs < _handshakeNextMs)
-                {
-                    return 0;
-                }
-                if (State == SessionState.Handshaking)
-                {
-                    written = HandshakeCodec.WriteInitial(destination, _nonce);
-                }
-                else
-                {
-                    if (_connectSends++ == 0)
-                    {
-                        _connectFirstSentMs = nowMs;
-                    }
-                    written = HandshakeCodec.WriteConnect(destination, _cookie);
-                }
-                _handshakeNextMs = nowMs + _handshakeIntervalMs;
-                _handshakeIntervalMs = Math.Min(_handshakeIntervalMs * 2, _options.MaxHandshakeIntervalMs);
+                written = _handshake.Poll(nowMs, destination, connecting: State == SessionState.Connecting);
                 break;
             default:
                 if (_acceptPending)
@@ -397,11 +265,10 @@ public sealed class ReliableSession
                     break;
                 }
                 written = BuildPacket(nowMs, destination);
-                if (written == 0)
+                if (written > 0)
                 {
-                    return 0;
+                    _packetsSent++;
                 }
-                _packetsSent++;
                 break;
         }
         _bytesSent += written;
@@ -411,11 +278,10 @@ public sealed class ReliableSession
     private void Open(long nowMs)
     {
         State = _drainOnOpen ? SessionState.Draining : SessionState.Open;
-        _lastElicitingSentMs = nowMs;
-        // Karn: only an unambiguous exchange (one Connect, one Accept) gives an RTT sample.
-        if (_connectSends == 1)
+        _send.OnOpen(nowMs);
+        if (_handshake.RttSampleMs(nowMs) is { } sample)
         {
-            _rtt.AddSample(nowMs - _connectFirstSentMs, 0);
+            _rtt.AddSample(sample, 0);
         }
     }
 
@@ -423,14 +289,8 @@ public sealed class ReliableSession
     {
         State = SessionState.Closed;
         CloseReason = reason;
-        _closeToSend = send;
-        // A peer declared dead gets one Close in case it comes back; others get the copies and the linger.
-        _closeCopies = send is null ? 0 : reason == SessionCloseReason.DeadPeer ? 1 : CloseCopies;
-        _noLinger = reason == SessionCloseReason.DeadPeer;
-        _pending.Clear();
-        _retransmit.Clear();
-        _inFlight.Clear();
-        _queuedBytes = 0;
+        _close.Start(send, deadPeer: reason == SessionCloseReason.DeadPeer);
+        _send.Clear();
     }
 
     private void RunTimers(long nowMs)
@@ -438,7 +298,7 @@ public sealed class ReliableSession
         switch (State)
         {
             case SessionState.Handshaking or SessionState.Connecting:
-                if (nowMs - _handshakeStartMs >= _options.HandshakeTimeoutMs)
+                if (_handshake.TimedOut(nowMs))
                 {
                     Finish(SessionCloseReason.HandshakeTimeout, State == SessionState.Connecting ? CloseCode.Timeout : null);
                 }
@@ -448,105 +308,22 @@ public sealed class ReliableSession
             default:
                 return;
         }
-        if (nowMs >= _lossTimerMs)
-        {
-            DetectLosses(nowMs);
-        }
-        if (_inFlight.Count > 0 && nowMs >= _rtoDeadlineMs)
-        {
-            OnRetransmissionTimeout(nowMs);
-        }
-        if (_awaitingAck && nowMs - _awaitingSinceMs >= _options.DeadPeerTimeoutMs)
+        _send.RunTimers(nowMs);
+        if (_send.PeerSilent(nowMs))
         {
             Finish(SessionCloseReason.DeadPeer, CloseCode.Timeout);
-            return;
         }
-        if (_nextPacketNumber >= uint.MaxValue - 1)
+        else if (_send.PacketNumbersExhausted)
         {
             Finish(SessionCloseReason.Local, CloseCode.Normal);
-            return;
         }
-        if (State == SessionState.Draining && !HasOutstanding)
+        else if (State == SessionState.Draining && !HasOutstanding)
         {
             Finish(SessionCloseReason.Local, _pendingCloseCode);
-            return;
         }
-        if (State == SessionState.Open && !_awaitingAck && nowMs - _lastElicitingSentMs >= _options.KeepaliveIntervalMs)
+        else if (State == SessionState.Open)
         {
-            _pingPending = true;
-        }
-    }
-
-    private void OnRetransmissionTimeout(long nowMs)
-    {
-        foreach (var packet in _inFlight)
-        {
-            MarkLost(packet);
-        }
-        _inFlight.Clear();
-        _lossTimerMs = long.MaxValue;
-        _rtoDeadlineMs = long.MaxValue;
-        _rtt.OnTimeout();
-        _congestion.OnTimeout(nowMs);
-        // Probe even when there is nothing to resend, so that an ack (and an RTT sample) comes back.
-        if (_retransmit.Count == 0 && _pending.Count == 0)
-        {
-            _pingPending = true;
-        }
-    }
-
-    private void MarkLost(SentPacket packet)
-    {
-        _packetsLost++;
-        _lossEwma += (1 - _lossEwma) / 64;
-        if (packet.HasPing)
-        {
-            _pingPending = true;
-        }
-        if (packet.Chunks is null)
-        {
-            return;
-        }
-        foreach (var chunk in packet.Chunks)
-        {
-            if (!chunk.Acked && !chunk.Queued)
-            {
-                chunk.Queued = true;
-                _retransmit.Enqueue(chunk);
-            }
-        }
-    }
-
-    private void DetectLosses(long nowMs)
-    {
-        _lossTimerMs = long.MaxValue;
-        if (_largestAcked == 0)
-        {
-            return;
-        }
-        long lossDelay = _rtt.LossDelayMs;
-        long lostSentMs = long.MinValue;
-        for (int i = 0; i < _inFlight.Count; i++)
-        {
-            var packet = _inFlight[i];
-            if (packet.Number > _largestAcked)
-            {
-                break;
-            }
-            if (_largestAcked - packet.Number >= 3 || nowMs - packet.SentMs >= lossDelay)
-            {
-                _inFlight.RemoveAt(i--);
-                MarkLost(packet);
-                lostSentMs = Math.Max(lostSentMs, packet.SentMs);
-            }
-            else
-            {
-                _lossTimerMs = Math.Min(_lossTimerMs, packet.SentMs + lossDelay);
-            }
-        }
-        if (lostSentMs != long.MinValue)
-        {
-            _congestion.OnLost(lostSentMs, nowMs);
+            _send.PingIfIdle(nowMs);
         }
     }
 
@@ -556,263 +333,42 @@ public sealed class ReliableSession
         {
             return false;
         }
-        uint number = BinaryPrimitives.ReadUInt32BigEndian(datagram[10..]);
-        uint cumulative = BinaryPrimitives.ReadUInt32BigEndian(datagram[14..]);
-        uint largest = BinaryPrimitives.ReadUInt32BigEndian(datagram[18..]);
-        ulong bitmap = BinaryPrimitives.ReadUInt64BigEndian(datagram[22..]);
-        ushort ackDelay = BinaryPrimitives.ReadUInt16BigEndian(datagram[30..]);
-        // An ack for packets or chunks never sent is not from our peer.
-        if (number == 0 || largest >= _nextPacketNumber || cumulative > _nextSeq)
+        uint number = BinaryPrimitives.ReadUInt32BigEndian(datagram[DatagramLimits.HeaderBytes..]);
+        var ack = AckBlock.Read(datagram);
+        // The whole packet is checked before any of it is acted on, so a malformed one is ignored whole.
+        if (number == 0 || !_send.IsPlausible(ack) || !_receive.CheckFrames(datagram, out bool ackEliciting))
         {
             return false;
         }
-
-        // First pass: validate every frame, so that a malformed packet is ignored whole.
-        bool ackEliciting = false;
-        int position = DatagramLimits.PacketHeaderBytes;
-        while (position < datagram.Length)
-        {
-            var kind = (FrameKind)datagram[position];
-            if (kind == FrameKind.Ping)
-            {
-                ackEliciting = true;
-                position++;
-                continue;
-            }
-            if (kind is not (FrameKind.Data or FrameKind.DataEnd) || position + DatagramLimits.ChunkHeaderBytes > datagram.Length)
-            {
-                return false;
-            }
-            uint seq = BinaryPrimitives.ReadUInt32BigEndian(datagram[(position + 1)..]);
-            int length = BinaryPrimitives.ReadUInt16BigEndian(datagram[(position + 5)..]);
-            position += DatagramLimits.ChunkHeaderBytes;
-            if (length == 0 || length > datagram.Length - position || !_reassembler.InWindow(seq))
-            {
-                return false;
-            }
-            position += length;
-            ackEliciting = true;
-        }
-
         _bytesReceived += datagram.Length;
-        _packetsReceived++;
         if (State == SessionState.Connecting)
         {
             Open(nowMs);
         }
-        OnAck(cumulative, largest, bitmap, ackDelay, nowMs);
-        if (State == SessionState.Closed)
+        _send.OnAck(ack, nowMs);
+        if (!_receive.Accept(datagram, number, ackEliciting, nowMs))
         {
-            return true;
+            Finish(SessionCloseReason.ProtocolViolation, CloseCode.ProtocolViolation);
         }
-
-        bool complete = true;
-        position = DatagramLimits.PacketHeaderBytes;
-        while (position < datagram.Length)
-        {
-            var kind = (FrameKind)datagram[position];
-            if (kind == FrameKind.Ping)
-            {
-                position++;
-                continue;
-            }
-            uint seq = BinaryPrimitives.ReadUInt32BigEndian(datagram[(position + 1)..]);
-            int length = BinaryPrimitives.ReadUInt16BigEndian(datagram[(position + 5)..]);
-            position += DatagramLimits.ChunkHeaderBytes;
-            switch (_reassembler.Accept(seq, datagram.Slice(position, length), kind == FrameKind.DataEnd))
-            {
-                case ChunkOutcome.NoRoom:
-                    complete = false;
-                    break;
-                case ChunkOutcome.TooLarge:
-                    Finish(SessionCloseReason.ProtocolViolation, CloseCode.ProtocolViolation);
-                    return true;
-            }
-            position += length;
-        }
-        // A packet whose chunks were not all kept must not be acknowledged by number: the sender will declare it
-        // lost and resend what is missing. The cumulative ack still reports what was delivered in order.
-        _received.Record(number, ackEliciting, nowMs, acknowledge: complete);
         return true;
-    }
-
-    private void OnAck(uint cumulative, uint largest, ulong bitmap, ushort ackDelayMs, long nowMs)
-    {
-        if (largest == 0)
-        {
-            return;
-        }
-        bool progress = false;
-        SentPacket? largestPacket = null;
-        for (int i = _inFlight.Count - 1; i >= 0; i--)
-        {
-            var packet = _inFlight[i];
-            if (!IsAcknowledged(packet.Number, largest, bitmap))
-            {
-                continue;
-            }
-            _inFlight.RemoveAt(i);
-            progress = true;
-            _lossEwma -= _lossEwma / 64;
-            _congestion.OnAcked(packet.SentMs);
-            if (packet.Number == largest)
-            {
-                largestPacket = packet;
-            }
-            if (packet.Chunks is not null)
-            {
-                foreach (var chunk in packet.Chunks)
-                {
-                    chunk.Acked = true;
-                }
-            }
-        }
-        if (largestPacket is not null)
-        {
-            _rtt.AddSample(nowMs - largestPacket.SentMs, ackDelayMs);
-        }
-        if (largest > _largestAcked)
-        {
-            _largestAcked = largest;
-        }
-        for (uint seq = _sendBase; seq < cumulative; seq++)
-        {
-            var chunk = _window[seq % DatagramLimits.WindowChunks]!;
-            if (!chunk.Acked)
-            {
-                chunk.Acked = true;
-                progress = true;
-            }
-        }
-        while (_sendBase != _nextSeq && _window[_sendBase % DatagramLimits.WindowChunks]!.Acked)
-        {
-            _window[_sendBase % DatagramLimits.WindowChunks] = null;
-            _sendBase++;
-        }
-        if (progress)
-        {
-            _awaitingSinceMs = nowMs;
-            _rtoDeadlineMs = _inFlight.Count > 0 ? nowMs + _rtt.RtoMs : long.MaxValue;
-        }
-        DetectLosses(nowMs);
-        if (_sendBase == _nextSeq && _inFlight.Count == 0)
-        {
-            // Everything sent is acknowledged; chunks still queued for retransmission were acked by other copies.
-            _awaitingAck = false;
-            _retransmit.Clear();
-        }
-    }
-
-    private static bool IsAcknowledged(uint number, uint largest, ulong bitmap)
-    {
-        if (number == largest)
-        {
-            return true;
-        }
-        if (number > largest)
-        {
-            return false;
-        }
-        uint distance = largest - number;
-        return distance <= DatagramLimits.AckBitmapBits && (bitmap & (1UL << (int)(distance - 1))) != 0;
     }
 
     private int BuildPacket(long nowMs, Span<byte> destination)
     {
         int position = DatagramLimits.PacketHeaderBytes;
-        List<SendChunk>? chunks = null;
-        bool ping = false;
-        if (_inFlight.Count < _congestion.Packets)
-        {
-            while (_retransmit.TryPeek(out var chunk))
-            {
-                if (chunk.Acked)
-                {
-                    _retransmit.Dequeue().Queued = false;
-                    continue;
-                }
-                if (position + chunk.WireBytes > DatagramLimits.MaxDatagramBytes)
-                {
-                    break;
-                }
-                _retransmit.Dequeue().Queued = false;
-                position = WriteChunk(destination, position, chunk);
-                (chunks ??= []).Add(chunk);
-                _retransmits++;
-            }
-            while (_pending.TryPeek(out var message) && _nextSeq - _sendBase < DatagramLimits.WindowChunks)
-            {
-                int space = DatagramLimits.MaxDatagramBytes - position - DatagramLimits.ChunkHeaderBytes;
-                int remaining = message.Length - _pendingOffset;
-                int take = Math.Min(remaining, space);
-                // Do not cut a tiny tail fragment into a nearly full packet; start a fresh packet instead.
-                if (take <= 0 || (take < remaining && take < MinTailChunkBytes && chunks is not null))
-                {
-                    break;
-                }
-                bool end = take == remaining;
-                var chunk = new SendChunk(_nextSeq, message.Slice(_pendingOffset, take), end);
-                _window[_nextSeq % DatagramLimits.WindowChunks] = chunk;
-                _nextSeq++;
-                position = WriteChunk(destination, position, chunk);
-                (chunks ??= []).Add(chunk);
-                if (end)
-                {
-                    _pending.Dequeue();
-                    _pendingOffset = 0;
-                    _queuedBytes -= message.Length;
-                }
-                else
-                {
-                    _pendingOffset += take;
-                }
-            }
-            if (chunks is null && _pingPending)
-            {
-                destination[position++] = (byte)FrameKind.Ping;
-                ping = true;
-            }
-        }
-        bool ackEliciting = chunks is not null || ping;
-        if (!ackEliciting && !_received.AckDue(nowMs))
+        bool ackEliciting = _send.WriteFrames(destination, ref position, out var chunks, out bool ping);
+        if (!ackEliciting && !_receive.AckDue(nowMs))
         {
             return 0;
         }
-
-        uint number = _nextPacketNumber++;
+        uint number = _send.TakePacketNumber();
         new DatagramHeader(DatagramType.Packet, SessionId).Write(destination);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[10..], number);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[14..], _reassembler.Next);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[18..], _received.Largest);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[22..], _received.Bitmap);
-        long delay = _received.Largest == 0 ? 0 : nowMs - _received.LargestReceivedMs;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[30..], (ushort)Math.Clamp(delay, 0, ushort.MaxValue));
-        _received.OnAckSent();
-
+        BinaryPrimitives.WriteUInt32BigEndian(destination[DatagramLimits.HeaderBytes..], number);
+        _receive.TakeAck(nowMs).Write(destination);
         if (ackEliciting)
         {
-            _pingPending = false;
-            _inFlight.Add(new SentPacket(number, nowMs, chunks, ping));
-            _lastElicitingSentMs = nowMs;
-            if (!_awaitingAck)
-            {
-                _awaitingAck = true;
-                _awaitingSinceMs = nowMs;
-            }
-            if (_inFlight.Count == 1 || _rtoDeadlineMs == long.MaxValue)
-            {
-                _rtoDeadlineMs = nowMs + _rtt.RtoMs;
-            }
+            _send.OnElicitingSent(number, nowMs, chunks, ping);
         }
         return position;
-    }
-
-    private static int WriteChunk(Span<byte> destination, int position, SendChunk chunk)
-    {
-        destination[position] = (byte)(chunk.End ? FrameKind.DataEnd : FrameKind.Data);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[(position + 1)..], chunk.Seq);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[(position + 5)..], (ushort)chunk.Data.Length);
-        chunk.Data.Span.CopyTo(destination[(position + DatagramLimits.ChunkHeaderBytes)..]);
-        return position + chunk.WireBytes;
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class ChatCore
             }
             found.Members.Remove(session);
             session.Rooms.Remove(found);
+            Saved(session);
             Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Part, session.Nick, reason));
             session.Sink?.Parted(found.Name);
             DeleteIfUnused(found);
@@ -42,7 +43,12 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.NotAllowed, "An empty message is not sent.");
                 return;
             }
-            Append(found, RoomEntryDraft.Message(found.Name, WallMs(), session.Nick, kind, text));
+            if (_log.Refusal is { } refusal)
+            {
+                session.Sink?.Error(ErrorCode.StorageUnavailable, refusal);
+                return;
+            }
+            Append(found, RoomEntryDraft.Message(found.Name, WallMs(), session.Nick, kind, text), author: session);
         }
     }
 
@@ -51,7 +57,7 @@ internal sealed partial class ChatCore
         lock (_gate)
         {
             if (!TryMemberRoom(session, room, out var found)) return;
-            found.Topic = topic;
+            _log.SetTopic(found.Name, topic);
             Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Topic, session.Nick, topic));
         }
     }
@@ -80,7 +86,7 @@ internal sealed partial class ChatCore
                 .OrderByDescending(room => room.Members.Count)
                 .Take(MaxListedRooms)
                 .OrderBy(room => room.Name, StringComparer.Ordinal)
-                .Select(room => new RoomInfo(room.Name, (uint)room.Members.Count, room.Topic))
+                .Select(room => new RoomInfo(room.Name, (uint)room.Members.Count, _log.Topic(room.Name)))
                 .ToArray();
             session.Sink?.Rooms(rooms);
         }
@@ -95,7 +101,7 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.NotAllowed, $"The server has {_rooms.Count} rooms, the most it allows; join an existing room.");
                 return;
             }
-            room = new CoreRoom(name);
+            room = new CoreRoom(name, _log.LastSeq(name));
             _rooms[name] = room;
         }
         if (session.Rooms.Contains(room))
@@ -114,6 +120,7 @@ internal sealed partial class ChatCore
         Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Join, session.Nick, ""));
         room.Members.Add(session);
         session.Rooms.Add(room);
+        Saved(session);
         session.Sink?.Joined(JoinState(room, cursor));
     }
 
@@ -124,18 +131,26 @@ internal sealed partial class ChatCore
     /// </summary>
     private JoinedRoom JoinState(CoreRoom room, ulong? cursor)
     {
-        ulong last = _log.LastSeq(room.Name);
+        ulong last = room.VisibleSeq;
         ulong after = cursor is { } c ? Math.Min(c, last) : 0;
-        var history = _log.Read(room.Name, after, int.MaxValue, _options.MaxSendQueueBytes / 2);
+        var read = _log.Read(room.Name, after, int.MaxValue, _options.MaxSendQueueBytes / 2);
+        // A slow log may have committed entries the core has not delivered yet: they come live, not in the replay.
+        var shown = read.Entries.Count > 0 && read.Entries[^1].Seq > last ? read.Entries.Where(entry => entry.Seq <= last).ToList() : read.Entries;
+        var history = new RoomSlice(shown, shown.Count > 0 ? shown[0].Seq : last + 1, last);
         ulong missed = cursor is null ? 0 : history.FirstSeq - (after + 1);
-        return new JoinedRoom(room.Name, room.Topic, room.MemberList(), history, missed);
+        return new JoinedRoom(room.Name, _log.Topic(room.Name), room.MemberList(), history, missed);
     }
 
     /// <summary>Sequences an entry in the room's log; members see it once the log has committed it.</summary>
-    private void Append(CoreRoom room, RoomEntryDraft draft)
+    /// <param name="room">The room.</param>
+    /// <param name="draft">The entry.</param>
+    /// <param name="author">Who said it, for a message: its echo is the author's acknowledgement, owed even if the
+    /// author has left the room by the time a slow log commits it.</param>
+    private void Append(CoreRoom room, RoomEntryDraft draft, CoreSession? author = null)
     {
         var entry = _log.Append(draft, out bool committed);
         if (committed) Deliver(room, entry);
+        else if (author is not null) _awaitingEcho[entry] = author;
     }
 
     private void OnCommitted(IReadOnlyList<RoomEntry> entries)
@@ -144,13 +159,20 @@ internal sealed partial class ChatCore
         {
             foreach (var entry in entries)
             {
-                if (_rooms.TryGetValue(entry.Room, out var room)) Deliver(room, entry);
+                _rooms.TryGetValue(entry.Room, out var room);
+                if (room is not null) Deliver(room, entry);
+                if (_awaitingEcho.Remove(entry, out var author) && author.Sink is { } sink && room?.Members.Contains(author) != true)
+                {
+                    sink.Entry(entry);
+                }
             }
         }
     }
 
     private void Deliver(CoreRoom room, RoomEntry entry)
     {
+        if (entry.Seq <= room.VisibleSeq) return;
+        room.VisibleSeq = entry.Seq;
         if (room.Members.Count == 0) return;
         // Counted once per entry, not per member: two interlocked adds per delivery were a visible share of a
         // 100-member fan-out.

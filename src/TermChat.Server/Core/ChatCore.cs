@@ -25,18 +25,29 @@ internal sealed partial class ChatCore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IRoomLog _log;
+    private readonly ISessionStore? _store;
     private readonly SessionTable _sessions = new();
     private readonly Dictionary<string, CoreRoom> _rooms = new(StringComparer.Ordinal);
+    // Messages a slow log has not committed yet, with their authors (see Append).
+    private readonly Dictionary<RoomEntry, CoreSession> _awaitingEcho = new(ReferenceEqualityComparer.Instance);
 
-    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger)
+    /// <param name="options">Limits and the clock.</param>
+    /// <param name="stats">Shared counters.</param>
+    /// <param name="log">Where room entries are sequenced and kept.</param>
+    /// <param name="logger">Where to log.</param>
+    /// <param name="store">Where sessions are kept across restarts; null keeps them in memory only. The sessions it
+    /// holds are restored at once, detached and resumable for what is left of their window.</param>
+    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null)
     {
         _options = options;
         _stats = stats;
         _time = options.TimeProvider;
         _log = log;
         _logger = logger;
+        _store = store;
         _log.Committed = OnCommitted;
-        _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby);
+        _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby, log.LastSeq(NameRules.Lobby));
+        lock (_gate) Restore();
     }
 
     /// <summary>Rooms that exist (the lobby always does).</summary>
@@ -75,7 +86,7 @@ internal sealed partial class ChatCore
             {
                 if (_sessions.TryGetByToken(token, out var old) && (old.Sink is not null || now < old.ExpiresAt))
                 {
-                    Resume(sink, old, cursors);
+                    Resume(sink, old, token, cursors);
                     return new Registration(old, default, "");
                 }
                 rejected = true;
@@ -139,6 +150,7 @@ internal sealed partial class ChatCore
                 return;
             }
             _sessions.Rename(session, nick);
+            Saved(session);
             session.Sink?.NickChanged(old, nick);
             foreach (var room in session.Rooms)
             {
@@ -158,6 +170,7 @@ internal sealed partial class ChatCore
                 return;
             }
             session.Away = reason;
+            Saved(session);
             session.Sink?.Notice(reason.Length == 0 ? "You are back." : $"You are marked away: {reason}");
             foreach (var room in session.Rooms)
             {
@@ -187,12 +200,14 @@ internal sealed partial class ChatCore
             if (!ReferenceEquals(session.Sink, sink) || session.Ended) return;
             session.Sink = null;
             session.DetachReason = reason;
+            session.DetachedMs = WallMs();
             session.ExpiresAt = _time.GetTimestamp() + (long)(_options.ResumeWindow.TotalSeconds * _time.TimestampFrequency);
             if (_options.ResumeWindow <= TimeSpan.Zero)
             {
                 End(session, reason);
                 return;
             }
+            Saved(session);
             foreach (var oldest in _sessions.Detached(session, _options.MaxClients))
             {
                 End(oldest, oldest.DetachReason);
@@ -216,7 +231,7 @@ internal sealed partial class ChatCore
     /// Hands the session to the new sink. The rooms never saw it leave (a dropped session stays a member during the
     /// resume window), so they are told nothing; the session gets, per room, exactly the entries after its cursor.
     /// </summary>
-    private void Resume(ISessionSink sink, CoreSession session, IReadOnlyList<RoomCursor> cursors)
+    private void Resume(ISessionSink sink, CoreSession session, ResumeToken token, IReadOnlyList<RoomCursor> cursors)
     {
         var seen = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var cursor in cursors)
@@ -226,6 +241,10 @@ internal sealed partial class ChatCore
         // The old connection has not been seen to die yet (a half-open link): it is dropped at once.
         session.Sink?.Replaced("Your session was resumed from another connection.");
         session.Sink = sink;
+        // A session restored from the store learns its token only now, from the client that holds it.
+        session.Token = token;
+        session.DetachedMs = null;
+        Saved(session);
         sink.Welcome(session.Nick, session.Token, resumed: true);
         foreach (var room in session.Rooms)
         {
@@ -237,6 +256,7 @@ internal sealed partial class ChatCore
     private void End(CoreSession session, string reason)
     {
         _sessions.Remove(session);
+        _store?.Delete(session.TokenHash);
         session.Sink = null;
         session.Ended = true;
         Log.Quit(_logger, session.Nick, reason);
@@ -247,6 +267,59 @@ internal sealed partial class ChatCore
             DeleteIfUnused(room);
         }
         session.Rooms.Clear();
+    }
+
+    /// <summary>Keeps a live session's change in the store (an ended one is deleted, not saved).</summary>
+    private void Saved(CoreSession session)
+    {
+        if (!session.Ended) _store?.Save(session.ToRecord());
+    }
+
+    /// <summary>
+    /// Brings back the sessions the last run left: members of their rooms again, detached, and resumable for what
+    /// is left of their window counted from when they dropped (or from when the server went down). Those whose window
+    /// ran out meanwhile end now, with a Quit in each room, as they would have had the server stayed up.
+    /// </summary>
+    private void Restore()
+    {
+        if (_store is null) return;
+        var (records, downSinceMs) = _store.Load();
+        long nowMs = WallMs();
+        long now = _time.GetTimestamp();
+        foreach (var record in records)
+        {
+            if (_sessions.TryGetByNick(record.Nick, out _) || !NameRules.IsValidNick(record.Nick, out _))
+            {
+                _store.Delete(record.TokenHash);
+                continue;
+            }
+            long detachedMs = record.DetachedMs ?? downSinceMs ?? nowMs;
+            var session = new CoreSession(record.Nick, record.TokenHash) { Away = record.Away, DetachedMs = detachedMs, DetachReason = "connection lost" };
+            _sessions.Restore(session);
+            foreach (string name in record.Rooms)
+            {
+                if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
+                if (!_rooms.TryGetValue(room, out var found))
+                {
+                    found = new CoreRoom(room, _log.LastSeq(room));
+                    _rooms[room] = found;
+                }
+                found.Members.Add(session);
+                session.Rooms.Add(found);
+            }
+            double leftMs = _options.ResumeWindow.TotalMilliseconds - Math.Max(0, nowMs - detachedMs);
+            if (leftMs <= 0)
+            {
+                End(session, session.DetachReason);
+                continue;
+            }
+            session.ExpiresAt = now + (long)(leftMs / 1000 * _time.TimestampFrequency);
+            Saved(session);
+            foreach (var oldest in _sessions.Detached(session, _options.MaxClients))
+            {
+                End(oldest, oldest.DetachReason);
+            }
+        }
     }
 
     private long RemainingSeconds(CoreSession session, long now) =>

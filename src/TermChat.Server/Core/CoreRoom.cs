@@ -3,11 +3,15 @@ using TermChat.Protocol;
 namespace TermChat.Server.Core;
 
 /// <summary>A room while someone is in it (the lobby always): members and topic. Its entries live in the room log.</summary>
-internal sealed class CoreRoom(string name)
+internal sealed class CoreRoom(string name, ulong visibleSeq)
 {
     public string Name { get; } = name;
 
-    public string Topic { get; set; } = "";
+    /// <summary>
+    /// The highest seq shown to anyone: delivered live, or part of a join's replay. An entry the log commits later is
+    /// delivered only if above it, so a member who joined meanwhile never gets an entry twice.
+    /// </summary>
+    public ulong VisibleSeq { get; set; } = visibleSeq;
 
     public List<CoreSession> Members { get; } = [];
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using TermChat.Protocol;
 
 namespace TermChat.Server.Core;
@@ -6,14 +7,25 @@ namespace TermChat.Server.Core;
 internal sealed class CoreSession
 {
     public CoreSession(string nick, ResumeToken token)
+        : this(nick, HashOf(token))
+    {
+        Token = token;
+    }
+
+    /// <summary>A session restored from a store, which knows only the hash of its token until a client presents it.</summary>
+    public CoreSession(string nick, string tokenHash)
     {
         Nick = nick;
-        Token = token;
+        TokenHash = tokenHash;
     }
 
     public string Nick { get; set; }
 
-    public ResumeToken Token { get; }
+    /// <summary>The resume token; <see cref="ResumeToken.None"/> for a restored session until it is resumed.</summary>
+    public ResumeToken Token { get; set; }
+
+    /// <summary>SHA-256 of the token, hex: what sessions are found and stored by.</summary>
+    public string TokenHash { get; }
 
     /// <summary>Where the session's events go, or <see langword="null"/> while detached and waiting for a resume.</summary>
     public ISessionSink? Sink { get; set; }
@@ -31,4 +43,17 @@ internal sealed class CoreSession
 
     /// <summary>When a detached session expires (monotonic timestamp); meaningful only while detached.</summary>
     public long ExpiresAt { get; set; }
+
+    /// <summary>When the connection dropped (Unix ms, wall clock), kept so that a restart honours the resume window.</summary>
+    public long? DetachedMs { get; set; }
+
+    public SessionRecord ToRecord() => new(TokenHash, Nick, Away, [.. Rooms.Select(room => room.Name)], Sink is null ? DetachedMs : null);
+
+    public static string HashOf(ResumeToken token)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, token.High);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], token.Low);
+        return Convert.ToHexString(SHA256.HashData(bytes));
+    }
 }

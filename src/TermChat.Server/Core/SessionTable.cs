@@ -9,7 +9,7 @@ namespace TermChat.Server.Core;
 internal sealed class SessionTable
 {
     private readonly Dictionary<string, CoreSession> _nicks = new(NameRules.NickComparer);
-    private readonly Dictionary<ResumeToken, CoreSession> _byToken = [];
+    private readonly Dictionary<string, CoreSession> _byToken = new(StringComparer.Ordinal);
     // Detached sessions in expiry order; entries go stale when a session is resumed (checked on use).
     private readonly Queue<(CoreSession Session, long ExpiresAt)> _detached = new();
 
@@ -19,7 +19,7 @@ internal sealed class SessionTable
     /// <summary>Nicks in use.</summary>
     public int NickCount => _nicks.Count;
 
-    public bool TryGetByToken(ResumeToken token, out CoreSession session) => _byToken.TryGetValue(token, out session!);
+    public bool TryGetByToken(ResumeToken token, out CoreSession session) => _byToken.TryGetValue(CoreSession.HashOf(token), out session!);
 
     public bool TryGetByNick(string nick, out CoreSession session) => _nicks.TryGetValue(nick, out session!);
 
@@ -31,11 +31,17 @@ internal sealed class SessionTable
         {
             token = ResumeToken.NewRandom();
         }
-        while (_byToken.ContainsKey(token));
+        while (token.IsNone || _byToken.ContainsKey(CoreSession.HashOf(token)));
         var session = new CoreSession(nick, token) { Sink = sink };
-        _byToken[token] = session;
-        _nicks[nick] = session;
+        Restore(session);
         return session;
+    }
+
+    /// <summary>Adds a session as it is (new, or restored from a store).</summary>
+    public void Restore(CoreSession session)
+    {
+        _byToken[session.TokenHash] = session;
+        _nicks[session.Nick] = session;
     }
 
     public void Rename(CoreSession session, string nick)
@@ -52,7 +58,7 @@ internal sealed class SessionTable
         {
             _nicks.Remove(session.Nick);
         }
-        _byToken.Remove(session.Token);
+        _byToken.Remove(session.TokenHash);
     }
 
     /// <summary>

@@ -36,6 +36,18 @@ internal interface IRoomLog : IDisposable
     /// </summary>
     RoomSlice Read(string room, ulong afterSeq, int maxEntries, long maxBytes);
 
+    /// <summary>The topic of <paramref name="room"/>, empty if none.</summary>
+    string Topic(string room);
+
+    /// <summary>Sets the topic of <paramref name="room"/>; kept as long as the room's history is. Never blocks on I/O.</summary>
+    void SetTopic(string room, string topic);
+
+    /// <summary>
+    /// Why the log takes no new messages now (its disk is full, say), or null when it does. Entries appended anyway
+    /// (joins, parts) wait in memory and are committed when the log recovers.
+    /// </summary>
+    string? Refusal { get; }
+
     /// <summary>
     /// The room has nobody in it and is deleted. The log may drop the history it holds in memory for it; the room's
     /// high-water seq stays, so a room created again under that name continues above it.

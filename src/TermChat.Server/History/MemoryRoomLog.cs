@@ -35,6 +35,13 @@ internal sealed class MemoryRoomLog : IRoomLog
         return entry;
     }
 
+    /// <summary>Memory never refuses.</summary>
+    public string? Refusal => null;
+
+    public string Topic(string room) => _rooms.TryGetValue(room, out var state) ? state.Topic : "";
+
+    public void SetTopic(string room, string topic) => StateOf(room).Topic = topic;
+
     public ulong LastSeq(string room) =>
         _rooms.TryGetValue(room, out var state) ? state.LastSeq : _retired.Peek(room);
 
@@ -73,5 +80,7 @@ internal sealed class MemoryRoomLog : IRoomLog
         public RoomHistory History { get; } = history;
 
         public ulong LastSeq { get; set; }
+
+        public string Topic { get; set; } = "";
     }
 }

@@ -53,6 +53,14 @@ internal static partial class TermChatBinary
         }
     }
 
+    /// <summary>A loopback TCP port nothing listens on: bound, noted and closed again.</summary>
+    public static int ClosedLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     public static void Stop(Process process)
     {
         try

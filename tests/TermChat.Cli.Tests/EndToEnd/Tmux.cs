@@ -47,6 +47,35 @@ internal sealed class Tmux : IDisposable
         return text.EndsWith('\n') ? lines[..^1] : lines;
     }
 
+    /// <summary>The visible screen with its colours and styles as SGR escape sequences (capture-pane -e), one string per row.</summary>
+    public string[] CaptureWithStyles(string session)
+    {
+        string text = Run("capture-pane", "-p", "-e", "-t", session);
+        var lines = text.Split('\n');
+        return text.EndsWith('\n') ? lines[..^1] : lines;
+    }
+
+    /// <summary>A tmux format expanded for the session's pane, e.g. <c>#{pane_title}</c> or <c>#{alternate_on}</c>.</summary>
+    public string Format(string session, string format) => Run("display-message", "-p", "-t", session, format).TrimEnd('\n');
+
+    /// <summary>Polls a tmux format until it expands to <paramref name="expected"/>; fails with the last value after <paramref name="timeout"/>.</summary>
+    public async Task WaitForFormatAsync(string session, string format, string expected, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(15);
+        string value = "";
+        while (deadline.Elapsed < limit)
+        {
+            value = Format(session, format);
+            if (value == expected)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"Timed out after {limit.TotalSeconds:0} s waiting in '{session}' for {what}.\nExpected: {expected}\nActual:   {value}");
+    }
+
     /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the last screen after <paramref name="timeout"/>.</summary>
     public async Task<string[]> WaitForAsync(string session, Func<string[], bool> condition, string what, TimeSpan? timeout = null)
     {

@@ -23,6 +23,7 @@ public sealed class CommandLineSweepTests
         ["--theme"] = "carrier-pigeon",
         ["--unit-name"] = "two words",
         ["--config"] = "/nonexistent/serve.json",
+        ["--data"] = " ",
     };
 
     // Free text: any string is a valid value.

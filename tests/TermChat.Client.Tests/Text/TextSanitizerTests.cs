@@ -43,6 +43,48 @@ public sealed class TextSanitizerTests
     public void With_line_breaks_as_spaces_newlines_and_tabs_become_one_space_each(string input, string expected) =>
         Assert.Equal(expected, TextSanitizer.Sanitize(input, LineBreaks.Space));
 
+    [Theory]
+    [InlineData("a\uffffb", "a\ufffdb")]
+    [InlineData("a\ufdd0\ufdefb", "a\ufffd\ufffdb")]
+    [InlineData("plane end \U0001FFFE \U0010FFFF", "plane end \ufffd \ufffd")]
+    [InlineData("unassigned \u0378 \U000E0080", "unassigned \ufffd \ufffd")]
+    [InlineData("kept: \u00ad\ufeff\u200b\u200d\ue000 😀👨‍👩‍👧 🇫🇷 e\u0301", "kept: \u00ad\ufeff\u200b\u200d\ue000 😀👨‍👩‍👧 🇫🇷 e\u0301")]
+    public void Code_points_terminals_disagree_on_become_one_replacement_character_each(string input, string expected)
+    {
+        Assert.Equal(expected, TextSanitizer.Sanitize(input));
+        Assert.Equal(expected, TextSanitizer.Sanitize(input, LineBreaks.Space));
+    }
+
+    [Fact]
+    public void A_lone_surrogate_becomes_one_replacement_character()
+    {
+        // Not theory data: test runners cannot serialize strings that are not valid UTF-16.
+        Assert.Equal("lone \ufffd and \ufffd surrogates", TextSanitizer.Sanitize("lone \ud800 and \udc00 surrogates"));
+        Assert.Equal("swapped \ufffd\ufffd", TextSanitizer.Sanitize("swapped \udc00\ud800"));
+        Assert.Equal("a high surrogate at the end \ufffd", TextSanitizer.Sanitize("a high surrogate at the end \ud83d", LineBreaks.Space));
+    }
+
+    [Fact]
+    public void Sanitized_text_has_no_lone_surrogate_and_no_noncharacter()
+    {
+        Prop.ForAll<string>(text =>
+        {
+            string clean = TextSanitizer.Sanitize(text ?? "");
+            for (int i = 0; i < clean.Length; i++)
+            {
+                if (char.IsHighSurrogate(clean[i]) && i + 1 < clean.Length && char.IsLowSurrogate(clean[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(clean[i]) || clean[i] is >= '\ufdd0' and <= '\ufdef' or '\ufffe' or '\uffff')
+                {
+                    return false;
+                }
+            }
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
     [Fact]
     public void With_line_breaks_as_spaces_no_control_character_is_left()
     {

@@ -13,9 +13,9 @@ namespace TermChat.Client.Tests.Views;
 /// <summary>Keys, paste, completion, mouse, bell, sanitizing, status line, colours and sizes.</summary>
 public sealed class ChatWindowBehaviourTests
 {
-    private static GuiHarness Lobby(int width = 80, int height = 24, bool noColor = false)
+    private static GuiHarness Lobby(int width = 80, int height = 24, bool noColor = false, bool highContrast = false)
     {
-        var h = new GuiHarness(width, height, noColor);
+        var h = new GuiHarness(width, height, noColor, highContrast: highContrast);
         h.Join("#lobby", "", "alice", "bob", "carol");
         h.Draw();
         return h;
@@ -379,10 +379,49 @@ public sealed class ChatWindowBehaviourTests
         Assert.NotEqual(NickColor("carol"), NickColor("bob"));
     }
 
-    // The xterm 256-colour index of the nick's palette entry, as RGB.
-    private static Color NickColor(string nick)
+    [Fact]
+    public void High_contrast_draws_nothing_faint_and_nicks_mentions_and_errors_in_bright_colours()
     {
-        int cube = NickColors.For(nick) - 16;
+        using var h = Lobby(60, 12, highContrast: true);
+        h.Server(new RoomMessage("#lobby", 70, GuiHarness.Noon, "bob", MessageKind.Action, "waves", false));
+        h.Server(new Notice("#lobby", "server restarts at 18:00"));
+        h.Say("#lobby", "bob", "alice: lunch?", 1);
+        h.Say("#lobby", "alice", "me again", 2);
+        var screen = h.Draw();
+        int notice = Array.FindIndex(screen, l => l.Contains("-!- server restarts", StringComparison.Ordinal));
+        int mention = Array.FindIndex(screen, l => l.Contains("lunch?", StringComparison.Ordinal));
+        int own = Array.FindIndex(screen, l => l.Contains("<alice> me again", StringComparison.Ordinal));
+        Assert.True(notice > 0 && mention > notice && own > mention, string.Join("\n", screen));
+
+        for (int row = 0; row < screen.Length; row++)
+        {
+            for (int column = 0; column < 60; column++)
+            {
+                Assert.False(h.AttributeAt(column, row).Style.HasFlag(TextStyle.Faint), $"nothing is faint in high contrast, but ({column}, {row}) is");
+            }
+        }
+        Assert.Equal(Xterm(ChatPalette.HighContrastNick(NickColors.For("bob"))), h.AttributeAt(screen[mention].IndexOf("bob", StringComparison.Ordinal), mention).Foreground);
+        Assert.Equal(Xterm(ChatPalette.HighContrastNick(NickColors.For("alice"))), h.AttributeAt(screen[own].IndexOf("alice", StringComparison.Ordinal), own).Foreground);
+        Assert.Equal(Xterm(227), h.AttributeAt(screen[mention].IndexOf("lunch?", StringComparison.Ordinal), mention).Foreground);
+        Assert.True(h.AttributeAt(screen[mention].IndexOf("lunch?", StringComparison.Ordinal), mention).Style.HasFlag(TextStyle.Bold));
+    }
+
+    [Fact]
+    public void High_contrast_nick_colours_keep_one_colour_per_nick_and_use_only_bright_ones()
+    {
+        byte[] bright = [87, 119, 227, 219, 215, 147];
+        Assert.All(NickColors.Palette, index => Assert.Contains(ChatPalette.HighContrastNick(index), bright));
+        Assert.Equal(ChatPalette.HighContrastNick(NickColors.For("Bob")), ChatPalette.HighContrastNick(NickColors.For("bob")));
+        Assert.Equal(bright.Length, NickColors.Palette.Select(ChatPalette.HighContrastNick).Distinct().Count());
+    }
+
+    // The xterm 256-colour index of the nick's palette entry, as RGB.
+    private static Color NickColor(string nick) => Xterm(NickColors.For(nick));
+
+    // An xterm 256-colour cube index (16..231) as RGB.
+    private static Color Xterm(byte index)
+    {
+        int cube = index - 16;
         static int Level(int v) => v == 0 ? 0 : 55 + (v * 40);
         return new Color(Level(cube / 36), Level(cube / 6 % 6), Level(cube % 6));
     }

@@ -1,4 +1,6 @@
+using System.Threading.Channels;
 using TermChat.Client.App;
+using TermChat.Client.Tests.Diagnostics;
 using TermChat.Client.Views;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
@@ -57,5 +59,52 @@ public sealed class ChatWindowDialogTests
         Assert.Equal(
             ["connections/connections", "connections/accepted_total", "messages/bytes_in_per_s", "messages/msgs_in_total", "queues/sendq_peak_bytes", "other/mystery"],
             report.Rows.Select(r => $"{r.Group}/{r.Name}").ToArray());
+    }
+
+    [Fact]
+    public void A_finished_netcheck_opens_a_dialog_with_the_verdict_at_the_top()
+    {
+        // Terminal.Gui's Init makes its main loop this thread's SynchronizationContext, and no main loop runs in the
+        // harness: an await here would never resume, so this test waits by blocking.
+        var server = new FakePingServer(requireHello: false);
+        var (h, shown) = Lobby();
+        try
+        {
+            // The send finishes on another thread and posts its result to the UI thread: here, the test thread.
+            var posted = Channel.CreateUnbounded<Action>();
+            h.Window.Post = action => posted.Writer.TryWrite(action);
+            h.Type($"/netcheck 127.0.0.1:{server.Port}");
+            h.Key(Key.Enter);
+            posted.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult()();
+
+            var dialog = Assert.Single(shown);
+            Assert.Equal("Network check", dialog.Title);
+            string[] lines = Assert.Single(dialog.SubViews.OfType<Label>()).Text.Split('\n');
+            Assert.StartsWith("Verdict: ", lines[0], StringComparison.Ordinal);
+            Assert.Equal("", lines[1]);
+            Assert.StartsWith($"netcheck 127.0.0.1:{server.Port}", lines[2], StringComparison.Ordinal);
+            Assert.Contains(lines, l => l.StartsWith("  TCP        connect ", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines[3..], l => l.StartsWith("Verdict: ", StringComparison.Ordinal));
+
+            // On screen: the dialog's first row of text is the verdict, right under its title.
+            var token = h.Gui.Begin(dialog);
+            try
+            {
+                var screen = h.Draw();
+                int title = Array.FindIndex(screen, l => l.Contains("Network check", StringComparison.Ordinal));
+                Assert.True(title >= 0, string.Join("\n", screen));
+                Assert.Contains("Verdict: ", screen[title + 1], StringComparison.Ordinal);
+                Assert.Contains(screen, l => l.Contains("Close", StringComparison.Ordinal));
+            }
+            finally
+            {
+                h.Gui.End(token!);
+            }
+        }
+        finally
+        {
+            h.Dispose();
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }

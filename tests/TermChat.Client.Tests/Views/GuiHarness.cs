@@ -25,7 +25,7 @@ internal sealed class GuiHarness : IDisposable
     private readonly SessionToken? _token;
     private ulong _seq;
 
-    public GuiHarness(int width, int height, bool noColor = false, string nick = "alice")
+    public GuiHarness(int width, int height, bool noColor = false, string nick = "alice", bool highContrast = false)
     {
         Session.Nick.Returns(nick);
         Session.TransportName.Returns("TCP");
@@ -34,7 +34,7 @@ internal sealed class GuiHarness : IDisposable
         Gui = Application.Create();
         Gui.Init(DriverRegistry.Names.ANSI);
         Gui.Driver!.SetScreenSize(width, height);
-        Window = new ChatWindow(App, new ChatWindowOptions { TimeZone = TimeZoneInfo.Utc, TimeProvider = Time, NoColor = noColor })
+        Window = new ChatWindow(App, new ChatWindowOptions { TimeZone = TimeZoneInfo.Utc, TimeProvider = Time, NoColor = noColor, HighContrast = highContrast })
         {
             Bell = () => BellCount++,
         };
@@ -99,7 +99,13 @@ internal sealed class GuiHarness : IDisposable
     public string[] Draw()
     {
         Gui.LayoutAndDraw();
-        var contents = Gui.Driver!.Contents!;
+        return Rows(Gui);
+    }
+
+    /// <summary>The screen as last drawn, one string per row (call on the UI thread of a running application).</summary>
+    public static string[] Rows(IApplication gui)
+    {
+        var contents = gui.Driver!.Contents!;
         int rows = contents.GetLength(0);
         int cols = contents.GetLength(1);
         var screen = new string[rows];

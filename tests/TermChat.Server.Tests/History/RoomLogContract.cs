@@ -11,7 +11,8 @@ namespace TermChat.Server.Tests.History;
 public abstract class RoomLogContract : IDisposable
 {
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentDictionary<(string Room, ulong Seq), RoomEntry> _committed = new();
+    private readonly ConcurrentDictionary<(IRoomLog Log, string Room, ulong Seq), RoomEntry> _committed = new();
+    private readonly ConcurrentQueue<string> _twice = new();
     private readonly List<IRoomLog> _opened = [];
 
     /// <summary>A new, empty log keeping at most <paramref name="historySize"/> entries and <paramref name="historyBytes"/> bytes per room.</summary>
@@ -19,15 +20,22 @@ public abstract class RoomLogContract : IDisposable
 
     private protected IRoomLog Open(int historySize = 100, long historyBytes = 1 << 20)
     {
-        var log = CreateLog(historySize, historyBytes);
+        var log = Track(CreateLog(historySize, historyBytes));
+        _opened.Add(log);
+        return log;
+    }
+
+    /// <summary>Records what <paramref name="log"/> reports committed, so that <see cref="Append"/> can wait for it.</summary>
+    private protected IRoomLog Track(IRoomLog log)
+    {
         log.Committed = entries =>
         {
             foreach (var entry in entries)
             {
-                Assert.True(_committed.TryAdd((entry.Room, entry.Seq), entry), $"{entry.Room} {entry.Seq} was reported committed twice");
+                // Asserted on the test's thread (Dispose): an assertion thrown on the log's thread would kill the run.
+                if (!_committed.TryAdd((log, entry.Room, entry.Seq), entry)) _twice.Enqueue($"{entry.Room} {entry.Seq}");
             }
         };
-        _opened.Add(log);
         return log;
     }
 
@@ -38,7 +46,7 @@ public abstract class RoomLogContract : IDisposable
         if (!committed)
         {
             var deadline = DateTime.UtcNow + CommitTimeout;
-            while (!_committed.ContainsKey((entry.Room, entry.Seq)))
+            while (!_committed.ContainsKey((log, entry.Room, entry.Seq)))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"{entry.Room} {entry.Seq} was never committed");
                 Thread.Sleep(1);
@@ -199,6 +207,13 @@ public abstract class RoomLogContract : IDisposable
     public void Dispose()
     {
         foreach (var log in _opened) log.Dispose();
+        Closed();
+        Assert.Empty(_twice);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Called after every log opened is disposed: release what the logs were built on.</summary>
+    private protected virtual void Closed()
+    {
     }
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Durable history against memory only, side by side (docs/BENCHMARKS.md, "Durable history"):
+#   1. async fan-out, 100 subscribers, 20,000 msg/s offered: `serve --data FILE` against `serve --ephemeral`;
+#   2. publish throughput to disk: 4 publishers, 1 subscriber, 60,000 msg/s offered. The server delivers a room
+#      message to anyone (its sender's echo included) only once the data file has committed it, so every delivery
+#      counted is a durable message;
+#   3. restart with 1,000 rooms x 200 entries: seconds from process start until the port accepts, and resident
+#      memory then, against the same server started --ephemeral (an empty server: the process's own cost).
+#
+#   bench/run-durable.sh [--reps N] [--duration S] [--output FILE.jsonl]
+#
+# The server runs pinned to CPU 0, the load generator to CPU 1; within a repetition the two variants alternate
+# (durable first on odd repetitions, memory first on even ones) so that drifts in machine load hit both alike.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+reps=3
+duration=1.5
+output=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --output) output="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-durable.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for tool in jq python3 sqlite3 taskset; do
+  command -v "$tool" >/dev/null || { echo "run-durable.sh: needs $tool" >&2; exit 1; }
+done
+
+work="$(mktemp -d /tmp/termchat-durable-bench.XXXXXX)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results="${output:-$work/results.jsonl}"
+: >"$results"
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+log "building into $work"
+dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
+  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+dotnet build "$here/bench/TermChat.BenchTools/TermChat.BenchTools.csproj" -c Release -o "$work/benchtools" -nologo -v quiet -clp:ErrorsOnly \
+  >"$work/build-tools.log" 2>&1 || { cat "$work/build-tools.log" >&2; exit 1; }
+termchat=(dotnet "$work/termchat/termchat.dll")
+benchtools=(dotnet "$work/benchtools/termchat-benchtools.dll")
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# start_server VARIANT PORT [args...]: starts `termchat serve` on CPU 0 and waits until the port accepts.
+# Sets ready_seconds to the seconds from start to accepting.
+start_server() {
+  local variant="$1" port="$2"; shift 2
+  local store=(--ephemeral)
+  [ "$variant" = durable ] && store=(--data "$work/$port.db")
+  local started; started="$(date +%s.%N)"
+  taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 "${store[@]}" \
+    --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
+    >"$work/server.log" 2>&1 &
+  server_pid=$!
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+    sleep 0.005
+  done
+  ready_seconds="$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$started" "$(date +%s.%N)")"
+}
+
+stop_server() {
+  kill "$server_pid" && wait "$server_pid" || true
+  server_pid=""
+}
+
+fanout() { # label port args...
+  local label="$1" port="$2"; shift 2
+  taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --server-pid "$server_pid" --json --no-progress \
+    --duration "$duration" --warmup 0.5 --drain 1 --max-drain 3 "$@" >>"$results" 2>"$work/last-error" \
+    || log "  $label failed: $(tail -1 "$work/last-error")"
+}
+
+for rep in $(seq 1 "$reps"); do
+  order=(durable memory)
+  [ $((rep % 2)) = 0 ] && order=(memory durable)
+  for variant in "${order[@]}"; do
+    log "repetition $rep of $reps: $variant"
+    start_server "$variant" 17790
+    fanout "fanout-$variant" 17790 -n 100 -r 20000
+    stop_server
+    start_server "$variant" 17791
+    fanout "publish-$variant" 17791 -n 1 -P 4 -r 60000
+    stop_server
+  done
+  rm -f "$work"/1779?.db*
+done
+
+log "restart: writing 1,000 rooms x 200 entries through the server"
+start_server durable 17792 --max-rooms 2000
+taskset -c 1 "${benchtools[@]}" fill-history -p 17792 --rooms 1000 --entries 200 --size 48
+stop_server
+history_bytes="$(sqlite3 "$work/17792.db" "SELECT sum(length(text) + length(nick) + length(room)) FROM entries")"
+file_bytes="$(stat -c %s "$work/17792.db")"
+for rep in $(seq 1 "$reps"); do
+  for variant in durable memory; do
+    start_server "$variant" 17792
+    seconds="$ready_seconds"
+    rss_kib="$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")"
+    stop_server
+    jq -cn --arg v "$variant" --argjson s "$seconds" --argjson rss "$rss_kib" --argjson hist "$history_bytes" --argjson file "$file_bytes" \
+      '{scenario: "restart", label: ("restart-" + $v), readySeconds: $s, rssKiB: $rss, historyBytes: $hist, fileBytes: $file}' >>"$results"
+    log "restart $variant: ready in $seconds s, RSS $rss_kib KiB"
+  done
+done
+
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $load_before; after: $load_after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+jq -r 'select(.scenario == "fanout") | .label as $l | .fanout[0] |
+  "\($l)\tdeliveries/s \(.deliveriesPerSecond | floor)\tloss % \(.lossPercent)\tp50 ms \(.latency.p50Us / 1000)\tp99 ms \(.latency.p99Us / 1000)\tserver CPU s \(.serverCpuSeconds)"' "$results"
+jq -r 'select(.scenario == "restart") | "\(.label)\tready s \(.readySeconds)\tRSS KiB \(.rssKiB)\thistory bytes \(.historyBytes)\tfile bytes \(.fileBytes)"' "$results"

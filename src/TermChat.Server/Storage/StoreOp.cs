@@ -1,0 +1,19 @@
+using TermChat.Server.Core;
+using TermChat.Server.History;
+
+namespace TermChat.Server.Storage;
+
+/// <summary>One write queued for the <see cref="StoreWriter"/>.</summary>
+internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null)
+{
+    public static StoreOp Append(RoomEntry entry) => new(StoreOpKind.Append, entry);
+
+    public static StoreOp Topic(string room, string topic) => new(StoreOpKind.Topic, Key: room, Text: topic);
+
+    /// <summary>Deletes the room's entries below <paramref name="firstKept"/>: they left the retained history.</summary>
+    public static StoreOp Prune(string room, ulong firstKept) => new(StoreOpKind.Prune, Key: room, Number: (long)firstKept);
+
+    public static StoreOp SaveSession(SessionRecord session) => new(StoreOpKind.SaveSession, Session: session);
+
+    public static StoreOp DeleteSession(string tokenHash) => new(StoreOpKind.DeleteSession, Key: tokenHash);
+}

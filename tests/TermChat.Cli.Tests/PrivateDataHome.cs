@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+
+namespace TermChat.Cli.Tests;
+
+/// <summary>
+/// Servers started by these tests (in process, or as child processes and in tmux, which inherit the environment)
+/// keep history under <c>$XDG_DATA_HOME</c> by default: every test run gets its own, so none sees another's history
+/// and none writes to the user's.
+/// </summary>
+internal static class PrivateDataHome
+{
+    [ModuleInitializer]
+    internal static void Use()
+    {
+        if (Environment.GetEnvironmentVariable("TERMCHAT_TEST_DATA_HOME") is { Length: > 0 }) return;
+        string home = Directory.CreateTempSubdirectory("termchat-cli-tests-").FullName;
+        Environment.SetEnvironmentVariable("TERMCHAT_TEST_DATA_HOME", home);
+        Environment.SetEnvironmentVariable("XDG_DATA_HOME", home);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child still writing: the temp directory is the system's to clean.
+            }
+        };
+    }
+}

@@ -4,8 +4,12 @@
 #   2. publish throughput to disk: 4 publishers, 1 subscriber, 60,000 msg/s offered. The server delivers a room
 #      message to anyone (its sender's echo included) only once the data file has committed it, so every delivery
 #      counted is a durable message;
-#   3. restart with 1,000 rooms x 200 entries: seconds from process start until the port accepts, and resident
-#      memory then, against the same server started --ephemeral (an empty server: the process's own cost).
+#   3. server CPU per stored message (robust to a busy machine, unlike rates): 200 rooms x 200 messages sent
+#      through the server (`termchat-benchtools fill-history`, which waits for every echo), utime+stime of the
+#      server over the fill divided by the messages;
+#   4. restart with 1,000 rooms x 200 entries: seconds from process start until the port accepts, the server's CPU
+#      seconds and resident memory then, against the same server started --ephemeral (an empty server: the
+#      process's own cost).
 #
 #   bench/run-durable.sh [--reps N] [--duration S] [--output FILE.jsonl]
 #
@@ -95,6 +99,22 @@ for rep in $(seq 1 "$reps"); do
   rm -f "$work"/1779?.db*
 done
 
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
+
+for rep in $(seq 1 "$reps"); do
+  for variant in durable memory; do
+    start_server "$variant" 17793 --max-rooms 2000
+    before="$(cpu_seconds "$server_pid")"
+    taskset -c 1 "${benchtools[@]}" fill-history -p 17793 --rooms 200 --entries 200 --size 48
+    after="$(cpu_seconds "$server_pid")"
+    stop_server
+    jq -cn --arg v "$variant" --argjson b "$before" --argjson a "$after" \
+      '{scenario: "cpu", label: ("cpu-" + $v), serverCpuSeconds: ($a - $b), messages: 40000, usPerMessage: (($a - $b) / 40000 * 1e6)}' >>"$results"
+    log "cpu $variant: $(tail -1 "$results")"
+  done
+  rm -f "$work"/17793.db*
+done
+
 log "restart: writing 1,000 rooms x 200 entries through the server"
 start_server durable 17792 --max-rooms 2000
 taskset -c 1 "${benchtools[@]}" fill-history -p 17792 --rooms 1000 --entries 200 --size 48
@@ -106,10 +126,11 @@ for rep in $(seq 1 "$reps"); do
     start_server "$variant" 17792
     seconds="$ready_seconds"
     rss_kib="$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")"
+    ready_cpu="$(cpu_seconds "$server_pid")"
     stop_server
-    jq -cn --arg v "$variant" --argjson s "$seconds" --argjson rss "$rss_kib" --argjson hist "$history_bytes" --argjson file "$file_bytes" \
-      '{scenario: "restart", label: ("restart-" + $v), readySeconds: $s, rssKiB: $rss, historyBytes: $hist, fileBytes: $file}' >>"$results"
-    log "restart $variant: ready in $seconds s, RSS $rss_kib KiB"
+    jq -cn --arg v "$variant" --argjson s "$seconds" --argjson rss "$rss_kib" --argjson hist "$history_bytes" --argjson file "$file_bytes" --argjson cpu "$ready_cpu" \
+      '{scenario: "restart", label: ("restart-" + $v), readySeconds: $s, cpuSeconds: $cpu, rssKiB: $rss, historyBytes: $hist, fileBytes: $file}' >>"$results"
+    log "restart $variant: ready in $seconds s ($ready_cpu s CPU), RSS $rss_kib KiB"
   done
 done
 
@@ -117,4 +138,5 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load average before: $load_before; after: $load_after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 jq -r 'select(.scenario == "fanout") | .label as $l | .fanout[0] |
   "\($l)\tdeliveries/s \(.deliveriesPerSecond | floor)\tloss % \(.lossPercent)\tp50 ms \(.latency.p50Us / 1000)\tp99 ms \(.latency.p99Us / 1000)\tserver CPU s \(.serverCpuSeconds)"' "$results"
-jq -r 'select(.scenario == "restart") | "\(.label)\tready s \(.readySeconds)\tRSS KiB \(.rssKiB)\thistory bytes \(.historyBytes)\tfile bytes \(.fileBytes)"' "$results"
+jq -r 'select(.scenario == "cpu") | "\(.label)\tserver CPU us per message \(.usPerMessage)"' "$results"
+jq -r 'select(.scenario == "restart") | "\(.label)\tready s \(.readySeconds)\tCPU s \(.cpuSeconds)\tRSS KiB \(.rssKiB)\thistory bytes \(.historyBytes)\tfile bytes \(.fileBytes)"' "$results"

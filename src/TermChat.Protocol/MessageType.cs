@@ -14,6 +14,7 @@ public enum MessageType : byte
     ListMembers = 0x09,
     ListRooms = 0x0A,
     GetStats = 0x0B,
+    SearchHistory = 0x0C,
 
     Ping = 0x20,
     Pong = 0x21,
@@ -33,4 +34,5 @@ public enum MessageType : byte
     Notice = 0x8C,
     Stats = 0x8D,
     Error = 0x8E,
+    SearchResults = 0x8F,
 }

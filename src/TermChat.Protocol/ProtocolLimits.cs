@@ -6,8 +6,14 @@ namespace TermChat.Protocol;
 /// </summary>
 public static class ProtocolLimits
 {
-    /// <summary>The protocol version this library speaks.</summary>
-    public const ushort Version = 1;
+    /// <summary>The newest protocol version this library speaks; a client offers it first.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest protocol version this library still speaks (version 1 lacks history search).</summary>
+    public const ushort MinVersion = 1;
+
+    /// <summary>The first protocol version with SearchHistory and SearchResults.</summary>
+    public const ushort SearchVersion = 2;
 
     /// <summary>Bytes in the length prefix of a frame.</summary>
     public const int LengthPrefixBytes = 4;
@@ -35,6 +41,12 @@ public static class ProtocolLimits
 
     /// <summary>Largest away reason or part reason in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 200;
+
+    /// <summary>Largest search request (the words of a SearchHistory) in UTF-8 bytes.</summary>
+    public const int MaxSearchBytes = 200;
+
+    /// <summary>Most results one SearchResults carries.</summary>
+    public const int MaxSearchResults = 50;
 
     /// <summary>Most room cursors a resume may carry.</summary>
     public const int MaxResumeCursors = 64;

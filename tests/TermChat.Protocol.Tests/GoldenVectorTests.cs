@@ -27,6 +27,8 @@ public sealed partial class GoldenVectorTests
         ["G9"] = new HistoryBegin("#lobby", 6, 43, 5),
         ["G10"] = new Error(ErrorCode.NickInUse, "Nick ann is taken."),
         ["G11"] = new Ping(0x0102030405060708),
+        ["G12"] = new SearchHistory("#ops", "deploy"),
+        ["G13"] = new SearchResults("#ops", "deploy", new[] { new SearchHit(4, 1_763_790_000_000, "ann", MessageKind.Say, "deploy done") }),
     };
 
     private sealed record Vector(string Key, string DecodesTo, byte[] Bytes);

@@ -85,6 +85,11 @@ internal static class MessageGenerators
         [MessageType.ListMembers] = Room.Select(r => (Message)new ListMembers(r)),
         [MessageType.ListRooms] = Gen.Constant((Message)new ListRooms()),
         [MessageType.GetStats] = Gen.Constant((Message)new GetStats()),
+        [MessageType.SearchHistory] = from r in Room from w in Text(ProtocolLimits.MaxSearchBytes) select (Message)new SearchHistory(r, w),
+        [MessageType.SearchResults] =
+            from r in Room from w in Text(ProtocolLimits.MaxSearchBytes) from count in Gen.Choose(0, ProtocolLimits.MaxSearchResults)
+            from hits in Gen.ArrayOf(from seq in U64 from time in I64 from f in Nick from k in Kind from t in Text(ProtocolLimits.MaxTextBytes) select new SearchHit(seq, time, f, k, t), count)
+            select (Message)new SearchResults(r, w, hits),
         [MessageType.Ping] = U64.Select(n => (Message)new Ping(n)),
         [MessageType.Pong] = U64.Select(n => (Message)new Pong(n)),
         [MessageType.Bye] = Text(ProtocolLimits.MaxReasonBytes).Select(t => (Message)new Bye(t)),

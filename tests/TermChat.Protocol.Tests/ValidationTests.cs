@@ -62,6 +62,12 @@ public sealed class ValidationTests
         ["Stats.Mode"] = s => new Stats(s, Array.Empty<StatEntry>()),
         ["Stats.Entries.Name"] = s => new Stats("async", new[] { new StatEntry(s, 1) }),
         ["Error.Text"] = s => new Error(ErrorCode.NotInRoom, s),
+        ["SearchHistory.Room"] = s => new SearchHistory(s, "deploy"),
+        ["SearchHistory.Words"] = s => new SearchHistory("#a", s),
+        ["SearchResults.Room"] = s => new SearchResults(s, "deploy", Array.Empty<SearchHit>()),
+        ["SearchResults.Words"] = s => new SearchResults("#a", s, Array.Empty<SearchHit>()),
+        ["SearchResults.Results.From"] = s => new SearchResults("#a", "w", new[] { new SearchHit(1, 2, s, MessageKind.Say, "hi") }),
+        ["SearchResults.Results.Text"] = s => new SearchResults("#a", "w", new[] { new SearchHit(1, 2, "bob", MessageKind.Say, s) }),
     };
 
     public static TheoryData<string> StringFieldNames() => new(StringFields.Keys);
@@ -262,7 +268,7 @@ public sealed class ValidationTests
     [InlineData(0, (byte)'X')]
     [InlineData(3, (byte)'t')]
     [InlineData(4, 0x7F)]
-    [InlineData(5, 2)]
+    [InlineData(5, 3)]
     [InlineData(5, 0)]
     public void A_hello_with_bad_magic_or_version_is_a_bad_handshake(int payloadOffset, byte value)
     {

@@ -134,7 +134,7 @@ public sealed class WireFrontEndTests
         Handle(back, new Hello(ProtocolLimits.Version, "bob", bob.Token, new[] { new RoomCursor("#lobby", seen) }));
 
         var messages = back.Messages();
-        Assert.Equal(new Welcome(1, "bob", bob.Token, true, "unit", "async", 45, ""), messages[0]);
+        Assert.Equal(new Welcome(ProtocolLimits.Version, "bob", bob.Token, true, "unit", "async", 45, ""), messages[0]);
         Assert.IsType<RoomJoined>(messages[1]);
         Assert.Equal(new HistoryBegin("#lobby", seen + 1, seen + 1, 0), messages[2]);
         Assert.Equal("while you were out", Assert.IsType<RoomMessage>(messages[3]).Text);

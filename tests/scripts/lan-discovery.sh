@@ -101,7 +101,9 @@ set +e
 # serve NS NAME LOG ARGS...: start a server in the background and wait until its TCP port answers.
 serve() {
   local ns="$1" name="$2" log="$3" address="$4"; shift 4
-  in_ns "$ns" "${termchat[@]}" serve --name "$name" "$@" >"$log" 2>&1 &
+  # --ephemeral: the servers share port 7777, so by default they would share one data file, and the second would be
+  # refused (the file is in use); these cases need no history.
+  in_ns "$ns" "${termchat[@]}" serve --name "$name" --ephemeral "$@" >"$log" 2>&1 &
   for _ in $(seq 1 100); do
     if in_ns "$ns" bash -c "exec 3<>/dev/tcp/$address/7777" 2>/dev/null; then return 0; fi
     sleep 0.1

@@ -129,8 +129,9 @@ run_mode() {
     local dir="$work/$mode"
     mkdir -p "$dir"
 
+    # --ephemeral: each mode's server starts afresh on the same port, without the last one's history and sessions.
     ip netns exec "$A" "${termchat[@]}" serve --mode "$mode" --bind "$IPA" --port "$PORT" --flood-rate 0 \
-        --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
+        --ephemeral --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
     local server=$!
     pids+=("$server")
     local start=$SECONDS

@@ -66,6 +66,7 @@ public sealed partial class ChatApp
         {
             case Welcome w:
                 _status = _status with { Nick = w.Nick, ServerName = w.ServerName, ServerMode = w.Mode };
+                _protocolVersion = w.Version;
                 if (!w.Resumed)
                 {
                     Post(NewEntry(EntryKind.Welcome, null, null, $"welcome to {w.ServerName} ({w.Mode} mode), you are {w.Nick}"), output);
@@ -189,6 +190,9 @@ public sealed partial class ChatApp
             case Error e:
                 // Flood control delays, it does not refuse: that is news, not an error.
                 Post(NewEntry(e.Code == ErrorCode.Flood ? EntryKind.Notice : EntryKind.Error, null, null, DescribeError(e)) with { Detail = e.Code.ToString() }, output);
+                return true;
+            case SearchResults r:
+                ApplySearchResults(r, output);
                 return true;
             case Bye b:
                 Post(NewEntry(EntryKind.Status, null, null, b.Reason.Length > 0 ? $"the server said goodbye: {b.Reason}" : "the server said goodbye"), output);
@@ -315,6 +319,24 @@ public sealed partial class ChatApp
             {
                 SelectLocked(_rooms[Math.Min(index, _rooms.Count - 1)]);
             }
+        }
+    }
+
+    // A header, then one line per match with its time, nick and text; in the searched room's pane when it is open.
+    // The text stays as the server sent it: the views and plain mode sanitize every line where it is drawn.
+    private void ApplySearchResults(SearchResults r, List<ChatEntry> output)
+    {
+        string? room = Find(r.Room) is not null ? r.Room : null;
+        int count = r.Results.Count;
+        string newest = count == ProtocolLimits.MaxSearchResults ? $" (the newest {count})" : "";
+        Post(NewEntry(EntryKind.Notice, room, null, count == 0
+            ? $"no matches for \"{r.Words}\" in {r.Room}"
+            : $"{count} {(count == 1 ? "match" : "matches")} for \"{r.Words}\" in {r.Room}{newest}, newest first:"), output);
+        foreach (var hit in r.Results)
+        {
+            string when = FromServerTime(hit.TimeMs).ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            string said = hit.Kind == MessageKind.Action ? $"* {hit.From} {hit.Text}" : $"<{hit.From}> {hit.Text}";
+            Post(NewEntry(EntryKind.Notice, room, null, $"  {when} {said}") with { Seq = hit.Seq }, output);
         }
     }
 

@@ -231,6 +231,30 @@ public sealed partial class ChatApp
                 }
                 return (new SetTopic(_current.Name, argument), null, false);
             }
+            case "search":
+            {
+                string words = argument.Trim();
+                if (words.Length == 0)
+                {
+                    return Usage("search", output);
+                }
+                if (_current is null or { IsPrivate: true })
+                {
+                    Local(EntryKind.Error, "/search searches a room: switch to one first", output);
+                    return default;
+                }
+                if (_protocolVersion < ProtocolLimits.SearchVersion)
+                {
+                    Local(EntryKind.Error, $"/search is unavailable: this server speaks protocol version {_protocolVersion}, which has no history search", output);
+                    return default;
+                }
+                if (Encoding.UTF8.GetByteCount(words) > ProtocolLimits.MaxSearchBytes)
+                {
+                    Local(EntryKind.Error, $"a search has at most {ProtocolLimits.MaxSearchBytes} bytes", output);
+                    return default;
+                }
+                return (new SearchHistory(_current.Name, words), null, false);
+            }
             case "away":
             {
                 string reason = argument.Length > 0 ? argument : "away";

@@ -28,6 +28,8 @@ public sealed partial class ChatApp
     private StatusInfo _status;
     private long _nextId;
     private bool _everConnected;
+    // The session's protocol version, from the welcome: version 1 (an older server) has no history search.
+    private ushort _protocolVersion = ProtocolLimits.Version;
 
     /// <summary>Creates the app state for <paramref name="session"/>.</summary>
     public ChatApp(IChatSession session, ChatAppOptions? options = null)

@@ -14,6 +14,7 @@ public sealed record CommandInfo(string Name, string Usage, string Summary)
         new("names", "/names [#room]", "list the members of the current (or named) room"),
         new("rooms", "/rooms", "list the rooms on the server"),
         new("topic", "/topic [TEXT]", "show, or set, the current room's topic"),
+        new("search", "/search WORDS", "search the current room's stored history for messages holding every word (word* matches a prefix)"),
         new("away", "/away [REASON]", "mark yourself away"),
         new("back", "/back", "mark yourself present again"),
         new("stats", "/stats", "show the server's mode and figures"),

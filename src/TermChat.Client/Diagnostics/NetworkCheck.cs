@@ -121,7 +121,7 @@ public sealed class NetworkCheck
     private async Task HelloAsync(TcpPinger session, CancellationToken cancellationToken)
     {
         string nick = $"netcheck-{Random.Shared.Next(0x1000, 0x10000):x4}";
-        await session.SendAsync(new Hello(ProtocolLimits.Version, nick, ResumeToken.None, ValueList<RoomCursor>.Empty), cancellationToken).ConfigureAwait(false);
+        await session.SendAsync(new Hello(ProtocolLimits.MinVersion, nick, ResumeToken.None, ValueList<RoomCursor>.Empty), cancellationToken).ConfigureAwait(false);
         while (true)
         {
             switch (await session.ReceiveAsync(_options.ConnectTimeout, cancellationToken).ConfigureAwait(false))

@@ -43,8 +43,8 @@ public sealed record DiscoveredServer(
     /// <summary>The TCP endpoint to connect to.</summary>
     public IPEndPoint PreferredEndPoint => new(PreferredAddress, TcpPort);
 
-    /// <summary>Whether the server speaks the same chat protocol version as this client.</summary>
-    public bool IsCompatible => ProtocolVersion == ProtocolLimits.Version;
+    /// <summary>Whether the server's chat protocol version (the newest it speaks) is one this client speaks too.</summary>
+    public bool IsCompatible => ProtocolVersion is >= ProtocolLimits.MinVersion and <= ProtocolLimits.Version;
 
     internal static DiscoveredServer From(DiscoveryReply reply, IPAddress source, TimeSpan roundTrip) => new(
         reply.InstanceId, reply.Name, reply.AppVersion, reply.ProtocolVersion, reply.Mode, reply.Users,

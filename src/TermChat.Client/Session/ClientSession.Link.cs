@@ -15,7 +15,20 @@ public sealed partial class ClientSession
         }
         try
         {
-            var welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
+            Welcome welcome;
+            try
+            {
+                welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatSessionException e) when (e.Code == ErrorCode.BadHandshake && _version > ProtocolLimits.MinVersion)
+            {
+                // An older server refuses the version (PROTOCOL.md section 4): it closes, so retry on a new link with
+                // the oldest version, which lacks only /search (the welcome's version tells the app).
+                await link.DisposeAsync().ConfigureAwait(false);
+                _version = ProtocolLimits.MinVersion;
+                link = _transports.TryCreate(transportName, out var again) ? again : throw new ArgumentException($"unknown transport '{transportName}'");
+                welcome = await HandshakeAsync(link, cancellationToken).ConfigureAwait(false);
+            }
             await ResumeAsync(link, welcome, cancellationToken).ConfigureAwait(false);
             bool switched;
             lock (_gate)
@@ -45,7 +58,7 @@ public sealed partial class ClientSession
         {
             // Cursors go even without a token: a server that starts a fresh session rejoins those rooms
             // and replays what came after each cursor.
-            hello = new Hello(ProtocolLimits.Version, _nick, _token, _rooms.Take(ProtocolLimits.MaxResumeCursors));
+            hello = new Hello(_version, _nick, _token, _rooms.Take(ProtocolLimits.MaxResumeCursors));
         }
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -30,6 +30,8 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     private readonly UnackedOutbox _outbox = new();
     private readonly PingTracker _pings;
     private string _nick;
+    // The version offered in Hello: the newest, until a server refuses it as an older server does.
+    private ushort _version = ProtocolLimits.Version;
     private string _transportName;
     private ResumeToken _token = ResumeToken.None;
     private IChatTransport? _link;

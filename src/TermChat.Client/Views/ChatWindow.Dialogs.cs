@@ -20,25 +20,23 @@ public sealed partial class ChatWindow
     /// <summary>The keys and commands F1 shows.</summary>
     public static IReadOnlyList<string> HelpLines { get; } =
     [
-        // At most 70 columns, so the dialog shows every line unwrapped on an 80×24 terminal.
+        // At most 68 columns and 16 lines, so the dialog shows all of it, unwrapped, on an 80×24 terminal.
         "Keys",
-        "  Enter         send              Tab, Shift+Tab  complete nicks,",
-        "  Up / Down     input history                     #rooms, /commands",
-        "  Ctrl+A / E    start / end       Ctrl+W          delete word",
-        "  Ctrl+U / K    delete to start / end of line",
-        "  Ctrl+Left/Right, Alt+B/F        word left / right",
-        "  PgUp / PgDn   scroll            Home / End      oldest / newest line",
-        "  Esc, End      newest line       mouse wheel     scroll",
-        "  Ctrl+N / Ctrl+P, Alt+Left/Right  next / previous room",
-        "  Alt+1..9      room by number    Ctrl+X, Alt+A   next unread room",
-        "  F2, Alt+M     member list       Ctrl+L          redraw",
-        "  click a room: switch to it;  click a nick: private message",
-        "  Ctrl+C, or Ctrl+D on an empty line: quit",
+        "  Enter        send            Tab, Shift+Tab  complete",
+        "  Up / Down    input history   Ctrl+A / E      start / end of line",
+        "  Ctrl+W       delete word     Ctrl+U / K      delete to start / end",
+        "  Ctrl+Left/Right, Alt+B/F     word left / right",
+        "  PgUp / PgDn  scroll          Home / End      oldest / newest line",
+        "  Esc          newest line     wheel, Ctrl+L   scroll, redraw",
+        "  Ctrl+N / Ctrl+P, Alt+Left/Right              next / previous room",
+        "  Alt+1..9     room by number  Ctrl+X, Alt+A   next unread room",
+        "  F2, Alt+M    member list     Ctrl+C, Ctrl+D  quit (Ctrl+D if empty)",
+        "  click a room: switch to it   click a nick: private message",
         "Commands",
         "  /join #room  /part [#room]  /msg NICK TEXT  /me ACTION  /nick NEW",
         "  /topic [TEXT]  /names  /rooms  /away [REASON]  /back  /stats",
         "  /netcheck [HOST[:PORT]]  /transport tcp|udp  /clear  /help [CMD]",
-        "  /quit [REASON]  //text sends \"/text\"",
+        "  /search WORDS  /quit [REASON]  //text sends \"/text\"",
     ];
 
     private void ShowHelp() => ShowDialog(TextDialog("Help (Esc closes)", HelpLines));
@@ -93,11 +91,12 @@ public sealed partial class ChatWindow
             X = 0,
             Y = 0,
             Width = Dim.Fill(),
-            Height = Dim.Fill(1),
+            // Every line; the dialog below is sized to hold them above its button.
+            Height = lines.Count,
             Text = string.Join("\n", lines.Select(l => TextSanitizer.Sanitize(l, LineBreaks.Space))),
         };
-        // Tall enough for every line, a border and the button row, as far as the terminal allows.
-        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Func(_ => Math.Min(lines.Count + 4, Math.Max(1, Rows - 2))) };
+        // Tall enough for every line, the border and the button (with its shadow), as far as the terminal allows.
+        var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Func(_ => Math.Min(lines.Count + 6, Math.Max(1, Rows - 2))) };
         dialog.Add(text);
         dialog.AddButton(new Button { Text = "Close", IsDefault = true });
         return dialog;

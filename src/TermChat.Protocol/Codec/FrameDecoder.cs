@@ -163,6 +163,7 @@ public static class FrameDecoder
             MessageType.ListMembers => ListMembers.Read(ref reader),
             MessageType.ListRooms => ListRooms.Read(ref reader),
             MessageType.GetStats => GetStats.Read(ref reader),
+            MessageType.SearchHistory => SearchHistory.Read(ref reader),
             MessageType.Ping => Ping.Read(ref reader),
             MessageType.Pong => Pong.Read(ref reader),
             MessageType.Bye => Bye.Read(ref reader),
@@ -180,6 +181,7 @@ public static class FrameDecoder
             MessageType.Notice => Notice.Read(ref reader),
             MessageType.Stats => Stats.Read(ref reader),
             MessageType.Error => Error.Read(ref reader),
+            MessageType.SearchResults => SearchResults.Read(ref reader),
             _ => throw new ProtocolException(ErrorCode.UnknownType, $"Unknown message type 0x{frame[0]:x2}."),
         };
         reader.End();

@@ -10,6 +10,7 @@ internal static class ListCodec
     private const int MinRoomBytes = 8;
     private const int MinStatBytes = 10;
     private const int MinCursorBytes = 10;
+    private const int MinSearchHitBytes = 21;
     private const int MaxItems = ushort.MaxValue;
 
     // Checked while measuring, so an oversized list fails before any byte is written.
@@ -57,6 +58,16 @@ internal static class ListCodec
         return size;
     }
 
+    public static int SizeOf(ValueList<SearchHit> items)
+    {
+        int size = CountSize(items.Count, ProtocolLimits.MaxSearchResults);
+        foreach (var h in items)
+        {
+            size += PayloadSize.U64 + PayloadSize.U64 + PayloadSize.Str(h.From, ProtocolLimits.MaxNickBytes) + PayloadSize.U8 + PayloadSize.Str(h.Text, ProtocolLimits.MaxTextBytes);
+        }
+        return size;
+    }
+
     public static void Write(ref PayloadWriter writer, ValueList<Member> items)
     {
         writer.U16(checked((ushort)items.Count));
@@ -95,6 +106,19 @@ internal static class ListCodec
         {
             writer.Str(c.Room);
             writer.U64(c.LastSeq);
+        }
+    }
+
+    public static void Write(ref PayloadWriter writer, ValueList<SearchHit> items)
+    {
+        writer.U16(checked((ushort)items.Count));
+        foreach (var h in items)
+        {
+            writer.U64(h.Seq);
+            writer.I64(h.TimeMs);
+            writer.Str(h.From);
+            writer.U8((byte)h.Kind);
+            writer.Str(h.Text);
         }
     }
 
@@ -138,6 +162,17 @@ internal static class ListCodec
         for (int i = 0; i < count; i++)
         {
             items.Add(new RoomCursor(reader.Str(ProtocolLimits.MaxRoomBytes), reader.U64()));
+        }
+        return items.MoveToImmutable();
+    }
+
+    public static ValueList<SearchHit> ReadSearchHits(ref PayloadReader reader)
+    {
+        int count = reader.Count(MinSearchHitBytes, ProtocolLimits.MaxSearchResults);
+        var items = ImmutableArray.CreateBuilder<SearchHit>(count);
+        for (int i = 0; i < count; i++)
+        {
+            items.Add(new SearchHit(reader.U64(), reader.I64(), reader.Str(ProtocolLimits.MaxNickBytes), reader.Kind(), reader.Str(ProtocolLimits.MaxTextBytes)));
         }
         return items.MoveToImmutable();
     }

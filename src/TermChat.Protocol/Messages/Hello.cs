@@ -31,9 +31,10 @@ public sealed record Hello(ushort Version, string Nick, ResumeToken Token, Value
             throw new ProtocolException(ErrorCode.BadHandshake, "The hello does not start with the TermChat magic \"TCHT\".");
         }
         ushort version = reader.U16();
-        if (version != ProtocolLimits.Version)
+        if (version is < ProtocolLimits.MinVersion or > ProtocolLimits.Version)
         {
-            throw new ProtocolException(ErrorCode.BadHandshake, $"Protocol version {version} is not supported; this peer speaks {ProtocolLimits.Version}.");
+            throw new ProtocolException(ErrorCode.BadHandshake,
+                $"Protocol version {version} is not supported; this peer speaks versions {ProtocolLimits.MinVersion} to {ProtocolLimits.Version}.");
         }
         return new Hello(version, reader.Str(ProtocolLimits.MaxNickBytes), reader.Token(), ListCodec.ReadCursors(ref reader));
     }

@@ -92,6 +92,33 @@ internal sealed partial class ChatCore
         }
     }
 
+    /// <summary>
+    /// Searches a room's stored messages. Membership is not needed (anyone may join a room and read its replay). The
+    /// log answers later, off the lock; the lock is taken again only to hand the answer to the session's sink of the
+    /// moment (it may have resumed on another connection meanwhile).
+    /// </summary>
+    public void Search(CoreSession session, string room, string words)
+    {
+        lock (_gate)
+        {
+            if (!TryRoomName(session, room, out string name)) return;
+            if (string.IsNullOrWhiteSpace(words))
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, "A search needs at least one word.");
+                return;
+            }
+            _log.Search(name, words, ProtocolLimits.MaxSearchResults,
+                found =>
+                {
+                    lock (_gate) session.Sink?.SearchResults(name, words, found);
+                },
+                failure =>
+                {
+                    lock (_gate) session.Sink?.Error(ErrorCode.InternalError, failure);
+                });
+        }
+    }
+
     private void JoinRoom(CoreSession session, string name, ulong? cursor)
     {
         if (!_rooms.TryGetValue(name, out var room))

@@ -44,6 +44,9 @@ internal interface ISessionSink
     /// <summary>The rooms with people in them.</summary>
     void Rooms(IReadOnlyList<RoomInfo> rooms);
 
+    /// <summary>What a history search of <paramref name="room"/> for <paramref name="words"/> found, newest first.</summary>
+    void SearchResults(string room, string words, IReadOnlyList<RoomEntry> found);
+
     /// <summary>
     /// The session was resumed from another connection while this one still looked alive (a half-open link): this
     /// sink no longer belongs to it and its connection should close with <paramref name="reason"/>.

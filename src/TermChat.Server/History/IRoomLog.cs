@@ -36,6 +36,20 @@ internal interface IRoomLog : IDisposable
     /// </summary>
     RoomSlice Read(string room, ulong afterSeq, int maxEntries, long maxBytes);
 
+    /// <summary>
+    /// Searches the stored messages (not events) of <paramref name="room"/> for those holding every word of
+    /// <paramref name="words"/> (case-insensitive, whole words; a trailing * matches a prefix). Returns at once: the
+    /// answer comes through <paramref name="found"/> (at most <paramref name="limit"/> entries, newest first) or
+    /// <paramref name="failed"/> (why, in one line), later, on another thread and outside the caller's lock, so a
+    /// log whose storage is slow never holds the core up.
+    /// </summary>
+    /// <param name="room">The room's canonical name.</param>
+    /// <param name="words">At least one word; the caller checks.</param>
+    /// <param name="limit">The most entries returned.</param>
+    /// <param name="found">Receives the matching entries.</param>
+    /// <param name="failed">Receives why the search could not run.</param>
+    void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed);
+
     /// <summary>The topic of <paramref name="room"/>, empty if none.</summary>
     string Topic(string room);
 

@@ -56,6 +56,22 @@ internal sealed class MemoryRoomLog : IRoomLog
         return new RoomSlice(entries, entries.Count > 0 ? entries[0].Seq : state.LastSeq + 1, state.LastSeq);
     }
 
+    /// <summary>Matches under the caller's lock (the window is in memory and bounded), answers from the thread pool.</summary>
+    public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
+    {
+        var matches = new List<RoomEntry>();
+        if (_rooms.TryGetValue(room, out var state))
+        {
+            var query = WordMatch.Parse(words);
+            var entries = state.History.Newest(0, int.MaxValue, long.MaxValue);
+            for (int i = entries.Count - 1; i >= 0 && matches.Count < limit; i--)
+            {
+                if (!entries[i].IsEvent && query.Matches(entries[i].Text)) matches.Add(entries[i]);
+            }
+        }
+        ThreadPool.QueueUserWorkItem(static state => state.found(state.matches), (found, matches), preferLocal: false);
+    }
+
     public void Release(string room)
     {
         if (_rooms.Remove(room, out var state)) _retired.Retire(room, state.LastSeq);

@@ -17,14 +17,21 @@ namespace TermChat.Server.Storage;
 /// </remarks>
 internal sealed class SqliteRoomLog : IRoomLog
 {
+    // Searches read the disk on pool threads: a cap keeps many users searching at once from tying up the pool that
+    // the async mode's sockets also run on.
+    private const int MaxConcurrentSearches = 4;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, RoomWindow> _rooms = new(StringComparer.Ordinal);
     private readonly ServerOptions _options;
     private readonly StoreWriter _writer;
+    private readonly string _path;
+    private int _searches;
 
-    private SqliteRoomLog(SqliteConnection connection, ServerOptions options, ILogger logger)
+    private SqliteRoomLog(SqliteConnection connection, string path, ServerOptions options, ILogger logger)
     {
         _options = options;
+        _path = path;
         Load(connection);
         _writer = new StoreWriter(connection, options.TimeProvider, logger, OnWritten);
     }
@@ -38,7 +45,11 @@ internal sealed class SqliteRoomLog : IRoomLog
     internal StoreWriter Writer => _writer;
 
     /// <summary>Opens the log on an open, migrated data file (see <see cref="DataFile"/>) and starts its writer.</summary>
-    public static SqliteRoomLog Open(SqliteConnection connection, ServerOptions options, ILogger logger) => new(connection, options, logger);
+    /// <param name="connection">The writer's connection to the file.</param>
+    /// <param name="path">The file's path, for the read-only connections of searches.</param>
+    /// <param name="options">History bounds and the clock.</param>
+    /// <param name="logger">Where the writer logs.</param>
+    public static SqliteRoomLog Open(SqliteConnection connection, string path, ServerOptions options, ILogger logger) => new(connection, path, options, logger);
 
     public RoomEntry Append(RoomEntryDraft draft, out bool committed)
     {
@@ -69,6 +80,44 @@ internal sealed class SqliteRoomLog : IRoomLog
             }
             return new RoomSlice(entries, entries.Count > 0 ? entries[0].Seq : window.Committed + 1, window.Committed);
         }
+    }
+
+    /// <summary>
+    /// Runs <see cref="HistorySearch"/> on the thread pool with its own read-only connection: WAL lets it read beside
+    /// the writer, and it sees committed messages only, as members do.
+    /// </summary>
+    public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
+    {
+        if (Interlocked.Increment(ref _searches) > MaxConcurrentSearches)
+        {
+            Interlocked.Decrement(ref _searches);
+            ThreadPool.QueueUserWorkItem(_ => failed($"The server is running {MaxConcurrentSearches} searches already; try again in a moment."));
+            return;
+        }
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            List<RoomEntry> entries;
+            try
+            {
+                // Entries past --retain-days stay in the file until the next start deletes them; they are not shown.
+                long since = RetainedSinceMs() ?? long.MinValue;
+                entries = HistorySearch.Run(_path, room, words, limit)
+                    .Where(m => m.TimeMs >= since)
+                    .Select(m => new RoomEntry(RoomEntryDraft.Message(m.Room, m.TimeMs, m.Nick, m.Kind, m.Text), m.Seq))
+                    .ToList();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // On a pool thread an escaping exception would end the server: every failure becomes the one answer.
+                failed($"The search could not read the history: {exception.Message}");
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _searches);
+            }
+            found(entries);
+        });
     }
 
     public string Topic(string room)

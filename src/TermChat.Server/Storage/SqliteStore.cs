@@ -23,7 +23,7 @@ internal sealed class SqliteStore : ISessionStore, IDisposable
         _lock = fileLock;
         (_sessions, _downSinceMs) = ReadSessions(connection);
         // The writer starts here: nothing else uses the connection from now on.
-        RoomLog = SqliteRoomLog.Open(connection, options, logger);
+        RoomLog = SqliteRoomLog.Open(connection, path, options, logger);
     }
 
     /// <summary>The file's full path.</summary>

@@ -45,6 +45,9 @@ internal sealed class LinkState : ISessionSink
 
     public bool FloodNoticeSent { get; set; }
 
+    /// <summary>The protocol version of the session, from its Hello (the newest until one arrives).</summary>
+    public ushort Version { get; set; } = ProtocolLimits.Version;
+
     /// <summary>The core session, once registered; cleared when it moves to another connection.</summary>
     public CoreSession? Session { get; set; }
 
@@ -67,7 +70,7 @@ internal sealed class LinkState : ISessionSink
         return frame.Length;
     }
 
-    public void Welcome(string nick, ResumeToken token, bool resumed) => Send(_owner.WelcomeFor(nick, token, resumed));
+    public void Welcome(string nick, ResumeToken token, bool resumed) => Send(_owner.WelcomeFor(Version, nick, token, resumed));
 
     public void Joined(JoinedRoom room)
     {
@@ -101,6 +104,21 @@ internal sealed class LinkState : ISessionSink
     public void Members(string room, IReadOnlyList<Member> members) => Send(new MemberList(room, MemberLists.Capped(members)));
 
     public void Rooms(IReadOnlyList<RoomInfo> rooms) => Send(new RoomList(rooms as RoomInfo[] ?? [.. rooms]));
+
+    /// <summary>
+    /// Sends the newest results, at most <see cref="ProtocolLimits.MaxSearchResults"/>: 50 of the largest hits (8 KiB
+    /// of text, a 24-byte nick) take about 400 KiB, so they always fit one frame. A version-1 session never asked (its
+    /// SearchHistory is refused), but a search sent before its session resumed here with version 1 may still answer:
+    /// that answer is dropped.
+    /// </summary>
+    public void SearchResults(string room, string words, IReadOnlyList<RoomEntry> found)
+    {
+        if (Version < ProtocolLimits.SearchVersion) return;
+        var hits = found.Take(ProtocolLimits.MaxSearchResults)
+            .Select(entry => new SearchHit(entry.Seq, entry.TimeMs, entry.Nick, entry.MessageKind, entry.Text))
+            .ToArray();
+        Send(new Protocol.Messages.SearchResults(room, words, hits));
+    }
 
     public void Replaced(string reason)
     {

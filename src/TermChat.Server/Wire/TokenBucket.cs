@@ -5,7 +5,7 @@ namespace TermChat.Server.Wire;
 /// caller as <see cref="TimeProvider"/> timestamps, so tests drive it with a manual clock. Not thread-safe;
 /// one connection's frames are handled in order by one thread at a time.
 /// </summary>
-public sealed class TokenBucket
+internal sealed class TokenBucket
 {
     private readonly double _burst;
     private readonly double _rate;

@@ -231,8 +231,8 @@ public sealed class WireFrontEnd
         return new Stats(ModeName, entries.ToArray());
     }
 
-    internal Welcome WelcomeFor(string nick, ResumeToken token, bool resumed) =>
-        new(ProtocolLimits.Version, nick, token, resumed, _options.ServerName, ModeName,
+    internal Welcome WelcomeFor(ushort version, string nick, ResumeToken token, bool resumed) =>
+        new(version, nick, token, resumed, _options.ServerName, ModeName,
             (ushort)Math.Clamp(_options.KeepaliveInterval.TotalSeconds, 1, ushort.MaxValue), _options.Motd);
 
     private void DispatchBeforeHello(LinkState state, Message message)
@@ -241,6 +241,7 @@ public sealed class WireFrontEnd
         {
             case Hello hello:
                 // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
+                state.Version = hello.Version;
                 var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors);
                 if (registration.Session is not { } session)
                 {
@@ -297,6 +298,12 @@ public sealed class WireFrontEnd
                 break;
             case ListRooms:
                 _core.ListRooms(session);
+                break;
+            case SearchHistory when state.Version < ProtocolLimits.SearchVersion:
+                state.Error(ErrorCode.NotAllowed, $"SearchHistory needs protocol version {ProtocolLimits.SearchVersion}; this session speaks version {state.Version}.");
+                break;
+            case SearchHistory search:
+                _core.Search(session, search.Room, search.Words);
                 break;
             case Protocol.Messages.GetStats:
                 state.Send(GetStats());

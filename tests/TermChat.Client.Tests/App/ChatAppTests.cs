@@ -315,7 +315,7 @@ public sealed class ChatAppTests
 
     [Theory]
     [InlineData("/jo", 0, 3, new[] { "/join " })]
-    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/away ", "/back ", "/stats ", "/netcheck ", "/transport ", "/clear ", "/help ", "/quit " })]
+    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/search ", "/away ", "/back ", "/stats ", "/netcheck ", "/transport ", "/clear ", "/help ", "/quit " })]
     [InlineData("bo", 0, 2, new[] { "bob: ", "Bobby: " })]
     [InlineData("hi bo", 3, 2, new[] { "bob", "Bobby" })]
     [InlineData("hi @bo", 3, 3, new[] { "@bob", "@Bobby" })]

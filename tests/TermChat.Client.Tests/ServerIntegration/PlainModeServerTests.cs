@@ -65,6 +65,25 @@ public sealed class PlainModeServerTests
     }
 
     [Fact]
+    public async Task Search_finds_the_rooms_stored_messages_and_prints_them_sanitized()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async);
+        var alice = new Client("alice", server).Start();
+        await alice.Output.WaitForAsync(l => l.EndsWith("-!- you joined #lobby (1 member)", StringComparison.Ordinal));
+
+        alice.Input.Type("deploy \u001b]0;pwned\u0007 starts", "lunch", "Deploy done", "/search deploy");
+        string header = await alice.Output.WaitForAsync(l => l.Contains("matches for", StringComparison.Ordinal));
+        string done = await alice.Output.WaitForAsync(l => l.Contains("<alice> Deploy done", StringComparison.Ordinal));
+        string starts = await alice.Output.WaitForAsync(l => l.Contains("<alice> deploy", StringComparison.Ordinal) && l.Contains("starts", StringComparison.Ordinal));
+        alice.Input.Type("/quit");
+
+        Assert.EndsWith("2 matches for \"deploy\" in #lobby, newest first:", header, StringComparison.Ordinal);
+        Assert.True(alice.Output.Lines.ToList().IndexOf(done) < alice.Output.Lines.ToList().IndexOf(starts), "newest first");
+        Assert.DoesNotContain(alice.Output.Lines, l => l.Contains('\u001b') || l.Contains('\u0007'));
+        Assert.Equal(0, await alice.Run.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task Json_output_is_one_object_per_line_with_type_room_from_text_seq_and_time()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);

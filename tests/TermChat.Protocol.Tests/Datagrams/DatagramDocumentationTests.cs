@@ -39,7 +39,7 @@ public partial class DatagramDocumentationTests
         examples["accept"] = buffer[..length];
         client.OnDatagram(buffer.AsSpan(0, length), 40);
 
-        client.TrySend(FrameEncoder.ToArray(new Hello(ProtocolLimits.Version, "alice", ResumeToken.None, [])));
+        client.TrySend(FrameEncoder.ToArray(new Hello(1, "alice", ResumeToken.None, [])));
         length = client.Poll(40, buffer);
         examples["packet-hello"] = buffer[..length];
         server.Route(buffer.AsSpan(0, length), clientAddress, ServerStartMs + 50, reply, out _, out _);
@@ -77,7 +77,7 @@ public partial class DatagramDocumentationTests
 
         Assert.True(FrameDecoder.TryRead(frame, ProtocolLimits.MaxFrameBytes, out var message, out int consumed));
         Assert.Equal(frame.Length, consumed);
-        Assert.Equal(new Hello(ProtocolLimits.Version, "alice", ResumeToken.None, []), message);
+        Assert.Equal(new Hello(1, "alice", ResumeToken.None, []), message);
     }
 
     private static string Hex(string block) =>

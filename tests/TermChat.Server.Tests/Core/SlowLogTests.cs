@@ -114,6 +114,13 @@ public sealed class SlowLogTests
             return new RoomSlice(entries, entries.Count > 0 ? entries[0].Seq : last + 1, last);
         }
 
+        // Only what is committed is found, as with a durable log.
+        public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
+        {
+            ulong last = LastSeq(room);
+            _store.Search(room, words, limit, entries => found([.. entries.Where(entry => entry.Seq <= last)]), failed);
+        }
+
         public string Topic(string room) => _store.Topic(room);
 
         public void SetTopic(string room, string topic) => _store.SetTopic(room, topic);
@@ -167,6 +174,10 @@ public sealed class SlowLogTests
         }
 
         public void Rooms(IReadOnlyList<RoomInfo> rooms)
+        {
+        }
+
+        public void SearchResults(string room, string words, IReadOnlyList<RoomEntry> found)
         {
         }
 

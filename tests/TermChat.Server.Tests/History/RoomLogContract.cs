@@ -58,6 +58,72 @@ public abstract class RoomLogContract : IDisposable
     private protected static RoomEntryDraft Say(string room, string text, string nick = "ann") =>
         RoomEntryDraft.Message(room, 1_763_789_000_000, nick, MessageKind.Say, text);
 
+    /// <summary>Runs a search and waits for its answer, which comes on another thread.</summary>
+    private protected static IReadOnlyList<RoomEntry> Search(IRoomLog log, string room, string words, int limit = 50)
+    {
+        var answer = new TaskCompletionSource<IReadOnlyList<RoomEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        log.Search(room, words, limit, found => answer.TrySetResult(found), failure => answer.TrySetException(new InvalidOperationException(failure)));
+        return answer.Task.WaitAsync(CommitTimeout).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public void A_search_finds_the_messages_holding_every_word_whole_and_in_any_case_newest_first()
+    {
+        var log = Open();
+        Append(log, Say("#a", "Deploy the server"));
+        Append(log, Say("#a", "deploy failed"));
+        Append(log, RoomEntryDraft.Event("#a", 1, RoomEventKind.Topic, "ann", "deploy server"));
+        Append(log, Say("#a", "the SERVER, deploy it now!", "bob"));
+        Append(log, Say("#a", "redeploy servers"));
+        Append(log, Say("#b", "deploy server"));
+
+        var found = Search(log, "#a", "deploy server");
+
+        Assert.Equal([4UL, 1UL], found.Select(e => e.Seq));
+        Assert.Equal(["the SERVER, deploy it now!", "Deploy the server"], found.Select(e => e.Text));
+        Assert.Equal("bob", found[0].Nick);
+        Assert.All(found, e => Assert.Equal("#a", e.Room));
+    }
+
+    [Fact]
+    public void A_search_word_ending_in_a_star_matches_words_it_begins()
+    {
+        var log = Open();
+        Append(log, Say("#a", "deployment done"));
+        Append(log, Say("#a", "redeploy"));
+
+        Assert.Equal([1UL], Search(log, "#a", "deploy*").Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void A_search_returns_at_most_the_limit_keeping_the_newest()
+    {
+        var log = Open();
+        for (int i = 1; i <= 8; i++) Append(log, Say("#a", $"match number {i}"));
+
+        Assert.Equal([8UL, 7UL, 6UL], Search(log, "#a", "match", limit: 3).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void A_search_of_a_room_without_history_or_without_a_match_finds_nothing()
+    {
+        var log = Open();
+        Append(log, Say("#a", "hello"));
+
+        Assert.Empty(Search(log, "#nobody", "hello"));
+        Assert.Empty(Search(log, "#a", "goodbye"));
+    }
+
+    [Fact]
+    public void Query_syntax_typed_by_a_user_is_searched_as_plain_words()
+    {
+        var log = Open();
+        Append(log, Say("#a", "don't panic: OR else"));
+        Append(log, Say("#a", "panic"));
+
+        Assert.Equal([1UL], Search(log, "#a", "\"don't\" OR").Select(e => e.Seq));
+    }
+
     [Fact]
     public void A_new_room_starts_at_seq_one_and_messages_and_events_share_its_seqs()
     {

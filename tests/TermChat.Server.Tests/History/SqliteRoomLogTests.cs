@@ -25,6 +25,24 @@ public sealed class SqliteRoomLogTests : RoomLogContract
     }
 
     [Fact]
+    public async Task A_search_that_cannot_read_the_file_answers_why_in_one_line_and_the_log_goes_on()
+    {
+        string path = NewPath();
+        var log = OpenStore(path).RoomLog;
+        Append(log, Say("#a", "deploy"));
+        // The writer keeps its open handle; a search opens the path anew and finds nothing there.
+        File.Move(path, path + ".moved");
+        var failure = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        log.Search("#a", "deploy", 10, _ => failure.TrySetException(new InvalidOperationException("found something")), reason => failure.TrySetResult(reason));
+
+        string reason = await failure.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("The search could not read the history: ", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', reason);
+        Assert.Equal(2UL, Append(log, Say("#a", "still here")).Seq);
+    }
+
+    [Fact]
     public void Seqs_history_and_topics_survive_a_reopen_and_seqs_continue()
     {
         string path = NewPath();

@@ -26,6 +26,7 @@ public static class SampleMessages
         new ListMembers("#lobby"),
         new ListRooms(),
         new GetStats(),
+        new SearchHistory("#dev", "deploy 世界*"),
         new Ping(0xDEADBEEFCAFEF00D),
         new Pong(42),
         new Bye("gone"),
@@ -43,6 +44,7 @@ public static class SampleMessages
         new Notice("", "Server restarting in 5 minutes"),
         new Stats("select", new[] { new StatEntry("connections", 12), new StatEntry("delta", -3) }),
         new Error(ErrorCode.NickInUse, "The nick ann is taken."),
+        new SearchResults("#dev", "deploy", new[] { new SearchHit(9, 1_763_790_003_000, "bob", MessageKind.Action, "deploys 🚀"), new SearchHit(3, 1_763_790_000_000, "ann", MessageKind.Say, "deploy?") }),
     ];
 
     /// <summary>A random valid message of any type, chosen by <paramref name="random"/>.</summary>
@@ -78,6 +80,9 @@ public static class SampleMessages
             MessageType.ListMembers => new ListMembers(Room()),
             MessageType.ListRooms => new ListRooms(),
             MessageType.GetStats => new GetStats(),
+            MessageType.SearchHistory => new SearchHistory(Room(), Text(ProtocolLimits.MaxSearchBytes)),
+            MessageType.SearchResults => new SearchResults(Room(), Text(ProtocolLimits.MaxSearchBytes),
+                List(() => new SearchHit(U64(), I64(), Nick(), Bool() ? MessageKind.Action : MessageKind.Say, Text(ProtocolLimits.MaxTextBytes)))),
             MessageType.Ping => new Ping(U64()),
             MessageType.Pong => new Pong(U64()),
             MessageType.Bye => new Bye(Text(ProtocolLimits.MaxReasonBytes)),

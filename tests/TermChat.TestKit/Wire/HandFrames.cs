@@ -67,6 +67,13 @@ public static class HandFrames
         return Frame(0x01, [.. fields]);
     }
 
+    /// <summary>Hello (0x01) for a fresh session speaking protocol <paramref name="version"/>.</summary>
+    public static byte[] HelloVersion(string nick, ushort version) =>
+        Frame(0x01, Hex("54 43 48 54"), U16(version), Str(nick), new byte[16], U16(0));
+
+    /// <summary>SearchHistory (0x0C, protocol version 2).</summary>
+    public static byte[] SearchHistory(string room, string words) => Frame(0x0C, Str(room), Str(words));
+
     /// <summary>JoinRoom (0x02).</summary>
     public static byte[] JoinRoom(string room) => Frame(0x02, Str(room));
 

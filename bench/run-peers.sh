@@ -230,8 +230,9 @@ for mode in async select threads; do
   wanted "termchat-$mode" || continue
   log "starting termchat serve --mode $mode"
   case "$mode" in async) port=17771 ;; select) port=17772 ;; threads) port=17773 ;; esac
+  # --ephemeral: the peers keep nothing on disk either; the durable store's cost is measured by run-durable.sh.
   start_bg "termchat-$mode" "$port" termchat "${termchat[@]}" serve --mode "$mode" --port "$port" --bind 127.0.0.1 \
-    --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --max-clients 20000 --stats-interval 0 --log-level warning
+    --ephemeral --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --max-clients 20000 --stats-interval 0 --log-level warning
 done
 
 # ---------------------------------------------------------------- runs

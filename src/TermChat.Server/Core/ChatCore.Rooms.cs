@@ -163,7 +163,7 @@ internal sealed partial class ChatCore
         var read = _log.Read(room.Name, after, int.MaxValue, _options.MaxSendQueueBytes / 2);
         // A slow log may have committed entries the core has not delivered yet: they come live, not in the replay.
         var shown = read.Entries.Count > 0 && read.Entries[^1].Seq > last ? read.Entries.Where(entry => entry.Seq <= last).ToList() : read.Entries;
-        var history = new RoomSlice(shown, shown.Count > 0 ? shown[0].Seq : last + 1, last);
+        var history = new RoomSlice(shown, last);
         ulong missed = cursor is null ? 0 : history.FirstSeq - (after + 1);
         return new JoinedRoom(room.Name, _log.Topic(room.Name), room.MemberList(), history, missed);
     }

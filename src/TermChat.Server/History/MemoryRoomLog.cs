@@ -50,10 +50,10 @@ internal sealed class MemoryRoomLog : IRoomLog
         if (!_rooms.TryGetValue(room, out var state))
         {
             ulong last = _retired.Peek(room);
-            return new RoomSlice([], last + 1, last);
+            return new RoomSlice([], last);
         }
         var entries = state.History.Newest(afterSeq, maxEntries, maxBytes);
-        return new RoomSlice(entries, entries.Count > 0 ? entries[0].Seq : state.LastSeq + 1, state.LastSeq);
+        return new RoomSlice(entries, state.LastSeq);
     }
 
     /// <summary>Matches under the caller's lock (the window is in memory and bounded), answers from the thread pool.</summary>

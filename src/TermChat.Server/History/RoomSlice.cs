@@ -5,6 +5,9 @@ namespace TermChat.Server.History;
 /// first, and where they sit in the room's seqs.
 /// </summary>
 /// <param name="Entries">The entries, in seq order.</param>
-/// <param name="FirstSeq">The seq of the first entry returned, or <paramref name="LastSeq"/> + 1 when none is.</param>
 /// <param name="LastSeq">The room's highest committed seq (0 for a room never written).</param>
-internal sealed record RoomSlice(IReadOnlyList<RoomEntry> Entries, ulong FirstSeq, ulong LastSeq);
+internal sealed record RoomSlice(IReadOnlyList<RoomEntry> Entries, ulong LastSeq)
+{
+    /// <summary>The seq of the first entry returned, or <see cref="LastSeq"/> + 1 when none is.</summary>
+    public ulong FirstSeq => Entries.Count > 0 ? Entries[0].Seq : LastSeq + 1;
+}

@@ -72,13 +72,13 @@ internal sealed class SqliteRoomLog : IRoomLog
     {
         lock (_gate)
         {
-            if (!_rooms.TryGetValue(room, out var window)) return new RoomSlice([], 1, 0);
+            if (!_rooms.TryGetValue(room, out var window)) return new RoomSlice([], 0);
             var entries = window.History.Newest(afterSeq, maxEntries, maxBytes);
             if (RetainedSinceMs() is { } since && entries.Count > 0 && entries[0].TimeMs < since)
             {
                 entries.RemoveAll(entry => entry.TimeMs < since);
             }
-            return new RoomSlice(entries, entries.Count > 0 ? entries[0].Seq : window.Committed + 1, window.Committed);
+            return new RoomSlice(entries, window.Committed);
         }
     }
 

@@ -48,9 +48,6 @@ internal sealed class StoreWriter : IDisposable
     /// <summary>Why the store takes no new messages now (the disk is full), or null when it does.</summary>
     public string? Refusal => _refusal;
 
-    /// <summary>Ops waiting to be written, for stats and tests.</summary>
-    public int Pending => _queue.Count + _batch.Count;
-
     /// <summary>Queues a write. Never blocks.</summary>
     public void Enqueue(StoreOp op)
     {

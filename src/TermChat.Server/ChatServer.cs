@@ -66,7 +66,7 @@ public sealed class ChatServer : IAsyncDisposable
         }
         try
         {
-            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store);
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store, _store);
         }
         catch
         {

@@ -101,7 +101,7 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public WireFrontEnd Wire { get; }
+    internal WireFrontEnd Wire { get; }
 
     /// <summary>The chat core behind every front end.</summary>
     internal ChatCore Core { get; }

@@ -93,10 +93,11 @@ internal sealed class PlainFormatter(bool json, TimeZoneInfo timeZone)
         }
     }
 
-    // One event is one line: line breaks inside a message become a visible mark.
+    // One event is one line: line breaks inside a message become a visible mark, and tabs (the one other control the
+    // sanitizer keeps, for the full-screen view that lays them out) become spaces, so no control reaches the terminal.
     private static string OneLine(string text)
     {
-        string clean = TextSanitizer.Sanitize(text);
+        string clean = TextSanitizer.Sanitize(text).Replace('\t', ' ');
         return clean.Contains('\n', StringComparison.Ordinal) ? clean.Replace("\n", " \u23ce ", StringComparison.Ordinal) : clean;
     }
 }

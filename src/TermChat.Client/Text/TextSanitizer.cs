@@ -6,7 +6,8 @@ namespace TermChat.Client.Text;
 /// <summary>
 /// Makes peer text safe to write to a terminal: removes escape sequences (CSI, OSC, DCS, SOS, PM, APC
 /// and two-byte ESC sequences, 7-bit and 8-bit forms), the C0 controls except line feed and tab, DEL,
-/// the C1 controls, and bidirectional overrides that could disguise text. Code points whose width terminals
+/// the C1 controls, and the bidirectional controls that could disguise text (embeddings, overrides, isolates and the
+/// LRM, RLM and ALM marks, as in the "Trojan Source" attacks). Code points whose width terminals
 /// disagree on (noncharacters such as U+FFFF, code points not assigned in .NET's Unicode data, lone
 /// surrogates) become U+FFFD, which every terminal draws one column wide: otherwise the view and the terminal
 /// count columns differently and the rest of the row shifts. Everything else is kept.
@@ -117,7 +118,8 @@ public static class TextSanitizer
         (c < ' ' && c is not '\n' and not '\t')
         || c is >= '\u007f' and <= '\u009f'
         || c is >= '\u202a' and <= '\u202e'
-        || c is >= '\u2066' and <= '\u2069';
+        || c is >= '\u2066' and <= '\u2069'
+        || c is '\u200e' or '\u200f' or '\u061c';
 
     // i is just after ESC.
     private static int SkipEscape(string text, int i)

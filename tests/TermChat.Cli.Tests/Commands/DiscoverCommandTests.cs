@@ -14,7 +14,7 @@ public sealed class DiscoverCommandTests
         new[] { IPAddress.Parse("10.99.2.65"), IPAddress.Parse("10.99.4.1") }, TimeSpan.FromMilliseconds(1.5));
 
     private static readonly DiscoveredServer Six = new(
-        Guid.Parse("15371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "six", "1.0.0", 3, "select", 0, 7000, 0,
+        Guid.Parse("15371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "six", "1.0.0", 4, "select", 0, 7000, 0,
         new AdvertisedAddress[] { new(IPAddress.Parse("fd00::5"), 64) },
         new[] { IPAddress.Parse("fd00::5") }, TimeSpan.FromMilliseconds(2));
 
@@ -24,7 +24,7 @@ public sealed class DiscoverCommandTests
         Assert.Equal(
             "NAME   CONNECT          ADDRESSES                    UDP   MODE    USERS  VERSION" + Environment.NewLine +
             "multi  10.99.2.65:7777  10.99.4.1/22, 10.99.2.65/26  7777  async   3      1.0.0" + Environment.NewLine +
-            "six    [fd00::5]:7000   fd00::5/64                   -     select  0      1.0.0 (protocol 3: incompatible)" + Environment.NewLine,
+            "six    [fd00::5]:7000   fd00::5/64                   -     select  0      1.0.0 (protocol 4: incompatible)" + Environment.NewLine,
             DiscoverCommand.ToTable([Multi, Six]));
     }
 

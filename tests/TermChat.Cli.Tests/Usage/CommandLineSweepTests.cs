@@ -13,6 +13,7 @@ public sealed class CommandLineSweepTests
     // Values of the right type but outside what the option accepts, for options whose type alone cannot be wrong.
     private static readonly Dictionary<string, string> s_badText = new()
     {
+        ["--op-file"] = "/nonexistent/termchat-operators",
         ["--transport"] = "carrier-pigeon",
         ["--mode"] = "carrier-pigeon",
         ["--log-level"] = "carrier-pigeon",
@@ -27,7 +28,7 @@ public sealed class CommandLineSweepTests
     };
 
     // Free text: any string is a valid value.
-    private static readonly HashSet<string> s_freeText = ["--name", "--unit-dir", "--motd", "--host", "--label", "--input", "--output", "--machine"];
+    private static readonly HashSet<string> s_freeText = ["--name", "--unit-dir", "--motd", "--op", "--password", "--host", "--label", "--input", "--output", "--machine"];
 
     [Fact]
     public async Task Every_option_given_a_wrong_typed_value_fails_with_one_line_and_exit_code_2()

@@ -92,15 +92,15 @@ public sealed class ChatAppTests
     }
 
     [Theory]
-    [InlineData("/nick", "usage: /nick NAME (change your nick)")]
-    [InlineData("/nick two words", "usage: /nick NAME (change your nick)")]
+    [InlineData("/nick", "usage: /nick NAME|--release (change your nick; --release gives up your key's claim on it)")]
+    [InlineData("/nick two words", "usage: /nick NAME|--release (change your nick; --release gives up your key's claim on it)")]
     [InlineData("/msg bob", "usage: /msg NICK TEXT (send a private message)")]
-    [InlineData("/join", "usage: /join #room (join a room (created if new) and switch to it)")]
+    [InlineData("/join", "usage: /join #room [KEY] (join a room (created if new) and switch to it; KEY for a room with a key)")]
     [InlineData("/me", "usage: /me ACTION (act in the current room, e.g. /me waves)")]
     [InlineData("/part #nowhere", "you are not in #nowhere")]
     [InlineData("/transport carrier-pigeon", "unknown transport 'carrier-pigeon': use /transport tcp|udp")]
     [InlineData("/jion #dev", "unknown command /jion (did you mean /join?); /help lists the commands, and // sends a line starting with /")]
-    [InlineData("/quti", "unknown command /quti (did you mean /quit?); /help lists the commands, and // sends a line starting with /")]
+    [InlineData("/quti", "unknown command /quti (did you mean /mute or /quit?); /help lists the commands, and // sends a line starting with /")]
     [InlineData("/xyzzy", "unknown command /xyzzy; /help lists the commands, and // sends a line starting with /")]
     public async Task Usage_errors_and_unknown_commands_explain_themselves_and_send_nothing(string line, string expected)
     {
@@ -315,7 +315,7 @@ public sealed class ChatAppTests
 
     [Theory]
     [InlineData("/jo", 0, 3, new[] { "/join " })]
-    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/search ", "/away ", "/back ", "/stats ", "/netcheck ", "/transport ", "/clear ", "/help ", "/quit " })]
+    [InlineData("/", 0, 1, new[] { "/join ", "/part ", "/nick ", "/msg ", "/me ", "/names ", "/rooms ", "/topic ", "/search ", "/away ", "/back ", "/kick ", "/ban ", "/unban ", "/mute ", "/unmute ", "/voice ", "/devoice ", "/invite ", "/mode ", "/key ", "/stats ", "/netcheck ", "/transport ", "/clear ", "/help ", "/quit " })]
     [InlineData("bo", 0, 2, new[] { "bob: ", "Bobby: " })]
     [InlineData("hi bo", 3, 2, new[] { "bob", "Bobby" })]
     [InlineData("hi @bo", 3, 3, new[] { "@bob", "@Bobby" })]

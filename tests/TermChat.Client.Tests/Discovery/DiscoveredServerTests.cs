@@ -13,7 +13,8 @@ public sealed class DiscoveredServerTests
     [InlineData(0, false)]
     [InlineData(1, true)]
     [InlineData(2, true)]
-    [InlineData(3, false)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
     public void A_server_is_compatible_when_its_protocol_version_is_one_this_client_speaks(ushort protocol, bool compatible)
     {
         Assert.Equal(compatible, Speaking(protocol).IsCompatible);

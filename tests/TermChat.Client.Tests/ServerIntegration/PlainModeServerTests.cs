@@ -16,40 +16,13 @@ public sealed class PlainModeServerTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private sealed class Client(string nick, TestServer server, bool json = false, string? room = null, int? port = null)
-    {
-        public ChannelTextReader Input { get; } = new();
-
-        public LineCollector Output { get; } = new();
-
-        public LineCollector Error { get; } = new();
-
-        public Task<int> Run { get; private set; } = Task.FromResult(-1);
-
-        public Client Start()
-        {
-            Run = PlainMode.RunAsync(new PlainModeOptions
-            {
-                Endpoint = new ChatEndpoint("127.0.0.1", port ?? server.EndPoint.Port),
-                Nick = nick,
-                Room = room,
-                Json = json,
-                Input = Input,
-                Output = Output,
-                Error = Error,
-                TimeZone = TimeZoneInfo.Utc,
-            }, CancellationToken.None);
-            return this;
-        }
-    }
-
     [Fact]
     public async Task Two_clients_chat_through_a_real_server()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
-        var bob = new Client("bob", server).Start();
+        var bob = new PlainClient("bob", server).Start();
         await bob.Output.WaitForAsync(l => l.EndsWith("-!- you joined #lobby (1 member)", StringComparison.Ordinal));
-        var alice = new Client("alice", server).Start();
+        var alice = new PlainClient("alice", server).Start();
         await bob.Output.WaitForAsync(l => l.EndsWith("#lobby -!- alice joined #lobby", StringComparison.Ordinal));
 
         alice.Input.Type("hello bob", "/me waves");
@@ -68,7 +41,7 @@ public sealed class PlainModeServerTests
     public async Task Search_finds_the_rooms_stored_messages_and_prints_them_sanitized()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
-        var alice = new Client("alice", server).Start();
+        var alice = new PlainClient("alice", server).Start();
         await alice.Output.WaitForAsync(l => l.EndsWith("-!- you joined #lobby (1 member)", StringComparison.Ordinal));
 
         alice.Input.Type("deploy \u001b]0;pwned\u0007 starts", "lunch", "Deploy done", "/search deploy");
@@ -87,7 +60,7 @@ public sealed class PlainModeServerTests
     public async Task Json_output_is_one_object_per_line_with_type_room_from_text_seq_and_time()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
-        var client = new Client("jay", server, json: true).Start();
+        var client = new PlainClient("jay", server, json: true).Start();
         client.Input.Type("json please");
         client.Input.End();
 
@@ -113,7 +86,7 @@ public sealed class PlainModeServerTests
             o.FloodRate = 200;
         });
         await using var observer = await server.ConnectAsync("observer");
-        var client = new Client("piper", server);
+        var client = new PlainClient("piper", server);
         string[] lines = [.. Enumerable.Range(1, 300).Select(i => $"line {i}")];
         client.Input.Type(lines);
         client.Input.End();
@@ -130,7 +103,7 @@ public sealed class PlainModeServerTests
     public async Task Control_and_escape_sequences_from_a_peer_are_stripped()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
-        var client = new Client("victim", server).Start();
+        var client = new PlainClient("victim", server).Start();
         await client.Output.WaitForAsync(l => l.Contains("you joined #lobby", StringComparison.Ordinal));
         await using var attacker = await server.ConnectAsync("mallory");
 
@@ -173,7 +146,7 @@ public sealed class PlainModeServerTests
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
         await using var holder = await server.ConnectAsync("taken");
-        var client = new Client("taken", server).Start();
+        var client = new PlainClient("taken", server).Start();
 
         await client.Output.WaitForAsync(l => l.Contains("you joined #lobby", StringComparison.Ordinal));
         client.Input.End();
@@ -193,7 +166,7 @@ public sealed class PlainModeServerTests
         {
             holders.Add(await server.ConnectAsync(nick));
         }
-        var client = new Client("taken", server).Start();
+        var client = new PlainClient("taken", server).Start();
 
         Assert.Equal(1, await client.Run.WaitAsync(Wait));
         Assert.Equal([$"termchat: the nick 'taken' is already in use on 127.0.0.1:{server.EndPoint.Port}, as are the 3 alternates tried after it; choose another with --nick"], client.Error.Lines);
@@ -207,7 +180,7 @@ public sealed class PlainModeServerTests
     public async Task A_room_given_on_the_command_line_receives_the_first_lines()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
-        var client = new Client("roomy", server, room: "dev");
+        var client = new PlainClient("roomy", server, room: "dev");
         client.Input.Type("first line");
         client.Input.End();
 
@@ -220,7 +193,7 @@ public sealed class PlainModeServerTests
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
         await using var relay = new TcpRelay(server.EndPoint);
-        var client = new Client("rita", server, port: relay.Port).Start();
+        var client = new PlainClient("rita", server, port: relay.Port).Start();
         await client.Output.WaitForAsync(l => l.Contains("you joined #lobby", StringComparison.Ordinal));
         await using var peer = await server.ConnectAsync("pete");
         await peer.SendAsync(new SendMessage("#lobby", MessageKind.Say, "before"));

@@ -112,38 +112,41 @@ public sealed class ClientSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_older_server_refusing_version_2_is_asked_again_with_version_1_on_a_new_link()
+    public async Task An_older_server_refusing_version_3_is_asked_again_one_version_down_on_a_new_link_each_time()
     {
         var first = Expect();
         var second = Expect();
+        var third = Expect();
         var connect = _session.ConnectAsync(CancellationToken.None);
 
         Assert.Equal(ProtocolLimits.Version, (await first.NextSentAsync<Hello>()).Version);
-        first.Receive(new Error(ErrorCode.BadHandshake, "Protocol version 2 is not supported; this peer speaks 1."));
-        var retry = await second.NextSentAsync<Hello>();
-        second.Receive(WelcomeFor("alice") with { Version = 1 });
+        first.Receive(new Error(ErrorCode.BadHandshake, "Protocol version 3 is not supported; this peer speaks 1 to 2."));
+        Assert.Equal(2, (await second.NextSentAsync<Hello>()).Version);
+        second.Receive(new Error(ErrorCode.BadHandshake, "Protocol version 2 is not supported; this peer speaks 1."));
+        var retry = await third.NextSentAsync<Hello>();
+        third.Receive(WelcomeFor("alice") with { Version = 1 });
         var welcome = await connect.WaitAsync(Wait);
 
         Assert.Equal(new Hello(1, "alice", ResumeToken.None, ValueList<RoomCursor>.Empty), retry);
         Assert.Equal(1, welcome.Version);
-        Assert.True(first.Closed);
+        Assert.True(first.Closed && second.Closed);
     }
 
     [Fact]
     public async Task A_server_refusing_version_1_too_fails_the_connect_with_its_reason()
     {
-        var first = Expect();
-        var second = Expect();
+        var links = new[] { Expect(), Expect(), Expect() };
         var connect = _session.ConnectAsync(CancellationToken.None);
-        await first.NextSentAsync<Hello>();
-        first.Receive(new Error(ErrorCode.BadHandshake, "no"));
-        await second.NextSentAsync<Hello>();
-        second.Receive(new Error(ErrorCode.BadHandshake, "The hello does not start with the TermChat magic."));
+        foreach (var link in links)
+        {
+            await link.NextSentAsync<Hello>();
+            link.Receive(new Error(ErrorCode.BadHandshake, "The hello does not start with the TermChat magic."));
+        }
 
         var error = await Assert.ThrowsAsync<ChatSessionException>(() => connect.WaitAsync(Wait));
 
         Assert.Equal(ErrorCode.BadHandshake, error.Code);
-        Assert.Equal(2, _created.Count);
+        Assert.Equal(3, _created.Count);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TermChat.Server.Cluster;
 using TermChat.Server.Connections;
 using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
@@ -32,6 +33,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IRoomLog _log;
     private readonly SqliteStore? _store;
+    private readonly ClusterNode? _cluster;
     private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramFactory;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,7 +51,12 @@ public sealed class ChatServer : IAsyncDisposable
         _datagramFactory = datagrams;
         Mode = options.Mode;
         Stats = new ServerStats();
-        if (options.DataFile is { } path)
+        if (options.Cluster is { } cluster)
+        {
+            _cluster = ClusterNode.Join(cluster, options, loggerFactory);
+            _log = _cluster.RoomLog;
+        }
+        else if (options.DataFile is { } path)
         {
             _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
             _log = _store.RoomLog;
@@ -65,6 +72,7 @@ public sealed class ChatServer : IAsyncDisposable
         catch
         {
             _store?.Dispose();
+            _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
@@ -76,6 +84,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
+    /// <exception cref="ClusterOpenException">The <see cref="ServerOptions.Cluster"/> cannot be joined; the message is one line for the user.</exception>
     public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams = null)
     {
         if (options.Validate() is { } problem)
@@ -204,6 +213,7 @@ public sealed class ChatServer : IAsyncDisposable
             // written before the file closes.
             _log.Dispose();
             _store?.Dispose();
+            if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
             _stopped.TrySetResult();
         }
     }

@@ -9,7 +9,6 @@ using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -79,7 +78,7 @@ internal static class HostAndJoin
         ChatServer created;
         try
         {
-            created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile }, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+            created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile }, loggerFactory);
         }
         catch (StoreOpenException problem)
         {

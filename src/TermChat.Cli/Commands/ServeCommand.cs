@@ -8,7 +8,6 @@ using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
 using TermChat.Server.Cluster;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
@@ -58,7 +57,7 @@ internal static class ServeCommand
         ChatServer created;
         try
         {
-            created = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+            created = ChatServer.Create(options, loggerFactory);
         }
         catch (Exception problem) when (problem is StoreOpenException or ClusterOpenException)
         {

@@ -19,7 +19,7 @@ namespace TermChat.Server.Wire;
 /// and resume expiry. One lock guards the connection table and is held across the core's commands (the core's own
 /// lock nests inside it, never the other way round), so a registration and its connection's end cannot interleave.
 /// </remarks>
-public sealed class WireFrontEnd
+internal sealed class WireFrontEnd
 {
     private static readonly TimeSpan FloodNoticeInterval = TimeSpan.FromSeconds(5);
     private static long s_nextLinkId;

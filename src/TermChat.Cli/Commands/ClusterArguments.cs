@@ -37,6 +37,7 @@ internal sealed class ClusterArguments
         DefaultValueFactory = _ => new ClusterOptions().ConnectTimeout.TotalSeconds,
     };
 
+    /// <summary>Every option, <see cref="Urls"/> first.</summary>
     public IEnumerable<Option> All => [Urls, Name, Creds, TlsCa, TlsCert, TlsKey, Timeout];
 
     /// <summary>The NATS URLs of a <c>--cluster</c> value: comma-separated.</summary>

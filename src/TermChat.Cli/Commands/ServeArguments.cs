@@ -132,6 +132,10 @@ internal sealed class ServeArguments
             StatsInterval = Seconds(Get(_statsInterval)),
             RetainDays = Get(_retainDays),
         };
+        if (Get(_cluster.Urls) is null && _cluster.All.Skip(1).FirstOrDefault(option => parseResult.GetResult(option) is { Implicit: false }) is { } orphan)
+        {
+            throw new UsageException($"{orphan.Name} sets up a cluster node: give --cluster nats://HOST:PORT too, or leave {orphan.Name} out");
+        }
         if (Get(_cluster.Urls) is { } urls)
         {
             server.Cluster = new ClusterOptions

@@ -92,6 +92,12 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
     public WireFrontEnd Wire { get; }
 
+    /// <summary>
+    /// The key of <see cref="Exception.Data"/> that names the option whose port failed to bind (such as "--irc-port")
+    /// when <see cref="StartAsync"/> throws for a port other than <see cref="ServerOptions.Port"/>.
+    /// </summary>
+    public const string BindFailurePort = "termchat.bind-option";
+
     /// <summary>The IRC front end, when <see cref="ServerOptions.IrcPort"/> is set.</summary>
     internal IrcFrontEnd? Irc { get; }
 
@@ -158,10 +164,12 @@ public sealed class ChatServer : IAsyncDisposable
                 {
                     ircListener = CreateListener(_options.IrcPort!.Value);
                 }
-                catch
+                catch (Exception exception)
                 {
                     listener.Dispose();
                     udp?.Dispose();
+                    // Which of the ports failed: the caller's message names the option (see BindFailurePort).
+                    exception.Data[BindFailurePort] = "--irc-port";
                     throw;
                 }
                 IrcEndPoint = (IPEndPoint)ircListener.LocalEndPoint!;

@@ -9,7 +9,6 @@ using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
 using TermChat.Server;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -95,7 +94,7 @@ internal static class HostAndJoin
                 IrcPort = parseResult.GetValue(IrcOption) ? IrcPort : null,
                 DataFile = dataFile,
             };
-            created = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+            created = ChatServer.Create(options, loggerFactory);
         }
         catch (StoreOpenException problem)
         {

@@ -49,4 +49,6 @@ public enum ErrorCode : ushort
     InternalError = 22,
     /// <summary>The server cannot store the message now (its disk is full); nothing was sent. Retry later.</summary>
     StorageUnavailable = 23,
+    /// <summary>The nick, or a nick it looks like, belongs to another key (or the client has none).</summary>
+    NickOwned = 24,
 }

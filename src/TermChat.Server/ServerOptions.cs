@@ -1,5 +1,6 @@
 using System.Net;
 using TermChat.Protocol;
+using TermChat.Protocol.Datagrams;
 
 namespace TermChat.Server;
 
@@ -20,6 +21,14 @@ public sealed class ServerOptions
     /// serves no IRC; 0 picks a free port.
     /// </summary>
     public int? IrcPort { get; set; }
+
+    /// <summary>
+    /// Whether to serve the chat over UDP too (PROTOCOL-DATAGRAMS.md), on the UDP port with the TCP port's number.
+    /// </summary>
+    public bool ServeUdp { get; set; } = true;
+
+    /// <summary>Timers and windows of UDP sessions (keepalive, dead-peer timeout, ...); the protocol's defaults unless set.</summary>
+    public DatagramOptions Datagrams { get; set; } = DatagramOptions.Default;
 
     /// <summary>The address to bind (<c>--bind</c>); <see langword="null"/> binds every address, IPv6 and IPv4.</summary>
     public IPAddress? Bind { get; set; }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
@@ -57,7 +56,7 @@ internal static class ServeCommand
         ChatServer created;
         try
         {
-            created = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+            created = ChatServer.Create(options, loggerFactory);
         }
         catch (StoreOpenException problem)
         {

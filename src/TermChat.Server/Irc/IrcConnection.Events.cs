@@ -213,6 +213,10 @@ internal sealed partial class IrcConnection
             case ErrorCode.NickInUse:
                 Numeric(IrcNumeric.NicknameInUse, target, "Nickname is already in use");
                 break;
+            case ErrorCode.NickOwned:
+                // An IRC client has no key to prove ownership with: a nick owned by a key is taken, as far as IRC goes.
+                Numeric(IrcNumeric.NicknameInUse, target, text);
+                break;
             case ErrorCode.NotAllowed when Command is "JOIN":
                 Numeric(IrcNumeric.TooManyChannels, target, text);
                 break;

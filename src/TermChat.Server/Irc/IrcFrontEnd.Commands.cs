@@ -167,7 +167,7 @@ internal sealed partial class IrcFrontEnd
         {
             // The client tries another NICK (irssi and weechat add an underscore); the connection stays.
             connection.RequestedNick = null;
-            connection.Numeric(registration.Refusal == ErrorCode.NickInUse ? IrcNumeric.NicknameInUse : IrcNumeric.ErroneousNickname,
+            connection.Numeric(registration.Refusal is ErrorCode.NickInUse or ErrorCode.NickOwned ? IrcNumeric.NicknameInUse : IrcNumeric.ErroneousNickname,
                 nick, registration.Problem);
             return;
         }

@@ -25,6 +25,13 @@ public interface IClientLink
     string Transport { get; }
 
     /// <summary>
+    /// The fingerprint of the key the client proved it holds (its TLS or DTLS client certificate), or null for a client
+    /// without one (plaintext, or no certificate). It must be known before the first frame is handed to
+    /// <see cref="WireFrontEnd.TryHandle"/>: the chat core binds nicks to it (docs/SECURITY.md, "Identity").
+    /// </summary>
+    string? KeyFingerprint => null;
+
+    /// <summary>
     /// Queues one complete encoded frame for sending. The bytes are shared between receivers and must
     /// not be modified. Returns <see langword="false"/> if the link is closing or its send queue would pass
     /// its bound, in which case the link closes itself with <see cref="ErrorCode.SendQueueExceeded"/>.

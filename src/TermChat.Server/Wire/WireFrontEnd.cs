@@ -229,7 +229,7 @@ public sealed class WireFrontEnd
             case Hello hello:
                 // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
                 state.Version = hello.Version;
-                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors);
+                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors, state.Link.KeyFingerprint);
                 if (registration.Session is not { } session)
                 {
                     state.Close(registration.Refusal, registration.Problem);

@@ -93,13 +93,7 @@ internal sealed partial class IrcFrontEnd
                 link.Close(ErrorCode.ServerShutdown, "Server shutting down");
                 return false;
             }
-            var address = ConnectionCaps.AddressOf(link.Remote);
-            if (!_caps.TryAdmit(address, out string refusal, out bool full))
-            {
-                Log.Refused(_logger, link.Remote, full ? "server full" : "too many connections from the address");
-                link.Close(full ? ErrorCode.ServerFull : ErrorCode.TooManyConnections, refusal);
-                return false;
-            }
+            if (!_caps.TryAdmit(link, _logger, out var address)) return false;
             long now = _time.GetTimestamp();
             _connections[link.Id] = new IrcConnection(this, link, address, now, new FloodGate(_options, now));
             return true;

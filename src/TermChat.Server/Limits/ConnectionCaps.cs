@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using TermChat.Protocol;
+using TermChat.Server.Wire;
 
 namespace TermChat.Server.Limits;
 
@@ -24,7 +27,7 @@ internal sealed class ConnectionCaps(ServerOptions options)
     /// <param name="address">The peer's address, IPv4-mapped IPv6 folded to IPv4 (see <see cref="AddressOf"/>).</param>
     /// <param name="refusal">Why the connection is refused, one sentence for the peer.</param>
     /// <param name="full">Whether the refusal is the server-wide cap (otherwise the per-address one).</param>
-    public bool TryAdmit(IPAddress? address, out string refusal, out bool full)
+    private bool TryAdmit(IPAddress? address, out string refusal, out bool full)
     {
         lock (_gate)
         {
@@ -51,7 +54,23 @@ internal sealed class ConnectionCaps(ServerOptions options)
         }
     }
 
-    /// <summary>Releases what <see cref="TryAdmit"/> took for a connection that has ended.</summary>
+    /// <summary>
+    /// Admits <paramref name="link"/>, or refuses it: logged, and closed with <see cref="ErrorCode.ServerFull"/> or
+    /// <see cref="ErrorCode.TooManyConnections"/> and a sentence for the peer, in whatever its front end speaks.
+    /// </summary>
+    /// <param name="link">The new connection.</param>
+    /// <param name="logger">Where refusals are logged.</param>
+    /// <param name="address">The address the connection counts against (to <see cref="Release"/> at its end).</param>
+    public bool TryAdmit(IClientLink link, ILogger logger, out IPAddress? address)
+    {
+        address = AddressOf(link.Remote);
+        if (TryAdmit(address, out string refusal, out bool full)) return true;
+        Log.Refused(logger, link.Remote, full ? "server full" : "too many connections from the address");
+        link.Close(full ? ErrorCode.ServerFull : ErrorCode.TooManyConnections, refusal);
+        return false;
+    }
+
+    /// <summary>Releases what a successful TryAdmit took for a connection that has ended.</summary>
     public void Release(IPAddress? address)
     {
         lock (_gate)

@@ -85,13 +85,7 @@ public sealed class WireFrontEnd
                 link.Close(ErrorCode.ServerShutdown, "server shutting down");
                 return false;
             }
-            var address = ConnectionCaps.AddressOf(link.Remote);
-            if (!_caps.TryAdmit(address, out string refusal, out bool full))
-            {
-                Log.Refused(_logger, link.Remote, full ? "server full" : "too many connections from the address");
-                link.Close(full ? ErrorCode.ServerFull : ErrorCode.TooManyConnections, refusal);
-                return false;
-            }
+            if (!_caps.TryAdmit(link, _logger, out var address)) return false;
             long now = _time.GetTimestamp();
             _links[link.Id] = new LinkState(this, link, address, now, new FloodGate(_options, now));
             return true;

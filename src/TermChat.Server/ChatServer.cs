@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TermChat.Server.Cluster;
 using TermChat.Server.Connections;
 using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
@@ -37,6 +38,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly IRoomLog _log;
     private readonly SqliteStore? _store;
+    private readonly ClusterNode? _cluster;
     private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramHandler;
     private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +59,12 @@ public sealed class ChatServer : IAsyncDisposable
         _datagramWire = datagramWire;
         Mode = options.Mode;
         Stats = new ServerStats();
-        if (options.DataFile is { } path)
+        if (options.Cluster is { } cluster)
+        {
+            _cluster = ClusterNode.Join(cluster, options, loggerFactory);
+            _log = _cluster.RoomLog;
+        }
+        else if (options.DataFile is { } path)
         {
             _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
             _log = _store.RoomLog;
@@ -73,6 +80,7 @@ public sealed class ChatServer : IAsyncDisposable
         catch
         {
             _store?.Dispose();
+            _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
         Caps = new ConnectionCaps(options);
@@ -85,6 +93,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="loggerFactory">Where to log.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
+    /// <exception cref="ClusterOpenException">The <see cref="ServerOptions.Cluster"/> cannot be joined; the message is one line for the user.</exception>
     public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, null, null);
 
     /// <summary>Creates a server with test seams on its UDP side.</summary>
@@ -105,7 +114,7 @@ public sealed class ChatServer : IAsyncDisposable
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public WireFrontEnd Wire { get; }
+    internal WireFrontEnd Wire { get; }
 
     /// <summary>
     /// The key of <see cref="Exception.Data"/> that names the option whose port failed to bind (such as "--irc-port")
@@ -262,6 +271,7 @@ public sealed class ChatServer : IAsyncDisposable
             // written before the file closes.
             _log.Dispose();
             _store?.Dispose();
+            if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
             _stopped.TrySetResult();
         }
     }

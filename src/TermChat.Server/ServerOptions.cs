@@ -1,5 +1,6 @@
 using System.Net;
 using TermChat.Protocol;
+using TermChat.Server.Cluster;
 using TermChat.Protocol.Datagrams;
 
 namespace TermChat.Server;
@@ -100,6 +101,12 @@ public sealed class ServerOptions
     /// </summary>
     public string? DataFile { get; set; }
 
+    /// <summary>
+    /// The cluster this server is a node of (<c>--cluster</c>), or <see langword="null"/> for a server on its own. A node
+    /// keeps rooms in the cluster's NATS JetStream, not in <see cref="DataFile"/>.
+    /// </summary>
+    public ClusterOptions? Cluster { get; set; }
+
     /// <summary>Days a stored entry is kept at most (0: no age limit; the per-room bounds still apply).</summary>
     public double RetainDays { get; set; }
 
@@ -131,6 +138,8 @@ public sealed class ServerOptions
         if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
         if (RetainDays < 0 || !double.IsFinite(RetainDays)) return "--retain-days must be 0 (no age limit) or positive.";
         if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";
+        if (Cluster?.Validate() is { } clusterProblem) return clusterProblem;
+        if (Cluster is not null && DataFile is not null) return "--cluster keeps history in the cluster: leave out --data.";
         if (ShutdownDrain < TimeSpan.Zero || CloseLinger < TimeSpan.Zero) return "The shutdown drain and the close linger must be 0 or more.";
         return null;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using TermChat.Cli.Usage;
 using TermChat.Server;
+using TermChat.Server.Cluster;
 
 namespace TermChat.Cli.Commands;
 
@@ -39,6 +40,7 @@ internal sealed class ServeArguments
     private readonly Option<bool> _noDiscovery;
     private readonly Option<int> _discoveryPort;
     private readonly DataOptions _data = new();
+    private readonly ClusterArguments _cluster = new();
     private readonly Option<double> _retainDays;
 
     public ServeArguments()
@@ -89,6 +91,7 @@ internal sealed class ServeArguments
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
             _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
         };
+        foreach (var option in _cluster.All) Command.Options.Add(option);
     }
 
     /// <summary>The `serve` command, without an action.</summary>
@@ -136,7 +139,27 @@ internal sealed class ServeArguments
             StatsInterval = Seconds(Get(_statsInterval)),
             RetainDays = Get(_retainDays),
         };
-        server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
+        if (Get(_cluster.Urls) is null && _cluster.All.Skip(1).FirstOrDefault(option => parseResult.GetResult(option) is { Implicit: false }) is { } orphan)
+        {
+            throw new UsageException($"{orphan.Name} sets up a cluster node: give --cluster nats://HOST:PORT too, or leave {orphan.Name} out");
+        }
+        if (Get(_cluster.Urls) is { } urls)
+        {
+            server.Cluster = new ClusterOptions
+            {
+                Urls = ClusterArguments.SplitUrls(urls),
+                Name = Get(_cluster.Name),
+                CredsFile = ClusterArguments.FullPath(Get(_cluster.Creds)),
+                TlsCaFile = ClusterArguments.FullPath(Get(_cluster.TlsCa)),
+                TlsCertFile = ClusterArguments.FullPath(Get(_cluster.TlsCert)),
+                TlsKeyFile = ClusterArguments.FullPath(Get(_cluster.TlsKey)),
+                ConnectTimeout = Seconds(Get(_cluster.Timeout)),
+            };
+        }
+        // A node keeps history in the cluster: no data file unless one is asked for (which validation refuses).
+        server.DataFile = server.Cluster is not null && Get(_data.Data) is null
+            ? null
+            : DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
         if (server.Validate() is { } problem)
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");

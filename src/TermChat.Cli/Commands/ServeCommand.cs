@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Server;
+using TermChat.Server.Cluster;
 using TermChat.Server.Storage;
 using TermChat.Cli.Usage;
 
@@ -58,7 +59,7 @@ internal static class ServeCommand
         {
             created = ChatServer.Create(options, loggerFactory);
         }
-        catch (StoreOpenException problem)
+        catch (Exception problem) when (problem is StoreOpenException or ClusterOpenException)
         {
             Console.Error.WriteLine($"termchat serve: {problem.Message}");
             return 1;
@@ -130,7 +131,9 @@ internal static class ServeCommand
         {
             output.WriteLine($"    termchat join {ServerAddresses.Format(address, tcp.Port)}");
         }
-        output.WriteLine(DataOptions.Describe(server.DataFile, server.Options.Port));
+        output.WriteLine(server.Options.Cluster is { } cluster
+            ? $"  History: in cluster {cluster.Name} on {string.Join(',', cluster.Urls)} (NATS JetStream; every node shares every room)"
+            : DataOptions.Describe(server.DataFile, server.Options.Port));
         output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");
         output.Flush();

@@ -13,7 +13,7 @@ namespace TermChat.Server.Wire;
 /// safe to call concurrently with the transport's own threads. The transport reports the end of the
 /// connection exactly once with <see cref="WireFrontEnd.Disconnected"/>, from its own thread.
 /// </remarks>
-public interface IClientLink
+internal interface IClientLink
 {
     /// <summary>A process-wide unique id (use <see cref="WireFrontEnd.NextLinkId"/>).</summary>
     long Id { get; }

@@ -20,7 +20,7 @@ namespace TermChat.Server.Wire;
 /// and resume expiry. One lock guards the connection table and is held across the core's commands (the core's own
 /// lock nests inside it, never the other way round), so a registration and its connection's end cannot interleave.
 /// </remarks>
-public sealed class WireFrontEnd
+internal sealed class WireFrontEnd
 {
     private static long s_nextLinkId;
 

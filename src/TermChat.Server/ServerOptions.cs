@@ -18,6 +18,12 @@ public sealed class ServerOptions
     public int Port { get; set; } = 7777;
 
     /// <summary>
+    /// The IRC front end's TCP port (<c>--irc-port</c>), on the same address as <see cref="Port"/>; <see langword="null"/>
+    /// serves no IRC; 0 picks a free port.
+    /// </summary>
+    public int? IrcPort { get; set; }
+
+    /// <summary>
     /// Whether to serve the chat over UDP too (PROTOCOL-DATAGRAMS.md), on the UDP port with the TCP port's number.
     /// </summary>
     public bool ServeUdp { get; set; } = true;
@@ -113,6 +119,8 @@ public sealed class ServerOptions
         if (System.Text.Encoding.UTF8.GetByteCount(ServerName) > ProtocolLimits.MaxReasonBytes) return $"--name is longer than {ProtocolLimits.MaxReasonBytes} bytes.";
         if (System.Text.Encoding.UTF8.GetByteCount(Motd) > ProtocolLimits.MaxTextBytes) return $"--motd is longer than {ProtocolLimits.MaxTextBytes} bytes.";
         if (Port is < 0 or > 65535) return $"--port {Port} is not a port number (0-65535).";
+        if (IrcPort is < 0 or > 65535) return $"--irc-port {IrcPort} is not a port number (0-65535).";
+        if (IrcPort is { } irc && irc != 0 && irc == Port) return $"--irc-port {irc} is the same port as --port.";
         if (MaxFrameBytes < 64 || MaxFrameBytes > ProtocolLimits.MaxFrameBytes) return $"--max-frame must be between 64 and {ProtocolLimits.MaxFrameBytes} bytes.";
         if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";
         if (IdleTimeout <= TimeSpan.Zero) return "--idle-timeout must be positive.";

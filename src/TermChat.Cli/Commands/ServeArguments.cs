@@ -16,6 +16,7 @@ internal sealed class ServeArguments
 
     private readonly Option<ServerMode> _mode;
     private readonly Option<int> _port;
+    private readonly Option<int?> _ircPort;
     private readonly Option<string?> _bind;
     private readonly Option<string> _name;
     private readonly Option<string> _motd;
@@ -49,6 +50,11 @@ internal sealed class ServeArguments
             "threads (two blocking threads per client, a reader and a writer: up to twice --max-clients threads) " +
             "or async (async socket calls on the .NET thread pool; threads do not grow with clients).");
         _port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
+        _ircPort = new Option<int?>("--irc-port")
+        {
+            HelpName = "PORT",
+            Description = "Also serve IRC (irssi, weechat, bots) on this TCP port, same rooms and users; 0 picks a free one. Off by default; 6667 is IRC's usual port.",
+        };
         _bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
         _name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
         _motd = new Option<string>("--motd") { HelpName = "TEXT", Description = "Message of the day sent to every client on connect.", DefaultValueFactory = _ => "" };
@@ -81,7 +87,7 @@ internal sealed class ServeArguments
         };
         Command = new Command("serve", "Run a headless chat server.")
         {
-            _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
+            _mode, _port, _ircPort, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
             _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
         };
@@ -112,6 +118,7 @@ internal sealed class ServeArguments
         {
             Mode = Get(_mode),
             Port = Get(_port),
+            IrcPort = Get(_ircPort),
             Bind = bindAddress,
             ServerName = Get(_name),
             Motd = Get(_motd),

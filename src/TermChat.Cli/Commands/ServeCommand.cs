@@ -125,6 +125,7 @@ internal static class ServeCommand
         output.WriteLine(server.UdpEndPoint is { } udp
             ? $"  UDP port {udp.Port}"
             : "  UDP port: not served by this build (TCP only)");
+        if (server.IrcEndPoint is { } irc) output.WriteLine($"  IRC port {irc.Port} (irssi, weechat: /connect <this host> {irc.Port})");
         output.WriteLine("  Clients can join with:");
         foreach (var address in ServerAddresses.Reachable(tcp))
         {
@@ -140,6 +141,12 @@ internal static class ServeCommand
 
     internal static string DescribeBindFailure(SocketException exception, ServerOptions options)
     {
+        if (exception.Data[ChatServer.BindFailurePort] is "--irc-port" && options.IrcPort is { } ircPort)
+        {
+            return exception.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"--irc-port {ircPort} is already in use (an IRC server?); stop that program or choose another port with --irc-port N (0 picks a free one)."
+                : $"cannot listen for IRC on port {ircPort}: {exception.Message}.";
+        }
         string where = options.Bind is { } address ? ServerAddresses.Format(address, options.Port) : $"port {options.Port}";
         return exception.SocketErrorCode switch
         {

@@ -5,8 +5,8 @@ namespace TermChat.Server.Cluster;
 /// <summary>Source-generated log methods for the cluster link.</summary>
 internal static partial class ClusterLog
 {
-    [LoggerMessage(1501, LogLevel.Information, "Joined cluster {Name} through {Url} (stream {Stream}: {Rooms} rooms, {Entries} entries caught up)")]
-    public static partial void Joined(ILogger logger, string name, string url, string stream, int rooms, long entries);
+    [LoggerMessage(1501, LogLevel.Information, "Joined cluster {Name} through {Url} (stream {Stream}: {Rooms} rooms, stream seq {Entries} caught up)")]
+    public static partial void Joined(ILogger logger, string name, string url, string stream, int rooms, ulong entries);
 
     [LoggerMessage(1502, LogLevel.Warning, "Lost the cluster link ({Reason}); room messages are refused until it is back")]
     public static partial void Lost(ILogger logger, string reason);
@@ -19,6 +19,9 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1505, LogLevel.Error, "The cluster stream delivered an entry that cannot be read ({Subject}, stream seq {Seq}): {Error}; skipped")]
     public static partial void Unreadable(ILogger logger, string subject, ulong seq, string error);
+
+    [LoggerMessage(1507, LogLevel.Information, "stats: cluster connected={Connected} rtt_us={RttMicros} pending={Pending} stream_seq={StreamSeq} reconnects={Reconnects}")]
+    public static partial void Stats(ILogger logger, bool connected, long rttMicros, int pending, ulong streamSeq, long reconnects);
 
     [LoggerMessage(1506, LogLevel.Error, "The cluster consumer stopped: {Error}; restarting it")]
     public static partial void ConsumerFailed(ILogger logger, string error);

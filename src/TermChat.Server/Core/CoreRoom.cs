@@ -30,6 +30,12 @@ internal sealed class CoreRoom(string name, ulong visibleSeq)
     /// <summary>Muted nicks and when the mute lapses (Unix ms; <see cref="long.MaxValue"/> until lifted).</summary>
     public Dictionary<string, long> Muted { get; } = new(NameRules.NickComparer);
 
+    /// <summary>Who set the topic, if it was set since the room came to exist in this process ("" otherwise).</summary>
+    public string TopicBy { get; set; } = "";
+
+    /// <summary>When the topic was set (Unix ms); meaningful when <see cref="TopicBy"/> is not empty.</summary>
+    public long TopicMs { get; set; }
+
     /// <summary>The members with their away texts, in case-insensitive nick order.</summary>
     public Member[] MemberList() =>
         [.. Members.Select(member => new Member(member.Nick, member.Away)).OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)];

@@ -134,9 +134,39 @@ internal sealed partial class IrcConnection
                     _awayKnown[entry.Nick] = away;
                 }
                 return Send(away.Length > 0 ? IrcText.Line(tags, source, "AWAY", away) : IrcText.Line(tags, source, "AWAY"));
+            case RoomEventKind.Kick:
+            case RoomEventKind.Ban:
+                return Removed(entry, tags, source);
             default:
                 return 0;
         }
+    }
+
+    /// <summary>
+    /// A moderation event that takes a member out (its detail is the member's nick, a space, the reason): a kick is
+    /// IRC's KICK from the operator, a ban the member's QUIT, so every IRC client's member list stays right.
+    /// </summary>
+    private int Removed(RoomEntry entry, string tags, string source)
+    {
+        int space = entry.Text.IndexOf(' ', StringComparison.Ordinal);
+        string target = space < 0 ? entry.Text : entry.Text[..space];
+        string reason = space < 0 ? "" : entry.Text[(space + 1)..];
+        lock (_viewGate)
+        {
+            if (!_channels.TryGetValue(entry.Room, out var nicks) || !nicks.Contains(target)) return 0;
+            if (entry.EventKind == RoomEventKind.Kick)
+            {
+                nicks.Remove(target);
+            }
+            else
+            {
+                foreach (var members in _channels.Values) members.Remove(target);
+                _awayKnown.Remove(target);
+            }
+        }
+        return entry.EventKind == RoomEventKind.Kick
+            ? Send(IrcText.Line(tags, source, "KICK", entry.Room, target, reason.Length > 0 ? reason : entry.Nick))
+            : Send(IrcText.Line(tags, Source(target), "QUIT", reason.Length > 0 ? $"Banned by {entry.Nick}: {reason}" : $"Banned by {entry.Nick}"));
     }
 
     /// <summary>

@@ -46,6 +46,21 @@ public sealed class IrcFrontEndTests
 
     [Theory]
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_server_password_is_given_with_pass_and_a_wrong_one_ends_the_connection_with_the_reason(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode, o => o.Password = "letmein");
+        using var wrong = await IrcPeer.ConnectAsync(server.IrcEndPoint);
+        await wrong.SendAsync("PASS guess\r\nNICK mallory\r\nUSER mallory 0 * :M\r\n");
+        var ended = await wrong.ReadToEndAsync();
+        Assert.Equal("ERROR :Closing Link: That is not this server's password.", ended[^1]);
+
+        using var right = await IrcPeer.ConnectAsync(server.IrcEndPoint);
+        await right.SendAsync("PASS letmein\r\nNICK alice\r\nUSER alice 0 * :A\r\n");
+        Assert.StartsWith(":test.termchat 001 alice ", await right.ExpectAsync(line => IrcPeer.Numeric(line) == "001"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task Irc_and_termchat_users_talk_both_ways_with_actions(ServerMode mode)
     {
         await using var server = await StartAsync(mode);

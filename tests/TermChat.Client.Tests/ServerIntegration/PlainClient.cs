@@ -6,7 +6,7 @@ using TermChat.TestKit.Server;
 namespace TermChat.Client.Tests.ServerIntegration;
 
 /// <summary>A plain-mode client of a real in-process server: typed input in, printed lines out.</summary>
-internal sealed class PlainClient(string nick, TestServer server, bool json = false, string? room = null, int? port = null)
+internal sealed class PlainClient(string nick, TestServer server, bool json = false, string? room = null, int? port = null, ChatEndpoint[]? others = null)
 {
     public ChannelTextReader Input { get; } = new();
 
@@ -21,6 +21,7 @@ internal sealed class PlainClient(string nick, TestServer server, bool json = fa
         Run = PlainMode.RunAsync(new PlainModeOptions
         {
             Endpoint = new ChatEndpoint("127.0.0.1", port ?? server.EndPoint.Port),
+            OtherEndpoints = others ?? [],
             Nick = nick,
             Room = room,
             Json = json,

@@ -38,6 +38,23 @@ public sealed class PlainModeServerTests
     }
 
     [Fact]
+    public async Task Join_with_several_servers_passes_over_one_that_cannot_be_reached_for_the_next()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async);
+        int closed = ClosedPort();
+        var bob = new PlainClient("bob", server, others: [new ChatEndpoint("127.0.0.1", server.EndPoint.Port)], port: closed).Start();
+
+        await bob.Output.WaitForAsync(l => l.EndsWith("-!- you joined #lobby (1 member)", StringComparison.Ordinal));
+        bob.Input.Type("/quit");
+
+        Assert.Equal(0, await bob.Run.WaitAsync(Wait));
+        var connecting = bob.Output.Lines.Where(l => l.Contains("-!- connecting to", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, connecting.Count);
+        Assert.EndsWith($"connecting to 127.0.0.1:{closed} over TCP", connecting[0], StringComparison.Ordinal);
+        Assert.EndsWith($"connecting to 127.0.0.1:{server.EndPoint.Port} over TCP", connecting[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_finds_the_rooms_stored_messages_and_prints_them_sanitized()
     {
         await using var server = await TestServer.StartAsync(ServerMode.Async);
@@ -119,12 +136,7 @@ public sealed class PlainModeServerTests
     [Fact]
     public async Task Connection_refused_is_one_clear_line_and_exit_code_1()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = ClosedPort();
         var output = new LineCollector();
         var error = new LineCollector();
 
@@ -211,5 +223,13 @@ public sealed class PlainModeServerTests
 
         Assert.Equal(["before", "while away", "after"],
             client.Output.Lines.Where(l => l.Contains("<pete>", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("> ", StringComparison.Ordinal) + 2)..]));
+    }
+
+    /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
+    private static int ClosedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -125,13 +125,8 @@ internal static class JoinCommand
     public static bool UsesFullScreen(bool plain, bool json) => !plain && !json && !Console.IsInputRedirected && !Console.IsOutputRedirected;
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
-<<<<<<< HEAD
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json,
-        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken, string password = "")
-=======
     public static async Task<int> RunClientAsync(ChatEndpoint endpoint, IReadOnlyList<ChatEndpoint> others, string? nick, string? room, string transport, bool plain, bool json,
-        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken)
->>>>>>> main
+        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken, string password = "")
     {
         var registry = TransportRegistry.CreateDefault();
         if (!registry.Contains(transport))

@@ -54,4 +54,10 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "The datagram handler failed")]
     public static partial void DatagramHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Error, "Failed handling IRC {Command} from connection {Id}")]
+    public static partial void IrcHandlerFailed(ILogger logger, Exception exception, string command, long id);
+
+    [LoggerMessage(18, LogLevel.Information, "Listening for {Protocol} on {Endpoint}")]
+    public static partial void ListeningFor(ILogger logger, string protocol, EndPoint endpoint);
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
-/// <summary>What every connection of a server shares.</summary>
-internal sealed record ServerContext(WireFrontEnd Wire, ServerOptions Options, ServerStats Stats, ILogger Logger);
+/// <summary>What every connection of a server shares, whatever its front end.</summary>
+internal sealed record ServerContext(ServerOptions Options, ServerStats Stats, ILogger Logger);

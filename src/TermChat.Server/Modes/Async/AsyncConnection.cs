@@ -14,7 +14,7 @@ internal sealed class AsyncConnection : TcpLink
     private readonly WriterSignal _signal = new();
     private readonly CancellationTokenSource _abort = new();
 
-    public AsyncConnection(Socket socket, ServerContext context) : base(socket, context)
+    public AsyncConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler) : base(socket, context, handler)
     {
     }
 

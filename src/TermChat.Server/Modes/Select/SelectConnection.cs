@@ -19,7 +19,7 @@ internal sealed class SelectConnection : TcpLink
     private long _lingerUntil;
     private bool _inputEnded;
 
-    public SelectConnection(Socket socket, ServerContext context, SelectLoop loop) : base(socket, context)
+    public SelectConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler, SelectLoop loop) : base(socket, context, handler)
     {
         _loop = loop;
         socket.Blocking = false;

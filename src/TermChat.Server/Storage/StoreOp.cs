@@ -6,7 +6,8 @@ using TermChat.Server.History;
 namespace TermChat.Server.Storage;
 
 /// <summary>One write queued for the <see cref="StoreWriter"/>.</summary>
-internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null, Ban? Ban = null)
+internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null,
+    Action? Release = null, Ban? Ban = null)
 {
     public static StoreOp Append(RoomEntry entry) => new(StoreOpKind.Append, entry);
 
@@ -26,4 +27,10 @@ internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = nul
     public static StoreOp SaveBan(Ban ban) => new(StoreOpKind.SaveBan, Ban: ban);
 
     public static StoreOp DeleteBan(string target) => new(StoreOpKind.DeleteBan, Key: target);
+
+    /// <summary>
+    /// Brings the full-text index up to every message committed so far, then runs <paramref name="search"/>: a search
+    /// sees what its room's members have seen.
+    /// </summary>
+    public static StoreOp IndexForSearch(Action search) => new(StoreOpKind.IndexForSearch, Release: search);
 }

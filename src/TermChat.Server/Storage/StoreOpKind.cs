@@ -12,4 +12,5 @@ internal enum StoreOpKind
     DeleteOwner,
     SaveBan,
     DeleteBan,
+    IndexForSearch,
 }

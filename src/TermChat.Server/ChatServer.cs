@@ -10,7 +10,9 @@ using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Security;
 using TermChat.Server.Storage;
+using TermChat.Protocol.Security;
 
 namespace TermChat.Server;
 
@@ -36,6 +38,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
+    private readonly ServerTls _tls;
     private TcpMode? _mode;
     private Timer? _timer;
     private Task? _stopTask;
@@ -68,6 +71,7 @@ public sealed class ChatServer : IAsyncDisposable
             throw;
         }
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
+        _tls = new ServerTls(options.Certificate ?? KeyFile.CreateEphemeral(), options.Plaintext);
     }
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -103,6 +107,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
 
+    /// <summary>The fingerprint of the server's key, which clients pin (<c>SHA256:…</c>).</summary>
+    public string KeyFingerprint => _tls.Fingerprint;
+
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
 
@@ -136,7 +143,7 @@ public sealed class ChatServer : IAsyncDisposable
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
                 datagrams = new DatagramEndpoint(udp, _datagramFactory!(Wire), _logger);
             }
-            var context = new ServerContext(Wire, _options, Stats, _logger);
+            var context = new ServerContext(Wire, _options, Stats, _logger, _tls);
             _mode = Mode switch
             {
                 ServerMode.Select => new SelectLoop(listener, datagrams, context),

@@ -46,6 +46,7 @@ public static class LiveSettings
         if (!Equals(current.Bind, next.Bind)) restart.Add("--bind");
         if (current.MaxFrameBytes != next.MaxFrameBytes) restart.Add("--max-frame");
         if (current.StatsInterval != next.StatsInterval) restart.Add("--stats-interval");
+        if (current.Plaintext != next.Plaintext) restart.Add("--allow-plaintext/--require-tls");
         return (applied, restart);
     }
 }

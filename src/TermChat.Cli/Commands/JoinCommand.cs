@@ -32,10 +32,11 @@ internal static class JoinCommand
         transport.AcceptOnlyFromAmong("tcp", "udp");
         var scrollback = ScrollbackOption();
         var theme = ThemeOption();
+        var security = new LinkSecurityOptions();
 
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme,
+            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, security.Tls, security.Plaintext, security.TrustNewKey,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -74,7 +75,7 @@ internal static class JoinCommand
             }
             return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
-                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), cancellationToken);
+                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), security.Read(parseResult), cancellationToken);
         });
         return command;
     }
@@ -108,9 +109,9 @@ internal static class JoinCommand
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
     public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json,
-        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken)
+        IReadOnlyList<string>? greeting, FullScreenSettings view, TcpTransportOptions tcp, CancellationToken cancellationToken)
     {
-        var registry = TransportRegistry.CreateDefault();
+        var registry = TransportRegistry.CreateDefault(tcp);
         if (!registry.Contains(transport))
         {
             Console.Error.WriteLine($"termchat: the {transport.ToUpperInvariant()} transport is not available in this build; use --transport tcp");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using TermChat.Cli.Usage;
 using TermChat.Server;
+using TermChat.Server.Security;
 
 namespace TermChat.Cli.Commands;
 
@@ -39,6 +40,9 @@ internal sealed class ServeArguments
     private readonly Option<int> _discoveryPort;
     private readonly DataOptions _data = new();
     private readonly Option<double> _retainDays;
+    private readonly Option<string?> _key;
+    private readonly Option<bool> _allowPlaintext;
+    private readonly Option<bool> _requireTls;
 
     public ServeArguments()
     {
@@ -69,6 +73,20 @@ internal sealed class ServeArguments
         _statsInterval = new Option<double>("--stats-interval") { HelpName = "SECONDS", Description = "Seconds between stats log lines; 0 turns them off.", DefaultValueFactory = _ => defaults.StatsInterval.TotalSeconds };
 
         _retainDays = new Option<double>("--retain-days") { HelpName = "DAYS", Description = "Delete stored history older than this; 0 keeps it while it fits --history and --history-bytes.", DefaultValueFactory = _ => defaults.RetainDays };
+        _key = new Option<string?>("--key")
+        {
+            HelpName = "FILE",
+            Description = "The server's TLS key (made on first start, mode 0600); clients pin it. Default: server.key beside the data file; " +
+                "with --ephemeral a new key in memory at every start.",
+        };
+        _allowPlaintext = new Option<bool>("--allow-plaintext")
+        {
+            Description = "Also accept unencrypted clients from other machines (benchmarks, old clients). Loopback may always use plaintext unless --require-tls.",
+        };
+        _requireTls = new Option<bool>("--require-tls")
+        {
+            Description = "Accept only TLS, from loopback too (for a server reached through a local port forward or proxy).",
+        };
         _noDiscovery = ServeDiscovery.CreateOffOption();
         _discoveryPort = ServeDiscovery.CreatePortOption();
         _config = new Option<string?>("--config")
@@ -81,7 +99,7 @@ internal sealed class ServeArguments
         {
             _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
-            _data.Data, _data.Ephemeral, _retainDays, _noDiscovery, _discoveryPort, _config,
+            _data.Data, _data.Ephemeral, _retainDays, _key, _allowPlaintext, _requireTls, _noDiscovery, _discoveryPort, _config,
         };
     }
 
@@ -130,11 +148,20 @@ internal sealed class ServeArguments
             RetainDays = Get(_retainDays),
         };
         server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
+        if (Get(_allowPlaintext) && Get(_requireTls))
+        {
+            throw new UsageException("--allow-plaintext and --require-tls contradict each other; choose one");
+        }
+        server.Plaintext = Get(_allowPlaintext) ? PlaintextPolicy.Allow : Get(_requireTls) ? PlaintextPolicy.Refuse : PlaintextPolicy.LoopbackOnly;
+        // The key lives beside the data: a server that keeps its history keeps its identity; an ephemeral one keeps neither.
+        string? keyFile = Get(_key) is { Length: > 0 } key ? Path.GetFullPath(key)
+            : server.DataFile is { } data ? ServerKeyFile.Beside(data)
+            : null;
         if (server.Validate() is { } problem)
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");
         }
-        return new ServeSettings(server, Get(_logLevel), Get(_noDiscovery), Get(_discoveryPort), configPath);
+        return new ServeSettings(server, Get(_logLevel), Get(_noDiscovery), Get(_discoveryPort), configPath, keyFile);
     }
 
     /// <summary>Checks serve options (the words after "serve") as `termchat serve` would, without serving.</summary>

@@ -137,7 +137,6 @@ public sealed class TcpTransport : IChatTransport
 
     private async Task StartTlsAsync(ChatEndpoint endpoint, CancellationToken timeout, CancellationToken cancellationToken)
     {
-        string server = endpoint.ToString();
         X509Certificate2 identity;
         try
         {
@@ -148,8 +147,30 @@ public sealed class TcpTransport : IChatTransport
             _socket!.Dispose();
             throw new ChatConnectException(ConnectFailure.Other, endpoint, e.Message, e);
         }
-        var tls = new SslStream(_stream!, leaveInnerStreamOpen: false);
-        var options = new SslClientAuthenticationOptions
+        try
+        {
+            (_tls, _keyCheck) = await AuthenticateAsync(_stream!, endpoint, _options, identity, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _socket!.Dispose();
+            throw;
+        }
+        _stream = _tls;
+    }
+
+    /// <summary>
+    /// The client's TLS handshake over <paramref name="inner"/>: TLS 1.3, the server's key checked against the pins
+    /// (pinned on first contact), <paramref name="identity"/> presented when given. Disposes the TLS stream on failure.
+    /// </summary>
+    /// <exception cref="ChatConnectException">The key changed (<see cref="ConnectFailure.UntrustedKey"/>), the handshake failed or timed out.</exception>
+    internal static async Task<(SslStream Tls, ServerKeyCheck Check)> AuthenticateAsync(Stream inner, ChatEndpoint endpoint, TcpTransportOptions options,
+        X509Certificate2? identity, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        string server = endpoint.ToString();
+        ServerKeyCheck? check = null;
+        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
+        var authentication = new SslClientAuthenticationOptions
         {
             TargetHost = endpoint.Host,
             EnabledSslProtocols = SslProtocols.Tls13,
@@ -158,33 +179,31 @@ public sealed class TcpTransport : IChatTransport
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 if (certificate is null) return false;
-                _keyCheck = _options.KnownServers.Check(server, KeyFingerprint.Of(certificate), _options.TrustNewKey);
-                return _keyCheck.Status != ServerKeyStatus.Changed;
+                check = options.KnownServers.Check(server, KeyFingerprint.Of(certificate), options.TrustNewKey);
+                return check.Status != ServerKeyStatus.Changed;
             },
-            LocalCertificateSelectionCallback = (_, _, _, _, _) => identity,
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => identity!,
         };
         try
         {
-            await tls.AuthenticateAsClientAsync(options, timeout).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(authentication, timeout).ConfigureAwait(false);
+            return (tls, check!);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            _socket!.Dispose();
-            if (_keyCheck is { Status: ServerKeyStatus.Changed } changed)
+            if (check is { Status: ServerKeyStatus.Changed } changed)
             {
                 throw new ChatConnectException(ConnectFailure.UntrustedKey, endpoint, changed.Describe(), e);
             }
             if (e is OperationCanceledException)
             {
                 if (cancellationToken.IsCancellationRequested) throw;
-                throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+                throw ChatConnectException.TimedOutAfter(endpoint, options.ConnectTimeout, e);
             }
             throw new ChatConnectException(ConnectFailure.Protocol, endpoint,
                 $"the TLS handshake failed ({e.Message}); an older TermChat server without TLS is reached with --plaintext", e);
         }
-        _tls = tls;
-        _stream = tls;
     }
 
     /// <inheritdoc/>

@@ -10,7 +10,6 @@ using TermChat.Client.Transports;
 using TermChat.Protocol.Security;
 using TermChat.Server;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 
 namespace TermChat.Cli;
 
@@ -83,7 +82,7 @@ internal static class HostAndJoin
             // The hosted server keeps its key beside its data, as `serve` does: others who join it pin that key.
             var certificate = dataFile is null ? null : KeyFile.LoadOrCreate(Commands.ServerKeyFile.Beside(dataFile), out _);
             created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile, Certificate = certificate },
-                loggerFactory, UdpChatHandler.Factory(loggerFactory));
+                loggerFactory);
         }
         catch (Exception problem) when (problem is StoreOpenException or KeyFileException)
         {

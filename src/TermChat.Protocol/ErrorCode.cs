@@ -49,6 +49,8 @@ public enum ErrorCode : ushort
     InternalError = 22,
     /// <summary>The server cannot store the message now (its disk is full); nothing was sent. Retry later.</summary>
     StorageUnavailable = 23,
+    /// <summary>The nick, or a nick it looks like, belongs to another key (or the client has none).</summary>
+    NickOwned = 24,
     /// <summary>The server accepts only TLS from this address, and the client spoke plaintext.</summary>
-    EncryptionRequired = 24,
+    EncryptionRequired = 25,
 }

@@ -13,12 +13,14 @@ using TermChat.Server.Modes.Threads;
 using TermChat.Server.Security;
 using TermChat.Server.Storage;
 using TermChat.Protocol.Security;
+using TermChat.Server.Udp;
 
 namespace TermChat.Server;
 
 /// <summary>
-/// The server facade: binds TCP (and UDP when a datagram handler is given) on one port, runs the chosen
-/// mode over the shared <see cref="WireFrontEnd"/>, runs timers and the stats line, and shuts down gracefully.
+/// The server facade: binds TCP (and UDP, unless <see cref="ServerOptions.ServeUdp"/> is off) on one port, runs the
+/// chosen mode over the shared <see cref="WireFrontEnd"/> and the UDP handler it owns, runs timers and the stats line,
+/// and shuts down gracefully.
 /// </summary>
 /// <example>
 /// <code>
@@ -32,9 +34,11 @@ public sealed class ChatServer : IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly IRoomLog _log;
     private readonly SqliteStore? _store;
-    private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramFactory;
+    private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramHandler;
+    private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
@@ -45,11 +49,13 @@ public sealed class ChatServer : IAsyncDisposable
     private long _lastStatsTimestamp;
     private int _sweeping;
 
-    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams)
+    private ChatServer(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("TermChat.Server");
-        _datagramFactory = datagrams;
+        _loggerFactory = loggerFactory;
+        _datagramHandler = datagramHandler;
+        _datagramWire = datagramWire;
         Mode = options.Mode;
         Stats = new ServerStats();
         if (options.DataFile is { } path)
@@ -63,7 +69,7 @@ public sealed class ChatServer : IAsyncDisposable
         }
         try
         {
-            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store);
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store, _store);
         }
         catch
         {
@@ -77,20 +83,29 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Settings; checked with <see cref="ServerOptions.Validate"/>.</param>
     /// <param name="loggerFactory">Where to log.</param>
-    /// <param name="datagrams">Creates the UDP handler for the hub; <see langword="null"/> serves TCP only.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
-    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagrams = null)
+    public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, null, null);
+
+    /// <summary>Creates a server with test seams on its UDP side.</summary>
+    /// <param name="options">Settings.</param>
+    /// <param name="loggerFactory">Where to log.</param>
+    /// <param name="datagramHandler">
+    /// Takes the UDP socket's datagrams instead of the chat's own handler: tests check each mode's datagram plumbing
+    /// (receive styles, the one sender) on its own with it.
+    /// </param>
+    /// <param name="datagramWire">Stands for the UDP socket's sending side: tests stall a path with it.</param>
+    internal static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory, Func<WireFrontEnd, IDatagramHandler>? datagramHandler, Func<Socket, IDatagramWire>? datagramWire)
     {
         if (options.Validate() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }
-        return new ChatServer(options, loggerFactory, datagrams);
+        return new ChatServer(options, loggerFactory, datagramHandler, datagramWire);
     }
 
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
-    public WireFrontEnd Wire { get; }
+    internal WireFrontEnd Wire { get; }
 
     /// <summary>The chat core behind every front end.</summary>
     internal ChatCore Core { get; }
@@ -119,7 +134,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
 
-    /// <summary>The bound UDP endpoint, once started with a datagram handler; otherwise <see langword="null"/>.</summary>
+    /// <summary>The bound UDP endpoint, once started with <see cref="ServerOptions.ServeUdp"/> on; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? UdpEndPoint { get; private set; }
 
     /// <summary>Completes when the server has stopped.</summary>
@@ -141,7 +156,7 @@ public sealed class ChatServer : IAsyncDisposable
             if (udp is not null)
             {
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
-                datagrams = new DatagramEndpoint(udp, _datagramFactory!(Wire), _logger);
+                datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger, _datagramWire?.Invoke(udp));
             }
             var context = new ServerContext(Wire, _options, Stats, _logger, _tls);
             _mode = Mode switch
@@ -248,13 +263,17 @@ public sealed class ChatServer : IAsyncDisposable
         }
     }
 
+    private IDatagramHandler CreateDatagramHandler() => _datagramHandler is { } create
+        ? create(Wire)
+        : new UdpChatHandler(Wire, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams);
+
     private (Socket Listener, Socket? Udp) Bind()
     {
         // With port 0 the UDP socket must get the same port as TCP; retry if another process has it.
         for (int attempt = 0; ; attempt++)
         {
             var listener = CreateListener();
-            if (_datagramFactory is null)
+            if (!_options.ServeUdp && _datagramHandler is null)
             {
                 return (listener, null);
             }

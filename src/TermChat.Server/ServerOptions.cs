@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using TermChat.Protocol;
+using TermChat.Protocol.Datagrams;
 using TermChat.Server.Security;
 
 namespace TermChat.Server;
@@ -16,6 +17,14 @@ public sealed class ServerOptions
 
     /// <summary>TCP port, and the UDP port when datagrams are served (<c>--port</c>); 0 picks a free port.</summary>
     public int Port { get; set; } = 7777;
+
+    /// <summary>
+    /// Whether to serve the chat over UDP too (PROTOCOL-DATAGRAMS.md), on the UDP port with the TCP port's number.
+    /// </summary>
+    public bool ServeUdp { get; set; } = true;
+
+    /// <summary>Timers and windows of UDP sessions (keepalive, dead-peer timeout, ...); the protocol's defaults unless set.</summary>
+    public DatagramOptions Datagrams { get; set; } = DatagramOptions.Default;
 
     /// <summary>The address to bind (<c>--bind</c>); <see langword="null"/> binds every address, IPv6 and IPv4.</summary>
     public IPAddress? Bind { get; set; }

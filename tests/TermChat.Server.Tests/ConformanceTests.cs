@@ -304,6 +304,23 @@ public sealed class ConformanceTests
     }
 
     /// <summary>Sends Hello, reads through the #lobby join sequence, and returns the resume token from Welcome.</summary>
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_look_alike_of_a_nick_online_is_refused_with_nick_in_use_and_a_reason(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode);
+        using var alice = await RawPeer.ConnectAsync(server.EndPoint);
+        await RegisterAsync(alice, "alice");
+
+        using var mallory = await RawPeer.ConnectAsync(server.EndPoint);
+        await mallory.SendAsync(Hello("aIice"));
+        var refusal = new WireFields(Assert.Single(await mallory.ReceiveToEndAsync()));
+
+        Assert.Equal((Error, (ushort)10), (refusal.Type, refusal.U16()));
+        Assert.Equal("The nick aIice looks like alice, which is in use; choose another.", refusal.Str());
+        Assert.Equal(1, server.Server.SessionCount);
+    }
+
     private static async Task<byte[]> RegisterAsync(RawPeer peer, string nick)
     {
         await peer.SendAsync(Hello(nick));

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Server.Datagrams;
 using TermChat.TestKit.Server;
 
@@ -13,7 +15,7 @@ public sealed class DatagramSeamTests
     public async Task Datagrams_reach_the_handler_on_the_tcp_port_and_replies_go_back(ServerMode mode)
     {
         var handler = new EchoHandler();
-        var server = await TestServer.StartAsync(mode, datagrams: _ => handler);
+        var server = await TestServer.StartAsync(ChatServer.Create(TestServer.Options(mode), NullLoggerFactory.Instance, _ => handler, null));
         try
         {
             Assert.Equal(server.Server.TcpEndPoint!.Port, server.Server.UdpEndPoint!.Port);
@@ -48,9 +50,10 @@ public sealed class DatagramSeamTests
 
         public void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote)
         {
-            var reversed = datagram.ToArray();
-            Array.Reverse(reversed);
-            _sender!.TrySend(reversed, remote);
+            var reversed = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            datagram.CopyTo(reversed);
+            reversed.AsSpan(0, datagram.Length).Reverse();
+            _sender!.TrySend(reversed, datagram.Length, remote);
         }
 
         public void Stop(Action? pump) => Stopped = true;

@@ -141,6 +141,24 @@ public sealed class TlsIntegrationTests
     }
 
     [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task The_client_key_presented_over_TLS_owns_the_nick_against_another_key(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode, o => o.ResumeWindow = TimeSpan.Zero);
+        using var owner = KeyFile.CreateEphemeral();
+        await using (var first = await TestChatClient.ConnectTlsAsync(server.EndPoint, "keeper", owner))
+        {
+            await first.SendAsync(new Bye("bye"));
+            await first.WaitClosedAsync();
+        }
+
+        var taken = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(server.EndPoint, "keeper", KeyFile.CreateEphemeral()));
+        Assert.Equal(ErrorCode.NickOwned, taken.Error.Code);
+        await using var back = await TestChatClient.ConnectTlsAsync(server.EndPoint, "keeper", owner);
+        Assert.Equal("keeper", back.Nick);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1", PlaintextPolicy.LoopbackOnly, true)]
     [InlineData("::1", PlaintextPolicy.LoopbackOnly, true)]
     [InlineData("::ffff:127.0.0.1", PlaintextPolicy.LoopbackOnly, true)]

@@ -344,6 +344,22 @@ public sealed class WireFrontEndTests
         Assert.Equal("bob", Assert.IsType<Welcome>(Register("bob").Messages()[0]).Nick);
     }
 
+    [Fact]
+    public void The_key_a_transport_verified_reaches_the_core_which_refuses_the_nick_to_another_key()
+    {
+        var owner = Connect();
+        owner.Link.KeyFingerprint.Returns("SHA256:first");
+        Handle(owner, new Hello(ProtocolLimits.Version, "alice", default, Array.Empty<RoomCursor>()));
+        Handle(owner, new Bye("later"));
+        var other = Connect();
+        other.Link.KeyFingerprint.Returns("SHA256:second");
+
+        Handle(other, new Hello(ProtocolLimits.Version, "alice", default, Array.Empty<RoomCursor>()));
+
+        Assert.IsType<Welcome>(owner.Messages()[0]);
+        other.Link.Received(1).Close(ErrorCode.NickOwned, "The nick alice belongs to another key: choose another.");
+    }
+
     private FakeLink Connect()
     {
         var link = new FakeLink(IPAddress.Loopback);

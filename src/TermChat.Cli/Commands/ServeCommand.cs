@@ -9,7 +9,6 @@ using TermChat.Protocol.Security;
 using TermChat.Server;
 using TermChat.Server.Security;
 using TermChat.Server.Storage;
-using TermChat.Server.Udp;
 using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
@@ -71,7 +70,7 @@ internal static class ServeCommand
         ChatServer created;
         try
         {
-            created = ChatServer.Create(options, loggerFactory, UdpChatHandler.Factory(loggerFactory));
+            created = ChatServer.Create(options, loggerFactory);
         }
         catch (StoreOpenException problem)
         {

@@ -349,6 +349,7 @@ public sealed partial class ChatApp
     {
         ErrorCode.NickInUse => $"that nick is already in use ({e.Text})",
         ErrorCode.InvalidNick => $"invalid nick: {e.Text}",
+        ErrorCode.NickOwned => $"that nick belongs to someone else ({e.Text})",
         ErrorCode.InvalidRoom => $"invalid room name: {e.Text}",
         ErrorCode.NotInRoom => $"you are not in that room: {e.Text}",
         ErrorCode.NoSuchNick => $"no such nick: {e.Text}",

@@ -111,6 +111,7 @@ public sealed partial class ClientSession
     {
         ErrorCode.NickInUse => $"the nick '{_nick}' is already in use on {Server}; choose another with --nick",
         ErrorCode.InvalidNick => $"the nick '{_nick}' is not allowed: {error.Text}",
+        ErrorCode.NickOwned => $"the nick '{_nick}' belongs to another key on {Server}: {error.Text}",
         ErrorCode.ServerFull => $"the server {Server} is full: {error.Text}",
         ErrorCode.TooManyConnections => $"too many connections from this address: {error.Text}",
         ErrorCode.EncryptionRequired => $"{Server} accepts only encrypted connections from this address; connect with --tls (and without --plaintext)",

@@ -141,7 +141,7 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
                 _run = Task.Run(() => RunAsync(link, _lifetime.Token), CancellationToken.None);
                 return welcome;
             }
-            catch (ChatSessionException e) when (e.Code == ErrorCode.NickInUse)
+            catch (ChatSessionException e) when (e.Code is ErrorCode.NickInUse or ErrorCode.NickOwned)
             {
                 if (fallback > _options.NickFallbacks)
                 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
+using TermChat.Server.Core.Identity;
 using TermChat.Server.History;
 
 namespace TermChat.Server.Core;
@@ -27,6 +28,7 @@ internal sealed partial class ChatCore
     private readonly IRoomLog _log;
     private readonly ISessionStore? _store;
     private readonly SessionTable _sessions = new();
+    private readonly NickRegistry _owners;
     private readonly Dictionary<string, CoreRoom> _rooms = new(StringComparer.Ordinal);
     // Messages a slow log has not committed yet, with their authors (see Append).
     private readonly Dictionary<RoomEntry, CoreSession> _awaitingEcho = new(ReferenceEqualityComparer.Instance);
@@ -37,8 +39,10 @@ internal sealed partial class ChatCore
     /// <param name="logger">Where to log.</param>
     /// <param name="store">Where sessions are kept across restarts; null keeps them in memory only. The sessions it
     /// holds are restored at once, detached and resumable for what is left of their window.</param>
-    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null)
+    /// <param name="owners">Where nick ownership is kept across restarts; null keeps it in memory only.</param>
+    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null)
     {
+        _owners = new NickRegistry(owners);
         _options = options;
         _stats = stats;
         _time = options.TimeProvider;
@@ -68,11 +72,24 @@ internal sealed partial class ChatCore
         get { lock (_gate) return _sessions.NickCount; }
     }
 
+    /// <summary>Nicks owned by keys.</summary>
+    public int OwnedNickCount
+    {
+        get { lock (_gate) return _owners.Count; }
+    }
+
     /// <summary>
     /// Registers a new session, or resumes the one <paramref name="token"/> names with exactly the entries after each
-    /// cursor. A refusal (invalid nick, nick in use) creates nothing.
+    /// cursor. A refusal (invalid nick, nick in use, nick owned by another key) creates nothing.
     /// </summary>
-    public Registration Register(ISessionSink sink, string nick, ResumeToken token, IReadOnlyList<RoomCursor> cursors)
+    /// <param name="sink">Where the session's events go.</param>
+    /// <param name="nick">The nick wanted.</param>
+    /// <param name="token">A resume token, or none.</param>
+    /// <param name="cursors">For a resume: the last seq the client has shown per room.</param>
+    /// <param name="keyFingerprint">The client key's fingerprint as the transport verified it (the TLS client
+    /// certificate), or null for a client without a key. A keyed client owns the nicks it is first to use; a session
+    /// opened with a key resumes only with the same key.</param>
+    public Registration Register(ISessionSink sink, string nick, ResumeToken token, IReadOnlyList<RoomCursor> cursors, string? keyFingerprint = null)
     {
         if (!NameRules.IsValidNick(nick, out string problem))
         {
@@ -84,20 +101,26 @@ internal sealed partial class ChatCore
             bool rejected = false;
             if (!token.IsNone)
             {
-                if (_sessions.TryGetByToken(token, out var old) && (old.Sink is not null || now < old.ExpiresAt))
+                if (_sessions.TryGetByToken(token, out var old) && (old.Sink is not null || now < old.ExpiresAt)
+                    && (old.KeyFingerprint is null || old.KeyFingerprint == keyFingerprint))
                 {
                     Resume(sink, old, token, cursors);
                     return new Registration(old, default, "");
                 }
                 rejected = true;
             }
-            if (_sessions.TryGetByNick(nick, out var holder))
+            if (_owners.Refusal(nick, keyFingerprint) is { } owned)
+            {
+                return Registration.Refused(ErrorCode.NickOwned, owned);
+            }
+            if (_sessions.TryGetLookAlike(nick, out var holder))
             {
                 return Registration.Refused(ErrorCode.NickInUse, holder.Sink is null
                     ? $"The nick {holder.Nick} is held for its owner to resume for another {RemainingSeconds(holder, now)} s; choose another."
-                    : $"The nick {holder.Nick} is in use; choose another.");
+                    : $"{InUse(nick, holder)}; choose another.");
             }
-            var session = _sessions.Add(nick, sink);
+            var session = _sessions.Add(nick, sink, keyFingerprint);
+            _owners.Claim(nick, keyFingerprint, WallMs());
             sink.Welcome(session.Nick, session.Token, resumed: false);
             if (rejected)
             {
@@ -138,11 +161,17 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.InvalidNick, problem);
                 return;
             }
-            if (_sessions.TryGetByNick(nick, out var holder) && !ReferenceEquals(holder, session))
+            if (_owners.Refusal(nick, session.KeyFingerprint) is { } owned)
             {
-                session.Sink?.Error(ErrorCode.NickInUse, $"The nick {nick} is in use; choose another.");
+                session.Sink?.Error(ErrorCode.NickOwned, owned);
                 return;
             }
+            if (_sessions.TryGetLookAlike(nick, out var holder) && !ReferenceEquals(holder, session))
+            {
+                session.Sink?.Error(ErrorCode.NickInUse, $"{InUse(nick, holder)}; choose another.");
+                return;
+            }
+            _owners.Claim(nick, session.KeyFingerprint, WallMs());
             string old = session.Nick;
             if (old == nick)
             {
@@ -156,6 +185,28 @@ internal sealed partial class ChatCore
             {
                 Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.NickChange, old, nick));
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>/nick --release</c>: the session's key gives up its current nick, which anyone may then take once the session
+    /// stops using it.
+    /// </summary>
+    public void ReleaseNick(CoreSession session)
+    {
+        lock (_gate)
+        {
+            if (session.KeyFingerprint is null)
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, "Only a client with a key owns nicks; there is nothing to release.");
+                return;
+            }
+            if (_owners.Release(session.Nick, session.KeyFingerprint) is null)
+            {
+                session.Sink?.Error(ErrorCode.NotAllowed, $"Your key does not own the nick {session.Nick}.");
+                return;
+            }
+            session.Sink?.Notice($"Your key no longer owns the nick {session.Nick}; anyone may take it once you stop using it.");
         }
     }
 
@@ -288,13 +339,13 @@ internal sealed partial class ChatCore
         long now = _time.GetTimestamp();
         foreach (var record in records)
         {
-            if (_sessions.TryGetByNick(record.Nick, out _) || !NameRules.IsValidNick(record.Nick, out _))
+            if (_sessions.TryGetLookAlike(record.Nick, out _) || !NameRules.IsValidNick(record.Nick, out _))
             {
                 _store.Delete(record.TokenHash);
                 continue;
             }
             long detachedMs = record.DetachedMs ?? downSinceMs ?? nowMs;
-            var session = new CoreSession(record.Nick, record.TokenHash) { Away = record.Away, DetachedMs = detachedMs, DetachReason = "connection lost" };
+            var session = new CoreSession(record.Nick, record.TokenHash) { KeyFingerprint = record.KeyFingerprint, Away = record.Away, DetachedMs = detachedMs, DetachReason = "connection lost" };
             _sessions.Restore(session);
             foreach (string name in record.Rooms)
             {
@@ -321,6 +372,10 @@ internal sealed partial class ChatCore
             }
         }
     }
+
+    private static string InUse(string nick, CoreSession holder) => NameRules.NickComparer.Equals(nick, holder.Nick)
+        ? $"The nick {holder.Nick} is in use"
+        : $"The nick {nick} looks like {holder.Nick}, which is in use";
 
     private long RemainingSeconds(CoreSession session, long now) =>
         Math.Max(1, (long)Math.Ceiling((session.ExpiresAt - now) / (double)_time.TimestampFrequency));

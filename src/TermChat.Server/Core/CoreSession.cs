@@ -35,6 +35,9 @@ internal sealed class CoreSession
 
     public string Away { get; set; } = "";
 
+    /// <summary>The client key's fingerprint the session was opened with, or null for a client without a key.</summary>
+    public string? KeyFingerprint { get; init; }
+
     /// <summary>The session is over (Bye or expiry); its token no longer resumes it.</summary>
     public bool Ended { get; set; }
 
@@ -47,7 +50,7 @@ internal sealed class CoreSession
     /// <summary>When the connection dropped (Unix ms, wall clock), kept so that a restart honours the resume window.</summary>
     public long? DetachedMs { get; set; }
 
-    public SessionRecord ToRecord() => new(TokenHash, Nick, Away, [.. Rooms.Select(room => room.Name)], Sink is null ? DetachedMs : null);
+    public SessionRecord ToRecord() => new(TokenHash, Nick, Away, [.. Rooms.Select(room => room.Name)], Sink is null ? DetachedMs : null, KeyFingerprint);
 
     public static string HashOf(ResumeToken token)
     {

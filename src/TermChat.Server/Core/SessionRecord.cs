@@ -10,4 +10,5 @@ namespace TermChat.Server.Core;
 /// <param name="Away">Its away text, empty when not away.</param>
 /// <param name="Rooms">Its rooms, in join order.</param>
 /// <param name="DetachedMs">When its connection dropped (Unix ms, wall clock), or null while attached.</param>
-internal sealed record SessionRecord(string TokenHash, string Nick, string Away, IReadOnlyList<string> Rooms, long? DetachedMs);
+/// <param name="KeyFingerprint">The key the session was opened with (only that key resumes it), or null for none.</param>
+internal sealed record SessionRecord(string TokenHash, string Nick, string Away, IReadOnlyList<string> Rooms, long? DetachedMs, string? KeyFingerprint = null);

@@ -1,4 +1,5 @@
 using TermChat.Protocol;
+using TermChat.Server.Core.Identity;
 
 namespace TermChat.Server.Core;
 
@@ -10,6 +11,8 @@ internal sealed class SessionTable
 {
     private readonly Dictionary<string, CoreSession> _nicks = new(NameRules.NickComparer);
     private readonly Dictionary<string, CoreSession> _byToken = new(StringComparer.Ordinal);
+    // Nicks in use by their look-alike skeleton (NickSkeleton): "aIice" must not join "alice" online.
+    private readonly Dictionary<string, CoreSession> _skeletons = new(StringComparer.Ordinal);
     // Detached sessions in expiry order; entries go stale when a session is resumed (checked on use).
     private readonly Queue<(CoreSession Session, long ExpiresAt)> _detached = new();
 
@@ -23,8 +26,12 @@ internal sealed class SessionTable
 
     public bool TryGetByNick(string nick, out CoreSession session) => _nicks.TryGetValue(nick, out session!);
 
+    /// <summary>The session whose nick is <paramref name="nick"/> or looks like it (same skeleton), if any.</summary>
+    public bool TryGetLookAlike(string nick, out CoreSession session) =>
+        _nicks.TryGetValue(nick, out session!) || _skeletons.TryGetValue(NickSkeleton.Of(nick), out session!);
+
     /// <summary>A new session under a fresh token.</summary>
-    public CoreSession Add(string nick, ISessionSink sink)
+    public CoreSession Add(string nick, ISessionSink sink, string? keyFingerprint)
     {
         ResumeToken token;
         do
@@ -32,7 +39,7 @@ internal sealed class SessionTable
             token = ResumeToken.NewRandom();
         }
         while (token.IsNone || _byToken.ContainsKey(CoreSession.HashOf(token)));
-        var session = new CoreSession(nick, token) { Sink = sink };
+        var session = new CoreSession(nick, token) { Sink = sink, KeyFingerprint = keyFingerprint };
         Restore(session);
         return session;
     }
@@ -42,22 +49,21 @@ internal sealed class SessionTable
     {
         _byToken[session.TokenHash] = session;
         _nicks[session.Nick] = session;
+        _skeletons.TryAdd(NickSkeleton.Of(session.Nick), session);
     }
 
     public void Rename(CoreSession session, string nick)
     {
-        _nicks.Remove(session.Nick);
+        RemoveNick(session);
         session.Nick = nick;
         _nicks[nick] = session;
+        _skeletons.TryAdd(NickSkeleton.Of(nick), session);
     }
 
     /// <summary>Forgets the session: its nick and token are free again.</summary>
     public void Remove(CoreSession session)
     {
-        if (_nicks.TryGetValue(session.Nick, out var holder) && ReferenceEquals(holder, session))
-        {
-            _nicks.Remove(session.Nick);
-        }
+        RemoveNick(session);
         _byToken.Remove(session.TokenHash);
     }
 
@@ -86,6 +92,19 @@ internal sealed class SessionTable
             if (IsWaiting(entry)) expired.Add(entry.Session);
         }
         return expired;
+    }
+
+    private void RemoveNick(CoreSession session)
+    {
+        if (_nicks.TryGetValue(session.Nick, out var holder) && ReferenceEquals(holder, session))
+        {
+            _nicks.Remove(session.Nick);
+        }
+        string skeleton = NickSkeleton.Of(session.Nick);
+        if (_skeletons.TryGetValue(skeleton, out holder) && ReferenceEquals(holder, session))
+        {
+            _skeletons.Remove(skeleton);
+        }
     }
 
     /// <summary>Whether a queued detached entry still describes a session waiting for resume.</summary>

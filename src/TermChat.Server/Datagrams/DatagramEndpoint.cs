@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -6,64 +5,58 @@ using Microsoft.Extensions.Logging;
 namespace TermChat.Server.Datagrams;
 
 /// <summary>
-/// The server's UDP socket and its handler. Modes call one of the receive styles; sends go straight to
-/// the socket, or through a queue the select loop drains when <see cref="UseQueue"/> is set so that only
-/// the select thread touches the socket.
+/// The server's UDP socket (non-blocking in every mode), its handler and its <see cref="DatagramOutbox"/>. Modes call
+/// one of the receive styles and run the outbox's one sender in their own style; the handler only ever queues.
 /// </summary>
 internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
 {
-    private const int MaxQueued = 4096;
+    /// <summary>At shutdown, how long the sender may take to send the final datagrams the drain queued.</summary>
+    private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(1);
+
     private readonly IDatagramHandler _handler;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<(ReadOnlyMemory<byte> Bytes, IPEndPoint Remote)> _queue = new();
-    private Action? _wake;
-    private int _queued;
+    private readonly DatagramOutbox _outbox;
+    private Thread? _senderThread;
+    private Task? _senderLoop;
     private int _disposed;
     private int _stopping;
 
-    public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger)
+    public DatagramEndpoint(Socket socket, IDatagramHandler handler, ILogger logger, IDatagramWire? wire = null)
     {
+        // Non-blocking: no thread that queues or receives can ever wait on the socket's send buffer.
+        socket.Blocking = false;
         Socket = socket;
         _handler = handler;
         _logger = logger;
+        _outbox = new DatagramOutbox(wire ?? new SocketDatagramWire(socket));
     }
 
     public Socket Socket { get; }
 
-    public bool HasQueued => Volatile.Read(ref _queued) > 0;
+    public bool HasQueued => _outbox.HasQueued;
 
-    /// <summary>Select mode: queue sends and wake the loop instead of touching the socket.</summary>
-    public void UseQueue(Action wake) => _wake = wake;
+    /// <inheritdoc/>
+    public long Failed => _outbox.Failed;
+
+    /// <summary>Select mode: the select thread is the sender; queuing wakes it.</summary>
+    public void UseSelectThread(Action wake) => _outbox.UseSelectThread(wake);
+
+    /// <summary>Threads mode: starts the sender thread.</summary>
+    public void StartSenderThread()
+    {
+        _senderThread = new Thread(_outbox.RunSenderThread, 256 * 1024) { IsBackground = true, Name = "termchat-udp-send" };
+        _senderThread.Start();
+    }
+
+    /// <summary>Async mode: starts the send loop.</summary>
+    public void StartSenderLoop() => _senderLoop = Task.Run(_outbox.RunSenderAsync);
 
     public void Start() => _handler.Start(this);
 
-    public bool TrySend(ReadOnlyMemory<byte> datagram, IPEndPoint remote)
-    {
-        if (Volatile.Read(ref _disposed) != 0) return false;
-        if (_wake is { } wake)
-        {
-            if (Interlocked.Increment(ref _queued) > MaxQueued)
-            {
-                Interlocked.Decrement(ref _queued);
-                return false;
-            }
-            _queue.Enqueue((datagram, remote));
-            wake();
-            return true;
-        }
-        return SendNow(datagram.Span, remote);
-    }
+    public bool TrySend(byte[] buffer, int length, IPEndPoint remote) => _outbox.TrySend(buffer, length, remote);
 
     /// <summary>Select mode: sends queued datagrams until the socket would block.</summary>
-    public void FlushQueued()
-    {
-        while (_queue.TryPeek(out var item))
-        {
-            if (!SendNow(item.Bytes.Span, item.Remote, out bool wouldBlock) && wouldBlock) return;
-            _queue.TryDequeue(out _);
-            Interlocked.Decrement(ref _queued);
-        }
-    }
+    public void FlushQueued() => _outbox.FlushQueued();
 
     /// <summary>
     /// Async mode: receives until cancelled or disposed, with the <see cref="SocketAddress"/> overload of
@@ -98,43 +91,46 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         }
     }
 
-    /// <summary>Threads mode: blocking receives on a dedicated thread until disposed.</summary>
+    /// <summary>
+    /// Threads mode: the receive thread, until disposed. The socket is non-blocking, so the thread blocks in
+    /// <see cref="Socket.Poll(int, SelectMode)"/> (which closing the socket ends) and then reads what arrived.
+    /// </summary>
     public void ReceiveLoop()
     {
         byte[] buffer = new byte[65536];
         while (Volatile.Read(ref _disposed) == 0)
         {
-            EndPoint remote = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-            int read;
             try
             {
-                read = Socket.ReceiveFrom(buffer, ref remote);
+                Socket.Poll(-1, SelectMode.SelectRead);
             }
-            catch (ObjectDisposedException)
+            catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
             {
                 return;
             }
-            catch (SocketException) when (Volatile.Read(ref _disposed) == 0)
-            {
-                continue;
-            }
-            catch (SocketException)
-            {
-                return;
-            }
-            Deliver(buffer.AsSpan(0, read), (IPEndPoint)remote);
+            ReceiveAvailable(buffer);
         }
     }
 
-    /// <summary>Select mode: receives every waiting datagram without blocking.</summary>
+    /// <summary>Select and threads modes: receives every waiting datagram without blocking.</summary>
+    /// <remarks>
+    /// After the first read it asks <see cref="Socket.Available"/> rather than reading until "would block": that
+    /// answer is an exception, which under a flood of datagrams would cost more than the datagrams. The first read is
+    /// always made, because a wakeup with nothing to read may be a pending ICMP error, which only a read clears.
+    /// </remarks>
     public void ReceiveAvailable(byte[] buffer)
     {
-        while (Socket.Available > 0)
+        for (bool first = true; ; first = false)
         {
-            EndPoint remote = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             int read;
+            EndPoint remote;
             try
             {
+                if (!first && Socket.Available == 0)
+                {
+                    return;
+                }
+                remote = new IPEndPoint(Socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
                 read = Socket.ReceiveFrom(buffer, ref remote);
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.WouldBlock)
@@ -143,7 +139,12 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
             }
             catch (SocketException)
             {
+                // ICMP port-unreachable from an earlier send; the next datagram may be fine.
                 continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
             }
             Deliver(buffer.AsSpan(0, read), (IPEndPoint)remote);
         }
@@ -161,34 +162,17 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         }
     }
 
-    private bool SendNow(ReadOnlySpan<byte> datagram, IPEndPoint remote) => SendNow(datagram, remote, out _);
-
-    private bool SendNow(ReadOnlySpan<byte> datagram, IPEndPoint remote, out bool wouldBlock)
-    {
-        wouldBlock = false;
-        try
-        {
-            Socket.SendTo(datagram, SocketFlags.None, remote);
-            return true;
-        }
-        catch (SocketException exception)
-        {
-            wouldBlock = exception.SocketErrorCode == SocketError.WouldBlock;
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
-
+    /// <summary>
+    /// Lets the handler drain while the socket still works, lets the sender send what the drain queued (bounded by
+    /// <see cref="FinalFlush"/>), then closes the socket.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
-        // The handler stops while the socket still works, so UDP sessions can deliver their last frames.
+        bool selectThread = _senderThread is null && _senderLoop is null;
         try
         {
-            byte[]? scratch = _wake is null ? null : new byte[65536];
+            byte[]? scratch = selectThread ? new byte[65536] : null;
             _handler.Stop(scratch is null ? null : () =>
             {
                 ReceiveAvailable(scratch);
@@ -199,7 +183,17 @@ internal sealed class DatagramEndpoint : IDatagramSender, IDisposable
         {
             Log.DatagramHandlerFailed(_logger, exception);
         }
-        if (_wake is not null) FlushQueued();
+        if (selectThread)
+        {
+            FlushQueued();
+        }
+        else
+        {
+            _outbox.Complete();
+            if (_senderThread is not null) _senderThread.Join(FinalFlush);
+            else _senderLoop!.Wait(FinalFlush);
+        }
+        _outbox.Close();
         Volatile.Write(ref _disposed, 1);
         Socket.Dispose();
     }

@@ -8,7 +8,7 @@ namespace TermChat.Server.Datagrams;
 /// dedicated receive thread; async: a receive loop) and hands every datagram here. Without a handler the
 /// UDP port is not bound and the banner says so.
 /// </summary>
-public interface IDatagramHandler
+internal interface IDatagramHandler
 {
     /// <summary>Called once before the first datagram, with the way to send datagrams back.</summary>
     void Start(IDatagramSender sender);

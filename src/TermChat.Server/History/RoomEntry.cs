@@ -5,7 +5,7 @@ namespace TermChat.Server.History;
 
 /// <summary>
 /// One sequenced entry of a room's log: a message someone said, or an event (join, part, quit, nick, topic, away).
-/// Messages and events share the room's seqs. Immutable except for the front ends' encoding caches.
+/// Messages and events share the room's seqs. Immutable once committed, except for the front ends' encoding caches.
 /// </summary>
 internal sealed class RoomEntry
 {
@@ -28,7 +28,7 @@ internal sealed class RoomEntry
 
     public string Room { get; }
 
-    public ulong Seq { get; }
+    public ulong Seq { get; private set; }
 
     /// <summary>Wall-clock time of the entry, Unix milliseconds.</summary>
     public long TimeMs { get; }
@@ -52,6 +52,19 @@ internal sealed class RoomEntry
     /// budget means the same whatever the log's storage is.
     /// </summary>
     public int Size { get; }
+
+    /// <summary>
+    /// Gives the entry another seq before it is committed: a cluster's log learns only when it publishes whether
+    /// another node took the seq first (<see cref="Cluster.JetStreamRoomLog"/>). Nobody has seen an uncommitted entry
+    /// (the core shows entries once committed, and keys the authors awaiting their echo by reference), so nothing
+    /// else has read the old seq; the encoded frames made for it are dropped.
+    /// </summary>
+    internal void Resequence(ulong seq)
+    {
+        Seq = seq;
+        WireFrame = null;
+        WireReplayFrame = null;
+    }
 
     /// <summary>The TermChat wire front end's live frame for this entry, encoded once and shared by every member.</summary>
     internal byte[]? WireFrame;

@@ -1,19 +1,21 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Core;
+using TermChat.Server.Core.Identity;
 
 namespace TermChat.Server.Storage;
 
 /// <summary>
-/// The server's data file: the room log (<see cref="SqliteRoomLog"/>) and the sessions, written by one
+/// The server's data file: the room log (<see cref="SqliteRoomLog"/>), the sessions and nick ownership, written by one
 /// <see cref="StoreWriter"/> so that a session's change and the entries around it reach the file in order.
 /// </summary>
-internal sealed class SqliteStore : ISessionStore, IDisposable
+internal sealed class SqliteStore : ISessionStore, INickOwnerStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly FileStream _lock;
     private readonly List<SessionRecord> _sessions;
     private readonly long? _downSinceMs;
+    private readonly List<NickOwner> _owners;
     private int _disposed;
 
     private SqliteStore(string path, SqliteConnection connection, FileStream fileLock, ServerOptions options, ILogger logger)
@@ -22,6 +24,7 @@ internal sealed class SqliteStore : ISessionStore, IDisposable
         _connection = connection;
         _lock = fileLock;
         (_sessions, _downSinceMs) = ReadSessions(connection);
+        _owners = ReadOwners(connection);
         // The writer starts here: nothing else uses the connection from now on.
         RoomLog = SqliteRoomLog.Open(connection, path, options, logger);
     }
@@ -54,6 +57,12 @@ internal sealed class SqliteStore : ISessionStore, IDisposable
 
     public void Delete(string tokenHash) => RoomLog.Writer.Enqueue(StoreOp.DeleteSession(tokenHash));
 
+    public IReadOnlyList<NickOwner> LoadOwners() => _owners;
+
+    public void SaveOwner(NickOwner owner) => RoomLog.Writer.Enqueue(StoreOp.SaveOwner(owner));
+
+    public void DeleteOwner(string nick) => RoomLog.Writer.Enqueue(StoreOp.DeleteOwner(nick));
+
     /// <summary>Writes what is queued, then closes the file and releases its lock. Idempotent.</summary>
     public void Dispose()
     {
@@ -68,14 +77,25 @@ internal sealed class SqliteStore : ISessionStore, IDisposable
         var sessions = new List<SessionRecord>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT token_hash, nick, away, rooms, detached_ms FROM sessions";
+            command.CommandText = "SELECT token_hash, nick, away, rooms, detached_ms, key_fp FROM sessions";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 sessions.Add(new SessionRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    reader.GetString(3).Split(' ', StringSplitOptions.RemoveEmptyEntries), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+                    reader.GetString(3).Split(' ', StringSplitOptions.RemoveEmptyEntries), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
         }
         return (sessions, StoreSchema.Scalar(connection, "SELECT value FROM server WHERE key = 'alive_ms'") is long alive ? alive : null);
+    }
+
+    private static List<NickOwner> ReadOwners(SqliteConnection connection)
+    {
+        var owners = new List<NickOwner>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT nick, fingerprint, since_ms FROM nick_owners";
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) owners.Add(new NickOwner(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return owners;
     }
 }

@@ -1,4 +1,5 @@
 using TermChat.Server.Core;
+using TermChat.Server.Core.Identity;
 using TermChat.Server.History;
 
 namespace TermChat.Server.Storage;
@@ -16,4 +17,8 @@ internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = nul
     public static StoreOp SaveSession(SessionRecord session) => new(StoreOpKind.SaveSession, Session: session);
 
     public static StoreOp DeleteSession(string tokenHash) => new(StoreOpKind.DeleteSession, Key: tokenHash);
+
+    public static StoreOp SaveOwner(NickOwner owner) => new(StoreOpKind.SaveOwner, Key: owner.Nick, Text: owner.Fingerprint, Number: owner.SinceMs);
+
+    public static StoreOp DeleteOwner(string nick) => new(StoreOpKind.DeleteOwner, Key: nick);
 }

@@ -8,4 +8,6 @@ internal enum StoreOpKind
     Prune,
     SaveSession,
     DeleteSession,
+    SaveOwner,
+    DeleteOwner,
 }

@@ -9,9 +9,10 @@ namespace TermChat.Server.Storage;
 internal static class StoreSchema
 {
     /// <summary>The schema this build writes.</summary>
-    public const int Current = 2;
+    public const int Current = 3;
 
-    // Version 1: rooms and entries. Version 2 adds sessions (resume across restarts) and full-text search.
+    // Version 1: rooms and entries. Version 2 adds sessions (resume across restarts) and full-text search. Version 3
+    // adds nick ownership by key and the key a session was opened with.
     private static readonly string[] s_migrations =
     [
         """
@@ -47,6 +48,14 @@ internal static class StoreSchema
         );
         CREATE VIRTUAL TABLE entries_text USING fts5(text, content='', contentless_delete=1);
         INSERT INTO entries_text(rowid, text) SELECT id, text FROM entries WHERE is_event = 0;
+        """,
+        """
+        CREATE TABLE nick_owners (
+            nick TEXT PRIMARY KEY COLLATE NOCASE,
+            fingerprint TEXT NOT NULL,
+            since_ms INTEGER NOT NULL
+        );
+        ALTER TABLE sessions ADD COLUMN key_fp TEXT;
         """,
     ];
 

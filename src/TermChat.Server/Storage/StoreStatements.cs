@@ -14,6 +14,8 @@ internal sealed class StoreStatements : IDisposable
     private readonly SqliteCommand _saveSession;
     private readonly SqliteCommand _deleteSession;
     private readonly SqliteCommand _setAlive;
+    private readonly SqliteCommand _saveOwner;
+    private readonly SqliteCommand _deleteOwner;
     private readonly SqliteCommand[] _all;
 
     public StoreStatements(SqliteConnection connection)
@@ -32,11 +34,13 @@ internal sealed class StoreStatements : IDisposable
             "DELETE FROM entries_text WHERE rowid IN (SELECT id FROM entries WHERE room = $room AND seq < $seq AND is_event = 0)", "$room", "$seq");
         _pruneBelow = Prepare(connection, "DELETE FROM entries WHERE room = $room AND seq < $seq", "$room", "$seq");
         _saveSession = Prepare(connection,
-            "INSERT OR REPLACE INTO sessions(token_hash, nick, away, rooms, detached_ms) VALUES ($hash, $nick, $away, $rooms, $detached)",
-            "$hash", "$nick", "$away", "$rooms", "$detached");
+            "INSERT OR REPLACE INTO sessions(token_hash, nick, away, rooms, detached_ms, key_fp) VALUES ($hash, $nick, $away, $rooms, $detached, $key)",
+            "$hash", "$nick", "$away", "$rooms", "$detached", "$key");
         _deleteSession = Prepare(connection, "DELETE FROM sessions WHERE token_hash = $hash", "$hash");
         _setAlive = Prepare(connection, "INSERT OR REPLACE INTO server(key, value) VALUES ('alive_ms', $ms)", "$ms");
-        _all = [_insertEntry, _indexText, _raiseRoom, _setTopic, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive];
+        _saveOwner = Prepare(connection, "INSERT OR REPLACE INTO nick_owners(nick, fingerprint, since_ms) VALUES ($nick, $key, $since)", "$nick", "$key", "$since");
+        _deleteOwner = Prepare(connection, "DELETE FROM nick_owners WHERE nick = $nick", "$nick");
+        _all = [_insertEntry, _indexText, _raiseRoom, _setTopic, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive, _saveOwner, _deleteOwner];
     }
 
     public void Use(SqliteTransaction? transaction)
@@ -71,10 +75,17 @@ internal sealed class StoreStatements : IDisposable
             case StoreOpKind.SaveSession:
                 var session = op.Session!;
                 // Room names cannot hold a space (NameRules), so one space-separated column keeps them in order.
-                Run(_saveSession, session.TokenHash, session.Nick, session.Away, string.Join(' ', session.Rooms), session.DetachedMs is { } ms ? ms : DBNull.Value);
+                Run(_saveSession, session.TokenHash, session.Nick, session.Away, string.Join(' ', session.Rooms), session.DetachedMs is { } ms ? ms : DBNull.Value,
+                    session.KeyFingerprint is { } key ? key : DBNull.Value);
                 break;
             case StoreOpKind.DeleteSession:
                 Run(_deleteSession, op.Key);
+                break;
+            case StoreOpKind.SaveOwner:
+                Run(_saveOwner, op.Key, op.Text, op.Number);
+                break;
+            case StoreOpKind.DeleteOwner:
+                Run(_deleteOwner, op.Key);
                 break;
         }
     }

@@ -13,7 +13,7 @@ namespace TermChat.Server.Wire;
 /// safe to call concurrently with the transport's own threads. The transport reports the end of the
 /// connection exactly once with <see cref="WireFrontEnd.Disconnected"/>, from its own thread.
 /// </remarks>
-public interface IClientLink
+internal interface IClientLink
 {
     /// <summary>A process-wide unique id (use <see cref="WireFrontEnd.NextLinkId"/>).</summary>
     long Id { get; }
@@ -23,6 +23,13 @@ public interface IClientLink
 
     /// <summary>"tcp" or "udp", for logs and stats.</summary>
     string Transport { get; }
+
+    /// <summary>
+    /// The fingerprint of the key the client proved it holds (its TLS or DTLS client certificate), or null for a client
+    /// without one (plaintext, or no certificate). It must be known before the first frame is handed to
+    /// <see cref="WireFrontEnd.TryHandle"/>: the chat core binds nicks to it (docs/SECURITY.md, "Identity").
+    /// </summary>
+    string? KeyFingerprint => null;
 
     /// <summary>
     /// Queues one complete encoded frame for sending. The bytes are shared between receivers and must

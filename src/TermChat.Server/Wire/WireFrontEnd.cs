@@ -19,7 +19,7 @@ namespace TermChat.Server.Wire;
 /// and resume expiry. One lock guards the connection table and is held across the core's commands (the core's own
 /// lock nests inside it, never the other way round), so a registration and its connection's end cannot interleave.
 /// </remarks>
-public sealed class WireFrontEnd
+internal sealed class WireFrontEnd
 {
     private static readonly TimeSpan FloodNoticeInterval = TimeSpan.FromSeconds(5);
     private static long s_nextLinkId;
@@ -242,7 +242,7 @@ public sealed class WireFrontEnd
             case Hello hello:
                 // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
                 state.Version = hello.Version;
-                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors);
+                var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors, state.Link.KeyFingerprint);
                 if (registration.Session is not { } session)
                 {
                     state.Close(registration.Refusal, registration.Problem);

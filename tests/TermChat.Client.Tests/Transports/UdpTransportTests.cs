@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Server;
-using TermChat.Server.Udp;
 using TermChat.TestKit.Datagrams;
 using TermChat.TestKit.Server;
 
@@ -16,7 +14,11 @@ public sealed class UdpTransportTests
     // Flood control stays on: frames that arrived before the client closed must still reach the hub. Without a resume
     // window a closed link ends its session at once, so others see the Quit.
     private static Task<TestServer> StartServerAsync() =>
-        TestServer.StartAsync(ServerMode.Async, o => o.ResumeWindow = TimeSpan.Zero, datagrams: UdpChatHandler.Factory(NullLoggerFactory.Instance));
+        TestServer.StartAsync(ServerMode.Async, o =>
+        {
+            o.ResumeWindow = TimeSpan.Zero;
+            o.ServeUdp = true;
+        });
 
     private static async Task<T> NextAsync<T>(IChatTransport transport) where T : Message
     {

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Udp;
 using TermChat.TestKit.Datagrams;
 using TermChat.TestKit.Server;
 
@@ -19,7 +17,11 @@ public sealed class UdpAttackTests
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task Spoofed_hellos_and_mutated_datagrams_on_the_real_socket_neither_amplify_nor_disturb_the_chat(ServerMode mode)
     {
-        await using var server = await TestServer.StartAsync(mode, o => o.FloodRate = 0, datagrams: UdpChatHandler.Factory(NullLoggerFactory.Instance));
+        await using var server = await TestServer.StartAsync(mode, o =>
+        {
+            o.FloodRate = 0;
+            o.ServeUdp = true;
+        });
         var target = new IPEndPoint(IPAddress.Loopback, server.Server.UdpEndPoint!.Port);
         await using var relay = new LossyUdpRelay(target, new LinkConditions(Loss: 0.1, DelayMs: 1), seed: 12);
         var corpus = new ConcurrentQueue<byte[]>();

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
-using TermChat.Server.Udp;
 using TermChat.TestKit.Datagrams;
 using TermChat.TestKit.Server;
 
@@ -21,8 +19,10 @@ public sealed class UdpChatTests
         TestServer.StartAsync(mode, o =>
         {
             o.FloodRate = 0;
+            o.ServeUdp = true;
+            o.Datagrams = datagramOptions ?? DatagramOptions.Default;
             configure?.Invoke(o);
-        }, datagrams: UdpChatHandler.Factory(NullLoggerFactory.Instance, datagramOptions));
+        });
 
     private static IPEndPoint UdpEndPoint(TestServer server) => new(IPAddress.Loopback, server.Server.UdpEndPoint!.Port);
 

@@ -94,7 +94,7 @@ public sealed class LossyUdpRelay : IAsyncDisposable
                 {
                     result = await _front.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(Endpoint.Address, 0), _stop.Token);
                 }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
                 {
                     continue;
                 }
@@ -131,7 +131,7 @@ public sealed class LossyUdpRelay : IAsyncDisposable
                 {
                     result = await upstream.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(_server.Address, 0), _stop.Token);
                 }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
                 {
                     continue;
                 }

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TermChat.Protocol;
 using TermChat.Server;
-using TermChat.Server.Datagrams;
-using TermChat.Server.Wire;
 
 namespace TermChat.TestKit.Server;
 
@@ -23,21 +21,33 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Where clients connect (loopback, the bound port).</summary>
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>Starts a server; <paramref name="configure"/> adjusts options (port and bind are preset).</summary>
-    public static async Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null,
-        ILoggerFactory? loggerFactory = null, Func<WireFrontEnd, IDatagramHandler>? datagrams = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> adjusts options (port and bind are preset; UDP is off unless it
+    /// sets <see cref="ServerOptions.ServeUdp"/>).
+    /// </summary>
+    public static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null,
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
-        var options = new ServerOptions
-        {
-            Mode = mode,
-            Port = 0,
-            Bind = IPAddress.Loopback,
-            ServerName = "test",
-            StatsInterval = TimeSpan.Zero,
-            ShutdownDrain = TimeSpan.FromSeconds(2),
-        };
+        var options = Options(mode);
         configure?.Invoke(options);
-        var server = ChatServer.Create(options, loggerFactory ?? NullLoggerFactory.Instance, datagrams);
+        return StartAsync(ChatServer.Create(options, loggerFactory ?? NullLoggerFactory.Instance), cancellationToken);
+    }
+
+    /// <summary>The options <see cref="StartAsync(ServerMode, Action{ServerOptions}?, ILoggerFactory?, CancellationToken)"/> starts from.</summary>
+    public static ServerOptions Options(ServerMode mode) => new()
+    {
+        Mode = mode,
+        Port = 0,
+        Bind = IPAddress.Loopback,
+        ServerName = "test",
+        StatsInterval = TimeSpan.Zero,
+        ShutdownDrain = TimeSpan.FromSeconds(2),
+        ServeUdp = false,
+    };
+
+    /// <summary>Starts a server created by the test (on <see cref="Options"/>, say).</summary>
+    public static async Task<TestServer> StartAsync(ChatServer server, CancellationToken cancellationToken = default)
+    {
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
         return new TestServer(server, new IPEndPoint(IPAddress.Loopback, server.TcpEndPoint!.Port));
     }

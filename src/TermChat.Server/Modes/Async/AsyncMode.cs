@@ -5,7 +5,7 @@ using TermChat.Server.Datagrams;
 
 namespace TermChat.Server.Modes.Async;
 
-/// <summary>async/await mode: an accept loop, a task pair per connection, and a UDP receive loop.</summary>
+/// <summary>async/await mode: an accept loop, a task pair per connection, and a UDP receive loop and send loop.</summary>
 internal sealed class AsyncMode : TcpMode
 {
     private readonly ConcurrentDictionary<long, Task> _connections = new();
@@ -25,6 +25,7 @@ internal sealed class AsyncMode : TcpMode
             // Not tied to _stop: UDP sessions still need their acknowledgements while the server drains; disposing the
             // endpoint after the drain ends the loop.
             _datagramLoop = Task.Run(() => Datagrams.ReceiveLoopAsync(CancellationToken.None));
+            Datagrams.StartSenderLoop();
         }
     }
 

@@ -45,8 +45,8 @@ internal sealed class SelectLoop : TcpMode
         Listener.Blocking = false;
         if (Datagrams is not null)
         {
-            Datagrams.Socket.Blocking = false;
-            Datagrams.UseQueue(WakeFromOtherThread);
+            // The select thread is the UDP socket's one sender too: other threads only queue and wake it.
+            Datagrams.UseSelectThread(WakeFromOtherThread);
         }
         _thread = new Thread(Run, 1024 * 1024) { IsBackground = true, Name = "termchat-select" };
         _thread.Start();

@@ -5,7 +5,7 @@ using TermChat.Server.Datagrams;
 
 namespace TermChat.Server.Modes.Threads;
 
-/// <summary>Thread-per-client mode: a blocking accept thread, a reader and a writer thread per client, a UDP receive thread.</summary>
+/// <summary>Thread-per-client mode: a blocking accept thread, a reader and a writer thread per client, a UDP receive thread and a UDP sender thread.</summary>
 internal sealed class ThreadsMode : TcpMode
 {
     private readonly ConcurrentDictionary<long, ThreadConnection> _connections = new();
@@ -26,6 +26,7 @@ internal sealed class ThreadsMode : TcpMode
         {
             _datagramThread = new Thread(Datagrams.ReceiveLoop, 256 * 1024) { IsBackground = true, Name = "termchat-udp" };
             _datagramThread.Start();
+            Datagrams.StartSenderThread();
         }
     }
 

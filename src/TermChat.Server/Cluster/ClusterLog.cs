@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace TermChat.Server.Cluster;
+
+/// <summary>Source-generated log methods for the cluster link.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(1501, LogLevel.Information, "Joined cluster {Name} through {Url} (stream {Stream}: {Rooms} rooms, {Entries} entries caught up)")]
+    public static partial void Joined(ILogger logger, string name, string url, string stream, int rooms, long entries);
+
+    [LoggerMessage(1502, LogLevel.Warning, "Lost the cluster link ({Reason}); room messages are refused until it is back")]
+    public static partial void Lost(ILogger logger, string reason);
+
+    [LoggerMessage(1503, LogLevel.Information, "The cluster link is back; room messages are taken again")]
+    public static partial void Back(ILogger logger);
+
+    [LoggerMessage(1504, LogLevel.Warning, "Publishing to {Room} failed ({Error}); retrying")]
+    public static partial void PublishFailed(ILogger logger, string room, string error);
+
+    [LoggerMessage(1505, LogLevel.Error, "The cluster stream delivered an entry that cannot be read ({Subject}, stream seq {Seq}): {Error}; skipped")]
+    public static partial void Unreadable(ILogger logger, string subject, ulong seq, string error);
+
+    [LoggerMessage(1506, LogLevel.Error, "The cluster consumer stopped: {Error}; restarting it")]
+    public static partial void ConsumerFailed(ILogger logger, string error);
+}

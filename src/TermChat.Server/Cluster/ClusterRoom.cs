@@ -1,0 +1,40 @@
+using TermChat.Server.History;
+
+namespace TermChat.Server.Cluster;
+
+/// <summary>What <see cref="JetStreamRoomLog"/> keeps in memory per room. Guarded by the log's lock.</summary>
+internal sealed class ClusterRoom(string name, RoomHistory history)
+{
+    public string Name { get; } = name;
+
+    /// <summary>The retained committed entries, from every node.</summary>
+    public RoomHistory History { get; } = history;
+
+    /// <summary>The highest committed seq this node has delivered.</summary>
+    public ulong Committed { get; set; }
+
+    /// <summary>The room seq of the newest message known stored on the room's subject (acknowledged or consumed).</summary>
+    public ulong HeadSeq { get; set; }
+
+    /// <summary>The stream seq of that message: the expected last subject sequence of the next publish.</summary>
+    public ulong HeadStreamSeq { get; set; }
+
+    /// <summary>Entries appended here and not yet stored, oldest first; the first of them may be in <see cref="Batch"/>.</summary>
+    public List<RoomEntry> Pending { get; } = [];
+
+    /// <summary>The publish in flight, or null.</summary>
+    public PublishBatch? Batch { get; set; }
+
+    /// <summary>Whether a publishing loop runs for the room.</summary>
+    public bool Publishing { get; set; }
+
+    public string Topic { get; set; } = "";
+
+    /// <summary>Moves the head forward to a newer stored message (never back: acks and deliveries race).</summary>
+    public void AdvanceHead(ulong seq, ulong streamSeq)
+    {
+        if (streamSeq <= HeadStreamSeq) return;
+        HeadStreamSeq = streamSeq;
+        HeadSeq = seq;
+    }
+}

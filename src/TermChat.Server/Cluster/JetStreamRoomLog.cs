@@ -1,0 +1,438 @@
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using TermChat.Protocol;
+using TermChat.Protocol.Codec;
+using TermChat.Protocol.Messages;
+using TermChat.Server.History;
+using TermChat.Server.Wire;
+
+namespace TermChat.Server.Cluster;
+
+/// <summary>
+/// The room log of a cluster: every room's entries in one JetStream stream, one subject per room, shared by every
+/// node. JetStream decides the order: a node publishes a room's pending entries (their wire frames, encoded once)
+/// only if the room's subject still ends where the node last saw it (expected last subject sequence). If another
+/// node got there first, the publish is refused, the node learns the room's new head and gives its entries the seqs
+/// after it. So every node assigns the same seq to the same entry, and a seq is never given twice for a room name:
+/// the stream keeps each subject's last message, which holds the room's high-water seq, even after the room empties.
+/// </summary>
+/// <remarks>
+/// <para>Entries are committed when they come back through the node's ordered consumer of the whole stream, its
+/// own and other nodes' alike, in stream order (so in seq order per room); <see cref="IRoomLog.Committed"/> reports
+/// them on the consumer's thread and the core fans them out to local members as it does any entry. A node's own
+/// entries come back as the same objects it appended, so an author's pending echo is found.</para>
+/// <para><see cref="Append"/> never waits: it gives the entry the seq after the newest this node knows and queues
+/// it for the room's publishing loop, which keeps one publish in flight per room, batching whatever piled up behind
+/// it. While the link is down, <see cref="Refusal"/> says the cluster is unavailable; entries appended anyway (joins,
+/// parts) wait and are published on reconnection, under the same message id, so none is stored twice.</para>
+/// </remarks>
+internal sealed class JetStreamRoomLog : IRoomLog
+{
+    // Well under NATS's default max_payload (1 MB); a room's backlog goes out in as many batches as it needs.
+    private const int MaxBatchBytes = 256 * 1024;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ClusterRoom> _rooms = new(StringComparer.Ordinal);
+    // This node's publishes not yet seen back through the consumer, by message id.
+    private readonly Dictionary<string, IReadOnlyList<RoomEntry>> _inFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _publishers = [];
+    private readonly ClusterLink _link;
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _consumer = Task.CompletedTask;
+    private ulong _consumed;
+    private long _batches;
+    private volatile string? _publishFailure;
+    private int _disposed;
+
+    private JetStreamRoomLog(ClusterLink link, ServerOptions options, ILogger logger)
+    {
+        _link = link;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public Action<IReadOnlyList<RoomEntry>>? Committed { get; set; }
+
+    /// <summary>Why room messages are refused now: the link is down, or JetStream refuses to store; null otherwise.</summary>
+    public string? Refusal => _link.IsConnected ? _publishFailure : ClusterLink.UnavailableRefusal;
+
+    /// <summary>Entries appended on this node and not yet stored in the stream.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate) return _rooms.Values.Sum(room => room.Pending.Count);
+        }
+    }
+
+    /// <summary>
+    /// Opens the log on the cluster's room stream (creating it if this is the cluster's first node) and reads the
+    /// stream up to its current end before returning, so that seqs, history and topics are the cluster's from the
+    /// first command on.
+    /// </summary>
+    public static async Task<JetStreamRoomLog> OpenAsync(ClusterLink link, ServerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var stream = await link.RoomStreamAsync(options.HistorySize, cancellationToken).ConfigureAwait(false);
+        var log = new JetStreamRoomLog(link, options, logger);
+        var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ulong end = stream.Info.State.LastSeq;
+        if (end == 0) caughtUp.TrySetResult();
+        log._consumer = Task.Run(() => log.ConsumeAsync(end, caughtUp));
+        try
+        {
+            await caughtUp.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+        return log;
+    }
+
+    public RoomEntry Append(RoomEntryDraft draft, out bool committed)
+    {
+        RoomEntry entry;
+        bool start = false;
+        lock (_gate)
+        {
+            var room = RoomOf(draft.Room);
+            ulong after = room.Pending.Count > 0 ? Math.Max(room.Pending[^1].Seq, room.HeadSeq) : room.HeadSeq;
+            entry = new RoomEntry(draft, after + 1);
+            room.Pending.Add(entry);
+            if (!room.Publishing && _disposed == 0)
+            {
+                room.Publishing = true;
+                start = true;
+            }
+            if (start)
+            {
+                _publishers.RemoveWhere(task => task.IsCompleted);
+                _publishers.Add(Task.Run(() => PublishAsync(room)));
+            }
+        }
+        committed = false;
+        return entry;
+    }
+
+    public ulong LastSeq(string room)
+    {
+        lock (_gate) return _rooms.TryGetValue(room, out var state) ? state.Committed : 0;
+    }
+
+    public RoomSlice Read(string room, ulong afterSeq, int maxEntries, long maxBytes)
+    {
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(room, out var state)) return new RoomSlice([], 0);
+            return new RoomSlice(state.History.Newest(afterSeq, maxEntries, maxBytes), state.Committed);
+        }
+    }
+
+    /// <summary>Matches the room's retained window in memory under the log's lock; answers from the thread pool.</summary>
+    public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
+    {
+        var matches = new List<RoomEntry>();
+        lock (_gate)
+        {
+            if (_rooms.TryGetValue(room, out var state))
+            {
+                var query = WordMatch.Parse(words);
+                var entries = state.History.Newest(0, int.MaxValue, long.MaxValue);
+                for (int i = entries.Count - 1; i >= 0 && matches.Count < limit; i--)
+                {
+                    if (!entries[i].IsEvent && query.Matches(entries[i].Text)) matches.Add(entries[i]);
+                }
+            }
+        }
+        ThreadPool.QueueUserWorkItem(static state => state.found(state.matches), (found, matches), preferLocal: false);
+    }
+
+    public string Topic(string room)
+    {
+        lock (_gate) return _rooms.TryGetValue(room, out var state) ? state.Topic : "";
+    }
+
+    /// <summary>Sets the topic here at once; every node (this one included) takes it again from the Topic event in the stream.</summary>
+    public void SetTopic(string room, string topic)
+    {
+        lock (_gate) RoomOf(room).Topic = topic;
+    }
+
+    /// <summary>The window stays: other nodes may still write to the room, and this node follows the whole stream.</summary>
+    public void Release(string room)
+    {
+    }
+
+    /// <summary>Publishes what is pending (for a few seconds at most, if the link is up), then stops consuming.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        Task[] publishers;
+        lock (_gate) publishers = [.. _publishers];
+        // Anything still pending was never acknowledged to anyone: it is let go if the engine is away.
+        Task.WhenAll(publishers).Wait(DrainTimeout);
+        _stop.Cancel();
+        try
+        {
+            Task.WhenAll([.. publishers, _consumer]).Wait(DrainTimeout);
+        }
+        catch (AggregateException)
+        {
+            // Cancelled on the way out: nothing more to report.
+        }
+        _stop.Dispose();
+    }
+
+    /// <summary>The loop that stores a room's pending entries, one batch in flight at a time, until none is left.</summary>
+    private async Task PublishAsync(ClusterRoom room)
+    {
+        string subject = _link.RoomSubject(room.Name);
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            PublishBatch batch;
+            lock (_gate)
+            {
+                if (room.Pending.Count == 0)
+                {
+                    room.Publishing = false;
+                    return;
+                }
+                batch = room.Batch ??= NextBatch(room);
+            }
+            try
+            {
+                var ack = await _link.JetStream.PublishAsync(subject, batch.Payload,
+                    opts: new NatsJSPubOpts { MsgId = batch.MsgId, ExpectedLastSubjectSequence = batch.ExpectedStreamSeq },
+                    cancellationToken: token).ConfigureAwait(false);
+                if (ack.Error is { } error) throw new NatsJSApiException(error);
+                Stored(room, batch, ack.Seq);
+            }
+            catch (NatsJSApiException e) when (e.Error.ErrCode == 10071)
+            {
+                // 10071, wrong last sequence: another node stored entries in the room first. Learn where the room
+                // ends now; the pending entries get the seqs after it.
+                if (!await Retried(room, () => Overtaken(room, batch, subject, token), token).ConfigureAwait(false)) return;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+            {
+                // The outcome is unknown (the ack was lost) or the engine refused: the same batch goes again under the
+                // same message id, which JetStream stores at most once.
+                if (_link.IsConnected) _publishFailure = $"The cluster cannot store messages now ({e.Message}): room messages are refused until it can.";
+                ClusterLog.PublishFailed(_logger, room.Name, e.Message);
+                if (!await Pause(token).ConfigureAwait(false)) return;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/>; a failure of the engine is logged and waited out. False once the log stops.</summary>
+    private async Task<bool> Retried(ClusterRoom room, Func<Task> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+        {
+            ClusterLog.PublishFailed(_logger, room.Name, e.Message);
+            return await Pause(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits before a retry. False once the log stops.</summary>
+    private static async Task<bool> Pause(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The room's next batch: its pending entries, sequenced after the room's head, as many as fit.</summary>
+    private PublishBatch NextBatch(ClusterRoom room)
+    {
+        ulong seq = room.HeadSeq;
+        if (room.Pending[0].Seq != seq + 1)
+        {
+            foreach (var entry in room.Pending) entry.Resequence(++seq);
+        }
+        var entries = new List<RoomEntry>();
+        int bytes = 0;
+        foreach (var entry in room.Pending)
+        {
+            if (entries.Count > 0 && bytes + entry.Size > MaxBatchBytes) break;
+            entries.Add(entry);
+            bytes += entry.Size;
+        }
+        var payload = new byte[entries.Sum(entry => EntryFrames.Live(entry).Length)];
+        int offset = 0;
+        foreach (var entry in entries)
+        {
+            byte[] frame = EntryFrames.Live(entry);
+            frame.CopyTo(payload, offset);
+            offset += frame.Length;
+        }
+        string msgId = $"{_link.NodeId}-{++_batches}";
+        _inFlight[msgId] = entries;
+        return new PublishBatch(msgId, entries, room.HeadStreamSeq, payload);
+    }
+
+    private void Stored(ClusterRoom room, PublishBatch batch, ulong streamSeq)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(room.Batch, batch)) return;
+            room.Batch = null;
+            room.Pending.RemoveRange(0, batch.Entries.Count);
+            room.AdvanceHead(batch.Entries[^1].Seq, streamSeq);
+        }
+        _publishFailure = null;
+    }
+
+    /// <summary>The publish was refused because the room's subject moved on: reads its newest message to learn the head.</summary>
+    private async Task Overtaken(ClusterRoom room, PublishBatch batch, string subject, CancellationToken cancellationToken)
+    {
+        var stream = await _link.JetStream.GetStreamAsync(_link.RoomStream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var last = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken).ConfigureAwait(false);
+        var stored = last.Message;
+        if (stored.Data.Span.SequenceEqual(batch.Payload))
+        {
+            // Ours after all: stored by an attempt whose ack was lost, past the duplicate window.
+            Stored(room, batch, stored.Seq);
+            return;
+        }
+        var entries = Decode(stored.Data.Span, stored.Subject, stored.Seq);
+        lock (_gate)
+        {
+            _inFlight.Remove(batch.MsgId);
+            room.Batch = null;
+            if (entries.Count > 0) room.AdvanceHead(entries[^1].Seq, stored.Seq);
+        }
+    }
+
+    /// <summary>Follows the whole stream from its start: every node's entries, in stream order.</summary>
+    private async Task ConsumeAsync(ulong catchUpTo, TaskCompletionSource caughtUp)
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var opts = _consumed == 0
+                    ? new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.All }
+                    : new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = _consumed + 1 };
+                var consumer = await _link.JetStream.CreateOrderedConsumerAsync(_link.RoomStream, opts, token).ConfigureAwait(false);
+                await foreach (var msg in consumer.ConsumeAsync<byte[]>(cancellationToken: token).ConfigureAwait(false))
+                {
+                    ulong streamSeq = msg.Metadata?.Sequence.Stream ?? 0;
+                    if (streamSeq <= _consumed) continue;
+                    Apply(msg.Subject, msg.Headers?["Nats-Msg-Id"].ToString(), msg.Data ?? [], streamSeq);
+                    _consumed = streamSeq;
+                    if (streamSeq >= catchUpTo) caughtUp.TrySetResult();
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+            {
+                ClusterLog.ConsumerFailed(_logger, e.Message);
+                if (!await Pause(token).ConfigureAwait(false)) return;
+            }
+        }
+    }
+
+    /// <summary>Commits one stream message's entries: into the room's window, then reported to the core.</summary>
+    private void Apply(string subject, string? msgId, byte[] data, ulong streamSeq)
+    {
+        IReadOnlyList<RoomEntry>? own = null;
+        if (msgId is { Length: > 0 })
+        {
+            lock (_gate) _inFlight.Remove(msgId, out own);
+        }
+        var entries = own ?? Decode(data, subject, streamSeq);
+        if (entries.Count == 0) return;
+        var fresh = new List<RoomEntry>(entries.Count);
+        lock (_gate)
+        {
+            var room = RoomOf(entries[0].Room);
+            foreach (var entry in entries)
+            {
+                // Seqs only rise within a subject (every publish expects the subject's last sequence); anything else
+                // would be a second copy, never shown twice.
+                if (entry.Seq <= room.Committed) continue;
+                room.History.Add(entry);
+                room.Committed = entry.Seq;
+                if (entry.IsEvent && entry.EventKind == RoomEventKind.Topic) room.Topic = entry.Text;
+                fresh.Add(entry);
+            }
+            room.AdvanceHead(entries[^1].Seq, streamSeq);
+        }
+        if (fresh.Count > 0) Committed?.Invoke(fresh);
+    }
+
+    /// <summary>The entries of one stream message: TermChat frames back to back, each kept as the entry's live frame.</summary>
+    private List<RoomEntry> Decode(ReadOnlySpan<byte> data, string subject, ulong streamSeq)
+    {
+        var entries = new List<RoomEntry>();
+        try
+        {
+            int offset = 0;
+            while (offset < data.Length)
+            {
+                if (!FrameDecoder.TryRead(data[offset..], ProtocolLimits.MaxFrameBytes, out var message, out int consumed))
+                {
+                    throw new ProtocolException(ErrorCode.MalformedFrame, "the message ends inside a frame");
+                }
+                var draft = message switch
+                {
+                    RoomMessage m => RoomEntryDraft.Message(m.Room, m.TimeMs, m.From, m.Kind, m.Text),
+                    RoomEvent e => RoomEntryDraft.Event(e.Room, e.TimeMs, e.Kind, e.Nick, e.Detail),
+                    _ => throw new ProtocolException(ErrorCode.MalformedFrame, $"a {message.GetType().Name} is not a room entry"),
+                };
+                ulong seq = message is RoomMessage said ? said.Seq : ((RoomEvent)message).Seq;
+                entries.Add(new RoomEntry(draft, seq) { WireFrame = data.Slice(offset, consumed).ToArray() });
+                offset += consumed;
+            }
+        }
+        catch (ProtocolException e)
+        {
+            ClusterLog.Unreadable(_logger, subject, streamSeq, e.Message);
+            return [];
+        }
+        return entries;
+    }
+
+    private ClusterRoom RoomOf(string room)
+    {
+        if (!_rooms.TryGetValue(room, out var state))
+        {
+            state = new ClusterRoom(room, new RoomHistory(_options.HistorySize, _options.HistoryBytes));
+            _rooms[room] = state;
+        }
+        return state;
+    }
+}

@@ -154,6 +154,10 @@ internal sealed class ServeArguments
         }
         server.Plaintext = Get(_allowPlaintext) ? PlaintextPolicy.Allow : Get(_requireTls) ? PlaintextPolicy.Refuse : PlaintextPolicy.LoopbackOnly;
         // The key lives beside the data: a server that keeps its history keeps its identity; an ephemeral one keeps neither.
+        if (Get(_key) is { } keyText && (string.IsNullOrWhiteSpace(keyText) || Directory.Exists(keyText)))
+        {
+            throw new UsageException($"--key {OptionRules.Quote(keyText)} is not a file name; give the file that holds (or will hold) the server's key");
+        }
         string? keyFile = Get(_key) is { Length: > 0 } key ? Path.GetFullPath(key)
             : server.DataFile is { } data ? ServerKeyFile.Beside(data)
             : null;

@@ -24,6 +24,7 @@ public sealed class CommandLineSweepTests
         ["--unit-name"] = "two words",
         ["--config"] = "/nonexistent/serve.json",
         ["--data"] = " ",
+        ["--key"] = " ",
     };
 
     // Free text: any string is a valid value.

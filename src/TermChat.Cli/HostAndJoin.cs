@@ -28,6 +28,15 @@ internal static class HostAndJoin
     public static readonly Option<ServerMode> ModeOption = ServerModeOption.Create(
         "How the hosted server moves bytes: select (one thread), threads (two threads per client) or async (the thread pool).");
 
+    /// <summary>Also host IRC on port 6667, as `serve --irc-port 6667`.</summary>
+    public static readonly Option<bool> IrcOption = new("--irc")
+    {
+        Description = $"Also let IRC clients (irssi, weechat) join, on port {IrcPort}.",
+    };
+
+    /// <summary>IRC's usual port, where --irc hosts it.</summary>
+    private const int IrcPort = 6667;
+
     /// <summary>Your nick, as `join --nick`.</summary>
     public static readonly Option<string?> NickOption = new Option<string?>("--nick", "-n")
     {
@@ -79,10 +88,16 @@ internal static class HostAndJoin
         ChatServer created;
         try
         {
-            // The hosted server keeps its key beside its data, as `serve` does: others who join it pin that key.
-            var certificate = dataFile is null ? null : KeyFile.LoadOrCreate(Commands.ServerKeyFile.Beside(dataFile), out _);
-            created = ChatServer.Create(new ServerOptions { Mode = parseResult.GetValue(ModeOption), Port = port, DataFile = dataFile, Certificate = certificate },
-                loggerFactory);
+            var options = new ServerOptions
+            {
+                Mode = parseResult.GetValue(ModeOption),
+                Port = port,
+                IrcPort = parseResult.GetValue(IrcOption) ? IrcPort : null,
+                DataFile = dataFile,
+                // The hosted server keeps its key beside its data, as `serve` does: others who join it pin that key.
+                Certificate = dataFile is null ? null : KeyFile.LoadOrCreate(Commands.ServerKeyFile.Beside(dataFile), out _),
+            };
+            created = ChatServer.Create(options, loggerFactory);
         }
         catch (Exception problem) when (problem is StoreOpenException or KeyFileException)
         {
@@ -93,6 +108,11 @@ internal static class HostAndJoin
         try
         {
             await server.StartAsync(cancellationToken);
+        }
+        catch (SocketException e) when (e.Data[ChatServer.BindFailurePort] is "--irc-port")
+        {
+            Console.Error.WriteLine($"termchat: cannot host IRC on port {IrcPort}: {e.Message} (an IRC server runs there?); leave out --irc, or run 'termchat serve --irc-port N'");
+            return 1;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
@@ -110,7 +130,8 @@ internal static class HostAndJoin
         var tcp = server.TcpEndPoint!;
         // The hosted server answers LAN discovery too, so others find it with 'termchat join' alone (docs/DISCOVERY.md).
         await using var discovery = Commands.ServeDiscovery.Start(server, off: parseResult.GetValue(NoDiscovery), TermChat.Protocol.Discovery.DiscoveryDefaults.Port, loggerFactory).Responder;
-        string hosting = $"hosting a chat server ({server.Mode.ToName()} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}";
+        string hosting = $"hosting a chat server ({server.Mode.ToName()} mode) on port {tcp.Port}, TCP{(server.UdpEndPoint is null ? "" : " and UDP")}" +
+            (server.IrcEndPoint is { } irc ? $", and IRC on port {irc.Port}" : "");
         var joins = ServerAddresses.Reachable(tcp).Select(address => $"termchat join {new ChatEndpoint(address.ToString(), tcp.Port)}").ToList();
         Console.Error.WriteLine($"termchat: {hosting}; others can join with:");
         foreach (string join in joins)

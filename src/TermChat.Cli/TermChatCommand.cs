@@ -23,6 +23,7 @@ internal static class TermChatCommand
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.Options.Add(HostAndJoin.PortOption);
         root.Options.Add(HostAndJoin.ModeOption);
+        root.Options.Add(HostAndJoin.IrcOption);
         root.Options.Add(HostAndJoin.NickOption);
         root.Options.Add(HostAndJoin.TransportOption);
         root.Options.Add(HostAndJoin.ScrollbackOption);

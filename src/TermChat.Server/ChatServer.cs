@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TermChat.Server.Cluster;
 using TermChat.Server.Connections;
 using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
 using TermChat.Server.History;
+using TermChat.Server.Irc;
+using TermChat.Server.Limits;
 using TermChat.Server.Wire;
 using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
@@ -37,6 +40,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly IRoomLog _log;
     private readonly SqliteStore? _store;
+    private readonly ClusterNode? _cluster;
     private readonly Func<WireFrontEnd, IDatagramHandler>? _datagramHandler;
     private readonly Func<Socket, IDatagramWire>? _datagramWire;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +62,12 @@ public sealed class ChatServer : IAsyncDisposable
         _datagramWire = datagramWire;
         Mode = options.Mode;
         Stats = new ServerStats();
-        if (options.DataFile is { } path)
+        if (options.Cluster is { } cluster)
+        {
+            _cluster = ClusterNode.Join(cluster, options, loggerFactory);
+            _log = _cluster.RoomLog;
+        }
+        else if (options.DataFile is { } path)
         {
             _store = SqliteStore.Open(path, options, loggerFactory.CreateLogger("TermChat.Server.Storage"));
             _log = _store.RoomLog;
@@ -74,9 +83,12 @@ public sealed class ChatServer : IAsyncDisposable
         catch
         {
             _store?.Dispose();
+            _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
-        Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"));
+        Caps = new ConnectionCaps(options);
+        Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"), Caps);
+        Irc = options.IrcPort is null ? null : new IrcFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Irc"), Caps);
         _tls = new ServerTls(options.Certificate ?? KeyFile.CreateEphemeral(), options.Plaintext);
     }
 
@@ -85,6 +97,7 @@ public sealed class ChatServer : IAsyncDisposable
     /// <param name="loggerFactory">Where to log.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="StoreOpenException">The <see cref="ServerOptions.DataFile"/> cannot be used; the message is one line for the user.</exception>
+    /// <exception cref="ClusterOpenException">The <see cref="ServerOptions.Cluster"/> cannot be joined; the message is one line for the user.</exception>
     public static ChatServer Create(ServerOptions options, ILoggerFactory loggerFactory) => Create(options, loggerFactory, null, null);
 
     /// <summary>Creates a server with test seams on its UDP side.</summary>
@@ -107,11 +120,23 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The hub shared by every transport (the UDP handler talks to it too).</summary>
     internal WireFrontEnd Wire { get; }
 
+    /// <summary>
+    /// The key of <see cref="Exception.Data"/> that names the option whose port failed to bind (such as "--irc-port")
+    /// when <see cref="StartAsync"/> throws for a port other than <see cref="ServerOptions.Port"/>.
+    /// </summary>
+    public const string BindFailurePort = "termchat.bind-option";
+
+    /// <summary>The IRC front end, when <see cref="ServerOptions.IrcPort"/> is set.</summary>
+    internal IrcFrontEnd? Irc { get; }
+
+    /// <summary>The admission caps every front end shares.</summary>
+    internal ConnectionCaps Caps { get; }
+
     /// <summary>The chat core behind every front end.</summary>
     internal ChatCore Core { get; }
 
-    /// <summary>Open connections, TCP and UDP.</summary>
-    public int ConnectionCount => Wire.ConnectionCount;
+    /// <summary>Open connections: TCP and UDP, IRC included.</summary>
+    public int ConnectionCount => Caps.Count;
 
     /// <summary>Sessions, attached or waiting for resume.</summary>
     public int SessionCount => Core.SessionCount;
@@ -133,6 +158,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>The bound TCP endpoint, once started.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
+
+    /// <summary>The bound IRC endpoint, once started with <see cref="ServerOptions.IrcPort"/>; otherwise <see langword="null"/>.</summary>
+    public IPEndPoint? IrcEndPoint { get; private set; }
 
     /// <summary>The bound UDP endpoint, once started with <see cref="ServerOptions.ServeUdp"/> on; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? UdpEndPoint { get; private set; }
@@ -158,16 +186,36 @@ public sealed class ChatServer : IAsyncDisposable
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
                 datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger, _datagramWire?.Invoke(udp));
             }
-            var context = new ServerContext(Wire, _options, Stats, _logger, _tls);
+            var context = new ServerContext(_options, Stats, _logger, _tls);
+            var listeners = new List<StreamListener> { new(listener, link => new WireStream(Wire, link)) };
+            if (Irc is { } irc)
+            {
+                Socket ircListener;
+                try
+                {
+                    ircListener = CreateListener(_options.IrcPort!.Value);
+                }
+                catch (Exception exception)
+                {
+                    listener.Dispose();
+                    udp?.Dispose();
+                    // Which of the ports failed: the caller's message names the option (see BindFailurePort).
+                    exception.Data[BindFailurePort] = "--irc-port";
+                    throw;
+                }
+                IrcEndPoint = (IPEndPoint)ircListener.LocalEndPoint!;
+                listeners.Add(new StreamListener(ircListener, link => new IrcStream(irc, link)));
+            }
             _mode = Mode switch
             {
-                ServerMode.Select => new SelectLoop(listener, datagrams, context),
-                ServerMode.Threads => new ThreadsMode(listener, datagrams, context),
-                _ => new AsyncMode(listener, datagrams, context),
+                ServerMode.Select => new SelectLoop(listeners, datagrams, context),
+                ServerMode.Threads => new ThreadsMode(listeners, datagrams, context),
+                _ => new AsyncMode(listeners, datagrams, context),
             };
             datagrams?.Start();
             _mode.Start();
             Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
+            if (IrcEndPoint is not null) Log.ListeningFor(_logger, "IRC", IrcEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,
@@ -212,7 +260,11 @@ public sealed class ChatServer : IAsyncDisposable
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
-        if (_mode is not null) Wire.Shutdown();
+        if (_mode is not null)
+        {
+            Wire.Shutdown();
+            Irc?.Shutdown();
+        }
         try
         {
             if (_mode is not null)
@@ -226,6 +278,7 @@ public sealed class ChatServer : IAsyncDisposable
             // written before the file closes.
             _log.Dispose();
             _store?.Dispose();
+            if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
             _stopped.TrySetResult();
         }
     }
@@ -239,6 +292,7 @@ public sealed class ChatServer : IAsyncDisposable
         try
         {
             Wire.Sweep();
+            Irc?.Sweep();
             var time = _options.TimeProvider;
             long now = time.GetTimestamp();
             var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
@@ -272,7 +326,7 @@ public sealed class ChatServer : IAsyncDisposable
         // With port 0 the UDP socket must get the same port as TCP; retry if another process has it.
         for (int attempt = 0; ; attempt++)
         {
-            var listener = CreateListener();
+            var listener = CreateListener(_options.Port);
             if (!_options.ServeUdp && _datagramHandler is null)
             {
                 return (listener, null);
@@ -299,33 +353,33 @@ public sealed class ChatServer : IAsyncDisposable
         }
     }
 
-    private Socket CreateListener()
+    private Socket CreateListener(int port)
     {
         if (_options.Bind is { } address)
         {
             // "::" means every address, as without --bind; any other address means that one only.
-            return Listen(address, dualMode: address.Equals(IPAddress.IPv6Any));
+            return Listen(address, port, dualMode: address.Equals(IPAddress.IPv6Any));
         }
         if (Socket.OSSupportsIPv6)
         {
             try
             {
-                return Listen(IPAddress.IPv6Any, dualMode: true);
+                return Listen(IPAddress.IPv6Any, port, dualMode: true);
             }
             catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable or SocketError.ProtocolNotSupported)
             {
             }
         }
-        return Listen(IPAddress.Any, dualMode: false);
+        return Listen(IPAddress.Any, port, dualMode: false);
     }
 
-    private Socket Listen(IPAddress address, bool dualMode)
+    private static Socket Listen(IPAddress address, int port, bool dualMode)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             if (dualMode) socket.DualMode = true;
-            socket.Bind(new IPEndPoint(address, _options.Port));
+            socket.Bind(new IPEndPoint(address, port));
             socket.Listen(1024);
             return socket;
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using TermChat.Protocol;
+using TermChat.Server.Cluster;
 using TermChat.Protocol.Datagrams;
 using TermChat.Server.Security;
 
@@ -17,6 +18,12 @@ public sealed class ServerOptions
 
     /// <summary>TCP port, and the UDP port when datagrams are served (<c>--port</c>); 0 picks a free port.</summary>
     public int Port { get; set; } = 7777;
+
+    /// <summary>
+    /// The IRC front end's TCP port (<c>--irc-port</c>), on the same address as <see cref="Port"/>; <see langword="null"/>
+    /// serves no IRC; 0 picks a free port.
+    /// </summary>
+    public int? IrcPort { get; set; }
 
     /// <summary>
     /// Whether to serve the chat over UDP too (PROTOCOL-DATAGRAMS.md), on the UDP port with the TCP port's number.
@@ -96,6 +103,12 @@ public sealed class ServerOptions
     /// </summary>
     public string? DataFile { get; set; }
 
+    /// <summary>
+    /// The cluster this server is a node of (<c>--cluster</c>), or <see langword="null"/> for a server on its own. A node
+    /// keeps rooms in the cluster's NATS JetStream, not in <see cref="DataFile"/>.
+    /// </summary>
+    public ClusterOptions? Cluster { get; set; }
+
     /// <summary>Days a stored entry is kept at most (0: no age limit; the per-room bounds still apply).</summary>
     public double RetainDays { get; set; }
 
@@ -117,6 +130,8 @@ public sealed class ServerOptions
         if (System.Text.Encoding.UTF8.GetByteCount(ServerName) > ProtocolLimits.MaxReasonBytes) return $"--name is longer than {ProtocolLimits.MaxReasonBytes} bytes.";
         if (System.Text.Encoding.UTF8.GetByteCount(Motd) > ProtocolLimits.MaxTextBytes) return $"--motd is longer than {ProtocolLimits.MaxTextBytes} bytes.";
         if (Port is < 0 or > 65535) return $"--port {Port} is not a port number (0-65535).";
+        if (IrcPort is < 0 or > 65535) return $"--irc-port {IrcPort} is not a port number (0-65535).";
+        if (IrcPort is { } irc && irc != 0 && irc == Port) return $"--irc-port {irc} is the same port as --port.";
         if (MaxFrameBytes < 64 || MaxFrameBytes > ProtocolLimits.MaxFrameBytes) return $"--max-frame must be between 64 and {ProtocolLimits.MaxFrameBytes} bytes.";
         if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";
         if (IdleTimeout <= TimeSpan.Zero) return "--idle-timeout must be positive.";
@@ -134,6 +149,8 @@ public sealed class ServerOptions
         if (MaxRoomsPerUser < 1) return "--max-rooms-per-user must be at least 1.";
         if (RetainDays < 0 || !double.IsFinite(RetainDays)) return "--retain-days must be 0 (no age limit) or positive.";
         if (StatsInterval < TimeSpan.Zero) return "--stats-interval must be 0 (off) or positive.";
+        if (Cluster?.Validate() is { } clusterProblem) return clusterProblem;
+        if (Cluster is not null && DataFile is not null) return "--cluster keeps history in the cluster: leave out --data.";
         if (ShutdownDrain < TimeSpan.Zero || CloseLinger < TimeSpan.Zero) return "The shutdown drain and the close linger must be 0 or more.";
         return null;
     }

@@ -45,6 +45,39 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task Serve_with_an_irc_port_prints_it_and_irc_clients_chat_with_termchat_clients()
+    {
+        using var server = ServerProcess.Start("serve", "--port", "0", "--irc-port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--ephemeral", "--name", "cli");
+        int port = await server.WaitForPortAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(server.Output, @"IRC port (\d+) ");
+        Assert.True(match.Success, server.Output);
+        var ircEndPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        await using var alice = await TestChatClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), "alice");
+        using var irc = await TermChat.TestKit.Irc.IrcPeer.RegisterAsync(ircEndPoint, "ircuser");
+        await irc.SendAsync("PRIVMSG #lobby :from irc\r\n");
+        var message = (RoomMessage)await alice.ExpectAsync(m => m is RoomMessage { Replay: false });
+        Assert.Equal(("ircuser", "from irc"), (message.From, message.Text));
+
+        server.SendSigterm();
+        Assert.Equal("ERROR :Closing Link: Server shutting down", (await irc.ReadToEndAsync()).Last());
+        Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task An_irc_port_in_use_gives_one_clear_line_naming_the_option()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int ircPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var server = ServerProcess.Start("serve", "--port", "0", "--irc-port", ircPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--ephemeral");
+        Assert.Equal(1, await server.WaitForExitAsync());
+        var line = Assert.Single(server.ErrorLines);
+        Assert.Contains($"--irc-port {ircPort} is already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", server.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sigterm_still_exits_cleanly_when_a_client_never_reads_or_closes()
     {
         using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0");

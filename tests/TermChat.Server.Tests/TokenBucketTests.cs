@@ -1,4 +1,4 @@
-using TermChat.Server.Wire;
+using TermChat.Server.Limits;
 
 namespace TermChat.Server.Tests;
 

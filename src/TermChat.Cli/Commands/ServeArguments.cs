@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using TermChat.Cli.Usage;
 using TermChat.Server;
+using TermChat.Server.Cluster;
 using TermChat.Server.Security;
 
 namespace TermChat.Cli.Commands;
@@ -16,6 +17,7 @@ internal sealed class ServeArguments
 
     private readonly Option<ServerMode> _mode;
     private readonly Option<int> _port;
+    private readonly Option<int?> _ircPort;
     private readonly Option<string?> _bind;
     private readonly Option<string> _name;
     private readonly Option<string> _motd;
@@ -39,6 +41,7 @@ internal sealed class ServeArguments
     private readonly Option<bool> _noDiscovery;
     private readonly Option<int> _discoveryPort;
     private readonly DataOptions _data = new();
+    private readonly ClusterArguments _cluster = new();
     private readonly Option<double> _retainDays;
     private readonly Option<string?> _key;
     private readonly Option<bool> _allowPlaintext;
@@ -51,6 +54,11 @@ internal sealed class ServeArguments
             "threads (two blocking threads per client, a reader and a writer: up to twice --max-clients threads) " +
             "or async (async socket calls on the .NET thread pool; threads do not grow with clients).");
         _port = new Option<int>("--port", "-p") { HelpName = "PORT", Description = "TCP port (and UDP port when served); 0 picks a free one.", DefaultValueFactory = _ => defaults.Port };
+        _ircPort = new Option<int?>("--irc-port")
+        {
+            HelpName = "PORT",
+            Description = "Also serve IRC (irssi, weechat, bots) on this TCP port, same rooms and users; 0 picks a free one. Off by default; 6667 is IRC's usual port.",
+        };
         _bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
         _name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
         _motd = new Option<string>("--motd") { HelpName = "TEXT", Description = "Message of the day sent to every client on connect.", DefaultValueFactory = _ => "" };
@@ -97,10 +105,11 @@ internal sealed class ServeArguments
         };
         Command = new Command("serve", "Run a headless chat server.")
         {
-            _mode, _port, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
+            _mode, _port, _ircPort, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
             _data.Data, _data.Ephemeral, _retainDays, _key, _allowPlaintext, _requireTls, _noDiscovery, _discoveryPort, _config,
         };
+        foreach (var option in _cluster.All) Command.Options.Add(option);
     }
 
     /// <summary>The `serve` command, without an action.</summary>
@@ -127,6 +136,7 @@ internal sealed class ServeArguments
         {
             Mode = Get(_mode),
             Port = Get(_port),
+            IrcPort = Get(_ircPort),
             Bind = bindAddress,
             ServerName = Get(_name),
             Motd = Get(_motd),
@@ -147,7 +157,27 @@ internal sealed class ServeArguments
             StatsInterval = Seconds(Get(_statsInterval)),
             RetainDays = Get(_retainDays),
         };
-        server.DataFile = DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
+        if (Get(_cluster.Urls) is null && _cluster.All.Skip(1).FirstOrDefault(option => parseResult.GetResult(option) is { Implicit: false }) is { } orphan)
+        {
+            throw new UsageException($"{orphan.Name} sets up a cluster node: give --cluster nats://HOST:PORT too, or leave {orphan.Name} out");
+        }
+        if (Get(_cluster.Urls) is { } urls)
+        {
+            server.Cluster = new ClusterOptions
+            {
+                Urls = ClusterArguments.SplitUrls(urls),
+                Name = Get(_cluster.Name),
+                CredsFile = ClusterArguments.FullPath(Get(_cluster.Creds)),
+                TlsCaFile = ClusterArguments.FullPath(Get(_cluster.TlsCa)),
+                TlsCertFile = ClusterArguments.FullPath(Get(_cluster.TlsCert)),
+                TlsKeyFile = ClusterArguments.FullPath(Get(_cluster.TlsKey)),
+                ConnectTimeout = Seconds(Get(_cluster.Timeout)),
+            };
+        }
+        // A node keeps history in the cluster: no data file unless one is asked for (which validation refuses).
+        server.DataFile = server.Cluster is not null && Get(_data.Data) is null
+            ? null
+            : DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
         if (Get(_allowPlaintext) && Get(_requireTls))
         {
             throw new UsageException("--allow-plaintext and --require-tls contradict each other; choose one");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TermChat.Protocol.Security;
 using TermChat.Server;
+using TermChat.Server.Cluster;
 using TermChat.Server.Security;
 using TermChat.Server.Storage;
 using TermChat.Cli.Usage;
@@ -72,7 +73,7 @@ internal static class ServeCommand
         {
             created = ChatServer.Create(options, loggerFactory);
         }
-        catch (StoreOpenException problem)
+        catch (Exception problem) when (problem is StoreOpenException or ClusterOpenException)
         {
             Console.Error.WriteLine($"termchat serve: {problem.Message}");
             return 1;
@@ -138,12 +139,15 @@ internal static class ServeCommand
         output.WriteLine(server.UdpEndPoint is { } udp
             ? $"  UDP port {udp.Port}"
             : "  UDP port: not served by this build (TCP only)");
+        if (server.IrcEndPoint is { } irc) output.WriteLine($"  IRC port {irc.Port} (irssi, weechat: /connect <this host> {irc.Port})");
         output.WriteLine("  Clients can join with:");
         foreach (var address in ServerAddresses.Reachable(tcp))
         {
             output.WriteLine($"    termchat join {ServerAddresses.Format(address, tcp.Port)}");
         }
-        output.WriteLine(DataOptions.Describe(server.DataFile, server.Options.Port));
+        output.WriteLine(server.Options.Cluster is { } cluster
+            ? $"  History: in cluster {cluster.Name} on {string.Join(',', cluster.Urls)} (NATS JetStream; every node shares every room)"
+            : DataOptions.Describe(server.DataFile, server.Options.Port));
         output.WriteLine($"  Server key {server.KeyFingerprint} (clients show it on first contact: compare)");
         output.WriteLine(server.Options.Plaintext switch
         {
@@ -158,6 +162,12 @@ internal static class ServeCommand
 
     internal static string DescribeBindFailure(SocketException exception, ServerOptions options)
     {
+        if (exception.Data[ChatServer.BindFailurePort] is "--irc-port" && options.IrcPort is { } ircPort)
+        {
+            return exception.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"--irc-port {ircPort} is already in use (an IRC server?); stop that program or choose another port with --irc-port N (0 picks a free one)."
+                : $"cannot listen for IRC on port {ircPort}: {exception.Message}.";
+        }
         string where = options.Bind is { } address ? ServerAddresses.Format(address, options.Port) : $"port {options.Port}";
         return exception.SocketErrorCode switch
         {

@@ -5,8 +5,8 @@ namespace TermChat.Server.Cluster;
 /// <summary>Source-generated log methods for the cluster link.</summary>
 internal static partial class ClusterLog
 {
-    [LoggerMessage(1501, LogLevel.Information, "Joined cluster {Name} through {Url} (stream {Stream}: {Rooms} rooms, {Entries} entries caught up)")]
-    public static partial void Joined(ILogger logger, string name, string url, string stream, int rooms, long entries);
+    [LoggerMessage(1501, LogLevel.Information, "Joined cluster {Name} through {Url} (stream {Stream}: {Rooms} rooms, stream seq {Entries} caught up)")]
+    public static partial void Joined(ILogger logger, string name, string url, string stream, int rooms, ulong entries);
 
     [LoggerMessage(1502, LogLevel.Warning, "Lost the cluster link ({Reason}); room messages are refused until it is back")]
     public static partial void Lost(ILogger logger, string reason);

@@ -31,6 +31,28 @@ public sealed class ClusterOptions
     /// <summary>How long connecting to a NATS server may take (<c>--cluster-timeout</c>); at startup, to all of them.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Checks every value and returns the first problem (one line naming the option), or null.</summary>
+    public string? Validate()
+    {
+        if (Urls.Count == 0) return "--cluster needs at least one NATS server, e.g. --cluster nats://127.0.0.1:4222.";
+        foreach (string url in Urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls") || uri.Host.Length == 0
+                || uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0)
+            {
+                return $"--cluster {url} is not a NATS server URL: give nats://HOST:PORT (or tls://HOST:PORT), several separated by commas.";
+            }
+        }
+        if (!IsValidName(Name)) return $"--cluster-name {Name} is not a cluster name: 1 to {MaxNameLength} of A-Z, a-z, 0-9, '_' and '-'.";
+        if (ConnectTimeout <= TimeSpan.Zero) return "--cluster-timeout must be positive.";
+        foreach (var (option, path) in new[] { ("--cluster-creds", CredsFile), ("--cluster-tls-ca", TlsCaFile), ("--cluster-tls-cert", TlsCertFile), ("--cluster-tls-key", TlsKeyFile) })
+        {
+            if (path is not null && !File.Exists(path)) return $"{option} {path}: no such file.";
+        }
+        if ((TlsCertFile is null) != (TlsKeyFile is null)) return "--cluster-tls-cert and --cluster-tls-key go together: a client certificate needs its key.";
+        return null;
+    }
+
     /// <summary>Whether <paramref name="name"/> can name a cluster: 1 to 32 of A-Z, a-z, 0-9, '_' and '-' (it names NATS streams and subjects).</summary>
     public static bool IsValidName(string name) =>
         name.Length is >= 1 and <= MaxNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');

@@ -72,6 +72,18 @@ internal sealed class JetStreamRoomLog : IRoomLog
         }
     }
 
+    /// <summary>Rooms the stream holds entries of.</summary>
+    public int RoomCount
+    {
+        get
+        {
+            lock (_gate) return _rooms.Count;
+        }
+    }
+
+    /// <summary>The stream seq of the last message consumed: how far this node has followed the cluster.</summary>
+    public ulong ConsumedSeq => Volatile.Read(ref _consumed);
+
     /// <summary>
     /// Opens the log on the cluster's room stream (creating it if this is the cluster's first node) and reads the
     /// stream up to its current end before returning, so that seqs, history and topics are the cluster's from the

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TermChat.Server.Security;
-using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
-/// <summary>What every connection of a server shares.</summary>
-internal sealed record ServerContext(WireFrontEnd Wire, ServerOptions Options, ServerStats Stats, ILogger Logger, ServerTls Tls);
+/// <summary>What every connection of a server shares, whatever its front end (TLS included: every listener detects it).</summary>
+internal sealed record ServerContext(ServerOptions Options, ServerStats Stats, ILogger Logger, ServerTls Tls);

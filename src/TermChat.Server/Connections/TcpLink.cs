@@ -2,17 +2,16 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using TermChat.Protocol;
-using TermChat.Protocol.Codec;
-using TermChat.Protocol.Messages;
 using TermChat.Protocol.Security;
 using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
 /// <summary>
-/// What every TCP connection shares across modes: the bounded outbox, the close protocol (final Error or
-/// Bye, drain, deadline), deciding from the first byte whether the peer speaks TLS or plaintext (and whether
-/// plaintext is allowed), and turning received bytes into front-end calls. Modes only move bytes, through TLS or not.
+/// What every TCP connection shares across modes and protocols: the bounded outbox, the close protocol (final
+/// message, drain, deadline), deciding from the first byte whether the peer speaks TLS or plaintext (and whether
+/// plaintext is allowed), and handing received bytes to its <see cref="IStreamHandler"/>. Modes only move bytes,
+/// through TLS or not.
 /// </summary>
 internal abstract class TcpLink : IClientLink
 {
@@ -20,7 +19,6 @@ internal abstract class TcpLink : IClientLink
     private static readonly TimeSpan SlowConsumerDrain = TimeSpan.FromSeconds(1);
 
     private readonly ServerContext _context;
-    private Message? _held;
     private int _closing;
     private int _finished;
     private int _kind;
@@ -29,7 +27,10 @@ internal abstract class TcpLink : IClientLink
     private string _closeDetail = "connection closed";
     private ITimer? _deadline;
 
-    protected TcpLink(Socket socket, ServerContext context)
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="context">What every connection of the server shares.</param>
+    /// <param name="handler">What the connection speaks (from its <see cref="StreamListener"/>).</param>
+    protected TcpLink(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler)
     {
         Socket = socket;
         _context = context;
@@ -37,6 +38,7 @@ internal abstract class TcpLink : IClientLink
         Remote = RemoteOf(socket);
         Outbox = new Outbox(context.Options.MaxSendQueueBytes);
         socket.NoDelay = true;
+        Handler = handler(this);
     }
 
     public long Id { get; }
@@ -60,7 +62,8 @@ internal abstract class TcpLink : IClientLink
 
     protected ServerContext Context => _context;
 
-    protected WireFrontEnd Wire => _context.Wire;
+    /// <summary>The front end's side of the connection.</summary>
+    private IStreamHandler Handler { get; }
 
     /// <summary>Whether a close has begun (server side or peer side); no further frames are handled.</summary>
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
@@ -114,7 +117,7 @@ internal abstract class TcpLink : IClientLink
     {
         _context.Stats.ConnectionOpened();
         Log.Accepted(_context.Logger, Id, Remote);
-        return Wire.TryConnect(this);
+        return Handler.Admit();
     }
 
     /// <summary>
@@ -167,68 +170,32 @@ internal abstract class TcpLink : IClientLink
         PeerGone("TLS failed");
     }
 
-    /// <summary>Decodes and handles every complete frame in <paramref name="buffer"/>, in order.</summary>
+    /// <summary>Hands every complete frame or line in <paramref name="buffer"/> to the front end, in order.</summary>
     protected InputResult ProcessInput(ReceiveBuffer buffer, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        while (!IsClosing)
-        {
-            if (_held is null)
-            {
-                int consumed;
-                Message message;
-                try
-                {
-                    if (!FrameDecoder.TryRead(buffer.Data, _context.Options.MaxFrameBytes, out message, out consumed))
-                    {
-                        return InputResult.NeedMore;
-                    }
-                }
-                catch (ProtocolException exception)
-                {
-                    ProtocolViolation(exception);
-                    return InputResult.Closing;
-                }
-                buffer.Consume(consumed);
-                _context.Stats.FrameIn(consumed);
-                _held = message;
-            }
-            if (!Wire.TryHandle(this, _held, out retryAfter))
-            {
-                return InputResult.Throttled;
-            }
-            _held = null;
-        }
-        return InputResult.Closing;
+        return IsClosing ? InputResult.Closing : Handler.Process(buffer, out retryAfter);
     }
 
     /// <summary>
-    /// The peer ended its side of the stream (a zero-byte read); the mode reads no more. Bytes of an incomplete
-    /// frame left in <paramref name="buffer"/> are a frame cut short (PROTOCOL.md section 1, rule 4): a protocol
-    /// error, answered with Error MalformedFrame because a half-closed peer can still read. Otherwise the
+    /// The peer ended its side of the stream (a zero-byte read); the mode reads no more. What is left in
+    /// <paramref name="buffer"/> may be a violation (a TermChat frame cut short, PROTOCOL.md section 1, rule 4),
+    /// answered by the handler because a half-closed peer can still read. Otherwise the
     /// connection ends without another frame, unless a close of ours is already under way: its final frame
     /// still goes out, and the mode keeps sending until it has.
     /// </summary>
     protected void PeerFinished(ReceiveBuffer buffer)
     {
         if (IsClosing) return;
-        try
-        {
-            FrameDecoder.ThrowIfTruncated(buffer.Data);
-        }
-        catch (ProtocolException exception)
-        {
-            ProtocolViolation(exception);
-            return;
-        }
-        PeerGone("connection closed");
+        if (Handler.InputEnded(buffer)) PeerGone("connection closed");
     }
 
-    private void ProtocolViolation(ProtocolException exception)
+    /// <summary>The peer broke its protocol: counted, logged, and the connection closes with <paramref name="code"/>.</summary>
+    public void ProtocolViolation(ErrorCode code, string message)
     {
         _context.Stats.ProtocolError();
-        Log.ProtocolViolation(_context.Logger, Id, Remote, exception.Code, exception.Message);
-        BeginClose(exception.Code, exception.Message, discardQueued: false);
+        Log.ProtocolViolation(_context.Logger, Id, Remote, code, message);
+        BeginClose(code, message, discardQueued: false);
     }
 
     /// <summary>The peer closed or the socket failed: stop without sending anything more.</summary>
@@ -254,7 +221,7 @@ internal abstract class TcpLink : IClientLink
             _ => reason,
         };
         if (discardQueued) Outbox.Clear();
-        Outbox.ForceAdd(FrameEncoder.ToArray(code is { } c ? new Error(c, reason) : new Bye(reason)));
+        Outbox.ForceAdd(Handler.Farewell(code, reason));
         _outputEnded = true;
         // A peer that does not read cannot hold the connection open: after the deadline the writer gives up.
         var drain = discardQueued ? SlowConsumerDrain : _context.Options.ShutdownDrain;
@@ -271,7 +238,7 @@ internal abstract class TcpLink : IClientLink
         _outputEnded = true;
         _deadline?.Dispose();
         _context.Stats.ConnectionClosed(Reason);
-        Wire.Disconnected(this, _closeDetail);
+        Handler.Disconnected(_closeDetail);
         Log.Closed(_context.Logger, Id, Reason, _closeDetail);
         try
         {

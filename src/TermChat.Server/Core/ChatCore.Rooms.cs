@@ -58,6 +58,8 @@ internal sealed partial class ChatCore
         {
             if (!TryMemberRoom(session, room, out var found)) return;
             _log.SetTopic(found.Name, topic);
+            found.TopicBy = session.Nick;
+            found.TopicMs = WallMs();
             Append(found, RoomEntryDraft.Event(found.Name, WallMs(), RoomEventKind.Topic, session.Nick, topic));
         }
     }
@@ -119,6 +121,16 @@ internal sealed partial class ChatCore
         }
     }
 
+    /// <summary>A room's topic and who set it (when known), or null if there is no such room. A query, not a command.</summary>
+    public RoomTopic? TopicOf(string room)
+    {
+        if (!NameRules.TryNormalizeRoom(room, out string name, out _)) return null;
+        lock (_gate)
+        {
+            return _rooms.TryGetValue(name, out var found) ? new RoomTopic(found.Name, _log.Topic(found.Name), found.TopicBy, found.TopicMs) : null;
+        }
+    }
+
     private void JoinRoom(CoreSession session, string name, ulong? cursor)
     {
         if (!_rooms.TryGetValue(name, out var room))
@@ -165,7 +177,7 @@ internal sealed partial class ChatCore
         var shown = read.Entries.Count > 0 && read.Entries[^1].Seq > last ? read.Entries.Where(entry => entry.Seq <= last).ToList() : read.Entries;
         var history = new RoomSlice(shown, last);
         ulong missed = cursor is null ? 0 : history.FirstSeq - (after + 1);
-        return new JoinedRoom(room.Name, _log.Topic(room.Name), room.MemberList(), history, missed);
+        return new JoinedRoom(room.Name, _log.Topic(room.Name), room.MemberList(), history, missed) { TopicBy = room.TopicBy, TopicMs = room.TopicMs };
     }
 
     /// <summary>Sequences an entry in the room's log; members see it once the log has committed it.</summary>

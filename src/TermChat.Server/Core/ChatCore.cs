@@ -132,6 +132,17 @@ internal sealed partial class ChatCore
         }
     }
 
+    /// <summary>What is public about a nick (IRC's WHOIS, WHO and ISON), or null if nobody uses it. A query, not a command.</summary>
+    public UserInfo? FindUser(string nick)
+    {
+        lock (_gate)
+        {
+            return _sessions.TryGetByNick(nick, out var found)
+                ? new UserInfo(found.Nick, found.Away, [.. found.Rooms.Select(room => room.Name)], found.Sink is null)
+                : null;
+        }
+    }
+
     public void Private(CoreSession session, string to, string text)
     {
         lock (_gate)

@@ -15,6 +15,12 @@ internal sealed class CoreRoom(string name, ulong visibleSeq)
 
     public List<CoreSession> Members { get; } = [];
 
+    /// <summary>Who set the topic, if it was set since the room came to exist in this process ("" otherwise).</summary>
+    public string TopicBy { get; set; } = "";
+
+    /// <summary>When the topic was set (Unix ms); meaningful when <see cref="TopicBy"/> is not empty.</summary>
+    public long TopicMs { get; set; }
+
     /// <summary>The members with their away texts, in case-insensitive nick order.</summary>
     public Member[] MemberList() =>
         [.. Members.Select(member => new Member(member.Nick, member.Away)).OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)];

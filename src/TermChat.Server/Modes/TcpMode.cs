@@ -1,23 +1,22 @@
-using System.Net.Sockets;
 using TermChat.Server.Connections;
 
 namespace TermChat.Server.Modes;
 
 /// <summary>
-/// One way of moving bytes: accepts on the bound listener and runs connections until stopped. The
-/// front end, codec, outbox and close protocol are shared (<see cref="TcpLink"/>); a mode only decides which
-/// threads touch which sockets. A mode also owns the UDP socket on the same port when one is given.
+/// One way of moving bytes: accepts on the bound listeners (the TermChat port, and the IRC and line ports when
+/// served) and runs connections until stopped. What a connection speaks comes from its listener; the outbox and close
+/// protocol are shared (<see cref="TcpLink"/>); a mode only decides which threads touch which sockets. A mode also owns the UDP socket on the same port when one is given.
 /// </summary>
 internal abstract class TcpMode
 {
-    protected TcpMode(Socket listener, Datagrams.DatagramEndpoint? datagrams, ServerContext context)
+    protected TcpMode(IReadOnlyList<StreamListener> listeners, Datagrams.DatagramEndpoint? datagrams, ServerContext context)
     {
-        Listener = listener;
+        Listeners = listeners;
         Datagrams = datagrams;
         Context = context;
     }
 
-    protected Socket Listener { get; }
+    protected IReadOnlyList<StreamListener> Listeners { get; }
 
     protected Datagrams.DatagramEndpoint? Datagrams { get; }
 
@@ -31,6 +30,12 @@ internal abstract class TcpMode
     /// and each has a drain deadline), then stops the mode's threads.
     /// </summary>
     public abstract Task StopAsync();
+
+    /// <summary>Closes every listening socket: no more accepts.</summary>
+    protected void CloseListeners()
+    {
+        foreach (var listener in Listeners) listener.Socket.Dispose();
+    }
 
     /// <summary>
     /// Drains and closes the UDP side on a thread of its own: draining waits up to the shutdown drain time,

@@ -4,6 +4,7 @@ using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
 using TermChat.Server.Core;
 using TermChat.Server.History;
+using TermChat.Server.Limits;
 
 namespace TermChat.Server.Wire;
 
@@ -16,14 +17,14 @@ internal sealed class LinkState : ISessionSink
     private readonly WireFrontEnd _owner;
     private volatile bool _closing;
 
-    public LinkState(WireFrontEnd owner, IClientLink link, IPAddress? address, long now, TokenBucket bucket)
+    public LinkState(WireFrontEnd owner, IClientLink link, IPAddress? address, long now, FloodGate flood)
     {
         _owner = owner;
         Link = link;
         Address = address;
         ConnectedAt = now;
         LastHeard = now;
-        Bucket = bucket;
+        Flood = flood;
     }
 
     public IClientLink Link { get; }
@@ -38,12 +39,7 @@ internal sealed class LinkState : ISessionSink
 
     public bool PingOutstanding { get; set; }
 
-    public TokenBucket Bucket { get; }
-
-    /// <summary>When flood control last delayed this connection.</summary>
-    public long LastFloodNotice { get; set; } = long.MinValue;
-
-    public bool FloodNoticeSent { get; set; }
+    public FloodGate Flood { get; }
 
     /// <summary>The protocol version of the session, from its Hello (the newest until one arrives).</summary>
     public ushort Version { get; set; } = ProtocolLimits.Version;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Server.Core;
+using TermChat.Server.Limits;
 
 namespace TermChat.Server.Wire;
 
@@ -21,7 +22,6 @@ namespace TermChat.Server.Wire;
 /// </remarks>
 internal sealed class WireFrontEnd
 {
-    private static readonly TimeSpan FloodNoticeInterval = TimeSpan.FromSeconds(5);
     private static long s_nextLinkId;
 
     private readonly object _gate = new();
@@ -31,13 +31,19 @@ internal sealed class WireFrontEnd
     private readonly ILogger _logger;
     private readonly ChatCore _core;
     private readonly Dictionary<long, LinkState> _links = [];
-    private readonly Dictionary<IPAddress, int> _perIp = [];
+    private readonly ConnectionCaps _caps;
     private bool _shuttingDown;
     private ulong _pingNonce;
 
-    internal WireFrontEnd(ChatCore core, ServerOptions options, ServerStats stats, ILogger logger)
+    /// <param name="core">The chat.</param>
+    /// <param name="options">Limits and the clock.</param>
+    /// <param name="stats">Shared counters.</param>
+    /// <param name="logger">Where to log.</param>
+    /// <param name="caps">The admission caps shared with the server's other front ends; null: caps of its own.</param>
+    internal WireFrontEnd(ChatCore core, ServerOptions options, ServerStats stats, ILogger logger, ConnectionCaps? caps = null)
     {
         _core = core;
+        _caps = caps ?? new ConnectionCaps(options);
         _options = options;
         _stats = stats;
         _time = options.TimeProvider;
@@ -79,26 +85,9 @@ internal sealed class WireFrontEnd
                 link.Close(ErrorCode.ServerShutdown, "server shutting down");
                 return false;
             }
-            if (_links.Count >= _options.MaxClients)
-            {
-                Log.Refused(_logger, link.Remote, "server full");
-                link.Close(ErrorCode.ServerFull, $"The server is full ({_options.MaxClients} connections); try again later.");
-                return false;
-            }
-            var address = AddressOf(link.Remote);
-            if (address is not null)
-            {
-                _perIp.TryGetValue(address, out int count);
-                if (count >= _options.MaxPerIp)
-                {
-                    Log.Refused(_logger, link.Remote, "too many connections from the address");
-                    link.Close(ErrorCode.TooManyConnections, $"Too many connections from {address} (limit {_options.MaxPerIp}).");
-                    return false;
-                }
-                _perIp[address] = count + 1;
-            }
+            if (!_caps.TryAdmit(link, _logger, out var address)) return false;
             long now = _time.GetTimestamp();
-            _links[link.Id] = new LinkState(this, link, address, now, new TokenBucket(_options.FloodBurst, _options.FloodRate, now, _time.TimestampFrequency));
+            _links[link.Id] = new LinkState(this, link, address, now, new FloodGate(_options, now));
             return true;
         }
     }
@@ -120,14 +109,10 @@ internal sealed class WireFrontEnd
             long now = _time.GetTimestamp();
             state.LastHeard = now;
             state.PingOutstanding = false;
-            if (message is not Pong && !state.Bucket.TryTake(now, out retryAfter))
+            if (message is not Pong && !state.Flood.TryTake(now, out retryAfter, out bool tell))
             {
                 _stats.FloodDelayed();
-                // One notice per flood episode: an episode ends after a quiet interval without delays.
-                bool newEpisode = !state.FloodNoticeSent || _time.GetElapsedTime(state.LastFloodNotice, now) >= FloodNoticeInterval;
-                state.FloodNoticeSent = true;
-                state.LastFloodNotice = now;
-                if (newEpisode)
+                if (tell)
                 {
                     Log.FloodDelay(_logger, link.Id, state.Session?.Nick ?? "?", retryAfter.TotalMilliseconds);
                     state.Error(ErrorCode.Flood,
@@ -162,11 +147,7 @@ internal sealed class WireFrontEnd
             {
                 return;
             }
-            if (state.Address is not null && _perIp.TryGetValue(state.Address, out int count))
-            {
-                if (count <= 1) _perIp.Remove(state.Address);
-                else _perIp[state.Address] = count - 1;
-            }
+            _caps.Release(state.Address);
             if (state.Session is { } session) _core.Detach(session, state, reason);
         }
     }
@@ -323,9 +304,4 @@ internal sealed class WireFrontEnd
                 break;
         }
     }
-
-    /// <summary>The IP a connection counts against, with IPv4-mapped IPv6 folded to IPv4.</summary>
-    internal static IPAddress? AddressOf(EndPoint remote) => remote is IPEndPoint ip
-        ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address)
-        : null;
 }

@@ -143,7 +143,8 @@ internal sealed class Tmux : IDisposable
         return stdout.Result;
     }
 
-    private static string? FindOnPath(string name)
+    /// <summary>The full path of an executable on PATH, or null when it is not installed.</summary>
+    internal static string? FindOnPath(string name)
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {

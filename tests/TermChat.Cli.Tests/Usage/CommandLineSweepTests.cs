@@ -25,6 +25,12 @@ public sealed class CommandLineSweepTests
         ["--config"] = "/nonexistent/serve.json",
         ["--data"] = " ",
         ["--key"] = " ",
+        ["--cluster"] = "http://127.0.0.1:4222",
+        ["--cluster-name"] = "two words",
+        ["--cluster-creds"] = "/nonexistent/user.creds",
+        ["--cluster-tls-ca"] = "/nonexistent/ca.pem",
+        ["--cluster-tls-cert"] = "/nonexistent/cert.pem",
+        ["--cluster-tls-key"] = "/nonexistent/key.pem",
     };
 
     // Free text: any string is a valid value.

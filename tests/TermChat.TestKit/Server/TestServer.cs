@@ -56,6 +56,9 @@ public sealed class TestServer : IAsyncDisposable
     public Task<TestChatClient> ConnectAsync(string nick, ResumeToken token = default, IEnumerable<RoomCursor>? cursors = null, CancellationToken cancellationToken = default)
         => TestChatClient.ConnectAsync(EndPoint, nick, token, cursors, cancellationToken);
 
+    /// <summary>Where IRC clients connect, when the server was started with an IRC port.</summary>
+    public IPEndPoint IrcEndPoint => new(IPAddress.Loopback, Server.IrcEndPoint?.Port ?? throw new InvalidOperationException("The server has no IRC port; set IrcPort = 0."));
+
     /// <summary>Stops the server (bounded wait).</summary>
     public async ValueTask DisposeAsync() => await Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 }

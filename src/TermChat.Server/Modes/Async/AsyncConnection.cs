@@ -20,7 +20,7 @@ internal sealed class AsyncConnection : TcpLink
     private readonly TaskCompletionSource _writable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SslStream? _tls;
 
-    public AsyncConnection(Socket socket, ServerContext context) : base(socket, context)
+    public AsyncConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler) : base(socket, context, handler)
     {
     }
 

@@ -5,21 +5,21 @@ using TermChat.Server.Datagrams;
 
 namespace TermChat.Server.Modes.Async;
 
-/// <summary>async/await mode: an accept loop, a task pair per connection, and a UDP receive loop and send loop.</summary>
+/// <summary>async/await mode: an accept loop per listener, a task pair per connection, and a UDP receive loop and send loop.</summary>
 internal sealed class AsyncMode : TcpMode
 {
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly CancellationTokenSource _stop = new();
-    private Task _acceptLoop = Task.CompletedTask;
+    private Task _acceptLoops = Task.CompletedTask;
     private Task _datagramLoop = Task.CompletedTask;
 
-    public AsyncMode(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    public AsyncMode(IReadOnlyList<StreamListener> listeners, DatagramEndpoint? datagrams, ServerContext context) : base(listeners, datagrams, context)
     {
     }
 
     public override void Start()
     {
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        _acceptLoops = Task.WhenAll(Listeners.Select(listener => Task.Run(() => AcceptLoopAsync(listener))));
         if (Datagrams is not null)
         {
             // Not tied to _stop: UDP sessions still need their acknowledgements while the server drains; disposing the
@@ -32,15 +32,15 @@ internal sealed class AsyncMode : TcpMode
     public override async Task StopAsync()
     {
         _stop.Cancel();
-        Listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
+        CloseListeners();
+        await _acceptLoops.ConfigureAwait(false);
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
         await StopDatagramsAsync().ConfigureAwait(false);
         await _datagramLoop.ConfigureAwait(false);
         _stop.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task AcceptLoopAsync(StreamListener listener)
     {
         var token = _stop.Token;
         while (!token.IsCancellationRequested)
@@ -48,7 +48,7 @@ internal sealed class AsyncMode : TcpMode
             Socket socket;
             try
             {
-                socket = await Listener.AcceptAsync(token).ConfigureAwait(false);
+                socket = await listener.Socket.AcceptAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -68,7 +68,7 @@ internal sealed class AsyncMode : TcpMode
                 }
                 continue;
             }
-            var connection = new AsyncConnection(socket, Context);
+            var connection = new AsyncConnection(socket, Context, listener.Handler);
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection.Id] = done.Task;
             _ = RunConnectionAsync(connection, done);

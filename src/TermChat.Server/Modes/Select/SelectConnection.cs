@@ -31,7 +31,7 @@ internal sealed class SelectConnection : TcpLink
     private bool _tlsWaitingForData = true;
     private bool _closeNotifySent;
 
-    public SelectConnection(Socket socket, ServerContext context, SelectLoop loop) : base(socket, context)
+    public SelectConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler, SelectLoop loop) : base(socket, context, handler)
     {
         _loop = loop;
         socket.Blocking = false;

@@ -6,7 +6,7 @@ using TermChat.Server.Datagrams;
 namespace TermChat.Server.Modes.Select;
 
 /// <summary>
-/// Select mode: one thread runs <c>Socket.Select</c> over the listener, a loopback wake socket,
+/// Select mode: one thread runs <c>Socket.Select</c> over the listeners, a loopback wake socket,
 /// the UDP socket and every client, and no other thread touches those sockets. Each wakeup accepts every
 /// pending connection, reads each readable socket until it would block, and flushes each writable socket
 /// that has pending output; output queued during a pass is sent at its end, and only sockets whose send
@@ -21,6 +21,7 @@ internal sealed class SelectLoop : TcpMode
     private readonly List<SelectConnection> _connections = [];
     private readonly List<SelectConnection> _removed = [];
     private readonly List<SelectConnection> _flushAfterPass = [];
+    private readonly List<StreamListener> _acceptable = [];
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _wakeByte = [1];
     private Socket _wakeReceiver = null!;
@@ -31,7 +32,7 @@ internal sealed class SelectLoop : TcpMode
     private int _wakePending;
     private volatile bool _stopping;
 
-    public SelectLoop(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    public SelectLoop(IReadOnlyList<StreamListener> listeners, DatagramEndpoint? datagrams, ServerContext context) : base(listeners, datagrams, context)
     {
     }
 
@@ -42,7 +43,7 @@ internal sealed class SelectLoop : TcpMode
         _wakeReceiver.Bind(new IPEndPoint(loopback, 0));
         _wakeEndPoint = _wakeReceiver.LocalEndPoint!;
         _wakeSender = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        Listener.Blocking = false;
+        foreach (var listener in Listeners) listener.Socket.Blocking = false;
         if (Datagrams is not null)
         {
             // The select thread is the UDP socket's one sender too: other threads only queue and wake it.
@@ -117,7 +118,7 @@ internal sealed class SelectLoop : TcpMode
         finally
         {
             foreach (var connection in _connections.ToArray()) connection.Complete();
-            Listener.Dispose();
+            CloseListeners();
             Datagrams?.Dispose();
             _wakeReceiver.Dispose();
             _wakeSender.Dispose();
@@ -136,12 +137,15 @@ internal sealed class SelectLoop : TcpMode
         {
             if (_stopping && listening)
             {
-                Listener.Dispose();
+                CloseListeners();
                 listening = false;
             }
             readList.Clear();
             writeList.Clear();
-            if (listening) readList.Add(Listener);
+            if (listening)
+            {
+                foreach (var listener in Listeners) readList.Add(listener.Socket);
+            }
             readList.Add(_wakeReceiver);
             if (Datagrams is not null)
             {
@@ -177,17 +181,17 @@ internal sealed class SelectLoop : TcpMode
             Socket.Select(readList, writeList.Count > 0 ? writeList : null, null, (int)Math.Min(waitMicros, int.MaxValue));
 
             now = time.GetTimestamp();
-            bool acceptable = false;
+            _acceptable.Clear();
             foreach (var socket in readList)
             {
-                if (ReferenceEquals(socket, Listener)) acceptable = true;
+                if (ListenerOf(socket) is { } listener) _acceptable.Add(listener);
                 else if (ReferenceEquals(socket, _wakeReceiver)) DrainWake(scratch);
                 else if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.ReceiveAvailable(scratch);
                 else if (_bySocket.TryGetValue(socket, out var connection)) Guard(connection, now, static (c, t) => c.OnReadable(t));
             }
             // Accepts are judged after this wakeup's reads, so connections whose close was already waiting have
             // freed their per-address slots first.
-            if (acceptable) AcceptAll(now);
+            foreach (var listener in _acceptable) AcceptAll(listener, now);
             foreach (var socket in writeList)
             {
                 if (Datagrams is not null && ReferenceEquals(socket, Datagrams.Socket)) Datagrams.FlushQueued();
@@ -225,21 +229,30 @@ internal sealed class SelectLoop : TcpMode
         _flushAfterPass.Clear();
     }
 
-    private void AcceptAll(long now)
+    private StreamListener? ListenerOf(Socket socket)
+    {
+        foreach (var listener in Listeners)
+        {
+            if (ReferenceEquals(socket, listener.Socket)) return listener;
+        }
+        return null;
+    }
+
+    private void AcceptAll(StreamListener listener, long now)
     {
         while (true)
         {
             Socket socket;
             try
             {
-                socket = Listener.Accept();
+                socket = listener.Socket.Accept();
             }
             catch (SocketException exception)
             {
                 if (exception.SocketErrorCode != SocketError.WouldBlock) Log.AcceptFailed(Context.Logger, exception.Message);
                 return;
             }
-            var connection = new SelectConnection(socket, Context, this);
+            var connection = new SelectConnection(socket, Context, listener.Handler, this);
             _bySocket[socket] = connection;
             _connections.Add(connection);
             connection.Open();

@@ -28,7 +28,8 @@ internal sealed class ThreadConnection : TcpLink
     private int _signaled;
     private bool _admitted;
 
-    public ThreadConnection(Socket socket, ServerContext context, Action<ThreadConnection> finished) : base(socket, context)
+    public ThreadConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler, Action<ThreadConnection> finished)
+        : base(socket, context, handler)
     {
         _finished = finished;
     }

@@ -5,23 +5,27 @@ using TermChat.Server.Datagrams;
 
 namespace TermChat.Server.Modes.Threads;
 
-/// <summary>Thread-per-client mode: a blocking accept thread, a reader and a writer thread per client, a UDP receive thread and a UDP sender thread.</summary>
+/// <summary>Thread-per-client mode: a blocking accept thread per listener, a reader and a writer thread per client, a UDP receive thread and a UDP sender thread.</summary>
 internal sealed class ThreadsMode : TcpMode
 {
     private readonly ConcurrentDictionary<long, ThreadConnection> _connections = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Thread? _acceptThread;
+    private readonly List<Thread> _acceptThreads = [];
     private Thread? _datagramThread;
     private volatile bool _stopping;
 
-    public ThreadsMode(Socket listener, DatagramEndpoint? datagrams, ServerContext context) : base(listener, datagrams, context)
+    public ThreadsMode(IReadOnlyList<StreamListener> listeners, DatagramEndpoint? datagrams, ServerContext context) : base(listeners, datagrams, context)
     {
     }
 
     public override void Start()
     {
-        _acceptThread = new Thread(AcceptLoop, 256 * 1024) { IsBackground = true, Name = "termchat-accept" };
-        _acceptThread.Start();
+        foreach (var listener in Listeners)
+        {
+            var thread = new Thread(() => AcceptLoop(listener), 256 * 1024) { IsBackground = true, Name = "termchat-accept" };
+            _acceptThreads.Add(thread);
+            thread.Start();
+        }
         if (Datagrams is not null)
         {
             _datagramThread = new Thread(Datagrams.ReceiveLoop, 256 * 1024) { IsBackground = true, Name = "termchat-udp" };
@@ -33,22 +37,22 @@ internal sealed class ThreadsMode : TcpMode
     public override async Task StopAsync()
     {
         _stopping = true;
-        Listener.Dispose();
-        await Task.Run(() => _acceptThread?.Join()).ConfigureAwait(false);
+        CloseListeners();
+        await Task.Run(() => _acceptThreads.ForEach(thread => thread.Join())).ConfigureAwait(false);
         if (_connections.IsEmpty) _drained.TrySetResult();
         await _drained.Task.ConfigureAwait(false);
         await StopDatagramsAsync().ConfigureAwait(false);
         await Task.Run(() => _datagramThread?.Join()).ConfigureAwait(false);
     }
 
-    private void AcceptLoop()
+    private void AcceptLoop(StreamListener listener)
     {
         while (!_stopping)
         {
             Socket socket;
             try
             {
-                socket = Listener.Accept();
+                socket = listener.Socket.Accept();
             }
             catch (ObjectDisposedException)
             {
@@ -61,7 +65,7 @@ internal sealed class ThreadsMode : TcpMode
                 if (exception.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable) Thread.Sleep(50);
                 continue;
             }
-            var connection = new ThreadConnection(socket, Context, Finished);
+            var connection = new ThreadConnection(socket, Context, listener.Handler, Finished);
             _connections[connection.Id] = connection;
             try
             {

@@ -1,4 +1,4 @@
-namespace TermChat.Server.Wire;
+namespace TermChat.Server.Limits;
 
 /// <summary>
 /// A token bucket: up to <c>burst</c> frames at once, then <c>rate</c> per second. Time comes from the

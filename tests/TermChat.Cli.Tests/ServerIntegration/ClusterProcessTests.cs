@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using TermChat.Protocol;
+using TermChat.Protocol.Messages;
+using TermChat.TestKit.Cluster;
+using TermChat.TestKit.Server;
+
+namespace TermChat.Cli.Tests.ServerIntegration;
+
+/// <summary>
+/// Issue 15: `termchat serve --cluster` nodes as real processes on a real nats-server with JetStream, never a mock.
+/// </summary>
+public sealed class ClusterProcessTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly string _cluster = "c" + Guid.NewGuid().ToString("N")[..10];
+    private readonly List<IDisposable> _owned = [];
+
+    [NatsFact]
+    public async Task Three_nodes_one_per_mode_share_a_room_and_every_client_sees_the_same_seqs_in_the_same_order()
+    {
+        var nats = Own(NatsServerProcess.StartNew());
+        var endpoints = new List<IPEndPoint>();
+        foreach (string mode in new[] { "select", "threads", "async" }) endpoints.Add(await StartNodeAsync(nats, mode));
+        var clients = new List<TestChatClient>();
+        string[] nicks = ["ann", "bob", "cat"];
+        for (int i = 0; i < 3; i++)
+        {
+            var client = await TestChatClient.ConnectAsync(endpoints[i], nicks[i]);
+            clients.Add(client);
+            await client.SendAsync(new JoinRoom("#red"));
+            await client.ExpectAsync(m => m is HistoryEnd { Room: "#red" });
+        }
+
+        const int PerClient = 25;
+        await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+        {
+            for (int n = 0; n < PerClient; n++) await client.SendAsync(new SendMessage("#red", MessageKind.Say, $"{client.Nick} {n}"));
+        })));
+        var seen = new List<List<(ulong Seq, string From, string Text)>>();
+        foreach (var client in clients)
+        {
+            var messages = new List<(ulong, string, string)>();
+            await client.ExpectAsync(m =>
+            {
+                if (m is RoomMessage { Room: "#red", Replay: false } said) messages.Add((said.Seq, said.From, said.Text));
+                return messages.Count == 3 * PerClient;
+            }, Timeout);
+            seen.Add(messages);
+        }
+
+        Assert.Equal(seen[0], seen[1]);
+        Assert.Equal(seen[0], seen[2]);
+        var seqs = seen[0].Select(m => m.Seq).ToList();
+        Assert.Equal(seqs.Order(), seqs);
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        // Each author's messages in the order it sent them, whichever node it is on.
+        foreach (string nick in nicks)
+        {
+            Assert.Equal(Enumerable.Range(0, PerClient).Select(n => $"{nick} {n}"), seen[0].Where(m => m.From == nick).Select(m => m.Text));
+        }
+        foreach (var client in clients) await client.DisposeAsync();
+    }
+
+    [NatsFact]
+    public async Task While_the_engine_is_down_senders_get_the_clear_refusal_and_afterwards_everything_acknowledged_is_there_and_nothing_else()
+    {
+        var nats = Own(NatsServerProcess.StartNew());
+        var sending = await StartNodeAsync(nats, "async");
+        var reading = await StartNodeAsync(nats, "select");
+        await using var ann = await TestChatClient.ConnectAsync(sending, "ann");
+        var refused = new List<string>();
+        var unanswered = new List<string>();
+        int number = 0;
+
+        // Sends one message; true when its echo (the acknowledgement) came back at once.
+        async Task<bool> SendAsync()
+        {
+            string text = $"m{number++}";
+            await ann.SendAsync(new SendMessage("#lobby", MessageKind.Say, text));
+            try
+            {
+                var answer = await ann.ExpectAsync(m => m is RoomMessage { From: "ann" } own && own.Text == text || m is Error, TimeSpan.FromSeconds(2));
+                if (answer is not Error error) return true;
+                Assert.Equal(new Error(ErrorCode.StorageUnavailable, "The cluster is unavailable: room messages are refused until this server reconnects to it."), error);
+                refused.Add(text);
+            }
+            catch (TimeoutException)
+            {
+                // Taken before the node saw the engine go: it is stored (and echoed) once the engine is back.
+                unanswered.Add(text);
+            }
+            return false;
+        }
+
+        for (int i = 0; i < 10; i++) await SendAsync();
+        nats.Stop();
+        var outage = DateTime.UtcNow;
+        // The issue's outage: five seconds of senders trying, every one answered by a refusal once the node knows.
+        while (DateTime.UtcNow - outage < TimeSpan.FromSeconds(5)) await SendAsync();
+        Assert.NotEmpty(refused);
+        nats.Start();
+        var back = DateTime.UtcNow;
+        while (!await SendAsync())
+        {
+            Assert.True(DateTime.UtcNow - back < Timeout, "the node never took messages again after the engine came back");
+        }
+        for (int i = 0; i < 5; i++) Assert.True(await SendAsync());
+        // What was taken but not answered during the outage is acknowledged now.
+        await Eventually.TrueAsync(() => unanswered.All(text => ann.Received.OfType<RoomMessage>().Any(m => m.From == "ann" && m.Text == text)));
+
+        // A reader on the other node: its history and what follows live (the node may still be catching up with the
+        // stream) hold every acknowledged message once, and nothing refused.
+        var acknowledged = ann.Received.OfType<RoomMessage>().Where(m => m.From == "ann").Select(m => m.Text).ToList();
+        await using var reader = await TestChatClient.ConnectAsync(reading, "bob");
+        await Eventually.TrueAsync(() => reader.Received.OfType<RoomMessage>().Count(m => m.From == "ann") >= acknowledged.Count, Timeout);
+        await reader.BarrierAsync();
+        var stored = reader.Received.OfType<RoomMessage>().Where(m => m.From == "ann").Select(m => m.Text).ToList();
+        Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        Assert.Empty(stored.Intersect(refused));
+        Assert.Subset(acknowledged.ToHashSet(), unanswered.ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_cluster_url_that_is_not_a_nats_url_is_a_usage_error_in_one_line()
+    {
+        using var server = ServerProcess.Start("serve", "--port", "0", "--cluster", "http://127.0.0.1:4222");
+        Assert.Equal(2, await server.WaitForExitAsync());
+        Assert.StartsWith("termchat serve: --cluster http://127.0.0.1:4222 is not a NATS server URL: give nats://HOST:PORT (or tls://HOST:PORT), several separated by commas",
+            Assert.Single(server.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_gives_one_clear_line_and_a_nonzero_exit()
+    {
+        int port = ClosedPort();
+        using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--cluster", $"nats://127.0.0.1:{port}", "--cluster-name", "far", "--cluster-timeout", "1");
+        Assert.Equal(1, await server.WaitForExitAsync());
+        var line = Assert.Single(server.ErrorLines);
+        Assert.StartsWith($"termchat serve: cannot join the cluster far at nats://127.0.0.1:{port}: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at NATS.", server.Errors, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned)) owned.Dispose();
+    }
+
+    private async Task<IPEndPoint> StartNodeAsync(NatsServerProcess nats, string mode)
+    {
+        var node = Own(ServerProcess.Start("serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--no-discovery",
+            "--flood-rate", "0", "--cluster", nats.Url, "--cluster-name", _cluster));
+        return new IPEndPoint(IPAddress.Loopback, await node.WaitForPortAsync());
+    }
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    private static int ClosedPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

@@ -145,7 +145,7 @@ internal static class HostAndJoin
         IReadOnlyList<string> greeting = joins.Count > 0
             ? [$"{hosting}; others can join with: {string.Join(" or ", joins)}"]
             : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
-        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), parseResult.GetValue(NickOption), room: "#lobby",
+        int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), [], parseResult.GetValue(NickOption), room: "#lobby",
             parseResult.GetValue(TransportOption) ?? "tcp", plain: false, json: false, greeting,
             new FullScreenSettings(parseResult.GetValue(ScrollbackOption), parseResult.GetValue(ThemeOption)), new TcpTransportOptions(), cancellationToken);
         await stop.CancelAsync();

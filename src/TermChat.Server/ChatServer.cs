@@ -66,6 +66,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             _cluster = ClusterNode.Join(cluster, options, loggerFactory);
             _log = _cluster.RoomLog;
+            Stats.AddEntrySource(_cluster.StatEntries);
         }
         else if (options.DataFile is { } path)
         {
@@ -304,6 +305,10 @@ public sealed class ChatServer : IAsyncDisposable
                 {
                     Log.StatsLine(_logger, Stats.Connections, Core.RoomCount, Core.SessionCount, sample.FramesInPerSecond, sample.FramesOutPerSecond,
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
+                    if (_cluster is { } node)
+                    {
+                        ClusterLog.Stats(_logger, node.IsConnected, node.RttMicros, node.RoomLog.PendingCount, node.RoomLog.ConsumedSeq, node.Reconnects);
+                    }
                 }
             }
         }

@@ -16,7 +16,7 @@ internal static class JoinCommand
     {
         var address = new Argument<string?>("address")
         {
-            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777. Omit it to join the server LAN discovery finds.",
+            Description = "The server as HOST[:PORT] (default port 7777), e.g. 127.0.0.1, chat.lan:7000, [::1]:7777; several servers of one cluster separated by commas (host1,host2:7000) are tried in turn, now and on every reconnect. Omit it to join the server LAN discovery finds.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var plain = new Option<bool>("--plain") { Description = "No full screen: read lines from stdin, print one line per event (for scripts and pipes)." };
@@ -42,6 +42,7 @@ internal static class JoinCommand
         {
             string? text = parseResult.GetValue(address);
             ChatEndpoint? endpoint;
+            IReadOnlyList<ChatEndpoint> others = [];
             var discovery = new DiscoveryClientOptions { Port = parseResult.GetValue(discoveryPort) };
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -69,11 +70,22 @@ internal static class JoinCommand
                     }
                 }
             }
-            else if (!ChatEndpoint.TryParse(text, out endpoint, out string? error))
+            else
             {
-                throw new UsageException(error);
+                // host1,host2,host3: the servers of one cluster, tried in turn.
+                var endpoints = new List<ChatEndpoint>();
+                foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    if (!ChatEndpoint.TryParse(part, out var parsed, out string? error))
+                    {
+                        throw new UsageException(part.Length == 0 ? $"{OptionRules.Quote(text)} has an empty server between commas; give HOST[:PORT],HOST[:PORT]" : error);
+                    }
+                    endpoints.Add(parsed);
+                }
+                endpoint = endpoints[0];
+                others = endpoints.Skip(1).ToArray();
             }
-            return await RunClientAsync(endpoint, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
+            return await RunClientAsync(endpoint, others, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
                 new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), security.Read(parseResult), cancellationToken);
         });
@@ -108,7 +120,7 @@ internal static class JoinCommand
     public static bool UsesFullScreen(bool plain, bool json) => !plain && !json && !Console.IsInputRedirected && !Console.IsOutputRedirected;
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
-    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, string? nick, string? room, string transport, bool plain, bool json,
+    public static async Task<int> RunClientAsync(ChatEndpoint endpoint, IReadOnlyList<ChatEndpoint> others, string? nick, string? room, string transport, bool plain, bool json,
         IReadOnlyList<string>? greeting, FullScreenSettings view, TcpTransportOptions tcp, CancellationToken cancellationToken)
     {
         var registry = TransportRegistry.CreateDefault(tcp);
@@ -125,6 +137,7 @@ internal static class JoinCommand
                 return await ChatScreen.RunAsync(new ChatScreenOptions
                 {
                     Endpoint = endpoint,
+                    OtherEndpoints = others,
                     Nick = chosenNick,
                     Room = room,
                     Transport = transport,
@@ -147,6 +160,7 @@ internal static class JoinCommand
                 return await PlainMode.RunAsync(new PlainModeOptions
                 {
                     Endpoint = endpoint,
+                    OtherEndpoints = others,
                     Nick = chosenNick,
                     Room = room,
                     Transport = transport,

@@ -33,6 +33,7 @@ public static class PlainMode
         await using var session = new ClientSession(new ClientSessionOptions
         {
             Endpoint = options.Endpoint,
+            OtherEndpoints = options.OtherEndpoints,
             Nick = options.Nick,
             Transport = options.Transport,
             TimeProvider = options.TimeProvider,

@@ -8,6 +8,9 @@ public sealed class PlainModeOptions
     /// <summary>The server.</summary>
     public required ChatEndpoint Endpoint { get; init; }
 
+    /// <summary>Further servers of the same cluster, tried in turn (see <see cref="Session.ClientSessionOptions.OtherEndpoints"/>).</summary>
+    public IReadOnlyList<ChatEndpoint> OtherEndpoints { get; init; } = [];
+
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 

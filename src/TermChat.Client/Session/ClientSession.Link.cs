@@ -7,7 +7,28 @@ namespace TermChat.Client.Session;
 // The life of one link: handshake, pump, keepalive, and what happens when it ends.
 public sealed partial class ClientSession
 {
+    /// <summary>
+    /// Connects to the server in use; if it cannot be reached, to the next of the cluster's servers, in turn, until
+    /// one answers or each has been tried once.
+    /// </summary>
     private async Task<(IChatTransport Link, Welcome Welcome)> EstablishAsync(string transportName, CancellationToken cancellationToken)
+    {
+        int servers = 1 + _options.OtherEndpoints.Count;
+        for (int tried = 1; ; tried++)
+        {
+            try
+            {
+                return await EstablishWithAsync(transportName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatConnectException e) when (tried < servers && e.Failure is not ConnectFailure.Rejected)
+            {
+                Volatile.Write(ref _endpointIndex, (Volatile.Read(ref _endpointIndex) + 1) % servers);
+                await EmitAsync(new ConnectionStateEvent(new Connecting(transportName.ToUpperInvariant(), Server)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(IChatTransport Link, Welcome Welcome)> EstablishWithAsync(string transportName, CancellationToken cancellationToken)
     {
         if (!_transports.TryCreate(transportName, out var link))
         {
@@ -52,7 +73,7 @@ public sealed partial class ClientSession
 
     private async Task<Welcome> HandshakeAsync(IChatTransport link, CancellationToken cancellationToken)
     {
-        await link.ConnectAsync(_options.Endpoint, cancellationToken).ConfigureAwait(false);
+        await link.ConnectAsync(CurrentEndpoint, cancellationToken).ConfigureAwait(false);
         Hello hello;
         lock (_gate)
         {
@@ -85,7 +106,7 @@ public sealed partial class ClientSession
                             await SendControlAsync(link, new Pong(ping.Nonce)).ConfigureAwait(false);
                             break;
                         case Bye bye:
-                            throw new ChatConnectException(ConnectFailure.Rejected, _options.Endpoint, $"the server closed the session: {bye.Reason}");
+                            throw new ChatConnectException(ConnectFailure.Rejected, CurrentEndpoint, $"the server closed the session: {bye.Reason}");
                         default:
                             await EmitAsync(new ServerMessageEvent(message), cancellationToken).ConfigureAwait(false);
                             break;
@@ -94,15 +115,15 @@ public sealed partial class ClientSession
             }
             // Completed without a welcome: wake up the failure, if any, through the completion task.
             await link.Incoming.Completion.ConfigureAwait(false);
-            throw new ChatConnectException(ConnectFailure.Protocol, _options.Endpoint, "the server closed the connection during the handshake (is it a TermChat server?)");
+            throw new ChatConnectException(ConnectFailure.Protocol, CurrentEndpoint, "the server closed the connection during the handshake (is it a TermChat server?)");
         }
         catch (ChatLinkException e)
         {
-            throw new ChatConnectException(ConnectFailure.Protocol, _options.Endpoint, $"{e.Message} during the handshake", e);
+            throw new ChatConnectException(ConnectFailure.Protocol, CurrentEndpoint, $"{e.Message} during the handshake", e);
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ChatConnectException(ConnectFailure.Protocol, _options.Endpoint,
+            throw new ChatConnectException(ConnectFailure.Protocol, CurrentEndpoint,
                 $"no welcome within {_options.HandshakeTimeout.TotalSeconds:0.#} s (is it a TermChat server?)", e);
         }
     }

@@ -42,6 +42,8 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
 
     private Task _run = Task.CompletedTask;
     private int _disposed;
+    // Which server of the cluster is in use: 0 is the Endpoint, i is OtherEndpoints[i - 1].
+    private int _endpointIndex;
 
     /// <summary>Creates a session; nothing happens until <see cref="ConnectAsync"/>.</summary>
     public ClientSession(ClientSessionOptions options, TransportRegistry transports)
@@ -90,7 +92,17 @@ public sealed partial class ClientSession : IChatSession, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public string Server => _options.Endpoint.ToString();
+    public string Server => CurrentEndpoint.ToString();
+
+    /// <summary>The server in use or being tried: <see cref="ClientSessionOptions.Endpoint"/> or one of the others.</summary>
+    private ChatEndpoint CurrentEndpoint
+    {
+        get
+        {
+            int index = Volatile.Read(ref _endpointIndex);
+            return index == 0 ? _options.Endpoint : _options.OtherEndpoints[index - 1];
+        }
+    }
 
     /// <summary>RTT (from the transport, or from our pings) and loss (where the transport sees it).</summary>
     public LinkStats Stats

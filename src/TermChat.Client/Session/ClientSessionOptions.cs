@@ -8,6 +8,13 @@ public sealed class ClientSessionOptions
     /// <summary>The server to connect to.</summary>
     public required ChatEndpoint Endpoint { get; init; }
 
+    /// <summary>
+    /// Further servers of the same cluster (<c>termchat join host1,host2,host3</c>): when the server in use cannot be
+    /// reached, the next is tried, in turn, at the first connect and on every reconnect. Seqs are the same on every
+    /// node of a cluster, so the room cursors sent on a reconnect catch up exactly wherever it lands.
+    /// </summary>
+    public IReadOnlyList<ChatEndpoint> OtherEndpoints { get; init; } = [];
+
     /// <summary>The nick to ask for.</summary>
     public required string Nick { get; init; }
 

@@ -1,19 +1,54 @@
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using TermChat.Protocol;
 
 namespace TermChat.Server.Cluster;
 
-/// <summary>What a server holds as a node of a cluster: the link to NATS and the room log on it.</summary>
+/// <summary>
+/// What a server holds as a node of a cluster: the link to NATS, the room log on it, and the link's health for
+/// <c>/stats</c> and the stats log line (connected, round-trip time, entries waiting to be stored).
+/// </summary>
 internal sealed class ClusterNode : IAsyncDisposable
 {
     // Reading the stream up to its end at startup: generous, since a big cluster's history takes a while to stream.
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pinger;
+    private long _rttMicros = -1;
+    private long _reconnects;
 
     private ClusterNode(ClusterLink link, JetStreamRoomLog log)
     {
         Link = link;
         RoomLog = log;
+        link.Connection.ConnectionOpened += (_, _) =>
+        {
+            Interlocked.Increment(ref _reconnects);
+            return ValueTask.CompletedTask;
+        };
+        _pinger = Task.Run(PingAsync);
     }
+
+    /// <summary>Whether the link to NATS is up.</summary>
+    public bool IsConnected => Link.IsConnected;
+
+    /// <summary>The last measured round trip to the NATS server, in microseconds; -1 before the first or while down.</summary>
+    public long RttMicros => IsConnected ? Interlocked.Read(ref _rttMicros) : -1;
+
+    /// <summary>Times the link came back after being lost.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>The cluster's figures for the Stats message.</summary>
+    public IEnumerable<StatEntry> StatEntries() =>
+    [
+        new("cluster_connected", IsConnected ? 1 : 0),
+        new("cluster_rtt_us", RttMicros),
+        new("cluster_pending", RoomLog.PendingCount),
+        new("cluster_stream_seq", (long)RoomLog.ConsumedSeq),
+        new("cluster_reconnects_total", Reconnects),
+    ];
 
     public ClusterLink Link { get; }
 
@@ -63,8 +98,45 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        await _pinger.ConfigureAwait(false);
         RoomLog.Dispose();
         await Link.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Measures the round trip every couple of seconds (a NATS PING), so that reading it never waits.</summary>
+    private async Task PingAsync()
+    {
+        using var timer = new PeriodicTimer(PingInterval);
+        do
+        {
+            if (!IsConnected) continue;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(PingInterval);
+                var rtt = await Link.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _rttMicros, (long)rtt.TotalMicroseconds);
+            }
+            catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
+            {
+                // Lost on the way: the link's own state says whether it is down; the next ping measures again.
+            }
+        }
+        while (await WaitAsync(timer).ConfigureAwait(false));
+    }
+
+    private async Task<bool> WaitAsync(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").TrimEnd('.');

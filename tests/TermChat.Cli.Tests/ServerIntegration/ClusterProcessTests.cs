@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using TermChat.Client.Session;
+using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.TestKit.Cluster;
@@ -123,6 +125,53 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Subset(acknowledged.ToHashSet(), unanswered.ToHashSet());
     }
 
+    [NatsFact]
+    public async Task When_a_node_is_killed_mid_stream_its_client_moves_to_another_node_and_gets_every_acknowledged_message_once()
+    {
+        var nats = Own(NatsServerProcess.StartNew());
+        var doomed = Own(ServerProcess.Start(NodeArgs(nats, "select")));
+        var doomedEndpoint = new IPEndPoint(IPAddress.Loopback, await doomed.WaitForPortAsync());
+        var survivor = await StartNodeAsync(nats, "threads");
+        // The real client, given both nodes as `termchat join a,b` gives them.
+        await using var mover = new ClientSession(new ClientSessionOptions
+        {
+            Endpoint = new ChatEndpoint("127.0.0.1", doomedEndpoint.Port),
+            OtherEndpoints = [new ChatEndpoint("127.0.0.1", survivor.Port)],
+            Nick = "mover",
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(100),
+        }, TransportRegistry.CreateDefault());
+        await mover.ConnectAsync(CancellationToken.None);
+        var seen = new List<RoomMessage>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var e in mover.Events.ReadAllAsync())
+            {
+                if (e is ServerMessageEvent { Message: RoomMessage { Room: "#lobby" } said }) lock (seen) seen.Add(said);
+            }
+        });
+        await using var publisher = await TestChatClient.ConnectAsync(survivor, "pub");
+
+        const int Total = 60;
+        for (int n = 0; n < Total; n++)
+        {
+            if (n == Total / 3) doomed.KillHard();
+            string text = $"m{n}";
+            await publisher.SendAsync(new SendMessage("#lobby", MessageKind.Say, text));
+            await publisher.ExpectAsync(m => m is RoomMessage { From: "pub" } own && own.Text == text);
+        }
+
+        await Eventually.TrueAsync(() =>
+        {
+            lock (seen) return seen.Count(m => m.From == "pub") >= Total;
+        }, Timeout);
+        await publisher.BarrierAsync();
+        List<RoomMessage> received;
+        lock (seen) received = seen.Where(m => m.From == "pub").ToList();
+        Assert.Equal(Enumerable.Range(0, Total).Select(n => $"m{n}"), received.Select(m => m.Text));
+        Assert.Equal(received.Select(m => m.Seq).Order(), received.Select(m => m.Seq));
+        Assert.Equal($"127.0.0.1:{survivor.Port}", mover.Server);
+    }
+
     [Fact]
     public async Task A_cluster_url_that_is_not_a_nats_url_is_a_usage_error_in_one_line()
     {
@@ -150,10 +199,13 @@ public sealed class ClusterProcessTests : IDisposable
 
     private async Task<IPEndPoint> StartNodeAsync(NatsServerProcess nats, string mode)
     {
-        var node = Own(ServerProcess.Start("serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--no-discovery",
-            "--flood-rate", "0", "--cluster", nats.Url, "--cluster-name", _cluster));
+        var node = Own(ServerProcess.Start(NodeArgs(nats, mode)));
         return new IPEndPoint(IPAddress.Loopback, await node.WaitForPortAsync());
     }
+
+    private string[] NodeArgs(NatsServerProcess nats, string mode) =>
+        ["serve", "--mode", mode, "--port", "0", "--bind", "127.0.0.1", "--stats-interval", "0", "--no-discovery",
+            "--flood-rate", "0", "--cluster", nats.Url, "--cluster-name", _cluster];
 
     private T Own<T>(T disposable) where T : IDisposable
     {

@@ -16,7 +16,7 @@ public sealed class PlainModeServerTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private sealed class Client(string nick, TestServer server, bool json = false, string? room = null, int? port = null)
+    private sealed class Client(string nick, TestServer server, bool json = false, string? room = null, int? port = null, ChatEndpoint[]? others = null)
     {
         public ChannelTextReader Input { get; } = new();
 
@@ -31,6 +31,7 @@ public sealed class PlainModeServerTests
             Run = PlainMode.RunAsync(new PlainModeOptions
             {
                 Endpoint = new ChatEndpoint("127.0.0.1", port ?? server.EndPoint.Port),
+                OtherEndpoints = others ?? [],
                 Nick = nick,
                 Room = room,
                 Json = json,
@@ -62,6 +63,23 @@ public sealed class PlainModeServerTests
         Assert.Matches(@"^\[\d\d:\d\d:\d\d\] #lobby \* alice waves$", acted);
         Assert.Equal((0, 0), (await alice.Run.WaitAsync(Wait), await bob.Run.WaitAsync(Wait)));
         Assert.Empty(alice.Error.Lines);
+    }
+
+    [Fact]
+    public async Task Join_with_several_servers_passes_over_one_that_cannot_be_reached_for_the_next()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async);
+        int closed = ClosedPort();
+        var bob = new Client("bob", server, others: [new ChatEndpoint("127.0.0.1", server.EndPoint.Port)], port: closed).Start();
+
+        await bob.Output.WaitForAsync(l => l.EndsWith("-!- you joined #lobby (1 member)", StringComparison.Ordinal));
+        bob.Input.Type("/quit");
+
+        Assert.Equal(0, await bob.Run.WaitAsync(Wait));
+        var connecting = bob.Output.Lines.Where(l => l.Contains("-!- connecting to", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, connecting.Count);
+        Assert.EndsWith($"connecting to 127.0.0.1:{closed} over TCP", connecting[0], StringComparison.Ordinal);
+        Assert.EndsWith($"connecting to 127.0.0.1:{server.EndPoint.Port} over TCP", connecting[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,12 +164,7 @@ public sealed class PlainModeServerTests
     [Fact]
     public async Task Connection_refused_is_one_clear_line_and_exit_code_1()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int port = ClosedPort();
         var output = new LineCollector();
         var error = new LineCollector();
 
@@ -238,5 +251,13 @@ public sealed class PlainModeServerTests
 
         Assert.Equal(["before", "while away", "after"],
             client.Output.Lines.Where(l => l.Contains("<pete>", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("> ", StringComparison.Ordinal) + 2)..]));
+    }
+
+    /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
+    private static int ClosedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -151,18 +151,10 @@ internal sealed class JetStreamRoomLog : IRoomLog
     /// <summary>Matches the room's retained window in memory under the log's lock; answers from the thread pool.</summary>
     public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
     {
-        var matches = new List<RoomEntry>();
+        List<RoomEntry> matches;
         lock (_gate)
         {
-            if (_rooms.TryGetValue(room, out var state))
-            {
-                var query = WordMatch.Parse(words);
-                var entries = state.History.Newest(0, int.MaxValue, long.MaxValue);
-                for (int i = entries.Count - 1; i >= 0 && matches.Count < limit; i--)
-                {
-                    if (!entries[i].IsEvent && query.Matches(entries[i].Text)) matches.Add(entries[i]);
-                }
-            }
+            matches = _rooms.TryGetValue(room, out var state) ? state.History.NewestMessagesMatching(words, limit) : [];
         }
         ThreadPool.QueueUserWorkItem(static state => state.found(state.matches), (found, matches), preferLocal: false);
     }

@@ -59,16 +59,7 @@ internal sealed class MemoryRoomLog : IRoomLog
     /// <summary>Matches under the caller's lock (the window is in memory and bounded), answers from the thread pool.</summary>
     public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
     {
-        var matches = new List<RoomEntry>();
-        if (_rooms.TryGetValue(room, out var state))
-        {
-            var query = WordMatch.Parse(words);
-            var entries = state.History.Newest(0, int.MaxValue, long.MaxValue);
-            for (int i = entries.Count - 1; i >= 0 && matches.Count < limit; i--)
-            {
-                if (!entries[i].IsEvent && query.Matches(entries[i].Text)) matches.Add(entries[i]);
-            }
-        }
+        var matches = _rooms.TryGetValue(room, out var state) ? state.History.NewestMessagesMatching(words, limit) : [];
         ThreadPool.QueueUserWorkItem(static state => state.found(state.matches), (found, matches), preferLocal: false);
     }
 

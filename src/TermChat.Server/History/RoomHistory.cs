@@ -63,6 +63,22 @@ internal sealed class RoomHistory
         return result;
     }
 
+    /// <summary>
+    /// The messages (not events) held that contain every word of <paramref name="words"/> (see <see cref="WordMatch"/>),
+    /// newest first, at most <paramref name="limit"/>: the search of a log that keeps its window in memory.
+    /// </summary>
+    public List<RoomEntry> NewestMessagesMatching(string words, int limit)
+    {
+        var query = WordMatch.Parse(words);
+        var matches = new List<RoomEntry>();
+        for (int i = _count - 1; i >= 0 && matches.Count < limit; i--)
+        {
+            var entry = _entries[(_start + i) % _entries.Length];
+            if (!entry.IsEvent && query.Matches(entry.Text)) matches.Add(entry);
+        }
+        return matches;
+    }
+
     private void RemoveOldest()
     {
         _bytes -= _entries[_start].Size;

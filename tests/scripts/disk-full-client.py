@@ -149,12 +149,12 @@ def fill(port, filler, record_path):
         sent.append(text)
         if client.say(text) != "echo":
             fail("a message was not acknowledged before the disk was full")
-    # Fill every byte the file system has left.
-    with open(filler, "wb") as f:
+    # Fill every byte the file system has left. Unbuffered: a buffered file would raise ENOSPC again when it closes,
+    # flushing what the full disk refused.
+    with open(filler, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError as e:
             if e.errno != errno.ENOSPC:
                 raise

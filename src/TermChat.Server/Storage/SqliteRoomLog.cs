@@ -83,8 +83,8 @@ internal sealed class SqliteRoomLog : IRoomLog
     }
 
     /// <summary>
-    /// Runs <see cref="HistorySearch"/> on the thread pool with its own read-only connection: WAL lets it read beside
-    /// the writer, and it sees committed messages only, as members do.
+    /// Runs <see cref="HistorySearch"/> on the thread pool with its own read-only connection once the writer has indexed
+    /// every committed message: WAL lets it read beside the writer, and it sees committed messages only, as members do.
     /// </summary>
     public void Search(string room, string words, int limit, Action<IReadOnlyList<RoomEntry>> found, Action<string> failed)
     {
@@ -94,7 +94,7 @@ internal sealed class SqliteRoomLog : IRoomLog
             ThreadPool.QueueUserWorkItem(_ => failed($"The server is running {MaxConcurrentSearches} searches already; try again in a moment."));
             return;
         }
-        ThreadPool.QueueUserWorkItem(_ =>
+        _writer.Enqueue(StoreOp.IndexForSearch(() => ThreadPool.QueueUserWorkItem(_ =>
         {
             List<RoomEntry> entries;
             try
@@ -117,7 +117,7 @@ internal sealed class SqliteRoomLog : IRoomLog
                 Interlocked.Decrement(ref _searches);
             }
             found(entries);
-        });
+        })));
     }
 
     public string Topic(string room)
@@ -185,9 +185,10 @@ internal sealed class SqliteRoomLog : IRoomLog
                 window.Topic = reader.GetString(2);
             }
         }
+        long indexed = StoreWriter.IndexedUpTo(connection);
         if (RetainedSinceMs() is { } since)
         {
-            DataFile.Execute(connection, "DELETE FROM entries_text WHERE rowid IN (SELECT id FROM entries WHERE time_ms < " + since + " AND is_event = 0); " +
+            DataFile.Execute(connection, $"DELETE FROM entries_text WHERE rowid IN (SELECT id FROM entries WHERE time_ms < {since} AND is_event = 0 AND id <= {indexed}); " +
                 "DELETE FROM entries WHERE time_ms < " + since + ";");
         }
         using var entries = connection.CreateCommand();

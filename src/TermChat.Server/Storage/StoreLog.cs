@@ -10,4 +10,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(102, LogLevel.Information, "The data file is writable again; room messages are taken again")]
     public static partial void Recovered(ILogger logger);
+
+    [LoggerMessage(103, LogLevel.Warning, "Cannot add messages to the search index (SQLite error {Code}: {Message}); searches miss the newest messages until it can")]
+    public static partial void IndexFailed(ILogger logger, int code, string message);
 }

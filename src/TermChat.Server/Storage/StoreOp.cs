@@ -5,7 +5,8 @@ using TermChat.Server.History;
 namespace TermChat.Server.Storage;
 
 /// <summary>One write queued for the <see cref="StoreWriter"/>.</summary>
-internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null)
+internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = null, string Key = "", string Text = "", long Number = 0, SessionRecord? Session = null,
+    Action? Release = null)
 {
     public static StoreOp Append(RoomEntry entry) => new(StoreOpKind.Append, entry);
 
@@ -21,4 +22,10 @@ internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = nul
     public static StoreOp SaveOwner(NickOwner owner) => new(StoreOpKind.SaveOwner, Key: owner.Nick, Text: owner.Fingerprint, Number: owner.SinceMs);
 
     public static StoreOp DeleteOwner(string nick) => new(StoreOpKind.DeleteOwner, Key: nick);
+
+    /// <summary>
+    /// Brings the full-text index up to every message committed so far, then runs <paramref name="search"/>: a search
+    /// sees what its room's members have seen.
+    /// </summary>
+    public static StoreOp IndexForSearch(Action search) => new(StoreOpKind.IndexForSearch, Release: search);
 }

@@ -10,4 +10,5 @@ internal enum StoreOpKind
     DeleteSession,
     SaveOwner,
     DeleteOwner,
+    IndexForSearch,
 }

@@ -7,6 +7,7 @@ using TermChat.Server.Core;
 using TermChat.Server.Datagrams;
 using TermChat.Server.History;
 using TermChat.Server.Irc;
+using TermChat.Server.LineMode;
 using TermChat.Server.Limits;
 using TermChat.Server.Wire;
 using TermChat.Server.Modes;
@@ -90,6 +91,7 @@ public sealed class ChatServer : IAsyncDisposable
         Caps = new ConnectionCaps(options);
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"), Caps);
         Irc = options.IrcPort is null ? null : new IrcFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Irc"), Caps);
+        Lines = options.LinePort is null ? null : new LineFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Lines"), Caps);
         _tls = new ServerTls(options.Certificate ?? KeyFile.CreateEphemeral(), options.Plaintext);
     }
 
@@ -130,6 +132,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The IRC front end, when <see cref="ServerOptions.IrcPort"/> is set.</summary>
     internal IrcFrontEnd? Irc { get; }
 
+    /// <summary>The nc/telnet line mode, when <see cref="ServerOptions.LinePort"/> is set.</summary>
+    internal LineFrontEnd? Lines { get; }
+
     /// <summary>The admission caps every front end shares.</summary>
     internal ConnectionCaps Caps { get; }
 
@@ -163,6 +168,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The bound IRC endpoint, once started with <see cref="ServerOptions.IrcPort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? IrcEndPoint { get; private set; }
 
+    /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
+    public IPEndPoint? LineEndPoint { get; private set; }
+
     /// <summary>The bound UDP endpoint, once started with <see cref="ServerOptions.ServeUdp"/> on; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? UdpEndPoint { get; private set; }
 
@@ -189,23 +197,24 @@ public sealed class ChatServer : IAsyncDisposable
             }
             var context = new ServerContext(_options, Stats, _logger, _tls);
             var listeners = new List<StreamListener> { new(listener, link => new WireStream(Wire, link)) };
-            if (Irc is { } irc)
+            try
             {
-                Socket ircListener;
-                try
+                if (Irc is { } irc)
                 {
-                    ircListener = CreateListener(_options.IrcPort!.Value);
+                    var ircListener = ListenFor("--irc-port", _options.IrcPort!.Value, link => new IrcStream(irc, link), listeners);
+                    IrcEndPoint = (IPEndPoint)ircListener.LocalEndPoint!;
                 }
-                catch (Exception exception)
+                if (Lines is { } lines)
                 {
-                    listener.Dispose();
-                    udp?.Dispose();
-                    // Which of the ports failed: the caller's message names the option (see BindFailurePort).
-                    exception.Data[BindFailurePort] = "--irc-port";
-                    throw;
+                    var lineListener = ListenFor("--line-port", _options.LinePort!.Value, link => new LineStream(lines, link), listeners);
+                    LineEndPoint = (IPEndPoint)lineListener.LocalEndPoint!;
                 }
-                IrcEndPoint = (IPEndPoint)ircListener.LocalEndPoint!;
-                listeners.Add(new StreamListener(ircListener, link => new IrcStream(irc, link)));
+            }
+            catch
+            {
+                foreach (var bound in listeners) bound.Socket.Dispose();
+                udp?.Dispose();
+                throw;
             }
             _mode = Mode switch
             {
@@ -217,6 +226,7 @@ public sealed class ChatServer : IAsyncDisposable
             _mode.Start();
             Log.Listening(_logger, Mode.ToName(), TcpEndPoint);
             if (IrcEndPoint is not null) Log.ListeningFor(_logger, "IRC", IrcEndPoint);
+            if (LineEndPoint is not null) Log.ListeningFor(_logger, "the line mode", LineEndPoint);
             _lastStatsTimestamp = _options.TimeProvider.GetTimestamp();
             Stats.Sample(_lastStatsTimestamp, _options.TimeProvider.TimestampFrequency);
             var tick = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.HandshakeTimeout.Ticks, _options.KeepaliveInterval.Ticks) / 4,
@@ -265,6 +275,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             Wire.Shutdown();
             Irc?.Shutdown();
+            Lines?.Shutdown();
         }
         try
         {
@@ -294,6 +305,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             Wire.Sweep();
             Irc?.Sweep();
+            Lines?.Sweep();
             var time = _options.TimeProvider;
             long now = time.GetTimestamp();
             var interval = _options.StatsInterval > TimeSpan.Zero ? _options.StatsInterval : TimeSpan.FromSeconds(10);
@@ -356,6 +368,24 @@ public sealed class ChatServer : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>Binds another front end's port and adds it to <paramref name="listeners"/>; a failure names the option.</summary>
+    private Socket ListenFor(string option, int port, Func<TcpLink, IStreamHandler> handler, List<StreamListener> listeners)
+    {
+        Socket socket;
+        try
+        {
+            socket = CreateListener(port);
+        }
+        catch (Exception exception)
+        {
+            // Which of the ports failed: the caller's message names the option (see BindFailurePort).
+            exception.Data[BindFailurePort] = option;
+            throw;
+        }
+        listeners.Add(new StreamListener(socket, handler));
+        return socket;
     }
 
     private Socket CreateListener(int port)

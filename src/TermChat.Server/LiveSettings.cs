@@ -45,6 +45,7 @@ public static class LiveSettings
         if (current.Port != next.Port && next.Port != 0) restart.Add("--port");
         if (!Equals(current.Bind, next.Bind)) restart.Add("--bind");
         if (current.IrcPort != next.IrcPort && next.IrcPort != 0) restart.Add("--irc-port");
+        if (current.LinePort != next.LinePort && next.LinePort != 0) restart.Add("--line-port");
         if (current.MaxFrameBytes != next.MaxFrameBytes) restart.Add("--max-frame");
         if (current.StatsInterval != next.StatsInterval) restart.Add("--stats-interval");
         if (current.Plaintext != next.Plaintext) restart.Add("--allow-plaintext/--require-tls");

@@ -26,6 +26,12 @@ public sealed class ServerOptions
     public int? IrcPort { get; set; }
 
     /// <summary>
+    /// The line mode's TCP port (<c>--line-port</c>) for nc and telnet, on the same address as <see cref="Port"/>;
+    /// <see langword="null"/> serves none; 0 picks a free port.
+    /// </summary>
+    public int? LinePort { get; set; }
+
+    /// <summary>
     /// Whether to serve the chat over UDP too (PROTOCOL-DATAGRAMS.md), on the UDP port with the TCP port's number.
     /// </summary>
     public bool ServeUdp { get; set; } = true;
@@ -132,6 +138,8 @@ public sealed class ServerOptions
         if (Port is < 0 or > 65535) return $"--port {Port} is not a port number (0-65535).";
         if (IrcPort is < 0 or > 65535) return $"--irc-port {IrcPort} is not a port number (0-65535).";
         if (IrcPort is { } irc && irc != 0 && irc == Port) return $"--irc-port {irc} is the same port as --port.";
+        if (LinePort is < 0 or > 65535) return $"--line-port {LinePort} is not a port number (0-65535).";
+        if (LinePort is { } line && line != 0 && (line == Port || line == IrcPort)) return $"--line-port {line} is the same port as --port or --irc-port.";
         if (MaxFrameBytes < 64 || MaxFrameBytes > ProtocolLimits.MaxFrameBytes) return $"--max-frame must be between 64 and {ProtocolLimits.MaxFrameBytes} bytes.";
         if (HandshakeTimeout <= TimeSpan.Zero) return "--handshake-timeout must be positive.";
         if (IdleTimeout <= TimeSpan.Zero) return "--idle-timeout must be positive.";

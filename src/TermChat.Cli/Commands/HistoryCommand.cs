@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TermChat.Cli.Usage;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using TermChat.Protocol;
 using TermChat.Server.Storage;
 

@@ -18,6 +18,7 @@ internal sealed class ServeArguments
     private readonly Option<ServerMode> _mode;
     private readonly Option<int> _port;
     private readonly Option<int?> _ircPort;
+    private readonly Option<int?> _linePort;
     private readonly Option<string?> _bind;
     private readonly Option<string> _name;
     private readonly Option<string> _motd;
@@ -58,6 +59,11 @@ internal sealed class ServeArguments
         {
             HelpName = "PORT",
             Description = "Also serve IRC (irssi, weechat, bots) on this TCP port, same rooms and users; 0 picks a free one. Off by default; 6667 is IRC's usual port.",
+        };
+        _linePort = new Option<int?>("--line-port")
+        {
+            HelpName = "PORT",
+            Description = "Also serve a line mode for nc and telnet on this TCP port: it asks for a nick, then each line goes to the current room. Off by default.",
         };
         _bind = new Option<string?>("--bind") { HelpName = "ADDR", Description = "Listen on this address only (IPv4 or IPv6); default: every address." };
         _name = new Option<string>("--name") { HelpName = "NAME", Description = "Server name shown to clients.", DefaultValueFactory = _ => defaults.ServerName };
@@ -105,7 +111,7 @@ internal sealed class ServeArguments
         };
         Command = new Command("serve", "Run a headless chat server.")
         {
-            _mode, _port, _ircPort, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
+            _mode, _port, _ircPort, _linePort, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
             _data.Data, _data.Ephemeral, _retainDays, _key, _allowPlaintext, _requireTls, _noDiscovery, _discoveryPort, _config,
         };
@@ -137,6 +143,7 @@ internal sealed class ServeArguments
             Mode = Get(_mode),
             Port = Get(_port),
             IrcPort = Get(_ircPort),
+            LinePort = Get(_linePort),
             Bind = bindAddress,
             ServerName = Get(_name),
             Motd = Get(_motd),

@@ -140,6 +140,7 @@ internal static class ServeCommand
             ? $"  UDP port {udp.Port}"
             : "  UDP port: not served by this build (TCP only)");
         if (server.IrcEndPoint is { } irc) output.WriteLine($"  IRC port {irc.Port} (irssi, weechat: /connect <this host> {irc.Port})");
+        if (server.LineEndPoint is { } line) output.WriteLine($"  Line port {line.Port} (nc <this host> {line.Port}, or telnet)");
         output.WriteLine("  Clients can join with:");
         foreach (var address in ServerAddresses.Reachable(tcp))
         {
@@ -162,11 +163,12 @@ internal static class ServeCommand
 
     internal static string DescribeBindFailure(SocketException exception, ServerOptions options)
     {
-        if (exception.Data[ChatServer.BindFailurePort] is "--irc-port" && options.IrcPort is { } ircPort)
+        if (exception.Data[ChatServer.BindFailurePort] is string option)
         {
+            int? other = option == "--irc-port" ? options.IrcPort : options.LinePort;
             return exception.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"--irc-port {ircPort} is already in use (an IRC server?); stop that program or choose another port with --irc-port N (0 picks a free one)."
-                : $"cannot listen for IRC on port {ircPort}: {exception.Message}.";
+                ? $"{option} {other} is already in use; stop that program or choose another port with {option} N (0 picks a free one)."
+                : $"cannot listen on {option} {other}: {exception.Message}.";
         }
         string where = options.Bind is { } address ? ServerAddresses.Format(address, options.Port) : $"port {options.Port}";
         return exception.SocketErrorCode switch

@@ -2,7 +2,7 @@ namespace TermChat.Client.App;
 
 /// <summary>
 /// One line of scrollback. Text is as the peer sent it (not sanitized): plain mode and the views pass it
-/// through <see cref="Text.TextSanitizer"/> where it reaches the terminal.
+/// through <see cref="TermChat.Protocol.Text.TextSanitizer"/> where it reaches the terminal.
 /// </summary>
 /// <param name="Id">App-wide increasing id; the unread marker refers to it.</param>
 /// <param name="Kind">What the line is.</param>

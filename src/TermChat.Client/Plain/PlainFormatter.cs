@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TermChat.Client.App;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 
 namespace TermChat.Client.Plain;
 

@@ -1,4 +1,4 @@
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using TermChat.Client.Views.Text;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.ViewBase;

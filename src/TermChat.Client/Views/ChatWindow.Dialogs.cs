@@ -1,7 +1,7 @@
 using System.Globalization;
 using TermChat.Client.App;
 using TermChat.Client.Diagnostics;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
 

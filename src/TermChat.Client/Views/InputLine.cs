@@ -1,5 +1,5 @@
 using TermChat.Client.App;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using TermChat.Client.Views.Text;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using TermChat.Client.App;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using TermChat.Client.Views.Text;
 
 namespace TermChat.Client.Views;

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Net;
 using TermChat.Client.Discovery;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;

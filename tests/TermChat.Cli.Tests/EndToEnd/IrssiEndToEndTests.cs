@@ -31,7 +31,7 @@ public sealed class IrssiEndToEndTests : IAsyncLifetime
         _tmux.Keys(session, "Enter");
     }
 
-    [ProgramFact("irssi")]
+    [ProgramFact("tmux", "irssi")]
     public async Task Irssi_chats_with_termchat_users_with_history_actions_topic_names_away_and_quit()
     {
         int ircPort = TermChatBinary.ClosedLoopbackPort();

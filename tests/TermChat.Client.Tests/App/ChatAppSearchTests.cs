@@ -2,7 +2,7 @@ using System.Globalization;
 using NSubstitute;
 using TermChat.Client.App;
 using TermChat.Client.Session;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.TestKit.Server;

@@ -31,10 +31,11 @@ public sealed class IrcPeer : IDisposable
     /// <summary>The socket, for tests that misbehave on purpose.</summary>
     public Socket Socket => _socket;
 
-    /// <summary>Connects to <paramref name="endPoint"/>.</summary>
-    public static async Task<IrcPeer> ConnectAsync(EndPoint endPoint)
+    /// <summary>Connects to <paramref name="endPoint"/>; a <paramref name="receiveBufferSize"/> set before connecting bounds what the kernel takes in for a peer that does not read.</summary>
+    public static async Task<IrcPeer> ConnectAsync(EndPoint endPoint, int? receiveBufferSize = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size) socket.ReceiveBufferSize = size;
         try
         {
             await socket.ConnectAsync(endPoint).WaitAsync(Timeout).ConfigureAwait(false);

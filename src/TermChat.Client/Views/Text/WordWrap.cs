@@ -1,4 +1,4 @@
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 
 namespace TermChat.Client.Views.Text;
 

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using TermChat.Client.Text;
+using TermChat.Protocol.Text;
 
-namespace TermChat.Client.Tests.Text;
+namespace TermChat.Protocol.Tests.Text;
 
 public sealed class TextSanitizerTests
 {

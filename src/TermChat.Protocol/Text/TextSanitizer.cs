@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TermChat.Client.Text;
+namespace TermChat.Protocol.Text;
 
 /// <summary>
 /// Makes peer text safe to write to a terminal: removes escape sequences (CSI, OSC, DCS, SOS, PM, APC

@@ -1,4 +1,4 @@
-namespace TermChat.Client.Text;
+namespace TermChat.Protocol.Text;
 
 /// <summary>What <see cref="TextSanitizer"/> does with line feeds and tabs.</summary>
 public enum LineBreaks

@@ -87,10 +87,13 @@ case "${1:-}" in
     ;;
   test)
     shift
-    # Servers keep history in $XDG_DATA_HOME/termchat by default: the tests get a fresh, private one, so that no run
-    # sees another's history and none touches the user's.
+    # Servers keep history (and their key) in $XDG_DATA_HOME/termchat by default: the tests get a fresh, private one,
+    # so that no run sees another's history and none touches the user's.
     XDG_DATA_HOME="$(mktemp -d "${TMPDIR:-/tmp}/termchat-test-data.XXXXXX")"
-    export XDG_DATA_HOME
+    # Clients pin server keys and keep their own key in $XDG_CONFIG_HOME/termchat: private to the run as well.
+    XDG_CONFIG_HOME="$XDG_DATA_HOME/config"
+    mkdir -p "$XDG_CONFIG_HOME"
+    export XDG_DATA_HOME XDG_CONFIG_HOME
     trap 'rm -rf "$XDG_DATA_HOME"' EXIT
     dotnet build "$here/TermChat.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
     dotnet test "$here/TermChat.sln" -c Release --no-build -nologo "$@"

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using TermChat.Cli.Commands;
 using TermChat.Cli.Usage;
 using TermChat.Client.Transports;
+using TermChat.Protocol.Security;
 using TermChat.Server;
 using TermChat.Server.Storage;
 
@@ -93,10 +94,12 @@ internal static class HostAndJoin
                 Port = port,
                 IrcPort = parseResult.GetValue(IrcOption) ? IrcPort : null,
                 DataFile = dataFile,
+                // The hosted server keeps its key beside its data, as `serve` does: others who join it pin that key.
+                Certificate = dataFile is null ? null : KeyFile.LoadOrCreate(Commands.ServerKeyFile.Beside(dataFile), out _),
             };
             created = ChatServer.Create(options, loggerFactory);
         }
-        catch (StoreOpenException problem)
+        catch (Exception problem) when (problem is StoreOpenException or KeyFileException)
         {
             Console.Error.WriteLine($"termchat: {problem.Message}");
             return 1;
@@ -136,6 +139,7 @@ internal static class HostAndJoin
             Console.Error.WriteLine($"  {join}");
         }
         Console.Error.WriteLine($"termchat: {DataOptions.Describe(server.DataFile, port).Trim()}");
+        Console.Error.WriteLine($"termchat: server key {server.KeyFingerprint} (others see it when they first join: compare)");
 
         // The same addresses open the message pane, as its first notice.
         IReadOnlyList<string> greeting = joins.Count > 0
@@ -143,7 +147,7 @@ internal static class HostAndJoin
             : [$"{hosting}; no network address found, so only this machine can join (termchat join 127.0.0.1:{tcp.Port})"];
         int code = await JoinCommand.RunClientAsync(new ChatEndpoint(IPAddress.Loopback.ToString(), tcp.Port), [], parseResult.GetValue(NickOption), room: "#lobby",
             parseResult.GetValue(TransportOption) ?? "tcp", plain: false, json: false, greeting,
-            new FullScreenSettings(parseResult.GetValue(ScrollbackOption), parseResult.GetValue(ThemeOption)), cancellationToken);
+            new FullScreenSettings(parseResult.GetValue(ScrollbackOption), parseResult.GetValue(ThemeOption)), new TcpTransportOptions(), cancellationToken);
         await stop.CancelAsync();
         await serving;
         return code;

@@ -51,6 +51,8 @@ public enum ErrorCode : ushort
     StorageUnavailable = 23,
     /// <summary>The nick, or a nick it looks like, belongs to another key (or the client has none).</summary>
     NickOwned = 24,
+    /// <summary>The server accepts only TLS from this address, and the client spoke plaintext.</summary>
+    EncryptionRequired = 25,
     /// <summary>An operator banned the client's nick, key or address; the text gives the reason and how long.</summary>
     Banned = 26,
     /// <summary>The server password (Hello) or the room key (JoinKeyed) is missing or wrong.</summary>

@@ -14,7 +14,9 @@ using TermChat.Server.Modes;
 using TermChat.Server.Modes.Async;
 using TermChat.Server.Modes.Select;
 using TermChat.Server.Modes.Threads;
+using TermChat.Server.Security;
 using TermChat.Server.Storage;
+using TermChat.Protocol.Security;
 using TermChat.Server.Udp;
 
 namespace TermChat.Server;
@@ -45,6 +47,7 @@ public sealed class ChatServer : IAsyncDisposable
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
+    private readonly ServerTls _tls;
     private TcpMode? _mode;
     private Timer? _timer;
     private Task? _stopTask;
@@ -89,6 +92,7 @@ public sealed class ChatServer : IAsyncDisposable
         Wire = new WireFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Wire"), Caps);
         Irc = options.IrcPort is null ? null : new IrcFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Irc"), Caps);
         Lines = options.LinePort is null ? null : new LineFrontEnd(Core, options, Stats, loggerFactory.CreateLogger("TermChat.Server.Lines"), Caps);
+        _tls = new ServerTls(options.Certificate ?? KeyFile.CreateEphemeral(), options.Plaintext);
     }
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -149,6 +153,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The shared counters.</summary>
     public ServerStats Stats { get; }
 
+    /// <summary>The fingerprint of the server's key, which clients pin (<c>SHA256:…</c>).</summary>
+    public string KeyFingerprint => _tls.Fingerprint;
+
     /// <summary>The settings.</summary>
     public ServerOptions Options => _options;
 
@@ -188,7 +195,7 @@ public sealed class ChatServer : IAsyncDisposable
                 UdpEndPoint = (IPEndPoint)udp.LocalEndPoint!;
                 datagrams = new DatagramEndpoint(udp, CreateDatagramHandler(), _logger, _datagramWire?.Invoke(udp));
             }
-            var context = new ServerContext(_options, Stats, _logger);
+            var context = new ServerContext(_options, Stats, _logger, _tls);
             var listeners = new List<StreamListener> { new(listener, link => new WireStream(Wire, link)) };
             try
             {

@@ -9,7 +9,7 @@ internal static class DisconnectReasons
     {
         null => DisconnectReason.Bye,
         ErrorCode.MalformedFrame or ErrorCode.FrameTooLarge or ErrorCode.InvalidUtf8 or ErrorCode.UnknownType
-            or ErrorCode.BadHandshake or ErrorCode.HandshakeRequired => DisconnectReason.ProtocolError,
+            or ErrorCode.BadHandshake or ErrorCode.HandshakeRequired or ErrorCode.EncryptionRequired => DisconnectReason.ProtocolError,
         ErrorCode.HandshakeTimeout => DisconnectReason.HandshakeTimeout,
         ErrorCode.IdleTimeout => DisconnectReason.IdleTimeout,
         ErrorCode.SendQueueExceeded => DisconnectReason.SendQueueExceeded,

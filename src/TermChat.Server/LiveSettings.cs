@@ -48,6 +48,7 @@ public static class LiveSettings
         if (current.LinePort != next.LinePort && next.LinePort != 0) restart.Add("--line-port");
         if (current.MaxFrameBytes != next.MaxFrameBytes) restart.Add("--max-frame");
         if (current.StatsInterval != next.StatsInterval) restart.Add("--stats-interval");
+        if (current.Plaintext != next.Plaintext) restart.Add("--allow-plaintext/--require-tls");
         return (applied, restart);
     }
 }

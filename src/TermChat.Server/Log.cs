@@ -60,4 +60,13 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Information, "Listening for {Protocol} on {Endpoint}")]
     public static partial void ListeningFor(ILogger logger, string protocol, EndPoint endpoint);
+
+    [LoggerMessage(19, LogLevel.Information, "Refused plaintext from {Remote} (connection {Id}): this address must use TLS")]
+    public static partial void PlaintextRefused(ILogger logger, long id, EndPoint remote);
+
+    [LoggerMessage(20, LogLevel.Debug, "Connection {Id} from {Remote}: {Protocol}, client key {Fingerprint}")]
+    public static partial void TlsEstablished(ILogger logger, long id, EndPoint remote, System.Security.Authentication.SslProtocols protocol, string fingerprint);
+
+    [LoggerMessage(21, LogLevel.Information, "Connection {Id} from {Remote}: TLS failed: {Error}")]
+    public static partial void TlsFailed(ILogger logger, long id, EndPoint remote, string error);
 }

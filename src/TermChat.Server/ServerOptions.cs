@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using TermChat.Protocol;
 using TermChat.Server.Cluster;
 using TermChat.Protocol.Datagrams;
+using TermChat.Server.Security;
 
 namespace TermChat.Server;
 
@@ -124,6 +126,15 @@ public sealed class ServerOptions
 
     /// <summary>Days a stored entry is kept at most (0: no age limit; the per-room bounds still apply).</summary>
     public double RetainDays { get; set; }
+
+    /// <summary>
+    /// The server's key, in a certificate with its private key (<c>termchat serve</c> keeps it in <c>server.key</c> beside
+    /// the data file, or <c>--key</c>); <see langword="null"/> makes a key in memory at start, new at every start.
+    /// </summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Which clients may speak plaintext (<c>--allow-plaintext</c>, <c>--require-tls</c>); by default loopback only.</summary>
+    public PlaintextPolicy Plaintext { get; set; } = PlaintextPolicy.LoopbackOnly;
 
     /// <summary>The clock for timeouts, flood control and timestamps; tests inject a manual one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

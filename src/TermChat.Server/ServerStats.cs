@@ -23,6 +23,8 @@ public sealed class ServerStats
     private long _sendQueuePeakEver;
     private long _protocolErrors;
     private long _slowConsumers;
+    private long _tlsHandshakes;
+    private long _tlsFailures;
     private readonly object _sampleGate = new();
     private long _lastSampleTicks;
     private long _lastFramesIn;
@@ -49,6 +51,16 @@ public sealed class ServerStats
     public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
 
     public void SlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    /// <summary>TLS handshakes completed since start.</summary>
+    public long TlsHandshakes => Interlocked.Read(ref _tlsHandshakes);
+
+    /// <summary>TLS connections that failed, in the handshake or later (bad records, a peer that was not TLS after all).</summary>
+    public long TlsFailures => Interlocked.Read(ref _tlsFailures);
+
+    public void TlsHandshakeCompleted() => Interlocked.Increment(ref _tlsHandshakes);
+
+    public void TlsHandshakeFailed() => Interlocked.Increment(ref _tlsFailures);
 
     /// <summary>Connections closed for malformed, oversized or invalid frames.</summary>
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
@@ -157,6 +169,8 @@ public sealed class ServerStats
             new("flood_delays_total", FloodDelays),
             new("protocol_errors_total", Interlocked.Read(ref _protocolErrors)),
             new("slow_consumers_cut_total", SlowConsumers),
+            new("tls_handshakes_total", TlsHandshakes),
+            new("tls_failures_total", TlsFailures),
         };
         for (int i = 0; i < Reasons.Length; i++)
         {

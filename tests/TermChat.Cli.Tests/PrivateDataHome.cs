@@ -4,8 +4,9 @@ namespace TermChat.Cli.Tests;
 
 /// <summary>
 /// Servers started by these tests (in process, or as child processes and in tmux, which inherit the environment)
-/// keep history under <c>$XDG_DATA_HOME</c> by default: every test run gets its own, so none sees another's history
-/// and none writes to the user's.
+/// keep history under <c>$XDG_DATA_HOME</c> by default, and clients keep pinned server keys and their own key under
+/// <c>$XDG_CONFIG_HOME</c>: every test run gets its own of both, so none sees another's history or pins and none
+/// writes to the user's.
 /// </summary>
 internal static class PrivateDataHome
 {
@@ -16,6 +17,7 @@ internal static class PrivateDataHome
         string home = Directory.CreateTempSubdirectory("termchat-cli-tests-").FullName;
         Environment.SetEnvironmentVariable("TERMCHAT_TEST_DATA_HOME", home);
         Environment.SetEnvironmentVariable("XDG_DATA_HOME", home);
+        Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Directory.CreateDirectory(Path.Combine(home, "config")).FullName);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try

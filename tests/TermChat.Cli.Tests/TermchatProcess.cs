@@ -7,7 +7,8 @@ internal sealed class TermchatProcess
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    public static async Task<(int Code, string[] Stdout, string[] Stderr)> RunAsync(IEnumerable<string> args, string stdin = "")
+    public static async Task<(int Code, string[] Stdout, string[] Stderr)> RunAsync(IEnumerable<string> args, string stdin = "",
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -22,6 +23,10 @@ internal sealed class TermchatProcess
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

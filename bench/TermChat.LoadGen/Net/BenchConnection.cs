@@ -1,4 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace TermChat.LoadGen.Net;
@@ -6,12 +8,14 @@ namespace TermChat.LoadGen.Net;
 /// <summary>
 /// One load-generator socket with its receive buffer. The same buffer serves the handshake and then the
 /// receive loop, so bytes that arrive right behind the handshake answer are not lost. Sends take a lock
-/// because a publisher thread and the receive loop (answering a server PING) may both write.
+/// because a publisher thread and the receive loop (answering a server PING) may both write. After
+/// <see cref="StartTls"/> every send and receive goes through a blocking SslStream instead of the socket.
 /// </summary>
 public sealed class BenchConnection : IDisposable
 {
     private readonly Lock _sendLock = new();
     private int _disposed;
+    private SslStream? _tls;
 
     /// <summary>Wraps a connected socket.</summary>
     public BenchConnection(Socket socket, int bufferBytes = 64 * 1024)
@@ -62,6 +66,25 @@ public sealed class BenchConnection : IDisposable
     /// </summary>
     public IDisposable Watchdog(TimeSpan timeout) => new Timer(_ => Abort(), null, timeout, Timeout.InfiniteTimeSpan);
 
+    /// <summary>
+    /// Runs a TLS 1.3 client handshake on the connected socket (blocking, bounded by the handshake watchdog). Any server
+    /// key is accepted: the generator measures servers, it does not trust them.
+    /// </summary>
+    public void StartTls()
+    {
+        var tls = new SslStream(new NetworkStream(Socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+        {
+            TargetHost = "termchat-bench",
+            EnabledSslProtocols = SslProtocols.Tls13,
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        });
+        _tls = tls;
+    }
+
+    /// <summary>Whether the connection runs TLS.</summary>
+    public bool IsTls => _tls is not null;
+
     /// <summary>Shuts the socket down in both directions (from any thread); blocked calls return.</summary>
     public void Abort()
     {
@@ -80,6 +103,11 @@ public sealed class BenchConnection : IDisposable
     {
         lock (_sendLock)
         {
+            if (_tls is not null)
+            {
+                _tls.Write(bytes);
+                return;
+            }
             while (!bytes.IsEmpty)
             {
                 int sent = Socket.Send(bytes, SocketFlags.None);
@@ -106,7 +134,7 @@ public sealed class BenchConnection : IDisposable
     public bool Fill()
     {
         PrepareFill();
-        int read = Socket.Receive(Buffer.AsSpan(End), SocketFlags.None);
+        int read = _tls is not null ? _tls.Read(Buffer.AsSpan(End)) : Socket.Receive(Buffer.AsSpan(End), SocketFlags.None);
         End += read;
         return read > 0;
     }
@@ -147,6 +175,7 @@ public sealed class BenchConnection : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Abort();
+        _tls?.Dispose();
         Socket.Dispose();
     }
 }

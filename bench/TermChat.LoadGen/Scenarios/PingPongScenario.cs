@@ -162,7 +162,7 @@ public sealed class PingPongScenario
                 }
                 Seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
             }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or InvalidDataException or EndOfStreamException)
+            catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or InvalidDataException)
             {
                 Failure ??= receiverScanner.LastError ?? senderScanner.LastError ?? exception.Message;
                 Seconds = began == 0 ? 0 : Stopwatch.GetElapsedTime(began).TotalSeconds;

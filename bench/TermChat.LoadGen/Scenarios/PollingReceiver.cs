@@ -123,7 +123,7 @@ public sealed class PollingReceiver : IDisposable
                 }
                 return true;
             }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or InvalidDataException)
+            catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or InvalidDataException)
             {
                 receiver.Failure ??= scanner.LastError is { } error ? $"{exception.Message} ({error})" : exception.Message;
                 return false;

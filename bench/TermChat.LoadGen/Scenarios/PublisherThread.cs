@@ -78,7 +78,7 @@ internal sealed class PublisherThread
                 Volatile.Write(ref _sent, next);
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException)
         {
             Failure = _givenUp
                 ? $"publisher {_publisher}: the server was still not reading at the deadline"

@@ -65,7 +65,7 @@ public abstract class BenchTarget
             handshake(connection);
             return connection;
         }
-        catch (Exception exception) when (exception is SocketException or EndOfStreamException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
         {
             connection.Dispose();
             cancellationToken.ThrowIfCancellationRequested();

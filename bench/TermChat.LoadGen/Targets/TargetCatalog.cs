@@ -7,6 +7,7 @@ public static class TargetCatalog
     public static IReadOnlyList<(string Name, string Description, int DefaultPort)> All { get; } =
     [
         ("termchat", "TermChat over TCP (any server mode): Hello, JoinRoom #bench, SendMessage / RoomMessage frames", 7777),
+        ("termchat-tls", "TermChat over TLS 1.3 on the same TCP port: the same frames inside SslStream (the server's key is not pinned: the generator only measures)", 7777),
         ("termchat-udp", "TermChat over reliable UDP: the same frames carried by the datagram protocol (udp scenario)", 7777),
         ("irc", "an IRC server (ngircd, ircd-hybrid, inspircd): NICK/USER, JOIN #bench, PRIVMSG to the channel", 6667),
         ("nats", "a NATS server, text protocol: CONNECT, SUB bench, PUB bench / MSG", 4222),
@@ -19,7 +20,8 @@ public static class TargetCatalog
     {
         target = name switch
         {
-            "termchat" => new TermChatTcpTarget(),
+            "termchat" => new TermChatTcpTarget(tls: false),
+            "termchat-tls" => new TermChatTcpTarget(tls: true),
             "irc" => new IrcTarget(),
             "nats" => new NatsTarget(),
             "line" => new LineRelayTarget(),

@@ -13,9 +13,10 @@ namespace TermChat.LoadGen.Targets;
 /// TermChat over TCP. The handshake uses the protocol library (Hello, JoinRoom, PartRoom #lobby so
 /// lobby joins of other benchmark clients are not fanned out to this one); the hot paths write
 /// SendMessage frames and read RoomMessage frames in place with the same layout, checked against the
-/// codec by tests.
+/// codec by tests. With TLS the same bytes travel inside SslStream (blocking, like the rest of the generator).
 /// </summary>
-public sealed class TermChatTcpTarget : BenchTarget
+/// <param name="tls">Whether to speak TLS 1.3 (target <c>termchat-tls</c>).</param>
+public sealed class TermChatTcpTarget(bool tls = false) : BenchTarget
 {
     /// <summary>The room the benchmark uses.</summary>
     public const string RoomName = "#" + Room;
@@ -23,14 +24,18 @@ public sealed class TermChatTcpTarget : BenchTarget
     private static readonly byte[] s_roomBytes = Encoding.ASCII.GetBytes(RoomName);
 
     /// <inheritdoc/>
-    public override string Name => "termchat";
+    public override string Name => tls ? "termchat-tls" : "termchat";
 
     /// <inheritdoc/>
     public override bool EchoesToSender => true;
 
     /// <inheritdoc/>
     public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>
-        ConnectWithTimeout(endpoint, role, connection => Handshake(connection, clientName, role), cancellationToken);
+        ConnectWithTimeout(endpoint, role, connection =>
+        {
+            if (tls) connection.StartTls();
+            Handshake(connection, clientName, role);
+        }, cancellationToken);
 
     private static void Handshake(BenchConnection connection, string nick, ConnectRole role)
     {

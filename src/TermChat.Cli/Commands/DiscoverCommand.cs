@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using TermChat.Client.Discovery;
+using TermChat.Client.Security;
 using TermChat.Protocol.Discovery;
 using TermChat.Cli.Usage;
 
@@ -96,7 +97,7 @@ internal static class DiscoverCommand
 
     internal static string ToTable(IReadOnlyList<DiscoveredServer> servers)
     {
-        var rows = new List<string[]> { new[] { "NAME", "CONNECT", "ADDRESSES", "UDP", "MODE", "USERS", "VERSION" } };
+        var rows = new List<string[]> { new[] { "NAME", "CONNECT", "ADDRESSES", "UDP", "MODE", "USERS", "VERSION", "KEY" } };
         foreach (var s in servers)
         {
             rows.Add([
@@ -107,6 +108,7 @@ internal static class DiscoverCommand
                 s.Mode,
                 s.Users.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 s.IsCompatible ? s.AppVersion : $"{s.AppVersion} (protocol {s.ProtocolVersion}: incompatible)",
+                KeyColumn(s),
             ]);
         }
         int[] widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
@@ -116,6 +118,30 @@ internal static class DiscoverCommand
             text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
         }
         return text.ToString();
+    }
+
+    /// <summary>The advertised key, and how it compares with the key pinned for the address discover shows.</summary>
+    private static string KeyColumn(DiscoveredServer server)
+    {
+        if (server.KeyFingerprint.Length == 0) return "-";
+        return PinStatus(server) switch
+        {
+            null => $"{server.KeyFingerprint} (not pinned yet)",
+            var pinned when pinned == server.KeyFingerprint => $"{server.KeyFingerprint} (pinned)",
+            var pinned => $"{server.KeyFingerprint} (DIFFERS from the pinned {pinned})",
+        };
+    }
+
+    private static string? PinStatus(DiscoveredServer server)
+    {
+        try
+        {
+            return new KnownServers(ConfigPaths.KnownServers).Find(Format(server.PreferredEndPoint));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     // JsonNode rather than serialising anonymous types: it needs no reflection, so trimmed and AOT builds keep it.
@@ -139,5 +165,7 @@ internal static class DiscoverCommand
             }).ToArray()),
             ["respondedFrom"] = new JsonArray(s.RespondedFrom.Select(a => (JsonNode)JsonValue.Create(a.ToString())).ToArray()),
             ["rttMs"] = Math.Round(s.RoundTrip.TotalMilliseconds, 3),
+            ["keyFingerprint"] = s.KeyFingerprint.Length == 0 ? null : s.KeyFingerprint,
+            ["pinnedKey"] = s.KeyFingerprint.Length == 0 ? null : PinStatus(s),
         }).ToArray()).ToJsonString(CliJson.Indented);
 }

@@ -38,9 +38,11 @@ internal static class JoinCommand
             Description = "The server's password, for a server started with --password (also read from TERMCHAT_PASSWORD, which keeps it out of the process list).",
         };
 
+        var security = new LinkSecurityOptions();
+
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, password,
+            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, security.Tls, security.Plaintext, security.TrustNewKey, password,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -91,7 +93,7 @@ internal static class JoinCommand
             }
             return await RunClientAsync(endpoint, others, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
-                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), cancellationToken,
+                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), security.Read(parseResult), cancellationToken,
                 parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("TERMCHAT_PASSWORD") ?? "");
         });
         return command;
@@ -126,9 +128,9 @@ internal static class JoinCommand
 
     /// <summary>Runs the client; the full-screen view shows <paramref name="greeting"/> as notices in the first room.</summary>
     public static async Task<int> RunClientAsync(ChatEndpoint endpoint, IReadOnlyList<ChatEndpoint> others, string? nick, string? room, string transport, bool plain, bool json,
-        IReadOnlyList<string>? greeting, FullScreenSettings view, CancellationToken cancellationToken, string password = "")
+        IReadOnlyList<string>? greeting, FullScreenSettings view, TcpTransportOptions tcp, CancellationToken cancellationToken, string password = "")
     {
-        var registry = TransportRegistry.CreateDefault();
+        var registry = TransportRegistry.CreateDefault(tcp);
         if (!registry.Contains(transport))
         {
             Console.Error.WriteLine($"termchat: the {transport.ToUpperInvariant()} transport is not available in this build; use --transport tcp");

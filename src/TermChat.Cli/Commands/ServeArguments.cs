@@ -3,6 +3,7 @@ using System.Net;
 using TermChat.Cli.Usage;
 using TermChat.Server;
 using TermChat.Server.Cluster;
+using TermChat.Server.Security;
 
 namespace TermChat.Cli.Commands;
 
@@ -46,6 +47,9 @@ internal sealed class ServeArguments
     private readonly DataOptions _data = new();
     private readonly ClusterArguments _cluster = new();
     private readonly Option<double> _retainDays;
+    private readonly Option<string?> _key;
+    private readonly Option<bool> _allowPlaintext;
+    private readonly Option<bool> _requireTls;
 
     public ServeArguments()
     {
@@ -98,6 +102,19 @@ internal sealed class ServeArguments
         {
             HelpName = "PASSWORD",
             Description = "Clients must give this password to join at all (clients speaking protocol 3; older ones cannot join). Also read from TERMCHAT_SERVER_PASSWORD.",
+        _key = new Option<string?>("--key")
+        {
+            HelpName = "FILE",
+            Description = "The server's TLS key (made on first start, mode 0600); clients pin it. Default: server.key beside the data file; " +
+                "with --ephemeral a new key in memory at every start.",
+        };
+        _allowPlaintext = new Option<bool>("--allow-plaintext")
+        {
+            Description = "Also accept unencrypted clients from other machines (benchmarks, old clients). Loopback may always use plaintext unless --require-tls.",
+        };
+        _requireTls = new Option<bool>("--require-tls")
+        {
+            Description = "Accept only TLS, from loopback too (for a server reached through a local port forward or proxy).",
         };
         _noDiscovery = ServeDiscovery.CreateOffOption();
         _discoveryPort = ServeDiscovery.CreatePortOption();
@@ -111,7 +128,7 @@ internal sealed class ServeArguments
         {
             _mode, _port, _ircPort, _linePort, _bind, _name, _motd, _logLevel, _maxFrame, _handshake, _idle, _keepalive, _floodBurst, _floodRate,
             _maxSendq, _maxClients, _maxPerIp, _history, _historyBytes, _maxRoomsTotal, _resumeWindow, _maxRooms, _statsInterval,
-            _data.Data, _data.Ephemeral, _retainDays, _op, _opFile, _password, _noDiscovery, _discoveryPort, _config,
+            _data.Data, _data.Ephemeral, _retainDays, _op, _opFile, _password, _key, _allowPlaintext, _requireTls, _noDiscovery, _discoveryPort, _config,
         };
         foreach (var option in _cluster.All) Command.Options.Add(option);
     }
@@ -183,6 +200,19 @@ internal sealed class ServeArguments
         server.DataFile = server.Cluster is not null && Get(_data.Data) is null
             ? null
             : DataOptions.Resolve(Get(_data.Data), Get(_data.Ephemeral), server.Port);
+        if (Get(_allowPlaintext) && Get(_requireTls))
+        {
+            throw new UsageException("--allow-plaintext and --require-tls contradict each other; choose one");
+        }
+        server.Plaintext = Get(_allowPlaintext) ? PlaintextPolicy.Allow : Get(_requireTls) ? PlaintextPolicy.Refuse : PlaintextPolicy.LoopbackOnly;
+        // The key lives beside the data: a server that keeps its history keeps its identity; an ephemeral one keeps neither.
+        if (Get(_key) is { } keyText && (string.IsNullOrWhiteSpace(keyText) || Directory.Exists(keyText)))
+        {
+            throw new UsageException($"--key {OptionRules.Quote(keyText)} is not a file name; give the file that holds (or will hold) the server's key");
+        }
+        string? keyFile = Get(_key) is { Length: > 0 } key ? Path.GetFullPath(key)
+            : server.DataFile is { } data ? ServerKeyFile.Beside(data)
+            : null;
         server.Operators = Operators(Get(_op), Get(_opFile));
         string? password = Get(_password) ?? Environment.GetEnvironmentVariable("TERMCHAT_SERVER_PASSWORD");
         server.Password = string.IsNullOrEmpty(password) ? null : password;
@@ -190,7 +220,7 @@ internal sealed class ServeArguments
         {
             throw new UsageException(configPath is null ? problem : $"{problem.TrimEnd('.')} (settings from --config {OptionRules.Quote(configPath)} and the command line)");
         }
-        return new ServeSettings(server, Get(_logLevel), Get(_noDiscovery), Get(_discoveryPort), configPath);
+        return new ServeSettings(server, Get(_logLevel), Get(_noDiscovery), Get(_discoveryPort), configPath, keyFile);
     }
 
     /// <summary>The operators' key fingerprints from <c>--op</c> and the <c>--op-file</c>.</summary>

@@ -5,8 +5,10 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using TermChat.Protocol.Security;
 using TermChat.Server;
 using TermChat.Server.Cluster;
+using TermChat.Server.Security;
 using TermChat.Server.Storage;
 using TermChat.Cli.Usage;
 
@@ -23,6 +25,18 @@ internal static class ServeCommand
         {
             var settings = arguments.Read(parseResult);
             Func<ServerOptions>? reload = settings.ConfigPath is null ? null : () => arguments.Read(parseResult).Server;
+            if (settings.KeyFile is { } keyFile)
+            {
+                try
+                {
+                    settings.Server.Certificate = KeyFile.LoadOrCreate(keyFile, out _);
+                }
+                catch (KeyFileException problem)
+                {
+                    Console.Error.WriteLine($"termchat serve: {problem.Message}");
+                    return 1;
+                }
+            }
             return await RunAsync(settings.Server, ParseLevel(settings.LogLevel), (settings.DiscoveryOff, settings.DiscoveryPort), reload, cancellationToken).ConfigureAwait(false);
         });
         return arguments.Command;
@@ -135,6 +149,13 @@ internal static class ServeCommand
         output.WriteLine(server.Options.Cluster is { } cluster
             ? $"  History: in cluster {cluster.Name} on {string.Join(',', cluster.Urls)} (NATS JetStream; every node shares every room)"
             : DataOptions.Describe(server.DataFile, server.Options.Port));
+        output.WriteLine($"  Server key {server.KeyFingerprint} (clients show it on first contact: compare)");
+        output.WriteLine(server.Options.Plaintext switch
+        {
+            PlaintextPolicy.Allow => "  Encryption: TLS, and PLAINTEXT ACCEPTED from anyone (--allow-plaintext): unencrypted clients can be read on the network",
+            PlaintextPolicy.Refuse => "  Encryption: TLS only, loopback included (--require-tls)",
+            _ => "  Encryption: TLS required from other machines; plaintext only from this machine (loopback)",
+        });
         output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");
         output.Flush();

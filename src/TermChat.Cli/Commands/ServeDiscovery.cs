@@ -45,6 +45,7 @@ internal static class ServeDiscovery
                 TcpPort = tcp.Port,
                 UdpPort = server.UdpEndPoint?.Port ?? 0,
                 AppVersion = AppVersion,
+                KeyFingerprint = server.KeyFingerprint,
             },
             () => new DiscoveryStatus(server.Options.ServerName, server.Mode.ToName(), server.SessionCount),
             loggerFactory.CreateLogger<DiscoveryResponder>());

@@ -8,4 +8,5 @@ namespace TermChat.Cli.Commands;
 /// <param name="DiscoveryOff">--no-discovery.</param>
 /// <param name="DiscoveryPort">The UDP port discovery answers on.</param>
 /// <param name="ConfigPath">The --config file, reread on SIGHUP; null without one.</param>
-internal sealed record ServeSettings(ServerOptions Server, string LogLevel, bool DiscoveryOff, int DiscoveryPort, string? ConfigPath);
+/// <param name="KeyFile">The server's key file (--key, or server.key beside the data file); null keeps a key in memory only.</param>
+internal sealed record ServeSettings(ServerOptions Server, string LogLevel, bool DiscoveryOff, int DiscoveryPort, string? ConfigPath, string? KeyFile);

@@ -37,6 +37,11 @@ public sealed partial class ChatApp
                     {
                         Post(NewEntry(EntryKind.Status, null, null, state.Describe()) with { Detail = state.GetType().Name.ToLowerInvariant() }, output);
                     }
+                    else if (state is Connected { Security: { } security })
+                    {
+                        // The welcome does not say how the link is protected, nor which server key was pinned: this does.
+                        Post(NewEntry(EntryKind.Status, null, null, $"encrypted: {security}") with { Detail = "security" }, output);
+                    }
                     break;
                 case NickFallbackEvent fallback:
                     Post(NewEntry(EntryKind.Notice, null, null,

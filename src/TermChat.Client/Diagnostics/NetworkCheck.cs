@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using TermChat.Client.Discovery;
+using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Discovery;
 using TermChat.Protocol.Messages;
@@ -98,6 +99,11 @@ public sealed class NetworkCheck
         catch (ProtocolException ex)
         {
             return report with { TcpError = $"the peer does not speak TermChat ({ex.Message})" };
+        }
+        catch (ChatConnectException ex)
+        {
+            // TLS failed: a changed server key, or a peer that does not speak TLS.
+            return report with { TcpError = ex.Reason };
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
@@ -15,10 +16,15 @@ namespace TermChat.Client.Diagnostics;
 internal sealed class TcpPinger : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _filled;
 
-    private TcpPinger(Socket socket) => _socket = socket;
+    private TcpPinger(Socket socket, Stream stream)
+    {
+        _socket = socket;
+        _stream = stream;
+    }
 
     public static async Task<(TcpPinger Pinger, double ConnectMs)> ConnectAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -40,11 +46,29 @@ internal sealed class TcpPinger : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        return (new TcpPinger(socket), Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        double connectMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        var options = new TcpTransportOptions();
+        if (TcpTransport.UsesTls(options.Tls, endPoint))
+        {
+            // As join does: TLS to a server that is not on this machine, its key checked against the pins (and pinned
+            // on first contact); netcheck presents no user key, it only measures.
+            try
+            {
+                (stream, _) = await TcpTransport.AuthenticateAsync(stream, new ChatEndpoint(endPoint.Address.ToString(), endPoint.Port), options,
+                    identity: null, window.Token, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        return (new TcpPinger(socket, stream), connectMs);
     }
 
     public async Task SendAsync(Message message, CancellationToken cancellationToken) =>
-        await _socket.SendAsync(FrameEncoder.ToArray(message), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await _stream.WriteAsync(FrameEncoder.ToArray(message), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The next frame, or null when the server closed the connection or <paramref name="timeout"/> passed.</summary>
     public async Task<Message?> ReceiveAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -67,11 +91,17 @@ internal sealed class TcpPinger : IAsyncDisposable
             int read;
             try
             {
-                read = await _socket.ReceiveAsync(_buffer.AsMemory(_filled), SocketFlags.None, window.Token).ConfigureAwait(false);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_filled), window.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return null;
+            }
+            catch (IOException e) when (e.InnerException is SocketException socketError)
+            {
+                // Over TLS the socket's error arrives wrapped; the callers sort socket errors.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(socketError);
+                throw;
             }
             if (read == 0)
             {

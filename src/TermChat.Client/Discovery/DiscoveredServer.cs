@@ -19,6 +19,8 @@ namespace TermChat.Client.Discovery;
 /// <param name="Addresses">Every address the server advertised, merged over all replies.</param>
 /// <param name="RespondedFrom">The source addresses replies came from, in arrival order: each is known to be reachable.</param>
 /// <param name="RoundTrip">How long the first reply took.</param>
+/// <param name="KeyFingerprint">The server's TLS key fingerprint as it advertised it (empty from older servers). A hint
+/// to compare, not proof: anyone on the LAN can answer a probe; the key pinned at connect is what is trusted.</param>
 public sealed record DiscoveredServer(
     Guid InstanceId,
     string Name,
@@ -30,7 +32,8 @@ public sealed record DiscoveredServer(
     ushort UdpPort,
     ValueList<AdvertisedAddress> Addresses,
     ValueList<IPAddress> RespondedFrom,
-    TimeSpan RoundTrip)
+    TimeSpan RoundTrip,
+    string KeyFingerprint = "")
 {
     /// <summary>
     /// The address to connect to: the first address a reply came from that the server also advertises
@@ -48,7 +51,7 @@ public sealed record DiscoveredServer(
 
     internal static DiscoveredServer From(DiscoveryReply reply, IPAddress source, TimeSpan roundTrip) => new(
         reply.InstanceId, reply.Name, reply.AppVersion, reply.ProtocolVersion, reply.Mode, reply.Users,
-        reply.TcpPort, reply.UdpPort, reply.Addresses, new IPAddress[] { source }, roundTrip);
+        reply.TcpPort, reply.UdpPort, reply.Addresses, new IPAddress[] { source }, roundTrip, reply.KeyFingerprint);
 
     /// <summary>Folds another reply from the same instance in: addresses and sources are unioned, counts refreshed.</summary>
     internal DiscoveredServer Merge(DiscoveryReply reply, IPAddress source)

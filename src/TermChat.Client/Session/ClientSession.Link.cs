@@ -64,7 +64,7 @@ public sealed partial class ClientSession
                 _linkCloseReason = null;
                 _linkUp.TrySetResult();
             }
-            await EmitAsync(new ConnectionStateEvent(new Connected(link.Name, Server, welcome.Resumed, switched)), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new ConnectionStateEvent(new Connected(link.Name, Server, welcome.Resumed, switched, link.Security)), cancellationToken).ConfigureAwait(false);
             return (link, welcome);
         }
         catch
@@ -140,6 +140,7 @@ public sealed partial class ClientSession
         ErrorCode.NickOwned => $"the nick '{_nick}' belongs to another key on {Server}: {error.Text}",
         ErrorCode.ServerFull => $"the server {Server} is full: {error.Text}",
         ErrorCode.TooManyConnections => $"too many connections from this address: {error.Text}",
+        ErrorCode.EncryptionRequired => $"{Server} accepts only encrypted connections from this address; connect with --tls (and without --plaintext)",
         _ => $"the server refused the session: {error.Text}",
     };
 
@@ -274,6 +275,12 @@ public sealed partial class ClientSession
             {
                 var (link, _) = await EstablishAsync(transport, lifetime).ConfigureAwait(false);
                 return link;
+            }
+            catch (ChatConnectException e) when (e.Failure == ConnectFailure.UntrustedKey)
+            {
+                // A changed server key is not a network hiccup: retrying cannot fix it, and must not wear the user down.
+                await EmitAsync(new ConnectionStateEvent(new Disconnected(e.Reason)), CancellationToken.None).ConfigureAwait(false);
+                return null;
             }
             catch (ChatConnectException e)
             {

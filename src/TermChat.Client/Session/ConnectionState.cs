@@ -15,13 +15,18 @@ public sealed record Connecting(string Transport, string Server) : ConnectionSta
 }
 
 /// <summary>The session is up.</summary>
-public sealed record Connected(string Transport, string Server, bool Resumed, bool Switched = false) : ConnectionState
+/// <param name="Transport">The transport's name ("TCP", "TCP+TLS", "UDP").</param>
+/// <param name="Server">The server as the user named it.</param>
+/// <param name="Resumed">Whether the server resumed the session.</param>
+/// <param name="Switched">Whether this link replaced another one on purpose (<c>/transport</c>).</param>
+/// <param name="Security">How the link is protected (<see cref="Transports.IChatTransport.Security"/>), or null for plaintext.</param>
+public sealed record Connected(string Transport, string Server, bool Resumed, bool Switched = false, string? Security = null) : ConnectionState
 {
     /// <inheritdoc/>
-    public override string Describe() =>
+    public override string Describe() => (
         Switched ? $"switched to {Transport}: the same session on {Server} carries on, nothing lost"
         : Resumed ? $"reconnected to {Server} over {Transport}, session resumed"
-        : $"connected to {Server} over {Transport}";
+        : $"connected to {Server} over {Transport}") + (Security is null ? "" : $" ({Security})");
 }
 
 /// <summary>The link dropped; the next attempt starts after <paramref name="Delay"/>.</summary>

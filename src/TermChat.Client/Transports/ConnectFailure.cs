@@ -15,6 +15,8 @@ public enum ConnectFailure
     Protocol,
     /// <summary>The server refused the session (nick in use, server full, ...).</summary>
     Rejected,
+    /// <summary>The server's key differs from the one pinned for it (or TLS failed): never retried on its own.</summary>
+    UntrustedKey,
     /// <summary>Any other network failure.</summary>
     Other,
 }

@@ -21,6 +21,12 @@ public interface IChatTransport : IAsyncDisposable
     /// <summary>Messages from the server in order. Completes when the link ends.</summary>
     ChannelReader<Message> Incoming { get; }
 
+    /// <summary>
+    /// How the link is protected, once connected, for the user: e.g. "TLS 1.3, first contact: server key SHA256:… pinned";
+    /// <see langword="null"/> for plaintext.
+    /// </summary>
+    string? Security => null;
+
     /// <summary>What the transport measures itself; TCP leaves RTT to the session's ping.</summary>
     LinkStats Stats { get; }
 

@@ -1,7 +1,12 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
+using TermChat.Client.Security;
+using TermChat.Protocol.Security;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
@@ -11,7 +16,8 @@ namespace TermChat.Client.Transports;
 /// <summary>
 /// A TCP link: one reader loop that fills a buffer and calls <see cref="FrameDecoder.TryRead(ref ReadOnlySequence{byte}, int, out Message)"/>,
 /// and one writer loop fed by a bounded outbox that coalesces queued frames into one send. TCP_NODELAY is on,
-/// since the writer already batches.
+/// since the writer already batches. Over TLS (<see cref="TlsMode"/>) both loops use one SslStream; the server's key
+/// is checked against the pins (<see cref="KnownServers"/>) during the handshake, and a changed key ends the connect.
 /// </summary>
 public sealed class TcpTransport : IChatTransport
 {
@@ -23,6 +29,9 @@ public sealed class TcpTransport : IChatTransport
     private readonly Channel<Message> _inbox;
     private readonly CancellationTokenSource _stop = new();
     private Socket? _socket;
+    private Stream? _stream;
+    private SslStream? _tls;
+    private ServerKeyCheck? _keyCheck;
     private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
     private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,7 +48,12 @@ public sealed class TcpTransport : IChatTransport
     }
 
     /// <inheritdoc/>
-    public string Name => "TCP";
+    public string Name => _tls is null ? "TCP" : "TCP+TLS";
+
+    /// <inheritdoc/>
+    public string? Security => _tls is null || _keyCheck is null
+        ? null
+        : $"{Describe(_tls.SslProtocol)}, {_keyCheck.Describe()}";
 
     /// <inheritdoc/>
     public ChannelReader<Message> Incoming => _inbox.Reader;
@@ -104,8 +118,92 @@ public sealed class TcpTransport : IChatTransport
         {
             throw failure!;
         }
+        _stream = new NetworkStream(_socket, ownsSocket: false);
+        if (UsesTls(_options.Tls, (IPEndPoint)_socket.RemoteEndPoint!))
+        {
+            await StartTlsAsync(endpoint, timeout.Token, cancellationToken).ConfigureAwait(false);
+        }
         _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Whether a link to <paramref name="remote"/> uses TLS under <paramref name="mode"/>.</summary>
+    public static bool UsesTls(TlsMode mode, IPEndPoint remote) => mode switch
+    {
+        TlsMode.Require => true,
+        TlsMode.Off => false,
+        _ => !IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address),
+    };
+
+    private async Task StartTlsAsync(ChatEndpoint endpoint, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        X509Certificate2 identity;
+        try
+        {
+            identity = _options.Identity.Certificate;
+        }
+        catch (KeyFileException e)
+        {
+            _socket!.Dispose();
+            throw new ChatConnectException(ConnectFailure.Other, endpoint, e.Message, e);
+        }
+        try
+        {
+            (_tls, _keyCheck) = await AuthenticateAsync(_stream!, endpoint, _options, identity, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _socket!.Dispose();
+            throw;
+        }
+        _stream = _tls;
+    }
+
+    /// <summary>
+    /// The client's TLS handshake over <paramref name="inner"/>: TLS 1.3, the server's key checked against the pins
+    /// (pinned on first contact), <paramref name="identity"/> presented when given. Disposes the TLS stream on failure.
+    /// </summary>
+    /// <exception cref="ChatConnectException">The key changed (<see cref="ConnectFailure.UntrustedKey"/>), the handshake failed or timed out.</exception>
+    internal static async Task<(SslStream Tls, ServerKeyCheck Check)> AuthenticateAsync(Stream inner, ChatEndpoint endpoint, TcpTransportOptions options,
+        X509Certificate2? identity, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        string server = endpoint.ToString();
+        ServerKeyCheck? check = null;
+        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
+        var authentication = new SslClientAuthenticationOptions
+        {
+            TargetHost = endpoint.Host,
+            EnabledSslProtocols = SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // The server's certificate is self-signed: it is trusted by its pinned key, never by an authority.
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null) return false;
+                check = options.KnownServers.Check(server, KeyFingerprint.Of(certificate), options.TrustNewKey);
+                return check.Status != ServerKeyStatus.Changed;
+            },
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => identity!,
+        };
+        try
+        {
+            await tls.AuthenticateAsClientAsync(authentication, timeout).ConfigureAwait(false);
+            return (tls, check!);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            if (check is { Status: ServerKeyStatus.Changed } changed)
+            {
+                throw new ChatConnectException(ConnectFailure.UntrustedKey, endpoint, changed.Describe(), e);
+            }
+            if (e is OperationCanceledException)
+            {
+                if (cancellationToken.IsCancellationRequested) throw;
+                throw ChatConnectException.TimedOutAfter(endpoint, options.ConnectTimeout, e);
+            }
+            throw new ChatConnectException(ConnectFailure.Protocol, endpoint,
+                $"the TLS handshake failed ({e.Message}); an older TermChat server without TLS is reached with --plaintext", e);
+        }
     }
 
     /// <inheritdoc/>
@@ -138,9 +236,10 @@ public sealed class TcpTransport : IChatTransport
             {
                 // Let the writer flush what is queued (a Bye, typically), but never wait long on a dead peer.
                 await _writer.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                if (_tls is not null) await _tls.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
                 _socket?.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException or IOException)
             {
             }
             finally
@@ -149,6 +248,7 @@ public sealed class TcpTransport : IChatTransport
                 _socket?.Dispose();
             }
             await DrainAsync().ConfigureAwait(false);
+            if (_tls is not null) await _tls.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -181,7 +281,7 @@ public sealed class TcpTransport : IChatTransport
 
     private async Task ReadLoopAsync()
     {
-        var socket = _socket!;
+        var stream = _stream!;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
         int start = 0;
         int end = 0;
@@ -204,7 +304,7 @@ public sealed class TcpTransport : IChatTransport
                     start = 0;
                     end = live;
                 }
-                int read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                int read = await stream.ReadAsync(buffer.AsMemory(end), _stop.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     if (end > start)
@@ -238,6 +338,11 @@ public sealed class TcpTransport : IChatTransport
         {
             failure = new ChatLinkException(Describe(e), e);
         }
+        catch (IOException e)
+        {
+            // NetworkStream and SslStream wrap the socket's error.
+            failure = new ChatLinkException(e.InnerException is SocketException inner ? Describe(inner) : $"network error: {e.Message}", e);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -249,7 +354,7 @@ public sealed class TcpTransport : IChatTransport
 
     private async Task WriteLoopAsync()
     {
-        var socket = _socket!;
+        var stream = _stream!;
         var reader = _outbox.Reader;
         var pending = new ArrayBufferWriter<byte>(4096);
         try
@@ -260,26 +365,32 @@ public sealed class TcpTransport : IChatTransport
                 {
                     FrameEncoder.Write(pending, message);
                 }
-                var data = pending.WrittenMemory;
-                while (!data.IsEmpty)
-                {
-                    int sent = await socket.SendAsync(data, SocketFlags.None, _stop.Token).ConfigureAwait(false);
-                    data = data[sent..];
-                }
+                await stream.WriteAsync(pending.WrittenMemory, _stop.Token).ConfigureAwait(false);
                 pending.ResetWrittenCount();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
         {
             // The reader sees the same failure on its side and reports it once.
             _outbox.Writer.TryComplete();
-            if (e is SocketException socketError)
+            if ((e as SocketException ?? e.InnerException as SocketException) is { } socketError)
             {
                 _writeFailure = new ChatLinkException(Describe(socketError), socketError);
                 await _stop.CancelAsync().ConfigureAwait(false);
             }
+            else if (e is IOException)
+            {
+                _writeFailure = new ChatLinkException($"network error: {e.Message}", e);
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
         }
     }
+
+    private static string Describe(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLS 1.3",
+        _ => protocol.ToString(),
+    };
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch
     {

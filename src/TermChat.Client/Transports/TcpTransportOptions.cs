@@ -1,3 +1,5 @@
+using TermChat.Client.Security;
+
 namespace TermChat.Client.Transports;
 
 /// <summary>Settings for <see cref="TcpTransport"/>.</summary>
@@ -14,4 +16,16 @@ public sealed class TcpTransportOptions
 
     /// <summary>Largest frame accepted from the server.</summary>
     public int MaxFrameBytes { get; set; } = Protocol.ProtocolLimits.MaxFrameBytes;
+
+    /// <summary>Whether to use TLS; by default to every address but loopback.</summary>
+    public TlsMode Tls { get; set; } = TlsMode.Auto;
+
+    /// <summary>The pinned server keys the server's key is checked against (and pinned in on first contact).</summary>
+    public KnownServers KnownServers { get; set; } = new(ConfigPaths.KnownServers);
+
+    /// <summary>The key presented as the TLS client certificate.</summary>
+    public ClientIdentity Identity { get; set; } = ClientIdentity.Default();
+
+    /// <summary>Accept a server key that differs from its pin, and pin it instead (<c>--trust-new-key</c>).</summary>
+    public bool TrustNewKey { get; set; }
 }

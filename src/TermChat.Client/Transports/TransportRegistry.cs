@@ -11,10 +11,12 @@ public sealed class TransportRegistry
     private readonly Dictionary<string, Func<IChatTransport>> _factories = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A registry with the built-in transports (TCP, and UDP once it is available).</summary>
-    public static TransportRegistry CreateDefault()
+    /// <param name="tcp">The TCP settings (TLS, pins, identity); the defaults when null.</param>
+    public static TransportRegistry CreateDefault(TcpTransportOptions? tcp = null)
     {
         var registry = new TransportRegistry();
-        registry.Register("tcp", static () => new TcpTransport(new TcpTransportOptions()));
+        var tcpOptions = tcp ?? new TcpTransportOptions();
+        registry.Register("tcp", () => new TcpTransport(tcpOptions));
         registry.Register("udp", static () => new UdpTransport(new UdpTransportOptions()));
         return registry;
     }

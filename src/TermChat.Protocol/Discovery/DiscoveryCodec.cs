@@ -192,11 +192,13 @@ public static class DiscoveryCodec
             }
             addresses[i] = new AdvertisedAddress(new IPAddress(raw), prefix);
         }
+        // The key fingerprint came later: a reply may end after the addresses (a server without it) or carry it last.
+        string key = !reader.Failed && reader.Remaining > 0 ? reader.Str(DiscoveryDefaults.MaxKeyBytes) : "";
         if (reader.Remaining != 0 || tcpPort == 0)
         {
             reader.Fail();
         }
-        return reader.Failed ? null : new DiscoveryReply(nonce, instanceId, protocolVersion, appVersion, name, mode, users, tcpPort, udpPort, addresses);
+        return reader.Failed ? null : new DiscoveryReply(nonce, instanceId, protocolVersion, appVersion, name, mode, users, tcpPort, udpPort, addresses, key);
     }
 
     private static EchoRequest? ReadEchoRequest(ref DatagramReader reader, ReadOnlySpan<byte> datagram)
@@ -238,6 +240,7 @@ public static class DiscoveryCodec
         CheckString(reply.AppVersion, DiscoveryDefaults.MaxVersionBytes, nameof(DiscoveryReply.AppVersion));
         CheckString(reply.Name, DiscoveryDefaults.MaxNameBytes, nameof(DiscoveryReply.Name));
         CheckString(reply.Mode, DiscoveryDefaults.MaxModeBytes, nameof(DiscoveryReply.Mode));
+        CheckString(reply.KeyFingerprint, DiscoveryDefaults.MaxKeyBytes, nameof(DiscoveryReply.KeyFingerprint));
         if (reply.Addresses.Count > DiscoveryDefaults.MaxAddresses)
         {
             throw new ArgumentException($"A reply carries at most {DiscoveryDefaults.MaxAddresses} addresses; this one has {reply.Addresses.Count}.", nameof(reply));
@@ -248,7 +251,8 @@ public static class DiscoveryCodec
         }
         int size = DiscoveryDefaults.HeaderBytes + PayloadSize.U64 + GuidBytes + PayloadSize.U16
             + PayloadSize.Str(reply.AppVersion, DiscoveryDefaults.MaxVersionBytes) + PayloadSize.Str(reply.Name, DiscoveryDefaults.MaxNameBytes) + PayloadSize.Str(reply.Mode, DiscoveryDefaults.MaxModeBytes)
-            + PayloadSize.U32 + PayloadSize.U16 + PayloadSize.U16 + PayloadSize.U8;
+            + PayloadSize.U32 + PayloadSize.U16 + PayloadSize.U16 + PayloadSize.U8
+            + (reply.KeyFingerprint.Length == 0 ? 0 : PayloadSize.Str(reply.KeyFingerprint, DiscoveryDefaults.MaxKeyBytes));
         foreach (var address in reply.Addresses)
         {
             int bytes = address.Address.AddressFamily switch
@@ -285,6 +289,7 @@ public static class DiscoveryCodec
             writer.Bytes(raw);
             writer.U8(address.PrefixLength);
         }
+        if (reply.KeyFingerprint.Length > 0) writer.Str(reply.KeyFingerprint);
     }
 
     private static void CheckString(string value, int maxBytes, string field)

@@ -41,6 +41,9 @@ public static class DiscoveryDefaults
     /// <summary>Largest mode string in a reply, in UTF-8 bytes.</summary>
     public const int MaxModeBytes = 16;
 
+    /// <summary>The longest key fingerprint a reply carries, in bytes (a SHA-256 fingerprint is 50).</summary>
+    public const int MaxKeyBytes = 60;
+
     /// <summary>Bytes an echo request or reply needs before its padding.</summary>
     public const int EchoHeaderBytes = HeaderBytes + 8 + 4 + 4 + 4 + 1;
 

@@ -13,6 +13,7 @@ namespace TermChat.Protocol.Discovery;
 /// <param name="TcpPort">The TCP chat port.</param>
 /// <param name="UdpPort">The UDP chat port, or 0 when the server has no UDP transport.</param>
 /// <param name="Addresses">Addresses clients can use, the interface the probe arrived on first.</param>
+/// <param name="KeyFingerprint">The server's TLS key fingerprint (<c>SHA256:…</c>), or empty from a server that sends none.</param>
 public sealed record DiscoveryReply(
     ulong Nonce,
     Guid InstanceId,
@@ -23,7 +24,8 @@ public sealed record DiscoveryReply(
     uint Users,
     ushort TcpPort,
     ushort UdpPort,
-    ValueList<AdvertisedAddress> Addresses) : DiscoveryMessage
+    ValueList<AdvertisedAddress> Addresses,
+    string KeyFingerprint = "") : DiscoveryMessage
 {
     public override DiscoveryMessageType Type => DiscoveryMessageType.Reply;
 }

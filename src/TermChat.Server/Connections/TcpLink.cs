@@ -1,13 +1,17 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using TermChat.Protocol;
+using TermChat.Protocol.Security;
 using TermChat.Server.Wire;
 
 namespace TermChat.Server.Connections;
 
 /// <summary>
 /// What every TCP connection shares across modes and protocols: the bounded outbox, the close protocol (final
-/// message, drain, deadline) and handing received bytes to its <see cref="IStreamHandler"/>. Modes only move bytes.
+/// message, drain, deadline), deciding from the first byte whether the peer speaks TLS or plaintext (and whether
+/// plaintext is allowed), and handing received bytes to its <see cref="IStreamHandler"/>. Modes only move bytes,
+/// through TLS or not.
 /// </summary>
 internal abstract class TcpLink : IClientLink
 {
@@ -17,6 +21,7 @@ internal abstract class TcpLink : IClientLink
     private readonly ServerContext _context;
     private int _closing;
     private int _finished;
+    private int _kind;
     private volatile bool _outputEnded;
     private volatile bool _deadlinePassed;
     private string _closeDetail = "connection closed";
@@ -41,6 +46,15 @@ internal abstract class TcpLink : IClientLink
     public EndPoint Remote { get; }
 
     public string Transport => "tcp";
+
+    /// <summary>
+    /// The fingerprint of the client's key (its TLS certificate), known once the TLS handshake is done and before any
+    /// frame is handled; <see langword="null"/> for plaintext or a TLS client without a certificate.
+    /// </summary>
+    public string? KeyFingerprint { get; private set; }
+
+    /// <summary>What the connection speaks; <see cref="StreamKind.Undecided"/> until its first byte.</summary>
+    protected StreamKind Kind => (StreamKind)Volatile.Read(ref _kind);
 
     protected Socket Socket { get; }
 
@@ -104,6 +118,56 @@ internal abstract class TcpLink : IClientLink
         _context.Stats.ConnectionOpened();
         Log.Accepted(_context.Logger, Id, Remote);
         return Handler.Admit();
+    }
+
+    /// <summary>
+    /// Decides what the connection speaks from its first byte (-1: the peer closed before sending one). Plaintext the
+    /// policy does not allow is closed at once with <see cref="ErrorCode.EncryptionRequired"/>, sent in plaintext,
+    /// which is what that client reads. Only the first decision counts (see <see cref="DecideForClose"/>).
+    /// </summary>
+    protected StreamKind Decide(int first)
+    {
+        var kind = first >= 0 && TlsRecord.StartsTls((byte)first) ? StreamKind.Tls : StreamKind.Plaintext;
+        if (Interlocked.CompareExchange(ref _kind, (int)kind, (int)StreamKind.Undecided) != (int)StreamKind.Undecided)
+        {
+            return Kind;
+        }
+        if (kind == StreamKind.Plaintext && first >= 0 && !_context.Tls.PermitsPlaintext(Remote))
+        {
+            Log.PlaintextRefused(_context.Logger, Id, Remote);
+            Close(ErrorCode.EncryptionRequired,
+                "This server accepts only encrypted (TLS) connections from your address; use a TermChat client that speaks TLS.");
+        }
+        return kind;
+    }
+
+    /// <summary>
+    /// A close began before the peer sent anything (a silent client timed out, the server is full or shutting down):
+    /// the final frame goes out in plaintext, since a TLS client would have spoken first. Returns what was decided.
+    /// </summary>
+    protected StreamKind DecideForClose()
+    {
+        Interlocked.CompareExchange(ref _kind, (int)StreamKind.Plaintext, (int)StreamKind.Undecided);
+        return Kind;
+    }
+
+    /// <summary>Handshake settings for this connection's TLS.</summary>
+    protected SslServerAuthenticationOptions TlsOptions() => _context.Tls.Options();
+
+    /// <summary>The TLS handshake completed: the client's key fingerprint is known from here on.</summary>
+    protected void TlsEstablished(SslStream tls)
+    {
+        KeyFingerprint = tls.RemoteCertificate is { } certificate ? Protocol.Security.KeyFingerprint.Of(certificate) : null;
+        _context.Stats.TlsHandshakeCompleted();
+        Log.TlsEstablished(_context.Logger, Id, Remote, tls.SslProtocol, KeyFingerprint ?? "none");
+    }
+
+    /// <summary>The TLS handshake or a TLS record failed: the connection ends without another frame.</summary>
+    protected void TlsFailed(Exception exception)
+    {
+        _context.Stats.TlsHandshakeFailed();
+        Log.TlsFailed(_context.Logger, Id, Remote, exception.Message);
+        PeerGone("TLS failed");
     }
 
     /// <summary>Hands every complete frame or line in <paramref name="buffer"/> to the front end, in order.</summary>

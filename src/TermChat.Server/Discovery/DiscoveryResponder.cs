@@ -252,7 +252,8 @@ public sealed class DiscoveryResponder : IAsyncDisposable
             (uint)Math.Max(0, status.Users),
             (ushort)_options.TcpPort,
             (ushort)_options.UdpPort,
-            addresses.ToArray());
+            addresses.ToArray(),
+            _options.KeyFingerprint);
     }
 
     private bool TryAcquire(SourceRateLimiter limiter, IPAddress source)

@@ -24,6 +24,9 @@ public sealed class DiscoveryResponderOptions
     /// <summary>The UDP chat port advertised, or 0 when the server has no UDP transport.</summary>
     public int UdpPort { get; init; }
 
+    /// <summary>The server's TLS key fingerprint, advertised so <c>termchat discover</c> can show it (empty: none).</summary>
+    public string KeyFingerprint { get; init; } = "";
+
     /// <summary>Random per process, so a client merges replies that reach it over several interfaces.</summary>
     public Guid InstanceId { get; init; } = Guid.NewGuid();
 

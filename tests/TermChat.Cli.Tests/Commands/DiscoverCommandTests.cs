@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using TermChat.Cli.Commands;
 using TermChat.Client.Discovery;
+using TermChat.Client.Security;
 using TermChat.Protocol.Discovery;
+using TermChat.Protocol.Security;
 
 namespace TermChat.Cli.Tests.Commands;
 
@@ -11,7 +13,13 @@ public sealed class DiscoverCommandTests
     private static readonly DiscoveredServer Multi = new(
         Guid.Parse("05371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "multi", "1.0.0", 1, "async", 3, 7777, 7777,
         new AdvertisedAddress[] { new(IPAddress.Parse("10.99.4.1"), 22), new(IPAddress.Parse("10.99.2.65"), 26) },
-        new[] { IPAddress.Parse("10.99.2.65"), IPAddress.Parse("10.99.4.1") }, TimeSpan.FromMilliseconds(1.5));
+        new[] { IPAddress.Parse("10.99.2.65"), IPAddress.Parse("10.99.4.1") }, TimeSpan.FromMilliseconds(1.5), KeyFingerprint.Of([7]));
+
+    // The same server advertised with a key other than the one pinned for its address.
+    private static readonly DiscoveredServer Impostor = Multi with
+    {
+        Name = "evil", InstanceId = Guid.Parse("25371010-a4ee-4fff-8fc6-d141c0f7a8c4"), KeyFingerprint = KeyFingerprint.Of([8]),
+    };
 
     private static readonly DiscoveredServer Six = new(
         Guid.Parse("15371010-a4ee-4fff-8fc6-d141c0f7a8c4"), "six", "1.0.0", 4, "select", 0, 7000, 0,
@@ -19,13 +27,17 @@ public sealed class DiscoverCommandTests
         new[] { IPAddress.Parse("fd00::5") }, TimeSpan.FromMilliseconds(2));
 
     [Fact]
-    public void The_table_lists_each_server_once_with_all_its_addresses_and_a_connect_address()
+    public void The_table_lists_each_server_once_with_all_its_addresses_a_connect_address_and_its_key_against_the_pin()
     {
+        // Pins live in the tests' private $XDG_CONFIG_HOME; no other test uses this address.
+        new KnownServers(ConfigPaths.KnownServers).Check("10.99.2.65:7777", Multi.KeyFingerprint, trustNewKey: true);
+        string key = Multi.KeyFingerprint, other = Impostor.KeyFingerprint;
         Assert.Equal(
-            "NAME   CONNECT          ADDRESSES                    UDP   MODE    USERS  VERSION" + Environment.NewLine +
-            "multi  10.99.2.65:7777  10.99.4.1/22, 10.99.2.65/26  7777  async   3      1.0.0" + Environment.NewLine +
-            "six    [fd00::5]:7000   fd00::5/64                   -     select  0      1.0.0 (protocol 4: incompatible)" + Environment.NewLine,
-            DiscoverCommand.ToTable([Multi, Six]));
+            "NAME   CONNECT          ADDRESSES                    UDP   MODE    USERS  VERSION                           KEY" + Environment.NewLine +
+            $"multi  10.99.2.65:7777  10.99.4.1/22, 10.99.2.65/26  7777  async   3      1.0.0                             {key} (pinned)" + Environment.NewLine +
+            $"evil   10.99.2.65:7777  10.99.4.1/22, 10.99.2.65/26  7777  async   3      1.0.0                             {other} (DIFFERS from the pinned {key})" + Environment.NewLine +
+            "six    [fd00::5]:7000   fd00::5/64                   -     select  0      1.0.0 (protocol 4: incompatible)  -" + Environment.NewLine,
+            DiscoverCommand.ToTable([Multi, Impostor, Six]));
     }
 
     [Fact]
@@ -40,6 +52,7 @@ public sealed class DiscoverCommandTests
         Assert.Equal(7777, server.GetProperty("udpPort").GetInt32());
         Assert.Equal(3, server.GetProperty("users").GetInt32());
         Assert.True(server.GetProperty("compatible").GetBoolean());
+        Assert.Equal(Multi.KeyFingerprint, server.GetProperty("keyFingerprint").GetString());
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class CommandLineSweepTests
         ["--unit-name"] = "two words",
         ["--config"] = "/nonexistent/serve.json",
         ["--data"] = " ",
+        ["--key"] = " ",
         ["--cluster"] = "http://127.0.0.1:4222",
         ["--cluster-name"] = "two words",
         ["--cluster-creds"] = "/nonexistent/user.creds",

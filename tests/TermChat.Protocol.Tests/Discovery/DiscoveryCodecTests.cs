@@ -60,6 +60,7 @@ public sealed class DiscoveryCodecTests
             Name = new string('n', DiscoveryDefaults.MaxNameBytes),
             Mode = new string('m', DiscoveryDefaults.MaxModeBytes),
             Addresses = addresses,
+            KeyFingerprint = new string('k', DiscoveryDefaults.MaxKeyBytes),
         };
         var bytes = DiscoveryCodec.ToArray(largest);
         Assert.True(bytes.Length <= DiscoveryDefaults.ProbeBytes, $"{bytes.Length} bytes");
@@ -163,6 +164,21 @@ public sealed class DiscoveryCodecTests
         Assert.False(Parses([.. "TCDS"u8, 1, 2]));
         Assert.False(Parses([.. "TCDS"u8, 1, 3]));
         Assert.False(Parses([.. "TCDS"u8, 1, 4]));
+    }
+
+    [Fact]
+    public void A_reply_carries_the_key_fingerprint_last_and_one_from_an_older_server_without_it_still_parses()
+    {
+        string key = Security.KeyFingerprint.Of([1, 2, 3]);
+        var keyed = DiscoveryCodec.ToArray(SampleReply with { KeyFingerprint = key });
+        var older = DiscoveryCodec.ToArray(SampleReply);
+
+        // The key is the last field: a u16 length, then its UTF-8, and nothing after it.
+        Assert.Equal([.. older, 0, 50, .. Encoding.UTF8.GetBytes(key)], keyed);
+        Assert.Equal(SampleReply with { KeyFingerprint = key }, Parse(keyed));
+        Assert.Equal("", ((DiscoveryReply)Parse(older)!).KeyFingerprint);
+        Assert.False(Parses([.. keyed, 0]));
+        Assert.Throws<ArgumentException>(() => DiscoveryCodec.ToArray(SampleReply with { KeyFingerprint = new string('k', DiscoveryDefaults.MaxKeyBytes + 1) }));
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
@@ -9,7 +12,8 @@ namespace TermChat.TestKit.Server;
 
 /// <summary>
 /// A raw protocol client for tests: real TCP socket, the shared codec, and receive helpers that wait
-/// with timeouts (never sleeps). Everything received is also kept in <see cref="Received"/>.
+/// with timeouts (never sleeps). Everything received is also kept in <see cref="Received"/>. With
+/// <see cref="ConnectTlsAsync"/> the frames travel inside TLS 1.3 (SslStream), as a real client's do.
 /// </summary>
 public sealed class TestChatClient : IAsyncDisposable
 {
@@ -17,6 +21,7 @@ public sealed class TestChatClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Socket _socket;
+    private Stream _stream;
     private readonly Channel<Message> _inbox = Channel.CreateUnbounded<Message>();
     private readonly List<Message> _received = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,7 +30,14 @@ public sealed class TestChatClient : IAsyncDisposable
     private Task _reader = Task.CompletedTask;
     private ulong _nonce;
 
-    private TestChatClient(Socket socket) => _socket = socket;
+    private TestChatClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>The server certificate presented in the TLS handshake; null for plaintext.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
 
     /// <summary>The Welcome of the handshake, when <see cref="ConnectAsync"/> sent a Hello.</summary>
     public Welcome? Welcome { get; private set; }
@@ -58,6 +70,56 @@ public sealed class TestChatClient : IAsyncDisposable
         try
         {
             await client.SendAsync(new Hello(ProtocolLimits.Version, nick, token, (cursors ?? []).ToArray()), cancellationToken).ConfigureAwait(false);
+            var answer = await client.ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (answer is Error error) throw new ServerErrorException(error);
+            client.Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects over TLS 1.3, presenting <paramref name="clientCertificate"/> (none when null) and accepting any server
+    /// key (<see cref="ServerCertificate"/> says which), then, when <paramref name="nick"/> is given, completes the handshake.
+    /// </summary>
+    /// <exception cref="AuthenticationException">The TLS handshake failed.</exception>
+    public static async Task<TestChatClient> ConnectTlsAsync(EndPoint endpoint, string? nick, X509Certificate2? clientCertificate = null,
+        CancellationToken cancellationToken = default)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        TestChatClient client;
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).AsTask().WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
+            client = new TestChatClient(socket);
+            var tls = new SslStream(client._stream, leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "termchat-test",
+                EnabledSslProtocols = SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    client.ServerCertificate = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    return true;
+                },
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
+            }, cancellationToken).WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
+            client._stream = tls;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        if (nick is null) return client;
+        try
+        {
+            await client.SendAsync(new Hello(ProtocolLimits.Version, nick, default, []), cancellationToken).ConfigureAwait(false);
             var answer = await client.ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (answer is Error error) throw new ServerErrorException(error);
             client.Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
@@ -105,7 +167,7 @@ public sealed class TestChatClient : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(bytes, SocketFlags.None, cancellationToken).AsTask().WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(bytes, cancellationToken).AsTask().WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -177,7 +239,7 @@ public sealed class TestChatClient : IAsyncDisposable
             while (true)
             {
                 if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                int read = await _stream.ReadAsync(buffer.AsMemory(filled), _stop.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     // Like a real client: the server closed, so close our side too.
@@ -200,7 +262,7 @@ public sealed class TestChatClient : IAsyncDisposable
                 filled -= offset;
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or ProtocolException)
+        catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or OperationCanceledException or ProtocolException)
         {
         }
         finally
@@ -223,6 +285,7 @@ public sealed class TestChatClient : IAsyncDisposable
         _stop.Cancel();
         _socket.Dispose();
         await _reader.ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         _sendLock.Dispose();
     }

@@ -1,18 +1,24 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using TermChat.Server.Connections;
 
 namespace TermChat.Server.Modes.Async;
 
 /// <summary>
 /// A connection served with async/await: a read loop that waits with a zero-byte read before renting a
-/// buffer, and one writer task that coalesces every queued frame into as few sends as possible.
+/// buffer, and one writer task that coalesces every queued frame into as few sends as possible. Over TLS both loops
+/// use one SslStream with its async calls (the reader runs the handshake; the writer waits for it).
 /// </summary>
 internal sealed class AsyncConnection : TcpLink
 {
     private const int SendBufferBytes = 64 * 1024;
     private readonly WriterSignal _signal = new();
     private readonly CancellationTokenSource _abort = new();
+    // Completes once the writer knows where to write: plaintext decided, or the TLS handshake over (either way).
+    private readonly TaskCompletionSource _writable = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SslStream? _tls;
 
     public AsyncConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler) : base(socket, context, handler)
     {
@@ -38,6 +44,7 @@ internal sealed class AsyncConnection : TcpLink
         Finish();
         await reader.ConfigureAwait(false);
         _abort.Dispose();
+        if (_tls is not null) await _tls.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task ReadLoopAsync(bool admitted)
@@ -46,15 +53,24 @@ internal sealed class AsyncConnection : TcpLink
         var token = _abort.Token;
         try
         {
+            if (!await StartStreamAsync(token).ConfigureAwait(false))
+            {
+                PeerFinished(buffer);
+                return;
+            }
             while (true)
             {
                 if (buffer.Length == 0)
                 {
-                    // Idle connections hold no receive buffer: wait for data with a zero-byte read first.
+                    // Idle connections hold no receive buffer: wait for data with a zero-byte read first (SslStream
+                    // supports it too, holding no buffer of its own while it waits).
                     buffer.ReleaseIfEmpty();
-                    await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token).ConfigureAwait(false);
+                    if (_tls is null) await Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token).ConfigureAwait(false);
+                    else await _tls.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
                 }
-                int read = await Socket.ReceiveAsync(buffer.GetMemory(), SocketFlags.None, token).ConfigureAwait(false);
+                int read = _tls is null
+                    ? await Socket.ReceiveAsync(buffer.GetMemory(), SocketFlags.None, token).ConfigureAwait(false)
+                    : await _tls.ReadAsync(buffer.GetMemory(), token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     PeerFinished(buffer);
@@ -78,7 +94,7 @@ internal sealed class AsyncConnection : TcpLink
         catch (OperationCanceledException)
         {
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException)
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone(exception is SocketException { SocketErrorCode: SocketError.ConnectionReset } ? "connection reset" : "connection lost");
@@ -89,8 +105,37 @@ internal sealed class AsyncConnection : TcpLink
         }
         finally
         {
+            _writable.TrySetResult();
             Wake();
         }
+    }
+
+    /// <summary>
+    /// Waits for the first byte and decides TLS or plaintext; for TLS runs the handshake. False: the peer closed before
+    /// saying anything, or the TLS handshake failed.
+    /// </summary>
+    private async Task<bool> StartStreamAsync(CancellationToken token)
+    {
+        byte[] first = new byte[1];
+        int peeked = await Socket.ReceiveAsync(first, SocketFlags.Peek, token).ConfigureAwait(false);
+        if (Decide(peeked == 1 ? first[0] : -1) == StreamKind.Tls)
+        {
+            var tls = new SslStream(new NetworkStream(Socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(TlsOptions(), token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is AuthenticationException or IOException)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+                TlsFailed(exception);
+                return false;
+            }
+            _tls = tls;
+            TlsEstablished(tls);
+        }
+        _writable.TrySetResult();
+        return peeked == 1;
     }
 
     private async Task WriteLoopAsync()
@@ -103,12 +148,25 @@ internal sealed class AsyncConnection : TcpLink
             while (true)
             {
                 await _signal.WaitAsync().ConfigureAwait(false);
+                // A close before the peer said anything goes out in plaintext; otherwise wait until the reader knows
+                // what the peer speaks (and, for TLS, has finished the handshake).
+                if (!(OutputEnded && DecideForClose() == StreamKind.Plaintext)) await _writable.Task.ConfigureAwait(false);
+                if (Kind == StreamKind.Tls && _tls is null)
+                {
+                    // The TLS handshake failed: there is nothing to write to.
+                    return;
+                }
                 if (!Outbox.IsEmpty)
                 {
                     chunk = ArrayPool<byte>.Shared.Rent(SendBufferBytes);
                     int count;
                     while ((count = Outbox.CopyTo(chunk)) > 0)
                     {
+                        if (_tls is not null)
+                        {
+                            await _tls.WriteAsync(chunk.AsMemory(0, count)).ConfigureAwait(false);
+                            continue;
+                        }
                         int sent = 0;
                         while (sent < count)
                         {
@@ -124,6 +182,8 @@ internal sealed class AsyncConnection : TcpLink
                 {
                     if (ShouldShutDownSend)
                     {
+                        // TLS says goodbye first (close_notify), so the peer can tell our end from a cut connection.
+                        if (_tls is not null) await _tls.ShutdownAsync().ConfigureAwait(false);
                         Socket.Shutdown(SocketShutdown.Send);
                     }
                     return;
@@ -133,7 +193,7 @@ internal sealed class AsyncConnection : TcpLink
         catch (OperationCanceledException)
         {
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException)
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone("connection lost");

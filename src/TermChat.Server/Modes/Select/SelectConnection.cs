@@ -1,12 +1,16 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using TermChat.Server.Connections;
 
 namespace TermChat.Server.Modes.Select;
 
 /// <summary>
 /// A non-blocking connection driven entirely by the select thread: it reads until the socket would
-/// block, flushes its pending output when the socket is writable, and is closed by the loop.
+/// block, flushes its pending output when the socket is writable, and is closed by the loop. Over TLS the same
+/// thread runs <see cref="SslStream"/> on a <see cref="MemoryDuplexStream"/>: received ciphertext is fed in, SslStream
+/// completes its reads inline, and the ciphertext it writes is sent like plaintext output.
 /// </summary>
 internal sealed class SelectConnection : TcpLink
 {
@@ -18,6 +22,14 @@ internal sealed class SelectConnection : TcpLink
     private int _pendingCount;
     private long _lingerUntil;
     private bool _inputEnded;
+    private MemoryDuplexStream? _duplex;
+    private SslStream? _tls;
+    private Task? _handshake;
+    private bool _tlsReady;
+    private ValueTask<int> _tlsRead;
+    private bool _tlsReadPending;
+    private bool _tlsWaitingForData = true;
+    private bool _closeNotifySent;
 
     public SelectConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler, SelectLoop loop) : base(socket, context, handler)
     {
@@ -40,7 +52,9 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Already in the loop's list of connections to flush at the end of this pass.</summary>
     public bool FlushPending { get; set; }
 
-    public bool WantsWrite => !Done && !Lingering && (_pendingCount > 0 || !Outbox.IsEmpty || OutputEnded);
+    public bool WantsWrite => !Done && !Lingering && (_duplex is null
+        ? _pendingCount > 0 || !Outbox.IsEmpty || OutputEnded
+        : _duplex.HasOutbound || (_tlsReady && (!Outbox.IsEmpty || OutputEnded)));
 
     public bool WantsRead => !Done && ThrottledUntil == 0 && !_inputEnded;
 
@@ -49,6 +63,12 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Reads until the socket would block, handling frames as they complete.</summary>
     public void OnReadable(long now)
     {
+        if (Kind == StreamKind.Undecided && !DecideFromFirstByte()) return;
+        if (_duplex is not null)
+        {
+            ReadTls(now);
+            return;
+        }
         while (!Done)
         {
             int read = Socket.Receive(_receive.GetMemory().Span, SocketFlags.None, out var error);
@@ -59,8 +79,7 @@ internal sealed class SelectConnection : TcpLink
             }
             if (error != SocketError.Success)
             {
-                PeerGone(error == SocketError.ConnectionReset ? "connection reset" : "connection lost");
-                Complete();
+                SocketFailed(error);
                 return;
             }
             if (read == 0)
@@ -76,6 +95,128 @@ internal sealed class SelectConnection : TcpLink
             }
             if (!HandleInput(now)) return;
         }
+    }
+
+    /// <summary>Peeks at the first byte to choose TLS or plaintext; false when nothing has arrived yet.</summary>
+    private bool DecideFromFirstByte()
+    {
+        Span<byte> first = stackalloc byte[1];
+        int read = Socket.Receive(first, SocketFlags.Peek, out var error);
+        if (error == SocketError.WouldBlock) return false;
+        // A failure or an end before any byte is handled by the plaintext path, as before TLS existed.
+        if (Decide(error == SocketError.Success && read == 1 ? first[0] : -1) != StreamKind.Tls) return true;
+        if (IsClosing)
+        {
+            // Closing before a TLS client could be answered (the server is shutting down): nothing can be said to it.
+            Complete();
+            return false;
+        }
+        _duplex = new MemoryDuplexStream();
+        _tls = new SslStream(_duplex, leaveInnerStreamOpen: false);
+        _handshake = _tls.AuthenticateAsServerAsync(TlsOptions(), CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Feeds received ciphertext to SslStream until the socket would block, then handles what it decrypted.</summary>
+    private void ReadTls(long now)
+    {
+        byte[] scratch = _loop.TlsScratch;
+        while (!Done && !_inputEnded)
+        {
+            int read = Socket.Receive(scratch, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock) break;
+            if (error != SocketError.Success)
+            {
+                SocketFailed(error);
+                return;
+            }
+            if (read == 0)
+            {
+                _duplex!.EndInput();
+                break;
+            }
+            _duplex!.Feed(scratch.AsSpan(0, read));
+            // Flood control holds the connection: stop taking bytes off the socket, as the plaintext path does.
+            if (ThrottledUntil != 0) break;
+        }
+        PumpTls(now);
+    }
+
+    /// <summary>
+    /// Moves TLS forward as far as the fed bytes allow: the handshake, then reads (a zero-byte read to wait for a
+    /// record without holding a buffer, then one read into the receive buffer), handling frames as they complete.
+    /// </summary>
+    private void PumpTls(long now)
+    {
+        if (_handshake is not null)
+        {
+            if (!_handshake.IsCompleted) return;
+            var handshake = _handshake;
+            _handshake = null;
+            if (handshake.Exception is { } failure)
+            {
+                TlsFailed(failure.InnerException ?? failure);
+                Complete();
+                return;
+            }
+            _tlsReady = true;
+            TlsEstablished(_tls!);
+            // Output queued while the handshake ran (a close, say) can go now.
+            _loop.OutputQueued(this);
+        }
+        while (!Done && ThrottledUntil == 0 && !_inputEnded)
+        {
+            if (!_tlsReadPending)
+            {
+                _tlsRead = _tls!.ReadAsync(_tlsWaitingForData ? Memory<byte>.Empty : _receive.GetMemory(), CancellationToken.None);
+                _tlsReadPending = true;
+            }
+            if (!_tlsRead.IsCompleted) break;
+            _tlsReadPending = false;
+            int read;
+            try
+            {
+                read = _tlsRead.GetAwaiter().GetResult();
+            }
+            catch (Exception exception) when (exception is IOException or AuthenticationException or InvalidOperationException)
+            {
+                TlsFailed(exception);
+                Complete();
+                return;
+            }
+            if (_tlsWaitingForData)
+            {
+                // A record is decrypted (or the stream ended): the next read takes it without waiting.
+                _tlsWaitingForData = false;
+                continue;
+            }
+            _tlsWaitingForData = true;
+            if (read == 0)
+            {
+                InputEnded(now);
+                return;
+            }
+            _receive.Advance(read);
+            if (IsClosing || !Admitted)
+            {
+                _receive.Clear();
+                continue;
+            }
+            if (!HandleInput(now)) break;
+        }
+        if (_duplex!.HasOutbound) _loop.OutputQueued(this);
+    }
+
+    /// <summary>Flood control released the connection: handle what is buffered, then read on.</summary>
+    public void Release(long now)
+    {
+        if (HandleInput(now) && _tls is not null && !Done) PumpTls(now);
+    }
+
+    private void SocketFailed(SocketError error)
+    {
+        PeerGone(error == SocketError.ConnectionReset ? "connection reset" : "connection lost");
+        Complete();
     }
 
     /// <summary>
@@ -110,6 +251,12 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Sends pending output until done or the socket would block.</summary>
     public void OnWritable(long now)
     {
+        if (Kind == StreamKind.Undecided) DecideForClose();
+        if (_duplex is not null)
+        {
+            WriteTls(now);
+            return;
+        }
         while (!Done)
         {
             if (_pendingCount == 0)
@@ -126,17 +273,61 @@ internal sealed class SelectConnection : TcpLink
                     return;
                 }
             }
-            int sent = Socket.Send(_pending.AsSpan(_pendingOffset, _pendingCount), SocketFlags.None, out var error);
-            if (error == SocketError.WouldBlock) return;
-            if (error != SocketError.Success)
-            {
-                PeerGone("connection lost");
-                Complete();
-                return;
-            }
+            if (!TrySend(_pending.AsSpan(_pendingOffset, _pendingCount), out int sent)) return;
             _pendingOffset += sent;
             _pendingCount -= sent;
         }
+    }
+
+    /// <summary>
+    /// Sends SslStream's ciphertext; once it is all out, encrypts the next chunk of the outbox (SslStream writes to the
+    /// duplex stream without waiting), and after the final frame sends TLS close_notify before the linger.
+    /// </summary>
+    private void WriteTls(long now)
+    {
+        var duplex = _duplex!;
+        while (!Done)
+        {
+            while (duplex.HasOutbound)
+            {
+                if (!TrySend(duplex.Outbound, out int sent)) return;
+                duplex.ConsumeOutbound(sent);
+            }
+            if (!_tlsReady) return;
+            if (_closeNotifySent)
+            {
+                BeginLinger(now);
+                return;
+            }
+            _pending ??= ArrayPool<byte>.Shared.Rent(SendBufferBytes);
+            int count = Outbox.CopyTo(_pending);
+            var write = count > 0
+                ? _tls!.WriteAsync(_pending.AsMemory(0, count), CancellationToken.None)
+                : OutputEnded ? new ValueTask(_tls!.ShutdownAsync()) : default;
+            if (count == 0)
+            {
+                ReturnPending();
+                if (!OutputEnded) return;
+                _closeNotifySent = true;
+            }
+            // The duplex stream completes every write at once, so SslStream's write has completed too.
+            if (!write.IsCompleted) throw new InvalidOperationException("A select-mode TLS write did not complete at once.");
+            write.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>One non-blocking send; false when the socket would block or failed (then the connection is done).</summary>
+    private bool TrySend(ReadOnlySpan<byte> data, out int sent)
+    {
+        sent = Socket.Send(data, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock) return false;
+        if (error != SocketError.Success)
+        {
+            PeerGone("connection lost");
+            Complete();
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Timers: the close deadline and the linger after the final frame.</summary>
@@ -145,6 +336,8 @@ internal sealed class SelectConnection : TcpLink
         if (Done) return;
         if (Lingering && now >= _lingerUntil) Complete();
         else if (IsClosing && DeadlinePassed) Complete();
+        // A close during the TLS handshake has no channel to say why on: the connection just ends.
+        else if (IsClosing && _duplex is not null && !_tlsReady && _handshake is not null) Complete();
         else if (OutputEnded && Reason == DisconnectReason.PeerClosed) Complete();
     }
 
@@ -180,6 +373,7 @@ internal sealed class SelectConnection : TcpLink
     {
         if (Done) return;
         Done = true;
+        _tls?.Dispose();
         _receive.Dispose();
         ReturnPending();
         Finish();

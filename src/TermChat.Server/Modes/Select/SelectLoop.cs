@@ -60,6 +60,9 @@ internal sealed class SelectLoop : TcpMode
         return _done.Task;
     }
 
+    /// <summary>Where TLS connections receive ciphertext before feeding it to SslStream (the loop thread's only).</summary>
+    public byte[] TlsScratch { get; } = new byte[32 * 1024];
+
     /// <summary>Wakes the loop when output was queued by another thread (timers, shutdown).</summary>
     public void WakeFromOtherThread()
     {
@@ -159,7 +162,7 @@ internal sealed class SelectLoop : TcpMode
                 connection.CheckTimers(now);
                 if (!connection.Done && connection.ThrottledUntil != 0 && now >= connection.ThrottledUntil)
                 {
-                    connection.HandleInput(now);
+                    connection.Release(now);
                 }
             }
             FlushAfterPass(now);

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using TermChat.Server.Connections;
 
 namespace TermChat.Server.Modes.Threads;
@@ -7,7 +9,8 @@ namespace TermChat.Server.Modes.Threads;
 /// <summary>
 /// A connection served by two dedicated threads: a reader doing blocking receives and a writer that
 /// sleeps until output is queued and then sends everything queued in as few blocking sends as possible.
-/// A broadcast only queues, so a slow peer never blocks the sender's thread.
+/// A broadcast only queues, so a slow peer never blocks the sender's thread. Over TLS the reader runs the blocking
+/// handshake and reads, and the writer, once the handshake is done, blocking writes, on the same SslStream.
 /// </summary>
 internal sealed class ThreadConnection : TcpLink
 {
@@ -16,6 +19,9 @@ internal sealed class ThreadConnection : TcpLink
 
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ManualResetEventSlim _stopWaiting = new();
+    // Set by the reader once the writer knows where to write: plaintext decided, or the TLS handshake over (either way).
+    private readonly ManualResetEventSlim _writable = new();
+    private SslStream? _tls;
     private readonly TaskCompletionSource _readerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<ThreadConnection> _finished;
     private Thread? _reader;
@@ -42,13 +48,18 @@ internal sealed class ThreadConnection : TcpLink
         using var buffer = new ReceiveBuffer();
         try
         {
+            if (!StartStream())
+            {
+                PeerFinished(buffer);
+                return;
+            }
             while (true)
             {
                 if (buffer.Length == 0)
                 {
                     buffer.ReleaseIfEmpty();
                 }
-                int read = Socket.Receive(buffer.GetMemory().Span, SocketFlags.None);
+                int read = _tls is null ? Socket.Receive(buffer.GetMemory().Span, SocketFlags.None) : _tls.Read(buffer.GetMemory().Span);
                 if (read == 0)
                 {
                     PeerFinished(buffer);
@@ -67,7 +78,7 @@ internal sealed class ThreadConnection : TcpLink
                 }
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException)
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone(exception is SocketException { SocketErrorCode: SocketError.ConnectionReset } ? "connection reset" : "connection lost");
@@ -78,9 +89,39 @@ internal sealed class ThreadConnection : TcpLink
         }
         finally
         {
+            _writable.Set();
             _readerEnded.TrySetResult();
             Wake();
         }
+    }
+
+    /// <summary>
+    /// Waits for the first byte and decides TLS or plaintext; for TLS runs the handshake (blocking: a peer that stalls
+    /// in it is cut off by the handshake timeout's close deadline, which disposes the socket). False: the peer closed
+    /// before saying anything, or the TLS handshake failed.
+    /// </summary>
+    private bool StartStream()
+    {
+        byte[] first = new byte[1];
+        int peeked = Socket.Receive(first, SocketFlags.Peek);
+        if (Decide(peeked == 1 ? first[0] : -1) == StreamKind.Tls)
+        {
+            var tls = new SslStream(new NetworkStream(Socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            try
+            {
+                tls.AuthenticateAsServer(TlsOptions());
+            }
+            catch (Exception exception) when (exception is AuthenticationException or IOException)
+            {
+                tls.Dispose();
+                TlsFailed(exception);
+                return false;
+            }
+            _tls = tls;
+            TlsEstablished(tls);
+        }
+        _writable.Set();
+        return peeked == 1;
     }
 
     private void WriteLoop()
@@ -92,9 +133,22 @@ internal sealed class ThreadConnection : TcpLink
             {
                 _signal.Wait();
                 Volatile.Write(ref _signaled, 0);
+                // A close before the peer said anything goes out in plaintext; otherwise wait until the reader knows
+                // what the peer speaks (and, for TLS, has finished the handshake).
+                if (!(OutputEnded && DecideForClose() == StreamKind.Plaintext)) _writable.Wait();
+                if (Kind == StreamKind.Tls && _tls is null)
+                {
+                    // The TLS handshake failed: there is nothing to write to.
+                    break;
+                }
                 int count;
                 while ((count = Outbox.CopyTo(chunk)) > 0)
                 {
+                    if (_tls is not null)
+                    {
+                        _tls.Write(chunk, 0, count);
+                        continue;
+                    }
                     int sent = 0;
                     while (sent < count)
                     {
@@ -105,13 +159,15 @@ internal sealed class ThreadConnection : TcpLink
                 {
                     if (ShouldShutDownSend)
                     {
+                        // TLS says goodbye first (close_notify), so the peer can tell our end from a cut connection.
+                        _tls?.ShutdownAsync().GetAwaiter().GetResult();
                         Socket.Shutdown(SocketShutdown.Send);
                     }
                     break;
                 }
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or IOException)
         {
             Log.SocketError(Context.Logger, Id, exception.Message);
             PeerGone("connection lost");
@@ -136,6 +192,7 @@ internal sealed class ThreadConnection : TcpLink
         _stopWaiting.Set();
         Finish();
         _reader!.Join();
+        _tls?.Dispose();
         _finished(this);
     }
 

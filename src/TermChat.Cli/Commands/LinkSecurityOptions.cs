@@ -1,0 +1,37 @@
+using System.CommandLine;
+using TermChat.Client.Transports;
+using TermChat.Cli.Usage;
+
+namespace TermChat.Cli.Commands;
+
+/// <summary>The client's TLS options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make.</summary>
+internal sealed class LinkSecurityOptions
+{
+    public Option<bool> Tls { get; } = new("--tls")
+    {
+        Description = "Use TLS even to loopback (by default every other address gets TLS and loopback plaintext).",
+    };
+
+    public Option<bool> Plaintext { get; } = new("--plaintext")
+    {
+        Description = "Connect without TLS (only a server started with --allow-plaintext accepts that from another machine).",
+    };
+
+    public Option<bool> TrustNewKey { get; } = new("--trust-new-key")
+    {
+        Description = "The server's key changed and you know why: trust the new key and pin it in $XDG_CONFIG_HOME/termchat/known_servers.",
+    };
+
+    /// <summary>The TCP settings the options ask for.</summary>
+    /// <exception cref="UsageException">--tls and --plaintext together.</exception>
+    public TcpTransportOptions Read(ParseResult parseResult)
+    {
+        bool tls = parseResult.GetValue(Tls), plaintext = parseResult.GetValue(Plaintext);
+        if (tls && plaintext) throw new UsageException("--tls and --plaintext contradict each other; choose one");
+        return new TcpTransportOptions
+        {
+            Tls = tls ? TlsMode.Require : plaintext ? TlsMode.Off : TlsMode.Auto,
+            TrustNewKey = parseResult.GetValue(TrustNewKey),
+        };
+    }
+}

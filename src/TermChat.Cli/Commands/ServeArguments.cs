@@ -102,6 +102,7 @@ internal sealed class ServeArguments
         {
             HelpName = "PASSWORD",
             Description = "Clients must give this password to join at all (clients speaking protocol 3; older ones cannot join). Also read from TERMCHAT_SERVER_PASSWORD.",
+        };
         _key = new Option<string?>("--key")
         {
             HelpName = "FILE",

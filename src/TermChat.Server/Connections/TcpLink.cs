@@ -123,7 +123,7 @@ internal abstract class TcpLink : IClientLink
     /// <summary>
     /// Decides what the connection speaks from its first byte (-1: the peer closed before sending one). Plaintext the
     /// policy does not allow is closed at once with <see cref="ErrorCode.EncryptionRequired"/>, sent in plaintext,
-    /// which is what that client reads. Only the first decision counts (see <see cref="DecideForClose"/>).
+    /// which is what that client reads. Only the first decision counts (see <see cref="DecideForOutput"/>).
     /// </summary>
     protected StreamKind Decide(int first)
     {
@@ -142,10 +142,11 @@ internal abstract class TcpLink : IClientLink
     }
 
     /// <summary>
-    /// A close began before the peer sent anything (a silent client timed out, the server is full or shutting down):
-    /// the final frame goes out in plaintext, since a TLS client would have spoken first. Returns what was decided.
+    /// Output is ready before the peer sent anything (a line-mode prompt; a close because a silent client timed out or
+    /// the server is full or shutting down): it goes out in plaintext, since a TLS client would have spoken first.
+    /// Returns what was decided (TLS when the first byte had already said so).
     /// </summary>
-    protected StreamKind DecideForClose()
+    protected StreamKind DecideForOutput()
     {
         Interlocked.CompareExchange(ref _kind, (int)StreamKind.Plaintext, (int)StreamKind.Undecided);
         return Kind;

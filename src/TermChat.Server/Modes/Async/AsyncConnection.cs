@@ -148,9 +148,9 @@ internal sealed class AsyncConnection : TcpLink
             while (true)
             {
                 await _signal.WaitAsync().ConfigureAwait(false);
-                // A close before the peer said anything goes out in plaintext; otherwise wait until the reader knows
-                // what the peer speaks (and, for TLS, has finished the handshake).
-                if (!(OutputEnded && DecideForClose() == StreamKind.Plaintext)) await _writable.Task.ConfigureAwait(false);
+                // Output before the peer said anything (a line-mode prompt, a close) makes the connection plaintext: a
+                // TLS client speaks first. Otherwise wait until the TLS handshake is done.
+                if (DecideForOutput() != StreamKind.Plaintext) await _writable.Task.ConfigureAwait(false);
                 if (Kind == StreamKind.Tls && _tls is null)
                 {
                     // The TLS handshake failed: there is nothing to write to.

@@ -251,7 +251,7 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Sends pending output until done or the socket would block.</summary>
     public void OnWritable(long now)
     {
-        if (Kind == StreamKind.Undecided) DecideForClose();
+        if (Kind == StreamKind.Undecided) DecideForOutput();
         if (_duplex is not null)
         {
             WriteTls(now);

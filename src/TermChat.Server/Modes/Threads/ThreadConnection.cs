@@ -133,9 +133,9 @@ internal sealed class ThreadConnection : TcpLink
             {
                 _signal.Wait();
                 Volatile.Write(ref _signaled, 0);
-                // A close before the peer said anything goes out in plaintext; otherwise wait until the reader knows
-                // what the peer speaks (and, for TLS, has finished the handshake).
-                if (!(OutputEnded && DecideForClose() == StreamKind.Plaintext)) _writable.Wait();
+                // Output before the peer said anything (a line-mode prompt, a close) makes the connection plaintext: a
+                // TLS client speaks first. Otherwise wait until the TLS handshake is done.
+                if (DecideForOutput() != StreamKind.Plaintext) _writable.Wait();
                 if (Kind == StreamKind.Tls && _tls is null)
                 {
                     // The TLS handshake failed: there is nothing to write to.

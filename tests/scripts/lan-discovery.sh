@@ -30,6 +30,9 @@ command -v tmux >/dev/null 2>&1 || missing "tmux is not installed (apt-get insta
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
+# The clients pin the servers' keys: in the run's own place, never the user's known_servers.
+export XDG_CONFIG_HOME="$work/config"
+mkdir -p "$XDG_CONFIG_HOME"
 id=$(( $$ % 10000 ))
 A="tclan_a$id" B="tclan_b$id" M="tclan_m$id"
 routes=()
@@ -102,8 +105,9 @@ set +e
 serve() {
   local ns="$1" name="$2" log="$3" address="$4"; shift 4
   # --ephemeral: the servers share port 7777, so by default they would share one data file, and the second would be
-  # refused (the file is in use); these cases need no history.
-  in_ns "$ns" "${termchat[@]}" serve --name "$name" --ephemeral "$@" >"$log" 2>&1 &
+  # refused (the file is in use); these cases need no history. --key: a server restarted at the same address keeps
+  # the key its clients pinned (an ephemeral server's key would be new, and rightly refused as changed).
+  in_ns "$ns" "${termchat[@]}" serve --name "$name" --ephemeral --key "$work/$name.key" "$@" >"$log" 2>&1 &
   for _ in $(seq 1 100); do
     if in_ns "$ns" bash -c "exec 3<>/dev/tcp/$address/7777" 2>/dev/null; then return 0; fi
     sleep 0.1
@@ -230,7 +234,7 @@ code=$?
 check "join without a host refuses to guess between two servers (exit $code)" [ "$code" != 0 ]
 check "join without a host names the servers it found" bash -c "grep -q alpha '$work/join-several.out' && grep -q multi '$work/join-several.out'"
 # The full-screen picker, in a real terminal (tmux) inside the client's namespace: it lists both servers,
-# Down and Enter join the second one listed, and /quit ends the client.
+# Down and Enter join the second one listed (over TLS: it is not loopback), and /quit ends the client.
 picker() {
   local sock="tclan$id" screen="$work/picker.screen" chosen=""
   # capture SECONDS TEXT...: wait until the pane shows every TEXT.
@@ -250,7 +254,7 @@ picker() {
     # The second server listed is the one Down selects; the status bar then names its address.
     chosen=$(grep -oE '(alpha|multi)  [0-9.]+:7777' "$screen" | sed -n 2p | awk '{print $2}')
     tmux -L "$sock" send-keys Down Enter
-    if [ -n "$chosen" ] && capture 15 "picky │ TCP $chosen │ #lobby │ connected"; then
+    if [ -n "$chosen" ] && capture 15 "picky │ TCP+TLS $chosen │ #lobby │ connected"; then
       tmux -L "$sock" send-keys "/quit" Enter
       capture 15 "exit=0" || { echo "--- the client did not exit with 0 after /quit:"; cat "$screen"; chosen=""; }
     else

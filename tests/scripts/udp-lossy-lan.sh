@@ -36,6 +36,9 @@ VA=tcudp_va VB=tcudp_vb
 PORT=7777
 
 work="$(mktemp -d)"
+# The clients pin the server's key: in the run's own place, never the user's known_servers.
+export XDG_CONFIG_HOME="$work/config"
+mkdir -p "$XDG_CONFIG_HOME"
 pids=()
 fds_open=0
 
@@ -129,9 +132,10 @@ run_mode() {
     local dir="$work/$mode"
     mkdir -p "$dir"
 
-    # --ephemeral: each mode's server starts afresh on the same port, without the last one's history and sessions.
+    # --ephemeral: each mode's server starts afresh on the same port, without the last one's history and sessions;
+    # --key: with the key the clients pinned at the first mode (TCP across the link is TLS).
     ip netns exec "$A" "${termchat[@]}" serve --mode "$mode" --bind "$IPA" --port "$PORT" --flood-rate 0 \
-        --ephemeral --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
+        --ephemeral --key "$work/server.key" --log-level warning --stats-interval 0 >"$work/server-$mode.log" 2>&1 &
     local server=$!
     pids+=("$server")
     local start=$SECONDS

@@ -336,7 +336,7 @@ public sealed class ChatServer : IAsyncDisposable
 
     private IDatagramHandler CreateDatagramHandler() => _datagramHandler is { } create
         ? create(Wire)
-        : new UdpChatHandler(Wire, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams);
+        : new UdpChatHandler(Wire, _loggerFactory.CreateLogger("TermChat.Server.Udp"), _options.Datagrams, _tls);
 
     private (Socket Listener, Socket? Udp) Bind()
     {

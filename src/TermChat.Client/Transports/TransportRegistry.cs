@@ -11,13 +11,13 @@ public sealed class TransportRegistry
     private readonly Dictionary<string, Func<IChatTransport>> _factories = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A registry with the built-in transports (TCP, and UDP once it is available).</summary>
-    /// <param name="tcp">The TCP settings (TLS, pins, identity); the defaults when null.</param>
+    /// <param name="tcp">The TCP settings (TLS, pins, identity; UDP's DTLS follows them); the defaults when null.</param>
     public static TransportRegistry CreateDefault(TcpTransportOptions? tcp = null)
     {
         var registry = new TransportRegistry();
         var tcpOptions = tcp ?? new TcpTransportOptions();
         registry.Register("tcp", () => new TcpTransport(tcpOptions));
-        registry.Register("udp", static () => new UdpTransport(new UdpTransportOptions()));
+        registry.Register("udp", () => new UdpTransport(UdpTransportOptions.SecuredLike(tcpOptions)));
         return registry;
     }
 

@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Org.BouncyCastle.Tls;
+using TermChat.Client.Security;
 using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
+using TermChat.Protocol.Security;
 
 namespace TermChat.Client.Transports;
 
@@ -15,6 +18,12 @@ namespace TermChat.Client.Transports;
 /// the bounded outbox into the engine and runs its timers. The engine is not thread-safe, so both take one lock,
 /// and only ever for short, non-blocking work.
 /// </summary>
+/// <remarks>
+/// Over DTLS (<see cref="TlsMode"/>; PROTOCOL-DATAGRAMS.md section 12) BouncyCastle's blocking handshake runs on a thread
+/// of its own while the receive loop queues the server's datagrams for it; afterwards the receive loop opens each record
+/// under the lock and the engine's datagrams are sealed where they are sent. The server's key is checked against the
+/// same pins as TLS.
+/// </remarks>
 public sealed class UdpTransport : IChatTransport
 {
     private readonly UdpTransportOptions _options;
@@ -33,6 +42,10 @@ public sealed class UdpTransport : IChatTransport
     private readonly TaskCompletionSource _closeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _refused;
     private volatile bool _outboxDone;
+    private DtlsChannel? _channel;
+    private DtlsTransport? _dtls;
+    private ServerKeyCheck? _keyCheck;
+    private readonly byte[] _openBuffer = new byte[DtlsRecord.MaxDatagramBytes];
 
     /// <summary>Creates an unconnected transport with default settings.</summary>
     public UdpTransport()
@@ -49,7 +62,10 @@ public sealed class UdpTransport : IChatTransport
     }
 
     /// <inheritdoc/>
-    public string Name => "UDP";
+    public string Name => _channel is null ? "UDP" : "UDP+DTLS";
+
+    /// <inheritdoc/>
+    public string? Security => _dtls is null || _keyCheck is null ? null : $"DTLS 1.2, {_keyCheck.Describe()}";
 
     /// <inheritdoc/>
     public ChannelReader<Message> Incoming => _inbox.Reader;
@@ -112,8 +128,35 @@ public sealed class UdpTransport : IChatTransport
         }
         _socket = socket;
         var datagramOptions = _options.Datagrams with { MaxIncomingMessageBytes = _options.MaxFrameBytes + ProtocolLimits.LengthPrefixBytes };
-        _session = ReliableSession.CreateClient(datagramOptions, NowMs());
-        _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        if (TcpTransport.UsesTls(_options.Tls, (IPEndPoint)socket.RemoteEndPoint!))
+        {
+            _channel = new DtlsChannel(SendRaw);
+            _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+            DtlsTransport dtls;
+            try
+            {
+                dtls = await HandshakeAsync(endpoint, timeout.Token, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await CloseAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            lock (_gate)
+            {
+                _session = ReliableSession.CreateClient(datagramOptions, NowMs());
+                _channel.NonBlocking = true;
+                _dtls = dtls;
+                // The server's first records may have arrived while the handshake thread was finishing.
+                OpenQueued(_session);
+                Flush(_session);
+            }
+        }
+        else
+        {
+            _session = ReliableSession.CreateClient(datagramOptions, NowMs());
+            _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        }
         _pump = Task.Run(PumpLoopAsync, CancellationToken.None);
 
         try
@@ -137,6 +180,91 @@ public sealed class UdpTransport : IChatTransport
                 throw ChatConnectException.FromSocketError(endpoint, Name, new SocketException((int)SocketError.ConnectionRefused));
             }
             throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout);
+        }
+    }
+
+    /// <summary>
+    /// The DTLS handshake, on a thread of its own because BouncyCastle's blocks; the receive loop feeds it. A changed
+    /// server key, a refused port or a failed handshake ends the connect; nothing falls back to plaintext.
+    /// </summary>
+    private async Task<DtlsTransport> HandshakeAsync(ChatEndpoint endpoint, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        DtlsCredentials identity;
+        try
+        {
+            identity = new DtlsCredentials(_options.Identity.Certificate);
+        }
+        catch (KeyFileException e)
+        {
+            throw new ChatConnectException(ConnectFailure.Other, endpoint, e.Message, e);
+        }
+        string server = endpoint.ToString();
+        var peer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), identity,
+            fingerprint => _options.KnownServers.Check(server, fingerprint, _options.TrustNewKey), _options.ConnectTimeout);
+        var channel = _channel!;
+        var handshake = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(peer, channel),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            var dtls = await handshake.WaitAsync(timeout).ConfigureAwait(false);
+            _keyCheck = peer.Check;
+            return dtls;
+        }
+        catch (OperationCanceledException e)
+        {
+            // Closing the channel ends the handshake thread's wait at once.
+            channel.Close();
+            if (cancellationToken.IsCancellationRequested) throw;
+            throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+        }
+        catch (Exception e) when (e is IOException or TlsException or InvalidOperationException)
+        {
+            if (peer.Check is { Status: ServerKeyStatus.Changed } changed)
+            {
+                throw new ChatConnectException(ConnectFailure.UntrustedKey, endpoint, changed.Describe(), e);
+            }
+            if (_refused)
+            {
+                throw ChatConnectException.FromSocketError(endpoint, Name, new SocketException((int)SocketError.ConnectionRefused));
+            }
+            throw new ChatConnectException(ConnectFailure.Protocol, endpoint,
+                $"the DTLS handshake failed ({e.Message}); an older TermChat server without DTLS is reached with --plaintext", e);
+        }
+    }
+
+    /// <summary>Sends one datagram as it is (a DTLS record); a datagram that cannot leave is lost, as any may be.</summary>
+    private void SendRaw(ReadOnlySpan<byte> datagram)
+    {
+        try
+        {
+            _socket!.Send(datagram, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
+        {
+            // The kernel reports an earlier ICMP "port unreachable" on whichever call comes next.
+            if (!_opened.Task.IsCompleted)
+            {
+                _refused = true;
+                _opened.TrySetException(e);
+                _channel?.Close();
+            }
+        }
+        catch (SocketException)
+        {
+            // Buffer full or no route: a lost datagram; DTLS and the engine retransmit.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Opens every queued DTLS record into the engine. Called under the lock.</summary>
+    private void OpenQueued(ReliableSession session)
+    {
+        int length;
+        while ((length = _channel!.OpenNext(_dtls!, _openBuffer)) >= 0)
+        {
+            session.OnDatagram(_openBuffer.AsSpan(0, length), NowMs());
         }
     }
 
@@ -241,14 +369,30 @@ public sealed class UdpTransport : IChatTransport
                     {
                         _refused = true;
                         _opened.TrySetException(e);
+                        _channel?.Close();
                         return;
                     }
                     continue;
                 }
                 lock (_gate)
                 {
+                    if (_channel is { } channel)
+                    {
+                        // Only DTLS records count on a DTLS link: a plaintext datagram is dropped, never believed.
+                        if (received == 0 || !DtlsRecord.IsDtls(buffer[0]) || !channel.Offer(buffer.AsSpan(0, received)) || _dtls is null)
+                        {
+                            continue;
+                        }
+                    }
                     var session = _session!;
-                    session.OnDatagram(buffer.AsSpan(0, received), NowMs());
+                    if (_channel is null)
+                    {
+                        session.OnDatagram(buffer.AsSpan(0, received), NowMs());
+                    }
+                    else
+                    {
+                        OpenQueued(session);
+                    }
                     while (session.TryReceive(out var message))
                     {
                         delivered.Add(message);
@@ -291,6 +435,11 @@ public sealed class UdpTransport : IChatTransport
         catch (SocketException e)
         {
             failure = new ChatLinkException($"network error: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or TlsException)
+        {
+            // A fatal DTLS alert, or a record the association cannot take: the encrypted link is over.
+            failure = new ChatLinkException($"the DTLS association failed: {e.Message}", e);
         }
         finally
         {
@@ -404,6 +553,19 @@ public sealed class UdpTransport : IChatTransport
         int length;
         while ((length = session.Poll(NowMs(), _sendBuffer)) > 0)
         {
+            if (_dtls is { } dtls)
+            {
+                try
+                {
+                    // Sealed and sent (through SendRaw) in one call.
+                    dtls.Send(_sendBuffer, 0, length);
+                }
+                catch (Exception e) when (e is IOException or TlsException)
+                {
+                    // The association failed (a fatal alert): the engine's timers end the session.
+                }
+                continue;
+            }
             try
             {
                 _socket!.Send(_sendBuffer.AsSpan(0, length), SocketFlags.None);

@@ -1,3 +1,4 @@
+using TermChat.Client.Security;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
 
@@ -23,6 +24,25 @@ public sealed class UdpTransportOptions
 
     /// <summary>Bytes the engine may hold not yet cut into chunks before the outbox stops draining into it (back-pressure).</summary>
     public int MaxQueuedBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Whether to use DTLS; by default to every address but loopback, as TCP uses TLS (<see cref="TcpTransportOptions.Tls"/>).</summary>
+    public TlsMode Tls { get; set; } = TlsMode.Auto;
+
+    /// <summary>The pinned server keys (the same file and pins as TLS: a server has one key for both).</summary>
+    public KnownServers KnownServers { get; set; } = new(ConfigPaths.KnownServers);
+
+    /// <summary>The key presented as the DTLS client certificate.</summary>
+    public ClientIdentity Identity { get; set; } = ClientIdentity.Default();
+
+    /// <summary>Accept a server key that differs from its pin, and pin it instead (<c>--trust-new-key</c>).</summary>
+    public bool TrustNewKey { get; set; }
+
+    /// <summary>The security settings of <paramref name="tcp"/> (TLS mode, pins, identity, re-trust) for UDP.</summary>
+    public static UdpTransportOptions SecuredLike(TcpTransportOptions tcp)
+    {
+        ArgumentNullException.ThrowIfNull(tcp);
+        return new UdpTransportOptions { Tls = tcp.Tls, KnownServers = tcp.KnownServers, Identity = tcp.Identity, TrustNewKey = tcp.TrustNewKey };
+    }
 
     /// <summary>Timers and windows of the datagram layer (PROTOCOL-DATAGRAMS.md).</summary>
     public DatagramOptions Datagrams { get; set; } = DatagramOptions.Default;

@@ -8,7 +8,7 @@ namespace TermChat.Server.Security;
 
 /// <summary>
 /// The server's side of TLS, shared by every connection of every mode: its certificate (made once), the handshake
-/// settings and the plaintext policy. TLS 1.3 only; the server asks every client for a certificate and takes any
+/// settings and the plaintext policy (UDP's DTLS uses the same key and policy). TLS 1.3 only; the server asks every client for a certificate and takes any
 /// key, because a client key is an identity (its fingerprint), not a credential signed by anyone.
 /// </summary>
 internal sealed class ServerTls
@@ -21,7 +21,11 @@ internal sealed class ServerTls
         _certificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
         _plaintext = plaintext;
         Fingerprint = KeyFingerprint.Of(certificate);
+        Dtls = new DtlsCredentials(certificate);
     }
+
+    /// <summary>The same key and certificate for DTLS, so UDP clients see the key TCP clients pinned.</summary>
+    public DtlsCredentials Dtls { get; }
 
     /// <summary>The server key's fingerprint, as clients pin it.</summary>
     public string Fingerprint { get; }

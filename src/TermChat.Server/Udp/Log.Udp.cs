@@ -24,4 +24,13 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Error, "The UDP timer failed")]
     public static partial void UdpTimerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Debug, "DTLS from {Remote} established, client key {Fingerprint}")]
+    public static partial void DtlsEstablished(ILogger logger, EndPoint remote, string fingerprint);
+
+    [LoggerMessage(107, LogLevel.Information, "DTLS from {Remote} failed: {Error}")]
+    public static partial void DtlsFailed(ILogger logger, EndPoint remote, string error);
+
+    [LoggerMessage(108, LogLevel.Debug, "DTLS handshake from {Remote} dropped: {Why}")]
+    public static partial void DtlsBusy(ILogger logger, EndPoint remote, string why);
 }

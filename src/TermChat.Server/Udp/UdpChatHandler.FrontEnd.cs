@@ -133,6 +133,10 @@ internal sealed partial class UdpChatHandler
                     _router.Remove(link.Session.SessionId);
                     _deadlines.Remove(link);
                     _counters.SessionEnded(link.Session.Stats);
+                    if (link.Association is { } association)
+                    {
+                        _dtls!.Release(association);
+                    }
                 }
             }
         }

@@ -3,7 +3,9 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
 using TermChat.Protocol.Datagrams;
+using TermChat.Protocol.Security;
 using TermChat.Server.Datagrams;
+using TermChat.Server.Security;
 using TermChat.Server.Wire;
 
 namespace TermChat.Server.Udp;
@@ -39,6 +41,9 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<ulong, UdpLink> _links = [];
     private readonly UdpCounters _counters = new();
+    private readonly ServerTls? _tls;
+    private readonly ServerDtls? _dtls;
+    private readonly DtlsDelivery _openedByDtls;
     private IDatagramSender? _sender;
 
     /// <summary>
@@ -51,7 +56,11 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     /// <param name="frontEnd">The wire front end TCP connections use too.</param>
     /// <param name="logger">Where to log.</param>
     /// <param name="datagramOptions">Timers and windows; the protocol defaults if null.</param>
-    public UdpChatHandler(WireFrontEnd frontEnd, ILogger logger, DatagramOptions? datagramOptions = null)
+    /// <param name="tls">
+    /// The server key and plaintext policy TCP uses: DTLS runs on that key, and plaintext datagrams are accepted only
+    /// where the policy allows plaintext. Null: no DTLS, plaintext from everyone (tests of the datagram layer alone).
+    /// </param>
+    public UdpChatHandler(WireFrontEnd frontEnd, ILogger logger, DatagramOptions? datagramOptions = null, ServerTls? tls = null)
     {
         _frontEnd = frontEnd;
         var options = frontEnd.Options;
@@ -65,6 +74,9 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
             MaxSendQueueBytes = options.MaxSendQueueBytes,
         };
         _router = new DatagramServer(sessionOptions, new CookieProtector(), maxSessions: options.MaxClients);
+        _tls = tls;
+        _dtls = tls is null ? null : new ServerDtls(tls.Dtls, options.HandshakeTimeout, options.MaxClients, logger, NowMs);
+        _openedByDtls = (datagram, association) => Route(datagram, association.Remote, association);
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _stats.AddEntrySource(StatEntries);
     }
@@ -82,34 +94,84 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Start(IDatagramSender sender) => _sender = sender;
+    public void Start(IDatagramSender sender)
+    {
+        _sender = sender;
+        _dtls?.Start(sender);
+    }
+
+    /// <summary>DTLS handshakes completed.</summary>
+    public long DtlsHandshakes => _dtls?.Handshakes ?? 0;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The first byte tells a DTLS record (content types 20–25) from a plaintext datagram (marker 0xD1); DTLS records go
+    /// through <see cref="ServerDtls"/>, which hands the datagrams it opened back to <see cref="Route"/>.
+    /// </remarks>
     public void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
+        if (datagram.IsEmpty)
+        {
+            return;
+        }
+        if (DtlsRecord.IsDtls(datagram[0]))
+        {
+            lock (_gate)
+            {
+                _counters.DatagramIn();
+            }
+            _dtls?.OnRecord(datagram, remote, _openedByDtls);
+            return;
+        }
+        Route(datagram, remote, association: null);
+    }
+
+    /// <summary>
+    /// One datagram of the reliable layer, from <paramref name="association"/> or in plaintext (null). A session only
+    /// takes datagrams that arrive the way it was opened, so plaintext cannot be slipped into an encrypted session.
+    /// </summary>
+    private void Route(ReadOnlySpan<byte> datagram, IPEndPoint remote, DtlsAssociation? association)
     {
         UdpLink? link;
         bool created = false;
+        bool refused = false;
         long now = NowMs();
         lock (_gate)
         {
-            _counters.DatagramIn();
-            _lastDatagramMs = now;
-            // A session whose front-end side is held back by flood control stops taking data, as a full socket buffer would.
-            if (DatagramHeader.TryRead(datagram, out var header) && _links.TryGetValue(header.SessionId, out var busy) && busy.InboundBytes > MaxInboundBytes)
+            if (association is null)
             {
-                return;
+                _counters.DatagramIn();
+            }
+            _lastDatagramMs = now;
+            if (DatagramHeader.TryRead(datagram, out var header) && _links.TryGetValue(header.SessionId, out var known))
+            {
+                if (!ReferenceEquals(known.Association, association))
+                {
+                    return;
+                }
+                // A session whose front-end side is held back by flood control stops taking data, as a full socket buffer would.
+                if (known.InboundBytes > MaxInboundBytes)
+                {
+                    return;
+                }
             }
             var route = _router.Route(datagram, remote.Serialize(), now, Spare(), out int replyBytes, out var session);
             switch (route)
             {
                 case DatagramRoute.Reply:
-                    SendSpare(replyBytes, remote);
+                    SendSpare(replyBytes, remote, association);
                     return;
                 case DatagramRoute.SessionCreated:
-                    link = new UdpLink(this, session!, remote);
+                    link = new UdpLink(this, session!, remote, association);
                     _links.Add(session!.SessionId, link);
                     _counters.SessionOpened();
                     created = true;
+                    if (association is not null)
+                    {
+                        association.Sessions++;
+                    }
+                    // Plaintext where TCP would refuse it: the session is opened only to carry the reason, as over TCP.
+                    refused = association is null && _tls is not null && !_tls.PermitsPlaintext(remote);
                     if (_stopping)
                     {
                         link.Closing = true;
@@ -131,7 +193,13 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
             }
             Flush(link, now);
         }
-        if (created && !link.Closing)
+        if (refused && !link.Closing)
+        {
+            Log.PlaintextRefused(_logger, link.Id, remote);
+            CloseLink(link, ErrorCode.EncryptionRequired,
+                "This server accepts only encrypted (DTLS) datagrams from your address; use a TermChat client that speaks DTLS.", discardQueued: true);
+        }
+        else if (created && !link.Closing)
         {
             Admit(link);
         }
@@ -143,6 +211,7 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     public void Dispose()
     {
         _timer.Dispose();
+        _dtls?.Dispose();
         lock (_gate)
         {
             if (_spare is { } spare)
@@ -173,7 +242,7 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
         int length;
         while ((length = link.Session.Poll(now, Spare())) > 0)
         {
-            SendSpare(length, link.Endpoint);
+            SendSpare(length, link.Endpoint, link.Association);
         }
         Reschedule(link, now);
         NoteIfClosed(link);
@@ -182,9 +251,22 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
     /// <summary>The buffer for the next outgoing datagram. Called under <c>_gate</c>.</summary>
     private byte[] Spare() => _spare ??= ArrayPool<byte>.Shared.Rent(DatagramLimits.MaxDatagramBytes);
 
-    /// <summary>Queues the datagram written into the spare buffer; the buffer now belongs to the sender. Called under <c>_gate</c>.</summary>
-    private void SendSpare(int length, IPEndPoint remote)
+    /// <summary>
+    /// Queues the datagram written into the spare buffer: sealed for <paramref name="association"/> (the spare buffer is
+    /// kept for the next datagram), or as it is, when the buffer then belongs to the sender. Called under <c>_gate</c>.
+    /// </summary>
+    private void SendSpare(int length, IPEndPoint remote, DtlsAssociation? association)
     {
+        if (association is not null)
+        {
+            if (_dtls!.TrySeal(association, _spare.AsSpan(0, length)))
+            {
+                _counters.DatagramOut();
+                return;
+            }
+            _counters.SendDropped();
+            return;
+        }
         var buffer = _spare!;
         _spare = null;
         if (_sender is { } sender)

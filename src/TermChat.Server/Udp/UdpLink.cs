@@ -15,9 +15,10 @@ internal sealed class UdpLink : IClientLink
 {
     private readonly UdpChatHandler _owner;
 
-    public UdpLink(UdpChatHandler owner, ReliableSession session, IPEndPoint endpoint)
+    public UdpLink(UdpChatHandler owner, ReliableSession session, IPEndPoint endpoint, DtlsAssociation? association)
     {
         _owner = owner;
+        Association = association;
         Session = session;
         Endpoint = endpoint;
         Id = WireFrontEnd.NextLinkId();
@@ -28,6 +29,12 @@ internal sealed class UdpLink : IClientLink
     public EndPoint Remote => Endpoint;
 
     public string Transport => "udp";
+
+    /// <summary>The DTLS association the session was opened through; null for a plaintext session.</summary>
+    public DtlsAssociation? Association { get; }
+
+    /// <summary>The key the client presented in the DTLS handshake; null for plaintext or no certificate.</summary>
+    public string? KeyFingerprint => Association?.KeyFingerprint;
 
     public IPEndPoint Endpoint { get; }
 

@@ -379,7 +379,9 @@ public sealed class UdpTransport : IChatTransport
                     if (_channel is { } channel)
                     {
                         // Only DTLS records count on a DTLS link: a plaintext datagram is dropped, never believed.
-                        if (received == 0 || !DtlsRecord.IsDtls(buffer[0]) || !channel.Offer(buffer.AsSpan(0, received)) || _dtls is null)
+                        // After the handshake an unencrypted (epoch 0) record is a late copy or a forgery: dropped.
+                        if (received < 5 || !DtlsRecord.IsDtls(buffer[0]) || (_dtls is not null && buffer[3] == 0 && buffer[4] == 0)
+                            || !channel.Offer(buffer.AsSpan(0, received)) || _dtls is null)
                         {
                             continue;
                         }

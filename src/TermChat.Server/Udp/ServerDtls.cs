@@ -112,6 +112,13 @@ internal sealed class ServerDtls : IDisposable
                 association.Channel.Offer(datagram);
                 return;
             }
+            // Epoch 0 is unencrypted: after the handshake an epoch-0 record is a late handshake copy or a forgery (a
+            // plaintext fatal alert would end the association). The client's retransmitted flight ends with its
+            // encrypted Finished, which is enough for the server to resend its own.
+            if (datagram.Length >= 5 && datagram[3] == 0 && datagram[4] == 0)
+            {
+                return;
+            }
             Open(association, datagram, deliver);
             return;
         }

@@ -1,9 +1,14 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using TermChat.Client.Security;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Server;
 using TermChat.Server.Security;
+using TermChat.TestKit.Datagrams;
 using TermChat.TestKit.Server;
 
 namespace TermChat.Client.Tests.Transports;
@@ -85,5 +90,173 @@ public sealed class DtlsTransportTests : IDisposable
         // The key pinned over UDP is the key TLS shows: one pin for both.
         Assert.Equal(server.Server.KeyFingerprint, aliceOptions.KnownServers.Find(endpoint.ToString()));
         Assert.Contains(logs.Lines, line => line.Contains($"client key {aliceOptions.Identity.Fingerprint}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_restarted_with_a_new_key_is_refused_over_UDP_naming_both_keys_until_trusted_again()
+    {
+        string firstKey;
+        int port;
+        await using (var first = await StartAsync(ServerMode.Threads))
+        {
+            port = first.EndPoint.Port;
+            firstKey = first.Server.KeyFingerprint;
+            await using var transport = new UdpTransport(Options());
+            await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", port), CancellationToken.None).WaitAsync(Wait);
+            await HelloAsync(transport, "before");
+        }
+        await using var second = await StartAsync(ServerMode.Threads, o => o.Port = port);
+        string secondKey = second.Server.KeyFingerprint;
+        var endpoint = new ChatEndpoint("127.0.0.1", port);
+
+        await using (var refused = new UdpTransport(Options()))
+        {
+            var error = await Assert.ThrowsAsync<ChatConnectException>(() => refused.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait));
+            Assert.Equal(ConnectFailure.UntrustedKey, error.Failure);
+            Assert.Equal($"cannot connect to {endpoint}: the server's key has CHANGED: pinned {firstKey}, now {secondKey}. Someone may be intercepting the connection; " +
+                "if the server really has a new key, connect once with --trust-new-key", error.Message);
+        }
+        Assert.Equal(firstKey, Options().KnownServers.Find(endpoint.ToString()));
+
+        await using var retrusted = new UdpTransport(Options(trustNewKey: true));
+        await retrusted.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        await HelloAsync(retrusted, "after");
+        Assert.Equal($"DTLS 1.2, server key changed from {firstKey} to {secondKey}: trusted as asked (--trust-new-key)", retrusted.Security);
+    }
+
+    [Theory]
+    [InlineData(ServerMode.Select)]
+    [InlineData(ServerMode.Async)]
+    public async Task A_plaintext_UDP_client_is_told_the_server_requires_encryption(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode, o => o.Plaintext = PlaintextPolicy.Refuse);
+        await using var transport = new UdpTransport(Options(TlsMode.Off));
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", server.EndPoint.Port), CancellationToken.None).WaitAsync(Wait);
+        await transport.SendAsync(new Hello(ProtocolLimits.Version, "plain", default, []), CancellationToken.None);
+
+        var error = await NextAsync<Error>(transport);
+
+        Assert.Equal(ErrorCode.EncryptionRequired, error.Code);
+        Assert.Contains("only encrypted (DTLS)", error.Text, StringComparison.Ordinal);
+        Assert.Equal("UDP", transport.Name);
+    }
+
+    [Fact]
+    public async Task A_nick_taken_over_DTLS_belongs_to_that_key_and_is_refused_to_another()
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        var endpoint = new ChatEndpoint("127.0.0.1", server.EndPoint.Port);
+        await using (var owner = new UdpTransport(Options()))
+        {
+            await owner.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+            await HelloAsync(owner, "keeper");
+            await owner.SendAsync(new Bye("done"), CancellationToken.None);
+        }
+
+        await using var other = new UdpTransport(Options(identity: "other-identity"));
+        await other.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        await other.SendAsync(new Hello(ProtocolLimits.Version, "keeper", default, []), CancellationToken.None);
+        var refused = await NextAsync<Error>(other);
+        Assert.Equal(ErrorCode.NickOwned, refused.Code);
+
+        await using var back = new UdpTransport(Options());
+        await back.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        Assert.Equal("keeper", (await HelloAsync(back, "keeper")).Nick);
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Require, false)]
+    [InlineData(TlsMode.Off, true)]
+    public async Task A_wiretap_on_the_UDP_path_reads_chat_only_when_the_link_is_plaintext(TlsMode tls, bool readable)
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        var tap = new ConcurrentQueue<byte[]>();
+        await using var relay = new LossyUdpRelay(new IPEndPoint(IPAddress.Loopback, server.EndPoint.Port), LinkConditions.Perfect);
+        relay.OnDatagram = (_, datagram) => tap.Enqueue(datagram);
+        var endpoint = new ChatEndpoint("127.0.0.1", relay.Endpoint.Port);
+        await using var alice = new UdpTransport(Options(tls));
+        await using var bob = new UdpTransport(Options(tls, identity: "bob-identity"));
+        await alice.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        await bob.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        await HelloAsync(alice, "wiretapped");
+        await HelloAsync(bob, "listener");
+        await alice.SendAsync(new JoinRoom("#secretroom"), CancellationToken.None);
+        await NextAsync<RoomJoined>(alice);
+        await bob.SendAsync(new JoinRoom("#secretroom"), CancellationToken.None);
+        await NextAsync<RoomJoined>(bob);
+        await alice.SendAsync(new SendMessage("#secretroom", MessageKind.Say, "the launch code is swordfish"), CancellationToken.None);
+        Assert.Equal("the launch code is swordfish", (await NextAsync<RoomMessage>(bob)).Text);
+
+        // Everything that crossed the relay, both ways, as one string per datagram (latin-1 keeps every byte).
+        var captured = tap.Select(bytes => Encoding.Latin1.GetString(bytes)).ToList();
+        Assert.True(captured.Count > 10);
+        foreach (string secret in new[] { "swordfish", "secretroom", "wiretapped", "listener" })
+        {
+            Assert.Equal(readable, captured.Any(text => text.Contains(secret, StringComparison.Ordinal)));
+        }
+        // Every datagram on an encrypted link is a DTLS record; on a plaintext link none is.
+        Assert.Equal(!readable, tap.All(bytes => bytes[0] is >= 20 and <= 25));
+    }
+
+    [Theory]
+    [InlineData(ServerMode.Select)]
+    [InlineData(ServerMode.Threads)]
+    [InlineData(ServerMode.Async)]
+    public async Task Forged_DTLS_records_and_garbage_from_another_address_change_nothing(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode);
+        var endpoint = new ChatEndpoint("127.0.0.1", server.EndPoint.Port);
+        await using var alice = new UdpTransport(Options());
+        await alice.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
+        await HelloAsync(alice, "target");
+        await alice.SendAsync(new JoinRoom("#hostile"), CancellationToken.None);
+        await NextAsync<RoomJoined>(alice);
+
+        var random = new Random(16);
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var serverUdp = new IPEndPoint(IPAddress.Loopback, server.EndPoint.Port);
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] datagram = new byte[random.Next(1, 1300)];
+            random.NextBytes(datagram);
+            switch (i % 5)
+            {
+                case 0:
+                    // An application_data record of the live epoch with a made-up sequence number and tag.
+                    datagram = new byte[random.Next(13 + 17, 1232)];
+                    random.NextBytes(datagram);
+                    datagram[0] = 23;
+                    datagram[1] = 0xFE;
+                    datagram[2] = 0xFD;
+                    datagram[3] = 0;
+                    datagram[4] = 1;
+                    datagram[11] = (byte)((datagram.Length - 13) >> 8);
+                    datagram[12] = (byte)(datagram.Length - 13);
+                    break;
+                case 1:
+                    // A ClientHello-shaped record (content type 22, epoch 0, handshake type 1) full of noise.
+                    if (datagram.Length > 14)
+                    {
+                        datagram[0] = 22;
+                        datagram[3] = 0;
+                        datagram[4] = 0;
+                        datagram[13] = 1;
+                    }
+                    break;
+                case 2:
+                    // A plaintext datagram of the reliable layer: must not reach the encrypted session.
+                    datagram[0] = 0xD1;
+                    break;
+                default:
+                    datagram[0] = (byte)random.Next(20, 26);
+                    break;
+            }
+            stranger.SendTo(datagram, serverUdp);
+        }
+
+        await alice.SendAsync(new SendMessage("#hostile", MessageKind.Say, "still here"), CancellationToken.None);
+        var echoed = await NextAsync<RoomMessage>(alice);
+        Assert.Equal(("target", "still here"), (echoed.From, echoed.Text));
+        Assert.Equal(1, server.Server.Stats.Connections);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Org.BouncyCastle.Tls;
 using TermChat.LoadGen.Scenarios;
 using TermChat.LoadGen.Scheduling;
 using TermChat.LoadGen.Targets;
@@ -9,6 +10,7 @@ using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
+using TermChat.Protocol.Security;
 
 namespace TermChat.LoadGen.Udp;
 
@@ -17,6 +19,9 @@ namespace TermChat.LoadGen.Udp;
 /// <see cref="ReliableSession"/> from the protocol library does the reliability; this class only moves
 /// datagrams between it and a connected UDP socket (poll for readability, no async engine), feeds
 /// received frames to a <see cref="TermChatFrameScanner"/> and, for a publisher, queues due messages.
+/// With DTLS the handshake runs before the thread starts (BouncyCastle's blocks), and then every datagram is sealed
+/// where it is sent and opened where it is received, as the chat client does; the server's key is not checked (the
+/// generator only measures).
 /// </summary>
 internal sealed class UdpBenchClient : IDisposable
 {
@@ -29,10 +34,18 @@ internal sealed class UdpBenchClient : IDisposable
     private readonly string _nick;
     private volatile bool _stop;
     private Thread? _thread;
+    private readonly bool _encrypted;
+    private DtlsChannel? _channel;
+    private DtlsTransport? _dtls;
+    private readonly byte[] _opened = new byte[DtlsRecord.MaxDatagramBytes];
 
-    public UdpBenchClient(EndPoint server, string nick, Receiver receiver)
+    /// <summary>One key for every encrypted bench client: the server only sees its fingerprint.</summary>
+    private static readonly Lazy<DtlsCredentials> Identity = new(() => new DtlsCredentials(KeyFile.CreateEphemeral()));
+
+    public UdpBenchClient(EndPoint server, string nick, Receiver receiver, bool encrypted = false)
     {
         _nick = nick;
+        _encrypted = encrypted;
         Receiver = receiver;
         _socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Connect(server);
@@ -66,11 +79,69 @@ internal sealed class UdpBenchClient : IDisposable
 
     public void Start()
     {
+        if (_encrypted)
+        {
+            Handshake();
+        }
         QueueFrame(new Hello(ProtocolLimits.Version, _nick, ResumeToken.None, ValueList<RoomCursor>.Empty));
         QueueFrame(new JoinRoom(TermChatTcpTarget.RoomName));
         QueueFrame(new PartRoom("#lobby", ""));
         _thread = new Thread(Run) { IsBackground = true, Name = "bench udp " + _nick, Priority = ThreadPriority.AboveNormal };
         _thread.Start();
+    }
+
+    /// <summary>The DTLS handshake on a helper thread, fed from the socket by this one until it ends (10 s at most).</summary>
+    private void Handshake()
+    {
+        var channel = new DtlsChannel(datagram => _socket.Send(datagram));
+        var peer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), Identity.Value, _ => true, TimeSpan.FromSeconds(10));
+        var handshake = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(peer, channel),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            while (!handshake.IsCompleted)
+            {
+                if (_socket.Poll(1000, SelectMode.SelectRead))
+                {
+                    int read = _socket.Receive(_datagram);
+                    channel.Offer(_datagram.AsSpan(0, read));
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            channel.Close();
+        }
+        _dtls = handshake.GetAwaiter().GetResult();
+        channel.NonBlocking = true;
+        _channel = channel;
+    }
+
+    private void Send(int length)
+    {
+        if (_dtls is { } dtls)
+        {
+            dtls.Send(_datagram, 0, length);
+        }
+        else
+        {
+            _socket.Send(_datagram.AsSpan(0, length));
+        }
+    }
+
+    private void Receive(int read, long nowMs)
+    {
+        if (_channel is not { } channel)
+        {
+            _session.OnDatagram(_datagram.AsSpan(0, read), nowMs);
+            return;
+        }
+        channel.Offer(_datagram.AsSpan(0, read));
+        int length;
+        while ((length = channel.OpenNext(_dtls!, _opened)) >= 0)
+        {
+            _session.OnDatagram(_opened.AsSpan(0, length), nowMs);
+        }
     }
 
     private void QueueFrame(Message message) => _session.TrySend(FrameEncoder.ToArray(message));
@@ -111,7 +182,7 @@ internal sealed class UdpBenchClient : IDisposable
                 int length;
                 while ((length = _session.Poll(nowMs, _datagram)) > 0)
                 {
-                    _socket.Send(_datagram.AsSpan(0, length));
+                    Send(length);
                 }
                 long timerUs = (_session.NextTimerMs - _clock.ElapsedMilliseconds) * 1000;
                 waitUs = Math.Max(0, Math.Min(waitUs, timerUs));
@@ -120,8 +191,7 @@ internal sealed class UdpBenchClient : IDisposable
                 Receiver.NowTicks = Stopwatch.GetTimestamp();
                 while (_socket.Available > 0)
                 {
-                    int read = _socket.Receive(_datagram);
-                    _session.OnDatagram(_datagram.AsSpan(0, read), nowMs);
+                    Receive(_socket.Receive(_datagram), nowMs);
                 }
                 while (_session.TryReceive(out var message))
                 {
@@ -143,7 +213,7 @@ internal sealed class UdpBenchClient : IDisposable
                 Failure ??= $"the session closed: {_session.CloseReason} {_scanner.LastError}".TrimEnd();
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or ProtocolException or InvalidDataException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or ProtocolException or InvalidDataException or IOException)
         {
             Failure ??= exception.Message;
         }

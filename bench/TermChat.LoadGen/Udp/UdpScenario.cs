@@ -21,10 +21,12 @@ public sealed class UdpScenario
     private readonly int _textBytes;
     private readonly int? _serverPid;
     private readonly bool _progress;
+    private readonly bool _dtls;
 
-    /// <summary>Creates the scenario.</summary>
-    public UdpScenario(EndPoint endpoint, int subscribers, double rate, TimeSpan duration, TimeSpan warmup, int textBytes, int? serverPid, bool progress)
+    /// <summary>Creates the scenario; with <paramref name="dtls"/> every client speaks DTLS.</summary>
+    public UdpScenario(EndPoint endpoint, int subscribers, double rate, TimeSpan duration, TimeSpan warmup, int textBytes, int? serverPid, bool progress, bool dtls = false)
     {
+        _dtls = dtls;
         _endpoint = endpoint;
         _subscribers = subscribers;
         _rate = rate;
@@ -39,8 +41,8 @@ public sealed class UdpScenario
     public async Task<UdpResult> RunAsync(CancellationToken cancellationToken)
     {
         var names = new ClientNames();
-        var subscribers = Enumerable.Range(0, _subscribers).Select(i => new UdpBenchClient(_endpoint, names.For('u', i), new Receiver(long.MaxValue))).ToList();
-        var publisher = new UdpBenchClient(_endpoint, names.For('q', 0), new Receiver(long.MaxValue, count: false)) { TextBytes = _textBytes };
+        var subscribers = Enumerable.Range(0, _subscribers).Select(i => new UdpBenchClient(_endpoint, names.For('u', i), new Receiver(long.MaxValue), _dtls)).ToList();
+        var publisher = new UdpBenchClient(_endpoint, names.For('q', 0), new Receiver(long.MaxValue, count: false), _dtls) { TextBytes = _textBytes };
         var all = subscribers.Append(publisher).ToList();
         try
         {
@@ -91,7 +93,7 @@ public sealed class UdpScenario
             double seconds = (Math.Max(lastDelivery, measureTo) - measureFrom) / (double)frequency;
             long sent = publisher.Sent;
             string? error = all.Select(c => c.Failure).FirstOrDefault(f => f is not null);
-            return new UdpResult("termchat-udp", _rate, sent, delivered, seconds > 0 ? measured / seconds : 0,
+            return new UdpResult(_dtls ? "termchat-udp-dtls" : "termchat-udp", _rate, sent, delivered, seconds > 0 ? measured / seconds : 0,
                 sent == 0 ? 0 : Math.Max(0, sent * subscribers.Count - delivered) * 100.0 / (sent * subscribers.Count),
                 LatencySummary.FromNanoseconds(histogram), all.Sum(c => c.Retransmits),
                 cpuBefore is double b && cpuAfter is double a ? a - b : null, error);

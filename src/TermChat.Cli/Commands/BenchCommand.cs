@@ -273,20 +273,23 @@ internal static class BenchCommand
         var rate = new Option<double>("--rate", "-r") { Description = "Offered messages per second", DefaultValueFactory = _ => 100_000 };
         var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds", DefaultValueFactory = _ => 5 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds sent before measuring", DefaultValueFactory = _ => 1 };
-        foreach (var option in new Option[] { subscribers, rate, duration, warmup }) command.Options.Add(option);
+        var dtls = new Option<bool>("--dtls") { Description = "Every client speaks DTLS 1.2 (the server's key is not checked: the generator only measures)" };
+        foreach (var option in new Option[] { subscribers, rate, duration, warmup, dtls }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
-            string label = parseResult.GetValue(common.Label) ?? "termchat-udp";
+            bool encrypted = parseResult.GetValue(dtls);
+            string target = encrypted ? "termchat-udp-dtls" : "termchat-udp";
+            string label = parseResult.GetValue(common.Label) ?? target;
             if (parseResult.GetValue(subscribers) < 1) throw new UsageException("--subscribers must be at least 1.");
             if (!(parseResult.GetValue(rate) > 0) || !(parseResult.GetValue(duration) > 0)) throw new UsageException("--rate and --duration must be positive.");
             var endpoint = common.Endpoint(parseResult);
             await RequireNoFloodControlAsync("termchat", endpoint, cancellationToken).ConfigureAwait(false);
             var result = await UdpBench.RunAsync(endpoint, parseResult.GetValue(subscribers), parseResult.GetValue(rate),
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)), TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(warmup))),
-                parseResult.GetValue(common.Size), parseResult.GetValue(common.ServerPid), common.Progress(parseResult), cancellationToken).ConfigureAwait(false);
+                parseResult.GetValue(common.Size), parseResult.GetValue(common.ServerPid), common.Progress(parseResult), cancellationToken, encrypted).ConfigureAwait(false);
             if (parseResult.GetValue(common.Json))
             {
-                Console.Out.WriteLine(JsonOutput.Write(new BenchDocument { Scenario = "udp", Label = label, Target = "termchat-udp", Udp = result }));
+                Console.Out.WriteLine(JsonOutput.Write(new BenchDocument { Scenario = "udp", Label = label, Target = target, Udp = result }));
             }
             else
             {

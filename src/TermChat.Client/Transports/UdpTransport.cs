@@ -199,15 +199,19 @@ public sealed class UdpTransport : IChatTransport
             throw new ChatConnectException(ConnectFailure.Other, endpoint, e.Message, e);
         }
         string server = endpoint.ToString();
-        var peer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), identity,
-            fingerprint => _options.KnownServers.Check(server, fingerprint, _options.TrustNewKey), _options.ConnectTimeout);
+        ServerKeyCheck? check = null;
+        var peer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), identity, fingerprint =>
+        {
+            check = _options.KnownServers.Check(server, fingerprint, _options.TrustNewKey);
+            return check.Status != ServerKeyStatus.Changed;
+        }, _options.ConnectTimeout);
         var channel = _channel!;
         var handshake = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(peer, channel),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             var dtls = await handshake.WaitAsync(timeout).ConfigureAwait(false);
-            _keyCheck = peer.Check;
+            _keyCheck = check;
             return dtls;
         }
         catch (OperationCanceledException e)
@@ -219,7 +223,7 @@ public sealed class UdpTransport : IChatTransport
         }
         catch (Exception e) when (e is IOException or TlsException or InvalidOperationException)
         {
-            if (peer.Check is { Status: ServerKeyStatus.Changed } changed)
+            if (check is { Status: ServerKeyStatus.Changed } changed)
             {
                 throw new ChatConnectException(ConnectFailure.UntrustedKey, endpoint, changed.Describe(), e);
             }
@@ -379,9 +383,7 @@ public sealed class UdpTransport : IChatTransport
                     if (_channel is { } channel)
                     {
                         // Only DTLS records count on a DTLS link: a plaintext datagram is dropped, never believed.
-                        // After the handshake an unencrypted (epoch 0) record is a late copy or a forgery: dropped.
-                        if (received < 5 || !DtlsRecord.IsDtls(buffer[0]) || (_dtls is not null && buffer[3] == 0 && buffer[4] == 0)
-                            || !channel.Offer(buffer.AsSpan(0, received)) || _dtls is null)
+                        if (received == 0 || !DtlsRecord.IsDtls(buffer[0]) || !channel.Offer(buffer.AsSpan(0, received)) || _dtls is null)
                         {
                             continue;
                         }

@@ -108,15 +108,14 @@ internal sealed class ServerDtls : IDisposable
         {
             if (association.Transport is null)
             {
-                // Still handshaking: the worker reads it (dropped when the channel is full, as a full socket buffer would).
-                association.Channel.Offer(datagram);
-                return;
-            }
-            // Epoch 0 is unencrypted: after the handshake an epoch-0 record is a late handshake copy or a forgery (a
-            // plaintext fatal alert would end the association). The client's retransmitted flight ends with its
-            // encrypted Finished, which is enough for the server to resend its own.
-            if (datagram.Length >= 5 && datagram[3] == 0 && datagram[4] == 0)
-            {
+                // Still handshaking: the worker reads it (dropped when the channel is full, as a full socket buffer
+                // would). A copy of the ClientHello that started it is not: a client whose timer fired before the
+                // server's first flight was out (a loaded server) sends one, and BouncyCastle's server then stops
+                // taking the client's next flight (seen under load; its own resend timer repeats the flight anyway).
+                if (!(hello && association.StartedBy(datagram)))
+                {
+                    association.Channel.Offer(datagram);
+                }
                 return;
             }
             Open(association, datagram, deliver);

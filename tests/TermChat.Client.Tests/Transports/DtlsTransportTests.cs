@@ -31,6 +31,9 @@ public sealed class DtlsTransportTests : IDisposable
         KnownServers = new KnownServers(Path.Combine(_config, "known_servers")),
         Identity = new ClientIdentity(Path.Combine(_config, identity)),
         TrustNewKey = trustNewKey,
+        // The machine running the tests may be loaded far beyond its cores: a DTLS handshake is several round trips
+        // of public-key work, so it gets the whole wait rather than the 10 s default.
+        ConnectTimeout = Wait,
     };
 
     private static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null, HoldingLoggerFactory? logs = null) =>
@@ -38,6 +41,7 @@ public sealed class DtlsTransportTests : IDisposable
         {
             o.ServeUdp = true;
             o.ResumeWindow = TimeSpan.Zero;
+            o.HandshakeTimeout = Wait;
             configure?.Invoke(o);
         }, loggerFactory: logs);
 

@@ -167,7 +167,26 @@ public sealed class LossyUdpRelay : IAsyncDisposable
         for (int i = 0; i < copies; i++)
         {
             Interlocked.Increment(ref _forwarded);
+            if (delays[i] == 0)
+            {
+                // Undelayed datagrams leave in the order they came: concurrent asynchronous sends may overtake each
+                // other, which would be reordering the conditions did not ask for.
+                SendNow(bytes, toServer ? upstream : _front, toServer ? _server : client);
+                continue;
+            }
             _ = SendLaterAsync(bytes, delays[i], toServer ? upstream : _front, toServer ? _server : client);
+        }
+    }
+
+    private static void SendNow(byte[] datagram, Socket socket, IPEndPoint to)
+    {
+        try
+        {
+            socket.SendTo(datagram, SocketFlags.None, to);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            // The relay is shutting down, or the kernel refused the datagram: a loss like any other.
         }
     }
 

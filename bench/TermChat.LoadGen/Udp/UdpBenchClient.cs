@@ -93,7 +93,7 @@ internal sealed class UdpBenchClient : IDisposable
     /// <summary>The DTLS handshake on a helper thread, fed from the socket by this one until it ends (10 s at most).</summary>
     private void Handshake()
     {
-        var channel = new DtlsChannel(datagram => _socket.Send(datagram));
+        var channel = new DtlsChannel(datagram => _socket.Send(datagram), firstSequence: 0);
         var peer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), Identity.Value, _ => true, TimeSpan.FromSeconds(10));
         var handshake = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(peer, channel),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -130,7 +130,7 @@ public sealed class UdpTransport : IChatTransport
         var datagramOptions = _options.Datagrams with { MaxIncomingMessageBytes = _options.MaxFrameBytes + ProtocolLimits.LengthPrefixBytes };
         if (TcpTransport.UsesTls(_options.Tls, (IPEndPoint)socket.RemoteEndPoint!))
         {
-            _channel = new DtlsChannel(SendRaw);
+            _channel = new DtlsChannel(SendRaw, firstSequence: 0);
             _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);
             DtlsTransport dtls;
             try

@@ -23,7 +23,16 @@ public sealed class DtlsChannel : DatagramTransport
     private volatile bool _nonBlocking;
 
     /// <summary>A channel whose sealed datagrams go to <paramref name="send"/> (called on whichever thread sends).</summary>
-    public DtlsChannel(Action<ReadOnlySpan<byte>> send) => _send = send;
+    /// <param name="send">Sends one datagram; must not block.</param>
+    /// <param name="firstSequence">
+    /// The number of the first epoch-0 record expected from the peer (a client: 0; a server: one past its ClientHello's),
+    /// so the handshake's records are handed to BouncyCastle in the order they were sent; -1 when unknown.
+    /// </param>
+    public DtlsChannel(Action<ReadOnlySpan<byte>> send, long firstSequence = -1)
+    {
+        _send = send;
+        _nextEpoch0 = firstSequence;
+    }
 
     /// <summary>
     /// After the handshake: a receive on an empty queue throws a timeout at once instead of waiting. Callers catch it
@@ -108,39 +117,149 @@ public sealed class DtlsChannel : DatagramTransport
     /// <inheritdoc/>
     public int Receive(Span<byte> buffer, int waitMillis)
     {
-        byte[] datagram;
+        byte[]? datagram = null;
         lock (_queue)
         {
-            if (_queue.Count == 0 && !_closed)
+            if (_nonBlocking)
             {
-                if (_nonBlocking)
+                if (_closed)
                 {
-                    throw new SocketException((int)SocketError.TimedOut);
+                    throw new IOException("the DTLS channel is closed");
                 }
+                datagram = _queue.Count > 0 ? _queue.Dequeue() : throw new SocketException((int)SocketError.TimedOut);
+            }
+            else
+            {
                 // BouncyCastle: zero means no timeout. Its handshake always passes a finite one.
                 long deadline = Environment.TickCount64 + (waitMillis == 0 ? int.MaxValue : waitMillis);
-                while (_queue.Count == 0 && !_closed && !_nonBlocking)
+                while (!_closed && !_nonBlocking)
                 {
-                    long left = deadline - Environment.TickCount64;
-                    if (left <= 0 || !Monitor.Wait(_queue, (int)Math.Min(left, int.MaxValue)))
+                    long now = Environment.TickCount64;
+                    long wait = deadline - now;
+                    if (_queue.Count > 0)
                     {
+                        var earliest = Earliest();
+                        // A record after a gap in the peer's epoch-0 numbering waits a little for the missing ones.
+                        if (!IsAfterGap(earliest) || now - _gapSinceMs >= ReorderWaitMillis)
+                        {
+                            datagram = Take(earliest);
+                            break;
+                        }
+                        wait = Math.Min(wait, ReorderWaitMillis - (now - _gapSinceMs));
+                    }
+                    if (wait <= 0 || !Monitor.Wait(_queue, (int)Math.Min(wait, int.MaxValue)) && Environment.TickCount64 >= deadline)
+                    {
+                        if (_queue.Count > 0 && Environment.TickCount64 >= deadline)
+                        {
+                            datagram = Take(Earliest());
+                        }
                         break;
                     }
                 }
-            }
-            if (_closed)
-            {
-                throw new IOException("the DTLS channel is closed");
-            }
-            if (!_queue.TryDequeue(out datagram!))
-            {
-                return -1;
+                if (_closed)
+                {
+                    throw new IOException("the DTLS channel is closed");
+                }
+                if (datagram is null)
+                {
+                    if (_nonBlocking && _queue.Count > 0)
+                    {
+                        datagram = _queue.Dequeue();
+                    }
+                    else
+                    {
+                        return -1;
+                    }
+                }
             }
         }
         int length = Math.Min(datagram.Length, buffer.Length);
         datagram.AsSpan(0, length).CopyTo(buffer);
         return length;
     }
+
+    /// <summary>How long a handshake record after a gap waits for the records before it (then it goes anyway: they were lost).</summary>
+    private const int ReorderWaitMillis = 50;
+
+    private const byte ChangeCipherSpecType = 20;
+
+    /// <summary>The next epoch-0 record number expected from the peer during the handshake; -1 when unknown.</summary>
+    private long _nextEpoch0;
+
+    /// <summary>When the current gap was first seen (ms); reset whenever a record in order is taken.</summary>
+    private long _gapSinceMs = long.MaxValue;
+
+    /// <summary>A ChangeCipherSpec has been handed over: records of the next epoch are expected now.</summary>
+    private bool _changedCipher;
+
+    /// <summary>
+    /// Whether records the peer sent before <paramref name="datagram"/>'s are still missing: an epoch-0 record numbered
+    /// past the next expected one, or an epoch-1 record before any ChangeCipherSpec.
+    /// </summary>
+    private bool IsAfterGap(byte[] datagram)
+    {
+        ulong order = RecordOrder(datagram);
+        if (order == ulong.MaxValue)
+        {
+            return false;
+        }
+        bool gap = order >> 48 == 0 ? _nextEpoch0 >= 0 && (long)(order & 0xFFFF_FFFF_FFFF) > _nextEpoch0 : !_changedCipher;
+        if (gap && _gapSinceMs == long.MaxValue)
+        {
+            _gapSinceMs = Environment.TickCount64;
+        }
+        return gap;
+    }
+
+    private byte[] Take(byte[] datagram)
+    {
+        _changedCipher |= datagram[0] == ChangeCipherSpecType;
+        ulong order = RecordOrder(datagram);
+        if (order != ulong.MaxValue && order >> 48 == 0)
+        {
+            _nextEpoch0 = Math.Max(_nextEpoch0, (long)(order & 0xFFFF_FFFF_FFFF) + 1);
+        }
+        _gapSinceMs = long.MaxValue;
+        if (ReferenceEquals(datagram, _queue.Peek()))
+        {
+            return _queue.Dequeue();
+        }
+        int count = _queue.Count;
+        for (int i = 0; i < count; i++)
+        {
+            var item = _queue.Dequeue();
+            if (!ReferenceEquals(item, datagram))
+            {
+                _queue.Enqueue(item);
+            }
+        }
+        return datagram;
+    }
+
+    /// <summary>
+    /// During the handshake, the queued datagram whose first record comes first (lowest epoch, then sequence number).
+    /// BouncyCastle takes a ChangeCipherSpec whenever it comes, so one that overtakes the CertificateVerify before it
+    /// leaves that message unreadable (epoch 0 is closed), and a Finished that overtakes the ChangeCipherSpec is dropped:
+    /// a flight the network reordered stalls the handshake until it times out. So what is queued is handed over in the
+    /// order it was sent, and a record after a gap waits <see cref="ReorderWaitMillis"/> for the missing ones. Called
+    /// under the queue's lock.
+    /// </summary>
+    private byte[] Earliest()
+    {
+        byte[]? earliest = null;
+        foreach (var candidate in _queue)
+        {
+            if (earliest is null || RecordOrder(candidate) < RecordOrder(earliest))
+            {
+                earliest = candidate;
+            }
+        }
+        return earliest!;
+    }
+
+    /// <summary>Epoch (bytes 3–4) and sequence number (bytes 5–10) of a datagram's first DTLS record, as one number.</summary>
+    private static ulong RecordOrder(byte[] datagram) =>
+        datagram.Length < 11 ? ulong.MaxValue : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(datagram.AsSpan(3, 8));
 
     /// <inheritdoc/>
     public void Send(byte[] buf, int off, int len) => _send(buf.AsSpan(off, len));

@@ -288,7 +288,9 @@ internal sealed class ServerDtls : IDisposable
             {
                 previous.Fail();
             }
-            association = new DtlsAssociation(remote, new DtlsChannel(sealedDatagram => Queue(sender, sealedDatagram, remote)), datagram);
+            // The client numbers its next records on from its ClientHello's (bytes 5–10 of the record header).
+            long next = (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(datagram[3..11]) & 0xFFFF_FFFF_FFFF) + 1;
+            association = new DtlsAssociation(remote, new DtlsChannel(sealedDatagram => Queue(sender, sealedDatagram, remote), next), datagram);
             _associations.Add(remote, association);
             _pending++;
             _pendingPerAddress[remote.Address] = fromAddress + 1;

@@ -53,7 +53,7 @@ internal sealed partial class IrcFrontEnd
         connection.Target = nick;
         // A TLS client certificate is the user's key, as for TermChat clients: it owns the nicks it is first to use,
         // with or without SASL EXTERNAL (which only reports it).
-        var registration = _core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
+        var registration = Core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
         if (registration.Session is not { } session)
         {
             if (registration.Refusal is ErrorCode.BadPassword or ErrorCode.Banned)
@@ -69,7 +69,7 @@ internal sealed partial class IrcFrontEnd
             return;
         }
         connection.Session = session;
-        Log.Registered(_logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
+        Log.Registered(Logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
     }
 
     private void Cap(IrcConnection connection, IrcMessage message)

@@ -51,6 +51,12 @@ internal sealed partial class IrcFrontEnd
         if (connection.RequestedNick is not { } nick || !connection.HasUser || connection.CapNegotiating || connection.Session is not null) return;
         connection.Target = nick;
         var registration = _core.Register(connection, nick, ResumeToken.None, [], keyFingerprint: null, connection.Address, connection.Password);
+        if (registration.Wait is { } wait)
+        {
+            // The line that completed registration is offered again once the cluster has answered the nick claim.
+            connection.Hold.Until(wait);
+            return;
+        }
         if (registration.Session is not { } session)
         {
             if (registration.Refusal is ErrorCode.BadPassword or ErrorCode.Banned)

@@ -1,5 +1,6 @@
 using System.Net;
 using TermChat.Protocol;
+using TermChat.Server.Connections;
 using TermChat.Server.Core;
 using TermChat.Server.Limits;
 using TermChat.Server.Wire;
@@ -8,7 +9,8 @@ namespace TermChat.Server.FrontEnds;
 
 /// <summary>
 /// What one connection is to any front end (TermChat wire, IRC, line mode): its link and address, when it was
-/// admitted, its flood gate, its core session once registered, and whether a close has begun. Each front end's
+/// admitted, its flood gate, its core session once registered, the input it holds for the cluster, and whether a
+/// close has begun. Each front end's
 /// connection adds what its protocol needs and is the session's <see cref="ISessionSink"/>.
 /// </summary>
 internal abstract class FrontEndConnection
@@ -35,6 +37,9 @@ internal abstract class FrontEndConnection
 
     /// <summary>The core session once registered; cleared when it ends or moves to another connection.</summary>
     public CoreSession? Session { get; set; }
+
+    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
+    public InputHold Hold { get; } = new();
 
     /// <summary>A close has begun; set from the core's events too, hence volatile.</summary>
     public bool Closing => _closing;

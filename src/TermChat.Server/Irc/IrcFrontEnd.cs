@@ -76,12 +76,14 @@ internal sealed partial class IrcFrontEnd : TextFrontEnd<IrcConnection>
         lock (Gate)
         {
             if (!TryOpen(link, out var connection)) return true;
+            if (!connection.Hold.TryRelease(out retryAfter, out bool reoffered)) return false;
             long now = Time.GetTimestamp();
             connection.LastHeard = now;
             connection.PingOutstanding = false;
             if (!IrcMessage.TryParse(line, out var message)) return true;
-            // PONG answers our keepalive and costs nothing; everything else goes past the flood gate.
-            if (message.Command != "PONG" && !TryTakeToken(connection, now, out retryAfter)) return false;
+            // PONG answers our keepalive and costs nothing; everything else goes past the flood gate (once: a line
+            // held for the cluster was counted when first offered).
+            if (message.Command != "PONG" && !reoffered && !TryTakeToken(connection, now, out retryAfter)) return false;
             try
             {
                 Dispatch(connection, message);
@@ -95,7 +97,7 @@ internal sealed partial class IrcFrontEnd : TextFrontEnd<IrcConnection>
             {
                 connection.EndCommand();
             }
-            return true;
+            return !connection.Hold.IsHolding(out retryAfter);
         }
     }
 

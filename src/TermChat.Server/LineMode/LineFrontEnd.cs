@@ -47,7 +47,9 @@ internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerS
         lock (Gate)
         {
             if (!TryOpen(link, out var connection)) return true;
-            if (!TryTakeToken(connection, Time.GetTimestamp(), out retryAfter)) return false;
+            if (!connection.Hold.TryRelease(out retryAfter, out bool reoffered)) return false;
+            // A line held for the cluster was counted by the flood gate when first offered.
+            if (!reoffered && !TryTakeToken(connection, Time.GetTimestamp(), out retryAfter)) return false;
             try
             {
                 if (connection.Session is null) Register(connection, line.Trim());
@@ -58,7 +60,7 @@ internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerS
                 Log.IrcHandlerFailed(Logger, exception, "line", link.Id);
                 connection.Say("!!! the server failed handling that line; it had no effect");
             }
-            return true;
+            return !connection.Hold.IsHolding(out retryAfter);
         }
     }
 
@@ -95,6 +97,11 @@ internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerS
             return;
         }
         var registration = Core.Register(connection, nick, ResumeToken.None, []);
+        if (registration.Wait is { } wait)
+        {
+            connection.Hold.Until(wait);
+            return;
+        }
         if (registration.Session is not { } session)
         {
             connection.Say($"!!! {registration.Problem} Your nick?");

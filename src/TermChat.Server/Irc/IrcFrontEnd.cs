@@ -3,8 +3,8 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
 using TermChat.Server.Core;
-using TermChat.Server.Limits;
 using TermChat.Server.FrontEnds;
+using TermChat.Server.Limits;
 using TermChat.Server.Wire;
 
 namespace TermChat.Server.Irc;

@@ -8,6 +8,12 @@ public sealed record FanoutOptions
     /// <summary>The server.</summary>
     public required EndPoint Endpoint { get; init; }
 
+    /// <summary>
+    /// Where the subscribers connect, taken in turn (the nodes of a cluster, so that deliveries cross nodes); empty
+    /// means <see cref="Endpoint"/>. Publishers always use <see cref="Endpoint"/>.
+    /// </summary>
+    public IReadOnlyList<EndPoint> SubscriberEndpoints { get; init; } = [];
+
     /// <summary>Receiving clients in the room.</summary>
     public int Subscribers { get; init; } = 100;
 

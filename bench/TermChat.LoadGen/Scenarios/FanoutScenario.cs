@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using TermChat.LoadGen.Metrics;
 using TermChat.LoadGen.Net;
 using TermChat.LoadGen.Reporting;
@@ -204,13 +205,15 @@ public sealed class FanoutScenario
 
     private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, Action<BenchConnection> connected, CancellationToken cancellationToken)
     {
-        var endpoint = _options.Endpoint;
+        IReadOnlyList<EndPoint> endpoints = role == ConnectRole.Subscriber && _options.SubscriberEndpoints.Count > 0
+            ? _options.SubscriberEndpoints
+            : [_options.Endpoint];
         var connections = new BenchConnection?[count];
         try
         {
             await ConnectWorkers.RunAsync(count, _target.MaxConcurrentConnects, i =>
             {
-                var connection = _target.Connect(endpoint, name(i), role, cancellationToken);
+                var connection = _target.Connect(endpoints[i % endpoints.Count], name(i), role, cancellationToken);
                 connections[i] = connection;
                 connected(connection);
             }).WaitAsync(cancellationToken).ConfigureAwait(false);

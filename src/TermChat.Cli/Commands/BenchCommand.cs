@@ -84,15 +84,15 @@ internal static class BenchCommand
 
         public IPEndPoint Endpoint(ParseResult result)
         {
-            string host = result.GetValue(Host)!;
             int port = result.GetValue(Port) ?? TargetCatalog.DefaultPort(result.GetValue(Target)!);
-            if (!IPAddress.TryParse(host, out var address))
-            {
-                address = Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                    ?? throw new UsageException($"Cannot resolve {host}.");
-            }
-            return new IPEndPoint(address, port);
+            return new IPEndPoint(Resolve(result.GetValue(Host)!), port);
         }
+
+        public static IPAddress Resolve(string host) =>
+            IPAddress.TryParse(host, out var address)
+                ? address
+                : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                  ?? throw new UsageException($"Cannot resolve {host}.");
 
         public string LabelOf(ParseResult result) => result.GetValue(Label) ?? result.GetValue(Target)!;
 
@@ -122,11 +122,17 @@ internal static class BenchCommand
         var bisections = new Option<int>("--bisections") { Description = "Bisection steps after the sweep's doubling phase", DefaultValueFactory = _ => 3 };
         var pollUs = new Option<int>("--poll-us") { Description = "How often the receiving thread reads the subscribers, in microseconds (adds at most this to a message's latency)", DefaultValueFactory = _ => 500 };
         var maxRate = new Option<double>("--max-rate") { Description = "The sweep's highest offered rate (messages per second)", DefaultValueFactory = _ => 2_000_000 };
-        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, bisections, pollUs }) command.Options.Add(option);
+        var nodes = new Option<string[]>("--node")
+        {
+            Description = "Another node of the same cluster, as HOST:PORT; subscribers are spread over --host/--port and every --node in turn, publishers stay on --host/--port",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, bisections, pollUs, nodes }) command.Options.Add(option);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
             var target = common.CreateTarget(parseResult);
             var endpoint = common.Endpoint(parseResult);
+            EndPoint[] subscriberEndpoints = [endpoint, .. (parseResult.GetValue(nodes) ?? []).Select(ParseNode)];
             string label = common.LabelOf(parseResult);
             int publisherCount = parseResult.GetValue(publishers);
             if (publisherCount < 1) throw new UsageException("--publishers must be at least 1.");
@@ -139,6 +145,7 @@ internal static class BenchCommand
                 FanoutOptions Options(double r) => new()
                 {
                     Endpoint = endpoint,
+                    SubscriberEndpoints = subscriberEndpoints,
                     Subscribers = n,
                     Publishers = publisherCount,
                     Rate = r,
@@ -181,6 +188,16 @@ internal static class BenchCommand
             return 0;
         }, cancellationToken));
         return command;
+    }
+
+    private static IPEndPoint ParseNode(string node)
+    {
+        int colon = node.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(node.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"--node {node}: expected HOST:PORT, e.g. 127.0.0.1:7780.");
+        }
+        return new IPEndPoint(Common.Resolve(node[..colon].Trim('[', ']')), port);
     }
 
     private static Command CreatePingPong()

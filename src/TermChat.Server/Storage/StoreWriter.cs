@@ -118,8 +118,10 @@ internal sealed class StoreWriter : IDisposable
             }
             if (!TryCommit())
             {
-                // A search does not wait for the disk: it runs on what is indexed.
+                // A search does not wait for the disk: it runs on what is indexed. The batch stays for the retry, without
+                // the searches already answered.
                 ReleaseSearches();
+                _batch.RemoveAll(op => op.Kind == StoreOpKind.IndexForSearch);
                 // Shutting down on a full disk: what is not written was never acknowledged, and is let go.
                 if (stopping) return;
                 _signal.Wait(RetryInterval);
@@ -152,7 +154,7 @@ internal sealed class StoreWriter : IDisposable
                         roomSeqs[op.Entry!.Room] = op.Entry.Seq;
                         break;
                     case StoreOpKind.IndexForSearch:
-                        if (!_searches.Contains(op.Release!)) _searches.Add(op.Release!);
+                        _searches.Add(op.Release!);
                         break;
                     default:
                         _statements.Apply(op, _indexedId);
@@ -220,7 +222,6 @@ internal sealed class StoreWriter : IDisposable
     {
         foreach (var search in _searches) _reporter.Report(search);
         _searches.Clear();
-        _batch.RemoveAll(op => op.Kind == StoreOpKind.IndexForSearch);
     }
 
     /// <summary>Records that the server is alive, so that a restart after a crash knows when it went down.</summary>

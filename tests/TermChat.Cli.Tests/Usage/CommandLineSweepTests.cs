@@ -27,6 +27,7 @@ public sealed class CommandLineSweepTests
         ["--data"] = " ",
         ["--key"] = " ",
         ["--cluster"] = "http://127.0.0.1:4222",
+        ["--node"] = "127.0.0.1",
         ["--cluster-name"] = "two words",
         ["--cluster-creds"] = "/nonexistent/user.creds",
         ["--cluster-tls-ca"] = "/nonexistent/ca.pem",

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# One node alone against a three-node cluster on one nats-server, same run (docs/BENCHMARKS.md, "Cluster"):
+#   fan-out to 100 subscribers at the single-node table's offered rates (2,000 and 20,000 msg/s, i.e. 200,000 and
+#   2,000,000 deliveries/s), then one sweep each for the highest rate with p99 <= 20 ms and no loss.
+#   single:  `serve --mode async` with its default storage (a SQLite file: durable, like the cluster);
+#   cluster: three `serve --mode async --cluster nats://…` nodes and `nats-server -js`; the publisher is on node 1
+#            and the subscribers are spread over the three nodes in turn (`bench fanout --node`), so two thirds of
+#            the deliveries cross nodes through JetStream.
+#
+#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl]
+#
+# Every server process (the nodes and nats-server) runs pinned to CPU 0 and the load generator to CPU 1, so the
+# cluster's four processes share the one core the single node has alone. Within a repetition the two setups
+# alternate (single first on odd repetitions), so drifts in machine load hit both alike. Each result line gets
+# `processCpuSeconds`: utime+stime of every server process over that run, from /proc/PID/stat.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+reps=3
+duration=2
+output=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --output) output="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-cluster.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for tool in jq nats-server taskset; do
+  command -v "$tool" >/dev/null || { echo "run-cluster.sh: needs $tool (apt-get install jq nats-server util-linux)" >&2; exit 1; }
+done
+
+work="$(mktemp -d /tmp/termchat-cluster-bench.XXXXXX)"
+declare -A pids=()
+cleanup() {
+  for name in "${!pids[@]}"; do kill "${pids[$name]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results="${output:-$work/results.jsonl}"
+: >"$results"
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+log "building into $work"
+dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
+  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+termchat=(dotnet "$work/termchat/termchat.dll")
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+wait_port() { # name port
+  until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
+    kill -0 "${pids[$1]}" 2>/dev/null || { echo "run-cluster.sh: $1 exited:" >&2; cat "$work/$1.log" >&2; exit 1; }
+    sleep 0.01
+  done
+}
+
+start_nats() { # port
+  rm -rf "$work/js"
+  taskset -c 0 nats-server -js -sd "$work/js" -a 127.0.0.1 -p "$1" >"$work/nats.log" 2>&1 &
+  pids[nats]=$!
+  wait_port nats "$1"
+}
+
+start_node() { # name port [args...]
+  local name="$1" port="$2"; shift 2
+  taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
+    --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
+    >"$work/$name.log" 2>&1 &
+  pids[$name]=$!
+  wait_port "$name" "$port"
+}
+
+stop_all() {
+  for name in "${!pids[@]}"; do kill "${pids[$name]}" 2>/dev/null || true; done
+  for name in "${!pids[@]}"; do wait "${pids[$name]}" 2>/dev/null || true; done
+  pids=()
+}
+
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
+
+cpu_snapshot() { # prints {"name": seconds, ...} for every running server process
+  local json="{}"
+  for name in "${!pids[@]}"; do
+    json="$(jq -c --arg n "$name" --argjson s "$(cpu_seconds "${pids[$name]}")" '. + {($n): $s}' <<<"$json")"
+  done
+  echo "$json"
+}
+
+fanout() { # label port [bench args...]: appends one result line with each server process's CPU over the run
+  local label="$1" port="$2"; shift 2
+  local before after
+  before="$(cpu_snapshot)"
+  if taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --json --no-progress \
+      --duration "$duration" --warmup 0.5 --drain 1 --max-drain 5 "$@" >"$work/last.json" 2>"$work/last-error"; then
+    after="$(cpu_snapshot)"
+    jq -c --argjson b "$before" --argjson a "$after" \
+      '. + {processCpuSeconds: ($a | with_entries(.value -= ($b[.key] // 0)))}' "$work/last.json" >>"$results"
+  else
+    log "  $label failed: $(tail -1 "$work/last-error")"
+  fi
+}
+
+scenarios() { # label port [extra bench args...]
+  local label="$1" port="$2"; shift 2
+  fanout "$label" "$port" -n 100 -r 2000 "$@"
+  fanout "$label" "$port" -n 100 -r 20000 "$@"
+  fanout "$label-sweep" "$port" -n 100 -r 2000 --sweep --p99-limit 20 --max-rate 40000 "$@"
+}
+
+single() {
+  log "  single node"
+  start_node single 17890 --data "$work/single.db"
+  scenarios single 17890
+  stop_all
+  rm -f "$work"/single.db*
+}
+
+cluster() {
+  log "  three nodes on one nats-server"
+  start_nats 17899
+  local urls=nats://127.0.0.1:17899
+  start_node node1 17891 --cluster "$urls" --cluster-name "bench$rep"
+  start_node node2 17892 --cluster "$urls" --cluster-name "bench$rep"
+  start_node node3 17893 --cluster "$urls" --cluster-name "bench$rep"
+  scenarios cluster 17891 --node 127.0.0.1:17892 127.0.0.1:17893
+  stop_all
+}
+
+for rep in $(seq 1 "$reps"); do
+  log "repetition $rep of $reps"
+  if [ $((rep % 2)) = 1 ]; then single; cluster; else cluster; single; fi
+done
+
+log "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+jq -r '.fanout[] as $f | [.label, ($f.offeredRate | floor), ($f.deliveriesPerSecond | floor), ($f.latency.p99Us / 1000 * 100 | floor / 100), $f.lossPercent] | @tsv' \
+  "$results" | sort -k1,1 -k2,2n | awk 'BEGIN { print "label\toffered msg/s\tdeliveries/s\tp99 ms\tloss %" } { print }'
+jq -r 'select(.sweep) | [.label, (.best.deliveriesPerSecond // 0 | floor), ((.best.latency.p99Us // 0) / 1000 * 100 | floor / 100)] | @tsv' "$results" \
+  | awk 'BEGIN { print "sweep\tbest deliveries/s (p99 <= 20 ms, no loss)\tits p99 ms" } { print }'
+jq -r 'select(.sweep | not) | [.label, (.fanout[0].offeredRate | floor), (.processCpuSeconds | to_entries | map("\(.key)=\(.value * 100 | floor / 100)") | join(" "))] | @tsv' "$results" \
+  | awk 'BEGIN { print "label\toffered msg/s\tserver-side CPU seconds per run" } { print }'
+[ -z "$output" ] || log "results in $output"

@@ -394,7 +394,7 @@ internal sealed partial class ChatCore
     }
 
     /// <summary>Compares in constant time, so response timing does not leak how much of a guess was right.</summary>
-    private static bool PasswordMatches(string required, string given) =>
+    public static bool PasswordMatches(string required, string given) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(required)),
             System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(given)));

@@ -62,6 +62,15 @@ internal sealed partial class IrcConnection : ISessionSink
     /// <summary>The server password given with PASS before registration (checked when the server has --password).</summary>
     public string Password { get; set; } = "";
 
+    /// <summary>The SASL mechanism in progress (AUTHENTICATE EXTERNAL or PLAIN), or null.</summary>
+    public string? SaslMechanism { get; set; }
+
+    /// <summary>The base64 of the mechanism in progress received so far (it comes in pieces of 400).</summary>
+    public StringBuilder SaslPayload { get; } = new();
+
+    /// <summary>What SASL logged the client in as (900): the key's fingerprint for EXTERNAL, the name given for PLAIN.</summary>
+    public string? Account { get; set; }
+
     /// <summary>USER has been given (its user name is not used: every user's mask is nick!nick@host).</summary>
     public bool HasUser { get; set; }
 

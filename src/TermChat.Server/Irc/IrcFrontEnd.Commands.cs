@@ -18,6 +18,9 @@ internal sealed partial class IrcFrontEnd
             case "CAP":
                 Cap(connection, message);
                 return;
+            case "AUTHENTICATE":
+                Authenticate(connection, message);
+                return;
             case "PING":
                 connection.Reply(IrcText.Line("", ServerName, "PONG", ServerName, message.Param(0)));
                 return;

@@ -139,7 +139,7 @@ internal static class ServeCommand
         output.WriteLine(server.UdpEndPoint is { } udp
             ? $"  UDP port {udp.Port}"
             : "  UDP port: not served by this build (TCP only)");
-        if (server.IrcEndPoint is { } irc) output.WriteLine($"  IRC port {irc.Port} (irssi, weechat: /connect <this host> {irc.Port})");
+        if (server.IrcEndPoint is { } irc) output.WriteLine($"  IRC port {irc.Port} (irssi: /connect -tls -notls_verify <this host> {irc.Port}; TLS as the policy below says; SASL EXTERNAL and PLAIN)");
         if (server.LineEndPoint is { } line) output.WriteLine($"  Line port {line.Port} (nc <this host> {line.Port}, or telnet)");
         output.WriteLine("  Clients can join with:");
         foreach (var address in ServerAddresses.Reachable(tcp))

@@ -136,7 +136,7 @@ internal abstract class TcpLink : IClientLink
         {
             Log.PlaintextRefused(_context.Logger, Id, Remote);
             Close(ErrorCode.EncryptionRequired,
-                "This server accepts only encrypted (TLS) connections from your address; use a TermChat client that speaks TLS.");
+                "This server accepts only encrypted (TLS) connections from your address; connect with TLS.");
         }
         return kind;
     }

@@ -15,4 +15,6 @@ internal enum IrcCaps
     Batch = 8,
     /// <summary><c>away-notify</c>: members' AWAY changes arrive as AWAY lines.</summary>
     AwayNotify = 16,
+    /// <summary><c>sasl</c>: AUTHENTICATE with EXTERNAL (the TLS client key) or PLAIN (the server password) before registration.</summary>
+    Sasl = 32,
 }

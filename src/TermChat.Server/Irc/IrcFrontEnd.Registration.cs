@@ -7,14 +7,15 @@ namespace TermChat.Server.Irc;
 // Registration: NICK, USER, PASS and CAP negotiation, until the client is a member of the core.
 internal sealed partial class IrcFrontEnd
 {
-    /// <summary>What CAP LS offers.</summary>
-    private static readonly (string Name, IrcCaps Cap)[] Offered =
+    /// <summary>What CAP LS offers, with the value CAP LS 302 gives (the SASL mechanisms).</summary>
+    private static readonly (string Name, IrcCaps Cap, string? Value)[] Offered =
     [
-        ("server-time", IrcCaps.ServerTime),
-        ("message-tags", IrcCaps.MessageTags),
-        ("echo-message", IrcCaps.EchoMessage),
-        ("batch", IrcCaps.Batch),
-        ("away-notify", IrcCaps.AwayNotify),
+        ("server-time", IrcCaps.ServerTime, null),
+        ("message-tags", IrcCaps.MessageTags, null),
+        ("echo-message", IrcCaps.EchoMessage, null),
+        ("batch", IrcCaps.Batch, null),
+        ("away-notify", IrcCaps.AwayNotify, null),
+        ("sasl", IrcCaps.Sasl, SaslMechanisms),
     ];
 
     /// <summary>NICK, USER and PASS before registration; registration completes once NICK and USER are in and CAP is over.</summary>
@@ -50,7 +51,15 @@ internal sealed partial class IrcFrontEnd
     {
         if (connection.RequestedNick is not { } nick || !connection.HasUser || connection.CapNegotiating || connection.Session is not null) return;
         connection.Target = nick;
-        var registration = _core.Register(connection, nick, ResumeToken.None, [], keyFingerprint: null, connection.Address, connection.Password);
+        // A TLS client certificate is the user's key, as for TermChat clients: it owns the nicks it is first to use,
+        // with or without SASL EXTERNAL (which only reports it).
+        var registration = Core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
+        if (registration.Wait is { } wait)
+        {
+            // The line that completed registration is offered again once the cluster has answered the nick claim.
+            connection.Hold.Until(wait);
+            return;
+        }
         if (registration.Session is not { } session)
         {
             if (registration.Refusal is ErrorCode.BadPassword or ErrorCode.Banned)
@@ -66,7 +75,7 @@ internal sealed partial class IrcFrontEnd
             return;
         }
         connection.Session = session;
-        Log.Registered(_logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
+        Log.Registered(Logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
     }
 
     private void Cap(IrcConnection connection, IrcMessage message)
@@ -76,7 +85,10 @@ internal sealed partial class IrcFrontEnd
         {
             case "LS":
                 if (connection.Session is null) connection.CapNegotiating = true;
-                connection.Reply(IrcText.Line("", ServerName, "CAP", connection.Nick, "LS", string.Join(' ', Offered.Select(cap => cap.Name))));
+                // CAP LS 302 (or later) gets the values: sasl=EXTERNAL,PLAIN.
+                bool values = int.TryParse(message.Param(1), out int version) && version >= 302;
+                connection.Reply(IrcText.Line("", ServerName, "CAP", connection.Nick, "LS",
+                    string.Join(' ', Offered.Select(cap => values && cap.Value is { } value ? $"{cap.Name}={value}" : cap.Name))));
                 return;
             case "LIST":
                 connection.Reply(IrcText.Line("", ServerName, "CAP", connection.Nick, "LIST",
@@ -103,6 +115,12 @@ internal sealed partial class IrcFrontEnd
                 return;
             case "END":
                 connection.CapNegotiating = false;
+                if (connection.SaslMechanism is not null)
+                {
+                    // Registration ends an unfinished exchange (IRCv3 sasl): the client registers without it.
+                    SaslReset(connection);
+                    connection.Numeric(IrcNumeric.SaslAborted, "SASL authentication aborted");
+                }
                 TryRegister(connection);
                 return;
             default:

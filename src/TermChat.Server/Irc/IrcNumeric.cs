@@ -58,4 +58,11 @@ internal static class IrcNumeric
     public const string UModeUnknownFlag = "501";
     public const string UsersDontMatch = "502";
     public const string InvalidCapCmd = "410";
+    public const string LoggedIn = "900";
+    public const string SaslSuccess = "903";
+    public const string SaslFail = "904";
+    public const string SaslTooLong = "905";
+    public const string SaslAborted = "906";
+    public const string SaslAlready = "907";
+    public const string SaslMechs = "908";
 }

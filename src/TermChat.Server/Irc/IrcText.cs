@@ -20,7 +20,7 @@ internal static class IrcText
 
     // Commands and numerics whose last parameter is a word, written bare as servers do; every other line's last
     // parameter is text and always gets the ':' (clients accept both, but some scripts split on the ':').
-    private static readonly HashSet<string> BareLast = ["JOIN", "MODE", "BATCH", "004", "221", "324", "329", "333"];
+    private static readonly HashSet<string> BareLast = ["JOIN", "MODE", "BATCH", "AUTHENTICATE", "004", "221", "324", "329", "333"];
 
     /// <summary>One line with CR LF: <c>@tags :prefix COMMAND p1 p2 :last</c>.</summary>
     /// <param name="tags">Tags without the '@', or empty.</param>

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using TermChat.Protocol.Security;
 
 namespace TermChat.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// A real IRC client nobody here wrote: irssi, in tmux, on `termchat serve --irc-port`, chatting with a TermChat plain
-/// client and a full-screen client in their own tmux sessions.
+/// client and a full-screen client in their own tmux sessions; and two more irssis over TLS, logging in with SASL
+/// EXTERNAL (a client certificate) and PLAIN (the server password).
 /// </summary>
 public sealed class IrssiEndToEndTests : IAsyncLifetime
 {
@@ -94,5 +97,62 @@ public sealed class IrssiEndToEndTests : IAsyncLifetime
         await _tmux.WaitForAsync("irssi", s => Has(s, "bob [bob@termchat] has quit"), "bob's quit in irssi");
         Say("irssi", "/quit see you");
         await _tmux.WaitForAsync("carol", s => Has(s, "ircnick quit (Quit: see you)"), "irssi's quit at carol");
+    }
+
+    [ProgramFact("tmux", "irssi")]
+    public async Task Irssi_connects_with_tls_and_logs_in_with_sasl_external_and_plain()
+    {
+        int ircPort = TermChatBinary.ClosedLoopbackPort();
+        string ircPortText = ircPort.ToString(CultureInfo.InvariantCulture);
+        (_server, int port) = await TermChatBinary.StartServerAsync("--ephemeral", "--no-discovery", "--name", "e2e", "--irc-port", ircPortText,
+            "--password", "opensesame");
+        Directory.CreateDirectory(_home);
+
+        // The keyed user's certificate and key, in one PEM file as irssi's tls_cert takes them.
+        using var key = KeyFile.CreateEphemeral();
+        string pem = Path.Combine(_home, "keyed.pem");
+        File.WriteAllText(pem, key.ExportCertificatePem() + "\n" + key.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(pem, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // keyed: TLS with a certificate, SASL EXTERNAL, and the server password with PASS (EXTERNAL proves the key only).
+        StartIrssi("keyed", "sasl_mechanism = \"EXTERNAL\";",
+            $"password = \"opensesame\"; use_tls = \"yes\"; tls_verify = \"no\"; tls_cert = \"{pem}\";", ircPortText);
+        var keyed = await _tmux.WaitForAsync("keyed", s => Has(s, "Welcome to TermChat on e2e.termchat"), "keyed registered", TimeSpan.FromSeconds(30));
+        Assert.True(Has(keyed, "SASL authentication succeeded"), string.Join("\n", keyed));
+        // irssi wraps the long line; the fingerprint's start is enough to know which key the server saw.
+        Assert.True(Has(keyed, KeyFingerprint.Of(key)[..30]), string.Join("\n", keyed));
+
+        // plainer: TLS without a certificate, SASL PLAIN with the server password instead of PASS.
+        StartIrssi("plainer", "sasl_mechanism = \"PLAIN\"; sasl_username = \"plainer\"; sasl_password = \"opensesame\";",
+            "use_tls = \"yes\"; tls_verify = \"no\";", ircPortText);
+        var plainer = await _tmux.WaitForAsync("plainer", s => Has(s, "Welcome to TermChat on e2e.termchat"), "plainer registered", TimeSpan.FromSeconds(30));
+        Assert.True(Has(plainer, "You are now logged in as plainer") && Has(plainer, "SASL authentication succeeded"), string.Join("\n", plainer));
+        Assert.True(Has(plainer, "Protocol: TLSv1.3"), string.Join("\n", plainer));
+
+        // A TermChat user and both irssis talk in #lobby.
+        string address = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        _tmux.NewSession("bob", 100, 30, TermChatBinary.CommandLine($"join {address} --nick bob --plain --password opensesame") + "; exec sleep 600");
+        await _tmux.WaitForAsync("bob", s => Has(s, "you joined #lobby"), "bob in #lobby");
+        Say("keyed", "/window goto #lobby");
+        Say("plainer", "/window goto #lobby");
+        await _tmux.WaitForAsync("keyed", s => Has(s, "bob [bob@termchat] has joined #lobby"), "bob's join at keyed");
+        Say("keyed", "signed by my key");
+        await _tmux.WaitForAsync("plainer", s => Has(s, "< keyed> signed by my key"), "keyed's line at plainer");
+        await _tmux.WaitForAsync("bob", s => Has(s, "<keyed> signed by my key"), "keyed's line at bob");
+        Say("bob", "hello both");
+        await _tmux.WaitForAsync("keyed", s => Has(s, "< bob> hello both"), "bob's line at keyed");
+        await _tmux.WaitForAsync("plainer", s => Has(s, "< bob> hello both"), "bob's line at plainer");
+    }
+
+    /// <summary>irssi in tmux session <paramref name="nick"/>, with its own home: one chatnet and one autoconnecting server.</summary>
+    private void StartIrssi(string nick, string chatnet, string server, string port)
+    {
+        string home = Path.Combine(_home, nick);
+        Directory.CreateDirectory(home);
+        File.WriteAllText(Path.Combine(home, "config"),
+            $"settings = {{ core = {{ real_name = \"{nick}\"; user_name = \"{nick}\"; nick = \"{nick}\"; }}; }};\n" +
+            $"chatnets = {{ tc = {{ type = \"IRC\"; {chatnet} }}; }};\n" +
+            $"servers = ( {{ address = \"127.0.0.1\"; chatnet = \"tc\"; port = \"{port}\"; autoconnect = \"yes\"; {server} }} );\n");
+        _tmux.NewSession(nick, 120, 30, $"irssi --home='{home}'; exec sleep 600");
     }
 }

@@ -10,7 +10,7 @@ namespace TermChat.Server.Tests.Irc;
 public sealed class IrcFrontEndTests
 {
     // Flood control is off here: these tests send many commands at once; IrcHostileInputTests covers it.
-    private static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
+    internal static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
         TestServer.StartAsync(mode, options =>
         {
             options.IrcPort = 0;
@@ -26,7 +26,7 @@ public sealed class IrcFrontEndTests
         using var irc = await IrcPeer.ConnectAsync(server.IrcEndPoint);
         await irc.SendAsync("CAP LS 302\r\nNICK alice\r\nUSER alice 0 * :Alice A\r\n");
         var caps = await irc.ExpectAsync(line => line.Contains(" CAP * LS "));
-        Assert.Equal(":test.termchat CAP * LS :server-time message-tags echo-message batch away-notify", caps);
+        Assert.Equal(":test.termchat CAP * LS :server-time message-tags echo-message batch away-notify sasl=EXTERNAL,PLAIN", caps);
         await irc.SendAsync("CAP REQ :server-time bogus\r\n");
         Assert.Equal(":test.termchat CAP * NAK :server-time bogus", await irc.ExpectAsync(line => line.Contains(" CAP ")));
         await irc.SendAsync("CAP END\r\n");

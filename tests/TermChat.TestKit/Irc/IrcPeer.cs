@@ -1,12 +1,16 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace TermChat.TestKit.Irc;
 
 /// <summary>
 /// An IRC client for tests written from the RFC, not from our front end: it sends the bytes it is given and splits
-/// what it receives at CR LF. Every wait has a timeout; every line received is kept in <see cref="Received"/>.
+/// what it receives at CR LF, in plaintext or inside TLS 1.3 (<see cref="ConnectTlsAsync"/>). Every wait has a timeout;
+/// every line received is kept in <see cref="Received"/>.
 /// </summary>
 public sealed class IrcPeer : IDisposable
 {
@@ -14,13 +18,18 @@ public sealed class IrcPeer : IDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     private readonly Socket _socket;
+    private Stream _stream;
     private readonly List<string> _received = [];
     private readonly List<byte[]> _rawLines = [];
     private byte[] _buffer = new byte[16 * 1024];
     private int _filled;
     private bool _ended;
 
-    private IrcPeer(Socket socket) => _socket = socket;
+    private IrcPeer(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
 
     /// <summary>Every line received so far (without CR LF), in order.</summary>
     public IReadOnlyList<string> Received => _received;
@@ -47,6 +56,41 @@ public sealed class IrcPeer : IDisposable
         }
         return new IrcPeer(socket);
     }
+
+    /// <summary>
+    /// Connects and speaks TLS 1.3, presenting <paramref name="clientCertificate"/> (none when null) and accepting any
+    /// server key; <see cref="ServerCertificate"/> says which.
+    /// </summary>
+    /// <exception cref="AuthenticationException">The TLS handshake failed.</exception>
+    public static async Task<IrcPeer> ConnectTlsAsync(EndPoint endPoint, X509Certificate2? clientCertificate = null)
+    {
+        var peer = await ConnectAsync(endPoint).ConfigureAwait(false);
+        try
+        {
+            var tls = new SslStream(peer._stream, leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "termchat-test",
+                EnabledSslProtocols = SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    peer.ServerCertificate = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    return true;
+                },
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
+            }).WaitAsync(Timeout).ConfigureAwait(false);
+            peer._stream = tls;
+            return peer;
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The server's certificate, once a TLS handshake saw it.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
 
     /// <summary>
     /// Connects and registers as <paramref name="nick"/> (CAP REQ of <paramref name="caps"/> first when given), then
@@ -88,14 +132,7 @@ public sealed class IrcPeer : IDisposable
     public Task SendAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Sends bytes exactly as given.</summary>
-    public async Task SendBytesAsync(byte[] bytes)
-    {
-        int sent = 0;
-        while (sent < bytes.Length)
-        {
-            sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None).AsTask().WaitAsync(Timeout).ConfigureAwait(false);
-        }
-    }
+    public Task SendBytesAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
 
     /// <summary>The next line (UTF-8, without CR LF), or null when the server closed the stream.</summary>
     public async Task<string?> ReadLineAsync(TimeSpan? timeout = null)
@@ -118,9 +155,9 @@ public sealed class IrcPeer : IDisposable
             int read;
             try
             {
-                read = await _socket.ReceiveAsync(_buffer.AsMemory(_filled), SocketFlags.None).AsTask().WaitAsync(timeout ?? Timeout).ConfigureAwait(false);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_filled)).AsTask().WaitAsync(timeout ?? Timeout).ConfigureAwait(false);
             }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset)
+            catch (IOException exception) when (exception.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
             {
                 read = 0;
             }
@@ -173,5 +210,9 @@ public sealed class IrcPeer : IDisposable
     }
 
     /// <summary>Closes the socket.</summary>
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _socket.Dispose();
+    }
 }

@@ -4,17 +4,17 @@ using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
-/// <summary>The client's TLS options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make.</summary>
+/// <summary>The client's TLS options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make (UDP's DTLS follows them).</summary>
 internal sealed class LinkSecurityOptions
 {
     public Option<bool> Tls { get; } = new("--tls")
     {
-        Description = "Use TLS even to loopback (by default every other address gets TLS and loopback plaintext).",
+        Description = "Encrypt even to loopback: TLS over TCP, DTLS over UDP (by default every other address is encrypted and loopback is plaintext).",
     };
 
     public Option<bool> Plaintext { get; } = new("--plaintext")
     {
-        Description = "Connect without TLS (only a server started with --allow-plaintext accepts that from another machine).",
+        Description = "Connect without TLS or DTLS (only a server started with --allow-plaintext accepts that from another machine).",
     };
 
     public Option<bool> TrustNewKey { get; } = new("--trust-new-key")

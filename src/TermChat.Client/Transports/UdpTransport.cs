@@ -151,6 +151,9 @@ public sealed class UdpTransport : IChatTransport
                 OpenQueued(_session);
                 Flush(_session);
             }
+            // The datagram layer's own handshake follows, with a full allowance of its own: on a lossy link the DTLS
+            // handshake (several round trips, resent at 0.5, 1, 2, 4 s) may have used most of the first one.
+            timeout.CancelAfter(_options.ConnectTimeout);
         }
         else
         {

@@ -7,7 +7,10 @@ namespace TermChat.Client.Transports;
 /// <summary>Settings for <see cref="UdpTransport"/>.</summary>
 public sealed class UdpTransportOptions
 {
-    /// <summary>How long the cookie handshake may take before connecting fails with "timed out".</summary>
+    /// <summary>
+    /// How long the cookie handshake may take before connecting fails with "timed out"; over DTLS the DTLS handshake
+    /// gets this long first, and then the cookie handshake gets it again.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long closing waits for the server to acknowledge what is queued (a final Bye, typically).</summary>

@@ -80,7 +80,8 @@ public sealed class ChatServer : IAsyncDisposable
         }
         try
         {
-            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), _store, _store, _store);
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), (ISessionStore?)_store ?? _cluster?.Nicks, _store, _store,
+                _cluster?.Nicks);
         }
         catch
         {

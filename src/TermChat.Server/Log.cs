@@ -52,6 +52,9 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Information, "{Nick} quit: {Reason}")]
     public static partial void Quit(ILogger logger, string nick, string reason);
 
+    [LoggerMessage(50, LogLevel.Information, "{Nick} resumed here a session another server of the cluster held")]
+    public static partial void TakenOver(ILogger logger, string nick);
+
     [LoggerMessage(16, LogLevel.Warning, "The datagram handler failed")]
     public static partial void DatagramHandlerFailed(ILogger logger, Exception exception);
 

@@ -26,7 +26,7 @@ internal static class DiscoverCommand
             DefaultValueFactory = _ => DiscoveryDefaults.Port,
         }.Port();
         var command = new Command("discover",
-            $"Find TermChat servers on the LAN: probes by UDP broadcast and multicast ({DiscoveryDefaults.MulticastGroup}:{DiscoveryDefaults.Port}) from every interface; a server reachable over several interfaces is listed once, with all its addresses.\n" +
+            $"Find TermChat servers on the LAN: probes by UDP broadcast and multicast ({DiscoveryDefaults.MulticastGroup}:{DiscoveryDefaults.Port}) from every interface; a server reachable over several interfaces is listed once, with all its addresses; the nodes of one cluster are listed as one entry, with every node's address (CONNECT is what `termchat join` takes).\n" +
             "Exit code 0 when at least one server answered, 1 when none did (like grep, so scripts can test it; --json still prints []), 2 for bad arguments.")
         {
             timeout, json, port,
@@ -95,20 +95,31 @@ internal static class DiscoverCommand
     public static string Format(IPEndPoint endPoint) =>
         endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
 
+    /// <summary>
+    /// The entries discover lists: a server on its own is one; the nodes of one cluster (same cluster name in their
+    /// replies) are one, in the order the first of them answered.
+    /// </summary>
+    internal static List<List<DiscoveredServer>> Entries(IReadOnlyList<DiscoveredServer> servers) =>
+        [.. servers.GroupBy(s => s.Cluster.Length == 0 ? $"server {s.InstanceId}" : $"cluster {s.Cluster}").Select(nodes => nodes.ToList())];
+
+    /// <summary>Every node's address to connect to, comma-separated, as <c>termchat join</c> takes them.</summary>
+    internal static string Connect(IEnumerable<DiscoveredServer> nodes) => string.Join(',', nodes.Select(s => Format(s.PreferredEndPoint)));
+
     internal static string ToTable(IReadOnlyList<DiscoveredServer> servers)
     {
         var rows = new List<string[]> { new[] { "NAME", "CONNECT", "ADDRESSES", "UDP", "MODE", "USERS", "VERSION", "KEY" } };
-        foreach (var s in servers)
+        foreach (var nodes in Entries(servers))
         {
+            var s = nodes[0];
             rows.Add([
-                s.Name,
-                Format(s.PreferredEndPoint),
-                string.Join(", ", s.Addresses.Select(a => a.ToString())),
-                s.UdpPort == 0 ? "-" : s.UdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                s.Mode,
-                s.Users.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                s.IsCompatible ? s.AppVersion : $"{s.AppVersion} (protocol {s.ProtocolVersion}: incompatible)",
-                KeyColumn(s),
+                s.Cluster.Length == 0 ? s.Name : $"{s.Cluster} (cluster of {nodes.Count})",
+                Connect(nodes),
+                string.Join(", ", nodes.SelectMany(n => n.Addresses).Select(a => a.ToString()).Distinct()),
+                string.Join(",", nodes.Select(n => n.UdpPort == 0 ? "-" : n.UdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct()),
+                string.Join("/", nodes.Select(n => n.Mode).Distinct()),
+                nodes.Sum(n => (long)n.Users).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                string.Join(", ", nodes.Select(n => n.IsCompatible ? n.AppVersion : $"{n.AppVersion} (protocol {n.ProtocolVersion}: incompatible)").Distinct()),
+                string.Join("; ", nodes.Select(KeyColumn).Distinct()),
             ]);
         }
         int[] widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
@@ -146,7 +157,15 @@ internal static class DiscoverCommand
 
     // JsonNode rather than serialising anonymous types: it needs no reflection, so trimmed and AOT builds keep it.
     internal static string ToJson(IReadOnlyList<DiscoveredServer> servers) => new JsonArray(
-        servers.Select(s => (JsonNode)new JsonObject
+        Entries(servers).Select(nodes => nodes[0].Cluster.Length == 0 ? ServerJson(nodes[0]) : new JsonObject
+        {
+            ["cluster"] = nodes[0].Cluster,
+            ["connect"] = Connect(nodes),
+            ["users"] = nodes.Sum(n => (long)n.Users),
+            ["nodes"] = new JsonArray([.. nodes.Select(ServerJson)]),
+        }).ToArray()).ToJsonString(CliJson.Indented);
+
+    private static JsonNode ServerJson(DiscoveredServer s) => new JsonObject
         {
             ["name"] = s.Name,
             ["instanceId"] = s.InstanceId,
@@ -167,5 +186,5 @@ internal static class DiscoverCommand
             ["rttMs"] = Math.Round(s.RoundTrip.TotalMilliseconds, 3),
             ["keyFingerprint"] = s.KeyFingerprint.Length == 0 ? null : s.KeyFingerprint,
             ["pinnedKey"] = s.KeyFingerprint.Length == 0 ? null : PinStatus(s),
-        }).ToArray()).ToJsonString(CliJson.Indented);
+        };
 }

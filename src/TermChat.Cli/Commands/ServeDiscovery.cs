@@ -46,6 +46,7 @@ internal static class ServeDiscovery
                 UdpPort = server.UdpEndPoint?.Port ?? 0,
                 AppVersion = AppVersion,
                 KeyFingerprint = server.KeyFingerprint,
+                Cluster = server.Options.Cluster?.Name ?? "",
             },
             () => new DiscoveryStatus(server.Options.ServerName, server.Mode.ToName(), server.SessionCount),
             loggerFactory.CreateLogger<DiscoveryResponder>());

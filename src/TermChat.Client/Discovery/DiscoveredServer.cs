@@ -21,6 +21,7 @@ namespace TermChat.Client.Discovery;
 /// <param name="RoundTrip">How long the first reply took.</param>
 /// <param name="KeyFingerprint">The server's TLS key fingerprint as it advertised it (empty from older servers). A hint
 /// to compare, not proof: anyone on the LAN can answer a probe; the key pinned at connect is what is trusted.</param>
+/// <param name="Cluster">The cluster the server is a node of, or empty for a server on its own.</param>
 public sealed record DiscoveredServer(
     Guid InstanceId,
     string Name,
@@ -33,7 +34,8 @@ public sealed record DiscoveredServer(
     ValueList<AdvertisedAddress> Addresses,
     ValueList<IPAddress> RespondedFrom,
     TimeSpan RoundTrip,
-    string KeyFingerprint = "")
+    string KeyFingerprint = "",
+    string Cluster = "")
 {
     /// <summary>
     /// The address to connect to: the first address a reply came from that the server also advertises
@@ -51,7 +53,7 @@ public sealed record DiscoveredServer(
 
     internal static DiscoveredServer From(DiscoveryReply reply, IPAddress source, TimeSpan roundTrip) => new(
         reply.InstanceId, reply.Name, reply.AppVersion, reply.ProtocolVersion, reply.Mode, reply.Users,
-        reply.TcpPort, reply.UdpPort, reply.Addresses, new IPAddress[] { source }, roundTrip, reply.KeyFingerprint);
+        reply.TcpPort, reply.UdpPort, reply.Addresses, new IPAddress[] { source }, roundTrip, reply.KeyFingerprint, reply.Cluster);
 
     /// <summary>Folds another reply from the same instance in: addresses and sources are unioned, counts refreshed.</summary>
     internal DiscoveredServer Merge(DiscoveryReply reply, IPAddress source)

@@ -192,13 +192,15 @@ public static class DiscoveryCodec
             }
             addresses[i] = new AdvertisedAddress(new IPAddress(raw), prefix);
         }
-        // The key fingerprint came later: a reply may end after the addresses (a server without it) or carry it last.
+        // The key fingerprint came later, and the cluster name after it: a reply may end after the addresses (a server
+        // without a key), after the key, or carry the cluster name last (a node of a cluster; its key may be empty).
         string key = !reader.Failed && reader.Remaining > 0 ? reader.Str(DiscoveryDefaults.MaxKeyBytes) : "";
+        string cluster = !reader.Failed && reader.Remaining > 0 ? reader.Str(DiscoveryDefaults.MaxClusterBytes) : "";
         if (reader.Remaining != 0 || tcpPort == 0)
         {
             reader.Fail();
         }
-        return reader.Failed ? null : new DiscoveryReply(nonce, instanceId, protocolVersion, appVersion, name, mode, users, tcpPort, udpPort, addresses, key);
+        return reader.Failed ? null : new DiscoveryReply(nonce, instanceId, protocolVersion, appVersion, name, mode, users, tcpPort, udpPort, addresses, key, cluster);
     }
 
     private static EchoRequest? ReadEchoRequest(ref DatagramReader reader, ReadOnlySpan<byte> datagram)
@@ -237,10 +239,24 @@ public static class DiscoveryCodec
 
     private static int ReplySize(DiscoveryReply reply)
     {
+        int size = MeasureReply(reply);
+        if (size > DiscoveryDefaults.MaxReplyBytes)
+        {
+            throw new ArgumentException($"A reply fits in {DiscoveryDefaults.MaxReplyBytes} bytes; this one needs {size} (advertise fewer addresses).", nameof(reply));
+        }
+        return size;
+    }
+
+    /// <summary>The encoded size of a reply, which may be over <see cref="DiscoveryDefaults.MaxReplyBytes"/> (then it cannot be sent).</summary>
+    /// <exception cref="ArgumentException">The reply breaks a field's limit.</exception>
+    public static int MeasureReply(DiscoveryReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
         CheckString(reply.AppVersion, DiscoveryDefaults.MaxVersionBytes, nameof(DiscoveryReply.AppVersion));
         CheckString(reply.Name, DiscoveryDefaults.MaxNameBytes, nameof(DiscoveryReply.Name));
         CheckString(reply.Mode, DiscoveryDefaults.MaxModeBytes, nameof(DiscoveryReply.Mode));
         CheckString(reply.KeyFingerprint, DiscoveryDefaults.MaxKeyBytes, nameof(DiscoveryReply.KeyFingerprint));
+        CheckString(reply.Cluster, DiscoveryDefaults.MaxClusterBytes, nameof(DiscoveryReply.Cluster));
         if (reply.Addresses.Count > DiscoveryDefaults.MaxAddresses)
         {
             throw new ArgumentException($"A reply carries at most {DiscoveryDefaults.MaxAddresses} addresses; this one has {reply.Addresses.Count}.", nameof(reply));
@@ -252,7 +268,8 @@ public static class DiscoveryCodec
         int size = DiscoveryDefaults.HeaderBytes + PayloadSize.U64 + GuidBytes + PayloadSize.U16
             + PayloadSize.Str(reply.AppVersion, DiscoveryDefaults.MaxVersionBytes) + PayloadSize.Str(reply.Name, DiscoveryDefaults.MaxNameBytes) + PayloadSize.Str(reply.Mode, DiscoveryDefaults.MaxModeBytes)
             + PayloadSize.U32 + PayloadSize.U16 + PayloadSize.U16 + PayloadSize.U8
-            + (reply.KeyFingerprint.Length == 0 ? 0 : PayloadSize.Str(reply.KeyFingerprint, DiscoveryDefaults.MaxKeyBytes));
+            + (reply.KeyFingerprint.Length == 0 && reply.Cluster.Length == 0 ? 0 : PayloadSize.Str(reply.KeyFingerprint, DiscoveryDefaults.MaxKeyBytes))
+            + (reply.Cluster.Length == 0 ? 0 : PayloadSize.Str(reply.Cluster, DiscoveryDefaults.MaxClusterBytes));
         foreach (var address in reply.Addresses)
         {
             int bytes = address.Address.AddressFamily switch
@@ -289,7 +306,8 @@ public static class DiscoveryCodec
             writer.Bytes(raw);
             writer.U8(address.PrefixLength);
         }
-        if (reply.KeyFingerprint.Length > 0) writer.Str(reply.KeyFingerprint);
+        if (reply.KeyFingerprint.Length > 0 || reply.Cluster.Length > 0) writer.Str(reply.KeyFingerprint);
+        if (reply.Cluster.Length > 0) writer.Str(reply.Cluster);
     }
 
     private static void CheckString(string value, int maxBytes, string field)

@@ -44,6 +44,9 @@ public static class DiscoveryDefaults
     /// <summary>The longest key fingerprint a reply carries, in bytes (a SHA-256 fingerprint is 50).</summary>
     public const int MaxKeyBytes = 60;
 
+    /// <summary>The longest cluster name a reply carries, in bytes (<c>--cluster-name</c> allows 32 ASCII characters).</summary>
+    public const int MaxClusterBytes = 32;
+
     /// <summary>Bytes an echo request or reply needs before its padding.</summary>
     public const int EchoHeaderBytes = HeaderBytes + 8 + 4 + 4 + 4 + 1;
 

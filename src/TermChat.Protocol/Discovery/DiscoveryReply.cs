@@ -14,6 +14,8 @@ namespace TermChat.Protocol.Discovery;
 /// <param name="UdpPort">The UDP chat port, or 0 when the server has no UDP transport.</param>
 /// <param name="Addresses">Addresses clients can use, the interface the probe arrived on first.</param>
 /// <param name="KeyFingerprint">The server's TLS key fingerprint (<c>SHA256:…</c>), or empty from a server that sends none.</param>
+/// <param name="Cluster">The name of the cluster the server is a node of, or empty for a server on its own: a prober lists
+/// the nodes of one cluster as one entry.</param>
 public sealed record DiscoveryReply(
     ulong Nonce,
     Guid InstanceId,
@@ -25,7 +27,8 @@ public sealed record DiscoveryReply(
     ushort TcpPort,
     ushort UdpPort,
     ValueList<AdvertisedAddress> Addresses,
-    string KeyFingerprint = "") : DiscoveryMessage
+    string KeyFingerprint = "",
+    string Cluster = "") : DiscoveryMessage
 {
     public override DiscoveryMessageType Type => DiscoveryMessageType.Reply;
 }

@@ -39,6 +39,12 @@ internal sealed class ClusterLink : IAsyncDisposable
     /// <summary>The subject of every room's entries (a wildcard over <see cref="RoomSubject"/>).</summary>
     public string RoomSubjects => $"termchat.{Options.Name}.room.>";
 
+    /// <summary>The key-value bucket of nick claims and the sessions using them (<see cref="ClusterNicks"/>).</summary>
+    public string NickBucket => $"TERMCHAT_{Options.Name}_NICKS";
+
+    /// <summary>The key-value bucket of node heartbeats.</summary>
+    public string NodeBucket => $"TERMCHAT_{Options.Name}_NODES";
+
     /// <summary>
     /// The subject of one room. The name goes in as the hex of its UTF-8 bytes: whatever the name holds ('.', '*', '>'
     /// and spaces have meanings in subjects), the token is safe, and one name always maps to one subject.

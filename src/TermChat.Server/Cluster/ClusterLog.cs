@@ -25,4 +25,16 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1506, LogLevel.Error, "The cluster consumer stopped: {Error}; restarting it")]
     public static partial void ConsumerFailed(ILogger logger, string error);
+
+    [LoggerMessage(1508, LogLevel.Warning, "Claiming the nick {Nick} on the cluster failed: {Error}")]
+    public static partial void ClaimFailed(ILogger logger, string nick, string error);
+
+    [LoggerMessage(1509, LogLevel.Warning, "Keeping the session of {Key} on the cluster failed ({Error}); retrying")]
+    public static partial void ClaimWriteFailed(ILogger logger, string key, string error);
+
+    [LoggerMessage(1510, LogLevel.Warning, "Following the cluster bucket {Bucket} failed ({Error}); retrying")]
+    public static partial void WatchFailed(ILogger logger, string bucket, string error);
+
+    [LoggerMessage(1511, LogLevel.Information, "The session of {Nick} ended: its server left the cluster and the resume window passed")]
+    public static partial void SessionExpired(ILogger logger, string nick);
 }

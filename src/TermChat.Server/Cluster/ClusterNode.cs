@@ -5,7 +5,7 @@ using TermChat.Protocol;
 namespace TermChat.Server.Cluster;
 
 /// <summary>
-/// What a server holds as a node of a cluster: the link to NATS, the room log on it, and the link's health for
+/// What a server holds as a node of a cluster: the link to NATS, the room log and the nick claims on it, and the link's health for
 /// <c>/stats</c> and the stats log line (connected, round-trip time, entries waiting to be stored).
 /// </summary>
 internal sealed class ClusterNode : IAsyncDisposable
@@ -19,10 +19,11 @@ internal sealed class ClusterNode : IAsyncDisposable
     private long _rttMicros = -1;
     private long _reconnects;
 
-    private ClusterNode(ClusterLink link, JetStreamRoomLog log)
+    private ClusterNode(ClusterLink link, JetStreamRoomLog log, ClusterNicks nicks)
     {
         Link = link;
         RoomLog = log;
+        Nicks = nicks;
         link.Connection.ConnectionOpened += (_, _) =>
         {
             Interlocked.Increment(ref _reconnects);
@@ -48,11 +49,15 @@ internal sealed class ClusterNode : IAsyncDisposable
         new("cluster_pending", RoomLog.PendingCount),
         new("cluster_stream_seq", (long)RoomLog.ConsumedSeq),
         new("cluster_reconnects_total", Reconnects),
+        new("cluster_nick_claims", Nicks.ClaimCount),
     ];
 
     public ClusterLink Link { get; }
 
     public JetStreamRoomLog RoomLog { get; }
+
+    /// <summary>Nicks and sessions across the cluster.</summary>
+    public ClusterNicks Nicks { get; }
 
     /// <summary>Connects and opens the room log, waiting at most the connect timeout per URL and the catch-up bound.</summary>
     /// <exception cref="ClusterOpenException">The cluster cannot be joined; the message says why in one line.</exception>
@@ -83,8 +88,18 @@ internal sealed class ClusterNode : IAsyncDisposable
         try
         {
             var log = JetStreamRoomLog.OpenAsync(link, server, logger, CancellationToken.None).WaitAsync(CatchUpTimeout).GetAwaiter().GetResult();
+            ClusterNicks nicks;
+            try
+            {
+                nicks = ClusterNicks.OpenAsync(link, server, logger, CancellationToken.None).WaitAsync(CatchUpTimeout).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                log.Dispose();
+                throw;
+            }
             ClusterLog.Joined(logger, options.Name, link.Connection.ServerInfo?.Host + ":" + link.Connection.ServerInfo?.Port, link.RoomStream, log.RoomCount, log.ConsumedSeq);
-            return new ClusterNode(link, log);
+            return new ClusterNode(link, log, nicks);
         }
         catch (Exception e) when (e is NatsException or TimeoutException)
         {
@@ -101,6 +116,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         await _pinger.ConfigureAwait(false);
+        await Nicks.DisposeAsync().ConfigureAwait(false);
         RoomLog.Dispose();
         await Link.DisposeAsync().ConfigureAwait(false);
     }

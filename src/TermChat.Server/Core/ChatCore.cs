@@ -29,6 +29,7 @@ internal sealed partial class ChatCore
     private readonly ILogger _logger;
     private readonly IRoomLog _log;
     private readonly ISessionStore? _store;
+    private readonly INickClaims? _claims;
     private readonly SessionTable _sessions = new();
     private readonly NickRegistry _owners;
     private readonly BanList _bans;
@@ -44,7 +45,10 @@ internal sealed partial class ChatCore
     /// holds are restored at once, detached and resumable for what is left of their window.</param>
     /// <param name="owners">Where nick ownership is kept across restarts; null keeps it in memory only.</param>
     /// <param name="bans">Where bans are kept across restarts; null keeps them in memory only.</param>
-    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null, IBanStore? bans = null)
+    /// <param name="claims">Nicks across a cluster; null for a server on its own. Its sessions are kept through
+    /// <paramref name="store"/>, which is then the same object.</param>
+    public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null, IBanStore? bans = null,
+        INickClaims? claims = null)
     {
         _owners = new NickRegistry(owners);
         _bans = new BanList(bans);
@@ -55,6 +59,12 @@ internal sealed partial class ChatCore
         _logger = logger;
         _store = store;
         _log.Committed = OnCommitted;
+        _claims = claims;
+        if (claims is not null)
+        {
+            claims.Lost = OnClaimLost;
+            claims.Expired = OnRemoteSessionExpired;
+        }
         _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby, log.LastSeq(NameRules.Lobby));
         lock (_gate) Restore();
     }
@@ -85,7 +95,9 @@ internal sealed partial class ChatCore
 
     /// <summary>
     /// Registers a new session, or resumes the one <paramref name="token"/> names with exactly the entries after each
-    /// cursor. A refusal (invalid nick, nick in use, nick owned by another key) creates nothing.
+    /// cursor. A refusal (invalid nick, nick in use, nick owned by another key) creates nothing. In a cluster the nick is
+    /// claimed on the cluster first: until it answers, the registration is <see cref="Registration.Wait"/>ing and the
+    /// front end offers the same call again once the wait completes.
     /// </summary>
     /// <param name="sink">Where the session's events go.</param>
     /// <param name="nick">The nick wanted.</param>
@@ -138,8 +150,24 @@ internal sealed partial class ChatCore
                     ? $"The nick {holder.Nick} is held for its owner to resume for another {RemainingSeconds(holder, now)} s; choose another."
                     : $"{InUse(nick, holder)}; choose another.");
             }
+            if (_claims?.Claim(nick, token.IsNone ? null : CoreSession.HashOf(token), keyFingerprint) is { } claim)
+            {
+                switch (claim.Outcome)
+                {
+                    case NickClaimOutcome.Pending:
+                        return Registration.Waiting(claim.Wait!);
+                    case NickClaimOutcome.Taken:
+                        return Registration.Refused(ErrorCode.NickInUse, claim.Problem);
+                    case NickClaimOutcome.Unavailable:
+                        return Registration.Refused(ErrorCode.StorageUnavailable, claim.Problem);
+                    case NickClaimOutcome.Resumable:
+                        return TakeOver(sink, claim.Session!, token, cursors, address);
+                }
+            }
             var session = _sessions.Add(nick, sink, keyFingerprint);
             session.Address = address;
+            // The claim is bound to the session at once, not at its first room: an unbound claim is given back.
+            if (_claims is not null) Saved(session);
             _owners.Claim(nick, keyFingerprint, WallMs());
             sink.Welcome(session.Nick, session.Token, resumed: false);
             if (rejected)
@@ -183,31 +211,51 @@ internal sealed partial class ChatCore
         }
     }
 
-    public void ChangeNick(CoreSession session, string nick)
+    /// <summary>
+    /// Changes the session's nick. Returns null when done (or refused, with an Error to the session); in a cluster, a
+    /// task while the new nick is being claimed: the front end offers the same command again once it completes.
+    /// </summary>
+    public Task? ChangeNick(CoreSession session, string nick)
     {
         lock (_gate)
         {
             if (!NameRules.IsValidNick(nick, out string problem))
             {
                 session.Sink?.Error(ErrorCode.InvalidNick, problem);
-                return;
+                return null;
             }
             if (_owners.Refusal(nick, session.KeyFingerprint) is { } owned)
             {
                 session.Sink?.Error(ErrorCode.NickOwned, owned);
-                return;
+                return null;
             }
             if (_sessions.TryGetLookAlike(nick, out var holder) && !ReferenceEquals(holder, session))
             {
                 session.Sink?.Error(ErrorCode.NickInUse, $"{InUse(nick, holder)}; choose another.");
-                return;
+                return null;
+            }
+            // A look-alike of its own nick (a change of case) keeps the session's claim: same skeleton, same key.
+            if (_claims is not null && NickSkeleton.Of(nick) != NickSkeleton.Of(session.Nick))
+            {
+                var claim = _claims.Claim(nick, null, session.KeyFingerprint);
+                switch (claim.Outcome)
+                {
+                    case NickClaimOutcome.Pending:
+                        return claim.Wait;
+                    case NickClaimOutcome.Taken:
+                        session.Sink?.Error(ErrorCode.NickInUse, claim.Problem);
+                        return null;
+                    case NickClaimOutcome.Unavailable:
+                        session.Sink?.Error(ErrorCode.StorageUnavailable, claim.Problem);
+                        return null;
+                }
             }
             _owners.Claim(nick, session.KeyFingerprint, WallMs());
             string old = session.Nick;
             if (old == nick)
             {
                 session.Sink?.NickChanged(old, nick);
-                return;
+                return null;
             }
             _sessions.Rename(session, nick);
             Saved(session);
@@ -216,6 +264,7 @@ internal sealed partial class ChatCore
             {
                 Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.NickChange, old, nick));
             }
+            return null;
         }
     }
 

@@ -27,6 +27,9 @@ internal sealed class SessionTable
 
     public bool TryGetByToken(ResumeToken token, out CoreSession session) => _byToken.TryGetValue(CoreSession.HashOf(token), out session!);
 
+    /// <summary>The session whose token has this hash (<see cref="CoreSession.HashOf"/>).</summary>
+    public bool TryGetByTokenHash(string tokenHash, out CoreSession session) => _byToken.TryGetValue(tokenHash, out session!);
+
     public bool TryGetByNick(string nick, out CoreSession session) => _nicks.TryGetValue(nick, out session!);
 
     /// <summary>The session whose nick is <paramref name="nick"/> or looks like it (same skeleton), if any.</summary>

@@ -242,7 +242,7 @@ public sealed class DiscoveryResponder : IAsyncDisposable
     {
         var status = _status();
         var addresses = LocalInterfaces.SelectAdvertised(RefreshAddresses(force: false), _options.BindAddress, arrivalInterface);
-        return new DiscoveryReply(
+        var reply = new DiscoveryReply(
             probe.Nonce,
             _options.InstanceId,
             ProtocolLimits.Version,
@@ -253,7 +253,15 @@ public sealed class DiscoveryResponder : IAsyncDisposable
             (ushort)_options.TcpPort,
             (ushort)_options.UdpPort,
             addresses.ToArray(),
-            _options.KeyFingerprint);
+            _options.KeyFingerprint,
+            _options.Cluster);
+        // Only sixteen IPv6 addresses with the longest name, key and cluster name overflow a reply: the last addresses
+        // go (the one the probe arrived on comes first and stays).
+        while (DiscoveryCodec.MeasureReply(reply) > DiscoveryDefaults.MaxReplyBytes && reply.Addresses.Count > 1)
+        {
+            reply = reply with { Addresses = reply.Addresses.Take(reply.Addresses.Count - 1).ToArray() };
+        }
+        return reply;
     }
 
     private bool TryAcquire(SourceRateLimiter limiter, IPAddress source)

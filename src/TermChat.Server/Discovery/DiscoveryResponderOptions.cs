@@ -27,6 +27,9 @@ public sealed class DiscoveryResponderOptions
     /// <summary>The server's TLS key fingerprint, advertised so <c>termchat discover</c> can show it (empty: none).</summary>
     public string KeyFingerprint { get; init; } = "";
 
+    /// <summary>The cluster the server is a node of (<c>--cluster-name</c>), or empty for a server on its own.</summary>
+    public string Cluster { get; init; } = "";
+
     /// <summary>Random per process, so a client merges replies that reach it over several interfaces.</summary>
     public Guid InstanceId { get; init; } = Guid.NewGuid();
 

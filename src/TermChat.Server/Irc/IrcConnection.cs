@@ -56,6 +56,9 @@ internal sealed partial class IrcConnection : ISessionSink
     /// <summary>The core session once registered.</summary>
     public CoreSession? Session { get; set; }
 
+    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
+    public Connections.InputHold Hold { get; } = new();
+
     /// <summary>The nick asked for with NICK before registration.</summary>
     public string? RequestedNick { get; set; }
 

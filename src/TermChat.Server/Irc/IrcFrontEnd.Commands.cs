@@ -45,7 +45,7 @@ internal sealed partial class IrcFrontEnd
                     connection.Numeric(IrcNumeric.ErroneousNickname, message.Param(0), problem);
                     return;
                 }
-                _core.ChangeNick(session, message.Param(0));
+                connection.Hold.Until(_core.ChangeNick(session, message.Param(0)));
                 return;
             case "USER":
             case "PASS":

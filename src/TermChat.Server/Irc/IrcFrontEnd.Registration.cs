@@ -54,6 +54,12 @@ internal sealed partial class IrcFrontEnd
         // A TLS client certificate is the user's key, as for TermChat clients: it owns the nicks it is first to use,
         // with or without SASL EXTERNAL (which only reports it).
         var registration = _core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
+        if (registration.Wait is { } wait)
+        {
+            // The line that completed registration is offered again once the cluster has answered the nick claim.
+            connection.Hold.Until(wait);
+            return;
+        }
         if (registration.Session is not { } session)
         {
             if (registration.Refusal is ErrorCode.BadPassword or ErrorCode.Banned)

@@ -110,12 +110,14 @@ internal sealed partial class IrcFrontEnd
         lock (_gate)
         {
             if (!_connections.TryGetValue(link.Id, out var connection) || connection.Closing) return true;
+            if (!connection.Hold.TryRelease(out retryAfter, out bool reoffered)) return false;
             long now = _time.GetTimestamp();
             connection.LastHeard = now;
             connection.PingOutstanding = false;
             if (!IrcMessage.TryParse(line, out var message)) return true;
-            // PONG answers our keepalive and costs nothing; everything else goes past the flood gate.
-            if (message.Command != "PONG" && !connection.Flood.TryTake(now, out retryAfter, out bool tell))
+            // PONG answers our keepalive and costs nothing; everything else goes past the flood gate (once: a line
+            // held for the cluster was counted when first offered).
+            if (message.Command != "PONG" && !reoffered && !connection.Flood.TryTake(now, out retryAfter, out bool tell))
             {
                 Stats.FloodDelayed();
                 if (tell)
@@ -139,7 +141,7 @@ internal sealed partial class IrcFrontEnd
             {
                 connection.EndCommand();
             }
-            return true;
+            return !connection.Hold.IsHolding(out retryAfter);
         }
     }
 

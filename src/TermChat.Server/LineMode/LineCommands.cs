@@ -38,7 +38,7 @@ internal static class LineCommands
                 Talk(core, connection, session, MessageKind.Action, rest);
                 return;
             case "nick" when first.Length > 0:
-                core.ChangeNick(session, first);
+                connection.Hold.Until(core.ChangeNick(session, first));
                 return;
             case "who":
                 core.ListMembers(session, first.Length > 0 ? first : connection.CurrentRoom);

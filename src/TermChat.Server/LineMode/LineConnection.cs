@@ -48,6 +48,9 @@ internal sealed class LineConnection : ISessionSink
     /// <summary>The core session once a nick is accepted.</summary>
     public CoreSession? Session { get; set; }
 
+    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
+    public Connections.InputHold Hold { get; } = new();
+
     public bool Closing { get; private set; }
 
     /// <summary>Where typed lines go: the room joined last (or still in), "" when in none.</summary>

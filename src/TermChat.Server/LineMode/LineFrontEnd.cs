@@ -73,8 +73,9 @@ internal sealed class LineFrontEnd
         lock (_gate)
         {
             if (!_connections.TryGetValue(link.Id, out var connection) || connection.Closing) return true;
+            if (!connection.Hold.TryRelease(out retryAfter, out bool reoffered)) return false;
             long now = _time.GetTimestamp();
-            if (!connection.Flood.TryTake(now, out retryAfter, out bool tell))
+            if (!reoffered && !connection.Flood.TryTake(now, out retryAfter, out bool tell))
             {
                 Stats.FloodDelayed();
                 if (tell)
@@ -93,7 +94,7 @@ internal sealed class LineFrontEnd
                 Log.IrcHandlerFailed(_logger, exception, "line", link.Id);
                 connection.Say("!!! the server failed handling that line; it had no effect");
             }
-            return true;
+            return !connection.Hold.IsHolding(out retryAfter);
         }
     }
 
@@ -159,6 +160,11 @@ internal sealed class LineFrontEnd
             return;
         }
         var registration = _core.Register(connection, nick, ResumeToken.None, []);
+        if (registration.Wait is { } wait)
+        {
+            connection.Hold.Until(wait);
+            return;
+        }
         if (registration.Session is not { } session)
         {
             connection.Say($"!!! {registration.Problem} Your nick?");

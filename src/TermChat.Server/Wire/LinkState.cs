@@ -47,6 +47,9 @@ internal sealed class LinkState : ISessionSink
     /// <summary>The core session, once registered; cleared when it moves to another connection.</summary>
     public CoreSession? Session { get; set; }
 
+    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
+    public Connections.InputHold Hold { get; } = new();
+
     /// <summary>A close has begun; set from the core's events too, hence volatile.</summary>
     public bool Closing => _closing;
 

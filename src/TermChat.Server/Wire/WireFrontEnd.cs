@@ -106,10 +106,11 @@ internal sealed class WireFrontEnd
             {
                 return true;
             }
+            if (!state.Hold.TryRelease(out retryAfter, out bool reoffered)) return false;
             long now = _time.GetTimestamp();
             state.LastHeard = now;
             state.PingOutstanding = false;
-            if (message is not Pong && !state.Flood.TryTake(now, out retryAfter, out bool tell))
+            if (message is not Pong && !reoffered && !state.Flood.TryTake(now, out retryAfter, out bool tell))
             {
                 _stats.FloodDelayed();
                 if (tell)
@@ -130,7 +131,7 @@ internal sealed class WireFrontEnd
                 Log.HandlerFailed(_logger, exception, message.Type, link.Id);
                 state.Error(ErrorCode.InternalError, $"The server failed handling your {message.Type}; it had no effect.");
             }
-            return true;
+            return !state.Hold.IsHolding(out retryAfter);
         }
     }
 
@@ -224,6 +225,11 @@ internal sealed class WireFrontEnd
                 // An Error instead of Welcome is fatal (PROTOCOL.md section 4): the client reconnects to retry.
                 state.Version = hello.Version;
                 var registration = _core.Register(state, hello.Nick, hello.Token, hello.Cursors, state.Link.KeyFingerprint, state.Address, hello.Password);
+                if (registration.Wait is { } wait)
+                {
+                    state.Hold.Until(wait);
+                    return;
+                }
                 if (registration.Session is not { } session)
                 {
                     state.Close(registration.Refusal, registration.Problem);
@@ -266,7 +272,7 @@ internal sealed class WireFrontEnd
                 _core.Private(session, pm.To, pm.Text);
                 break;
             case ChangeNick change:
-                _core.ChangeNick(session, change.Nick);
+                state.Hold.Until(_core.ChangeNick(session, change.Nick));
                 break;
             case SetTopic topic:
                 _core.SetTopic(session, topic.Room, topic.Topic);

@@ -56,6 +56,31 @@ public sealed class DiscoverCommandTests
     }
 
     [Fact]
+    public void The_nodes_of_one_cluster_are_one_entry_with_every_address_and_a_connect_list_join_takes()
+    {
+        var one = Six with { InstanceId = Guid.NewGuid(), Name = "node-a", ProtocolVersion = 1, Users = 2, Cluster = "prod", UdpPort = 7000 };
+        var two = one with
+        {
+            InstanceId = Guid.NewGuid(), Name = "node-b", Mode = "async", Users = 5, TcpPort = 7001, UdpPort = 7001,
+            Addresses = new AdvertisedAddress[] { new(IPAddress.Parse("fd00::6"), 64) }, RespondedFrom = new[] { IPAddress.Parse("fd00::6") },
+        };
+        var other = one with { InstanceId = Guid.NewGuid(), Name = "elsewhere", Cluster = "test" };
+
+        var entries = DiscoverCommand.Entries([one, Six, two, other]);
+        Assert.Equal([["node-a", "node-b"], ["six"], ["elsewhere"]], entries.Select(nodes => nodes.Select(n => n.Name).ToArray()).ToArray());
+        string table = DiscoverCommand.ToTable([one, Six, two]);
+        var row = table.Split(Environment.NewLine)[1];
+        Assert.StartsWith("prod (cluster of 2)  [fd00::5]:7000,[fd00::6]:7001  fd00::5/64, fd00::6/64  7000,7001  select/async  7  ", row, StringComparison.Ordinal);
+
+        using var document = JsonDocument.Parse(DiscoverCommand.ToJson([one, two]));
+        var cluster = Assert.Single(document.RootElement.EnumerateArray().ToArray());
+        Assert.Equal("prod", cluster.GetProperty("cluster").GetString());
+        Assert.Equal("[fd00::5]:7000,[fd00::6]:7001", cluster.GetProperty("connect").GetString());
+        Assert.Equal(7, cluster.GetProperty("users").GetInt32());
+        Assert.Equal(["node-a", "node-b"], cluster.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("name").GetString()!).ToArray());
+    }
+
+    [Fact]
     public void No_servers_is_an_empty_json_array()
     {
         Assert.Equal("[]", DiscoverCommand.ToJson([]));

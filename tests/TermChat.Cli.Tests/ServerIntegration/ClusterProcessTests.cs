@@ -126,7 +126,7 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     [NatsFact]
-    public async Task When_a_node_is_killed_mid_stream_its_client_moves_to_another_node_and_gets_every_acknowledged_message_once()
+    public async Task When_a_node_is_killed_mid_stream_its_client_resumes_on_another_node_and_gets_every_acknowledged_message_once()
     {
         var nats = Own(NatsServerProcess.StartNew());
         var doomed = Own(ServerProcess.Start(NodeArgs(nats, "select")));
@@ -142,11 +142,13 @@ public sealed class ClusterProcessTests : IDisposable
         }, TransportRegistry.CreateDefault());
         await mover.ConnectAsync(CancellationToken.None);
         var seen = new List<RoomMessage>();
+        var connections = new List<Connected>();
         var reading = Task.Run(async () =>
         {
             await foreach (var e in mover.Events.ReadAllAsync())
             {
                 if (e is ServerMessageEvent { Message: RoomMessage { Room: "#lobby" } said }) lock (seen) seen.Add(said);
+                if (e is ConnectionStateEvent { State: Connected connected }) lock (connections) connections.Add(connected);
             }
         });
         await using var publisher = await TestChatClient.ConnectAsync(survivor, "pub");
@@ -170,6 +172,48 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Equal(Enumerable.Range(0, Total).Select(n => $"m{n}"), received.Select(m => m.Text));
         Assert.Equal(received.Select(m => m.Seq).Order(), received.Select(m => m.Seq));
         Assert.Equal($"127.0.0.1:{survivor.Port}", mover.Server);
+        // The survivor took the session over by its token (the cluster keeps sessions): a resume, not a new session.
+        lock (connections) Assert.True(connections[^1].Resumed, "the move to the survivor resumed the session");
+    }
+
+    [NatsFact]
+    public async Task A_killed_nodes_nick_is_held_for_the_resume_window_then_free_on_a_survivor_and_its_room_gets_one_quit()
+    {
+        const double Window = 3;
+        var nats = Own(NatsServerProcess.StartNew());
+        var doomed = Own(ServerProcess.Start([.. NodeArgs(nats, "async"), "--resume-window", "3"]));
+        var doomedEndpoint = new IPEndPoint(IPAddress.Loopback, await doomed.WaitForPortAsync());
+        var select = await StartNodeAsync(nats, "select", "--resume-window", "3");
+        var threads = await StartNodeAsync(nats, "threads", "--resume-window", "3");
+        await using var ghost = await TestChatClient.ConnectAsync(doomedEndpoint, "ghost");
+        await ghost.SendAsync(new JoinRoom("#red"));
+        await ghost.ExpectAsync(m => m is HistoryEnd { Room: "#red" });
+        await using var watcher = await TestChatClient.ConnectAsync(threads, "watcher");
+        await watcher.SendAsync(new JoinRoom("#red"));
+        await watcher.ExpectAsync(m => m is HistoryEnd { Room: "#red" });
+
+        doomed.KillHard();
+        var sinceKill = System.Diagnostics.Stopwatch.StartNew();
+        var held = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectAsync(select, "ghost"));
+        Assert.Equal(ErrorCode.NickInUse, held.Error.Code);
+
+        await using var taker = await Eventually.ResultAsync(async () =>
+        {
+            try
+            {
+                return await TestChatClient.ConnectAsync(select, "ghost");
+            }
+            catch (ServerErrorException e) when (e.Error.Code == ErrorCode.NickInUse)
+            {
+                return null;
+            }
+        }, Timeout);
+        Assert.True(sinceKill.Elapsed.TotalSeconds >= Window, $"the nick was free {sinceKill.Elapsed.TotalSeconds:0.0} s after the kill, within the {Window} s resume window");
+        await watcher.ExpectAsync(m => m is RoomEvent { Room: "#red", Kind: RoomEventKind.Quit, Nick: "ghost" }, Timeout);
+        // Both survivors saw the node die; exactly one of them ended its session.
+        await watcher.SendAsync(new SendMessage("#red", MessageKind.Say, "after"));
+        var rest = await watcher.CollectUntilAsync(m => m is RoomMessage { Text: "after" });
+        Assert.DoesNotContain(rest, m => m is RoomEvent { Kind: RoomEventKind.Quit, Nick: "ghost" });
     }
 
     [Fact]
@@ -197,9 +241,9 @@ public sealed class ClusterProcessTests : IDisposable
         foreach (var owned in Enumerable.Reverse(_owned)) owned.Dispose();
     }
 
-    private async Task<IPEndPoint> StartNodeAsync(NatsServerProcess nats, string mode)
+    private async Task<IPEndPoint> StartNodeAsync(NatsServerProcess nats, string mode, params string[] more)
     {
-        var node = Own(ServerProcess.Start(NodeArgs(nats, mode)));
+        var node = Own(ServerProcess.Start([.. NodeArgs(nats, mode), .. more]));
         return new IPEndPoint(IPAddress.Loopback, await node.WaitForPortAsync());
     }
 

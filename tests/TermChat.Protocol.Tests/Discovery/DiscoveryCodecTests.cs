@@ -182,6 +182,37 @@ public sealed class DiscoveryCodecTests
     }
 
     [Fact]
+    public void A_node_of_a_cluster_sends_the_cluster_name_after_the_key_even_an_empty_key()
+    {
+        var older = DiscoveryCodec.ToArray(SampleReply);
+        var node = DiscoveryCodec.ToArray(SampleReply with { Cluster = "prod" });
+
+        Assert.Equal([.. older, 0, 0, 0, 4, .. "prod"u8], node);
+        Assert.Equal(SampleReply with { Cluster = "prod" }, Parse(node));
+        string key = Security.KeyFingerprint.Of([1]);
+        Assert.Equal(SampleReply with { KeyFingerprint = key, Cluster = "prod" }, Parse(DiscoveryCodec.ToArray(SampleReply with { KeyFingerprint = key, Cluster = "prod" })));
+        Assert.False(Parses([.. node, 0]));
+        Assert.False(Parses([.. older, 0, 0, 0, 33, .. new byte[33]]));
+        Assert.Throws<ArgumentException>(() => DiscoveryCodec.ToArray(SampleReply with { Cluster = new string('c', DiscoveryDefaults.MaxClusterBytes + 1) }));
+    }
+
+    [Fact]
+    public void A_reply_that_would_be_larger_than_a_probe_is_refused_when_encoding()
+    {
+        var largest = SampleReply with
+        {
+            AppVersion = new string('v', DiscoveryDefaults.MaxVersionBytes),
+            Name = new string('n', DiscoveryDefaults.MaxNameBytes),
+            Mode = new string('m', DiscoveryDefaults.MaxModeBytes),
+            Addresses = Enumerable.Range(0, DiscoveryDefaults.MaxAddresses).Select(i => new AdvertisedAddress(IPAddress.Parse($"fd00::{i + 1:x}"), 128)).ToArray(),
+            KeyFingerprint = new string('k', DiscoveryDefaults.MaxKeyBytes),
+            Cluster = new string('c', DiscoveryDefaults.MaxClusterBytes),
+        };
+        Assert.True(DiscoveryCodec.MeasureReply(largest) > DiscoveryDefaults.MaxReplyBytes);
+        Assert.Throws<ArgumentException>(() => DiscoveryCodec.ToArray(largest));
+    }
+
+    [Fact]
     public void Reply_with_trailing_bytes_is_ignored()
     {
         var bytes = DiscoveryCodec.ToArray(SampleReply);

@@ -39,7 +39,9 @@ public sealed class DiscoveryResponderTests : IAsyncLifetime
             InstanceId = Instance,
             AppVersion = "1.0.0",
             ProbesPerSecond = builder.ProbesPerSecond,
-            GetAddresses = () => FakeAddresses,
+            GetAddresses = () => builder.Addresses,
+            Cluster = builder.Cluster,
+            KeyFingerprint = builder.Key,
         };
         var responder = new DiscoveryResponder(options, () => new DiscoveryStatus("lab", "async", _users), time: _time);
         responder.Start();
@@ -51,6 +53,12 @@ public sealed class DiscoveryResponderTests : IAsyncLifetime
         public IPAddress Bind { get; set; } = IPAddress.Any;
 
         public double ProbesPerSecond { get; set; } = 10;
+
+        public IReadOnlyList<LocalAddress> Addresses { get; set; } = FakeAddresses;
+
+        public string Cluster { get; set; } = "";
+
+        public string Key { get; set; } = "";
     }
 
     public Task InitializeAsync()
@@ -89,6 +97,36 @@ public sealed class DiscoveryResponderTests : IAsyncLifetime
                 new AdvertisedAddress[] { new(IPAddress.Parse("192.168.1.20"), 24), new(IPAddress.Parse("10.99.4.1"), 22) }),
             reply);
         Assert.True(bytes <= DiscoveryDefaults.ProbeBytes);
+    }
+
+    [Fact]
+    public async Task A_node_of_a_cluster_names_its_cluster_in_its_reply()
+    {
+        await using var node = Create(options => options.Cluster = "prod");
+        var (message, _) = await SendAndReceiveAsync(DiscoveryCodec.ToArray(new DiscoveryProbe(5)), node);
+        Assert.Equal("prod", Assert.IsType<DiscoveryReply>(message).Cluster);
+    }
+
+    [Fact]
+    public async Task A_reply_drops_its_last_addresses_rather_than_outgrow_the_probe_keeping_the_arrival_interface_first()
+    {
+        // Sixteen IPv6 addresses with the longest name, key and cluster name: more than 512 bytes with every address.
+        var many = Enumerable.Range(1, DiscoveryDefaults.MaxAddresses)
+            .Select(i => new LocalAddress("eth" + i, 10 + i, IPAddress.Parse($"fd00::{i:x}"), 64, false, true)).ToArray();
+        await using var node = new DiscoveryResponder(new DiscoveryResponderOptions
+        {
+            Port = 0,
+            BindAddress = IPAddress.IPv6Any,
+            GetAddresses = () => many,
+            Cluster = new string('c', DiscoveryDefaults.MaxClusterBytes),
+            KeyFingerprint = new string('k', DiscoveryDefaults.MaxKeyBytes),
+            AppVersion = new string('v', DiscoveryDefaults.MaxVersionBytes),
+        }, () => new DiscoveryStatus(new string('n', DiscoveryDefaults.MaxNameBytes), "threads", 0), time: _time);
+
+        var reply = node.CreateReply(new DiscoveryProbe(5), arrivalInterface: 13);
+        Assert.True(DiscoveryCodec.ToArray(reply).Length <= DiscoveryDefaults.ProbeBytes);
+        Assert.InRange(reply.Addresses.Count, 1, DiscoveryDefaults.MaxAddresses - 1);
+        Assert.Equal(IPAddress.Parse("fd00::3"), reply.Addresses[0].Address);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ namespace TermChat.Server.Tests.History;
 /// The cluster's room log against the shared contract, on a real nats-server, plus what only a shared log does:
 /// several nodes sequencing one room, a node joining late, the engine going away.
 /// </summary>
+[NeedsNatsServer]
 public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContract, IClassFixture<NatsServerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);

@@ -66,7 +66,7 @@ public abstract class RoomLogContract : IDisposable
         return answer.Task.WaitAsync(CommitTimeout).GetAwaiter().GetResult();
     }
 
-    [Fact]
+    [ContractFact]
     public void A_search_finds_the_messages_holding_every_word_whole_and_in_any_case_newest_first()
     {
         var log = Open();
@@ -85,7 +85,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.All(found, e => Assert.Equal("#a", e.Room));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_search_word_ending_in_a_star_matches_words_it_begins()
     {
         var log = Open();
@@ -95,7 +95,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal([1UL], Search(log, "#a", "deploy*").Select(e => e.Seq));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_search_returns_at_most_the_limit_keeping_the_newest()
     {
         var log = Open();
@@ -104,7 +104,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal([8UL, 7UL, 6UL], Search(log, "#a", "match", limit: 3).Select(e => e.Seq));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_search_of_a_room_without_history_or_without_a_match_finds_nothing()
     {
         var log = Open();
@@ -114,7 +114,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Empty(Search(log, "#a", "goodbye"));
     }
 
-    [Fact]
+    [ContractFact]
     public void Query_syntax_typed_by_a_user_is_searched_as_plain_words()
     {
         var log = Open();
@@ -124,7 +124,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal([1UL], Search(log, "#a", "\"don't\" OR").Select(e => e.Seq));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_new_room_starts_at_seq_one_and_messages_and_events_share_its_seqs()
     {
         var log = Open();
@@ -135,7 +135,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal(3UL, log.LastSeq("#new"));
     }
 
-    [Fact]
+    [ContractFact]
     public void Rooms_are_sequenced_independently()
     {
         var log = Open();
@@ -145,7 +145,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal(3UL, Append(log, Say("#a", "3")).Seq);
     }
 
-    [Fact]
+    [ContractFact]
     public void A_released_room_keeps_its_high_water_seq_and_continues_above_it()
     {
         var log = Open();
@@ -158,7 +158,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal(0UL, log.LastSeq("#never"));
     }
 
-    [Fact]
+    [ContractFact]
     public void An_entry_reads_back_with_every_field()
     {
         var log = Open();
@@ -177,7 +177,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal(evented.Size, e.Size);
     }
 
-    [Fact]
+    [ContractFact]
     public void A_read_returns_exactly_the_entries_after_the_cursor_in_order()
     {
         var log = Open();
@@ -189,7 +189,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal((7UL, 10UL), (slice.FirstSeq, slice.LastSeq));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_cursor_at_or_above_the_last_seq_reads_nothing()
     {
         var log = Open();
@@ -202,7 +202,7 @@ public abstract class RoomLogContract : IDisposable
         }
     }
 
-    [Fact]
+    [ContractFact]
     public void A_room_never_written_reads_empty_at_seq_zero()
     {
         var slice = Open().Read("#nothing", 0, int.MaxValue, long.MaxValue);
@@ -210,7 +210,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal((1UL, 0UL), (slice.FirstSeq, slice.LastSeq));
     }
 
-    [Fact]
+    [ContractFact]
     public void A_read_within_a_budget_keeps_the_newest_entries()
     {
         var log = Open();
@@ -227,7 +227,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal((11UL, 10UL), (none.FirstSeq, none.LastSeq));
     }
 
-    [Fact]
+    [ContractFact]
     public void History_is_bounded_in_entries_and_in_bytes_but_seqs_go_on()
     {
         var byCount = Open(historySize: 3);
@@ -242,7 +242,7 @@ public abstract class RoomLogContract : IDisposable
         Assert.Equal(10UL, kept.LastSeq);
     }
 
-    [Fact]
+    [ContractFact]
     public void Every_entry_is_committed_exactly_once_in_seq_order_per_room()
     {
         var log = Open();

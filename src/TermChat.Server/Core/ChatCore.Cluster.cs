@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using TermChat.Protocol;
+using TermChat.Server.History;
+
+namespace TermChat.Server.Core;
+
+// The cluster side of the core: sessions that move between servers, and those of servers that died.
+internal sealed partial class ChatCore
+{
+    /// <summary>
+    /// A resume whose session another server held: it is this server's now (the claim was taken over on the cluster,
+    /// exactly once). The session comes back with its token, nick, key, away text and rooms; the rooms never saw it
+    /// leave, so they are told nothing, and the client gets exactly the entries after each cursor (seqs are the same
+    /// on every server). Under the lock.
+    /// </summary>
+    private Registration TakeOver(ISessionSink sink, SessionRecord record, ResumeToken token, IReadOnlyList<RoomCursor> cursors, System.Net.IPAddress? address)
+    {
+        var session = new CoreSession(record.Nick, token) { KeyFingerprint = record.KeyFingerprint, Away = record.Away, Address = address };
+        _sessions.Restore(session);
+        foreach (string name in record.Rooms)
+        {
+            if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
+            if (!_rooms.TryGetValue(room, out var found))
+            {
+                found = new CoreRoom(room, _log.LastSeq(room));
+                _rooms[room] = found;
+            }
+            found.Members.Add(session);
+            session.Rooms.Add(found);
+        }
+        Log.TakenOver(_logger, session.Nick);
+        Resume(sink, session, token, cursors);
+        return new Registration(session, default, "");
+    }
+
+    /// <summary>
+    /// The cluster says a session of this server is another's now (resumed there), or was removed while this server
+    /// was cut off. It ends here without a Quit: for the rooms, the user never left. Its connection, if any, closes.
+    /// </summary>
+    private void OnClaimLost(string tokenHash)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetByTokenHash(tokenHash, out var session) || session.Ended) return;
+            session.Sink?.Replaced("Your session was resumed on another server of the cluster.");
+            _sessions.Remove(session);
+            session.Sink = null;
+            session.Ended = true;
+            foreach (var room in session.Rooms)
+            {
+                room.Members.Remove(session);
+                DeleteIfUnused(room);
+            }
+            session.Rooms.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A session of a server that died was not resumed within the window: its rooms get its Quit, as for a dropped
+    /// link on this server. The cluster makes sure exactly one server sends them.
+    /// </summary>
+    private void OnRemoteSessionExpired(SessionRecord record)
+    {
+        lock (_gate)
+        {
+            foreach (string name in record.Rooms)
+            {
+                if (!NameRules.TryNormalizeRoom(name, out string room, out _)) continue;
+                bool known = _rooms.TryGetValue(room, out var found);
+                found ??= new CoreRoom(room, _log.LastSeq(room));
+                if (!known) _rooms[room] = found;
+                Append(found, RoomEntryDraft.Event(room, WallMs(), RoomEventKind.Quit, record.Nick, "connection lost (its server left the cluster)"));
+                DeleteIfUnused(found);
+            }
+        }
+    }
+}

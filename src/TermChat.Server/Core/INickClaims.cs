@@ -1,0 +1,39 @@
+namespace TermChat.Server.Core;
+
+/// <summary>
+/// Nicks claimed across every server of a cluster (docs/SCALING.md, "Nicks and sessions"). A claim is a round trip to
+/// the cluster, which the core cannot wait for under its lock: <see cref="Claim"/> starts it and says
+/// <see cref="NickClaimOutcome.Pending"/>; the front end holds the client's input (as flood control does) and offers it
+/// again once the claim's task has completed, when <see cref="Claim"/> answers from what it learned.
+/// </summary>
+/// <remarks>
+/// The core calls <see cref="Claim"/> under its lock: an implementation never waits there. Sessions bound to claims
+/// reach the cluster through <see cref="ISessionStore"/> (the same object): <see cref="ISessionStore.Save"/> binds the
+/// claim of the record's nick to the session and keeps its state there for a resume on another server;
+/// <see cref="ISessionStore.Delete"/> releases it. The callbacks come from the implementation's own threads, never
+/// under the core's lock.
+/// </remarks>
+internal interface INickClaims
+{
+    /// <summary>
+    /// Claims <paramref name="nick"/> (by its look-alike skeleton) for this server, or says how the claim went.
+    /// </summary>
+    /// <param name="nick">The nick wanted.</param>
+    /// <param name="tokenHash">For a resume: the hash of the client's token; a session another server holds under that
+    /// token and key is taken over (<see cref="NickClaimOutcome.Resumable"/>).</param>
+    /// <param name="keyFingerprint">The client's key, or null.</param>
+    NickClaim Claim(string nick, string? tokenHash, string? keyFingerprint);
+
+    /// <summary>
+    /// Set by the core: the session with this token hash was taken over by another server (a resume there), or its
+    /// claim was removed because this server was cut off from the cluster for longer than the resume window. The
+    /// session ends here without a Quit: the rooms did not lose the user.
+    /// </summary>
+    Action<string>? Lost { get; set; }
+
+    /// <summary>
+    /// Set by the core: a session of a server that died has outlived the resume window, and this server removed its
+    /// claim (exactly one server does). The session's rooms get its Quit, as for a dropped link.
+    /// </summary>
+    Action<SessionRecord>? Expired { get; set; }
+}

@@ -9,7 +9,7 @@ internal sealed class LinkSecurityOptions
 {
     public Option<bool> Tls { get; } = new("--tls")
     {
-        Description = "Encrypt even to loopback: TLS over TCP, DTLS over UDP (by default every other address is encrypted and loopback is plaintext).",
+        Description = "Always encrypt: TLS over TCP even to loopback, and DTLS over UDP (by default TCP to other addresses uses TLS; UDP is plaintext without this).",
     };
 
     public Option<bool> Plaintext { get; } = new("--plaintext")

@@ -128,7 +128,8 @@ public sealed class UdpTransport : IChatTransport
         }
         _socket = socket;
         var datagramOptions = _options.Datagrams with { MaxIncomingMessageBytes = _options.MaxFrameBytes + ProtocolLimits.LengthPrefixBytes };
-        if (TcpTransport.UsesTls(_options.Tls, (IPEndPoint)socket.RemoteEndPoint!))
+        // DTLS only when asked for (--tls): see UdpTransportOptions.Tls for why Auto stays plaintext on UDP for now.
+        if (_options.Tls == TlsMode.Require)
         {
             _channel = new DtlsChannel(SendRaw, firstSequence: 0);
             _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);

@@ -51,6 +51,13 @@ internal sealed class ServerTls
         _ => remote is IPEndPoint { Address: var address } && IsLoopback(address),
     };
 
+    /// <summary>
+    /// Whether a UDP client at <paramref name="remote"/> may send plaintext datagrams: refused only under
+    /// <see cref="PlaintextPolicy.Refuse"/> for now, because clients use DTLS only when asked (<c>--tls</c>) until its
+    /// handshake is reliable over lossy links (docs/SECURITY.md, "Encryption on UDP").
+    /// </summary>
+    public bool PermitsPlaintextDatagrams(EndPoint remote) => _plaintext != PlaintextPolicy.Refuse;
+
     /// <summary>Loopback, including IPv4 loopback seen through a dual-mode socket (::ffff:127.0.0.1).</summary>
     public static bool IsLoopback(IPAddress address) =>
         IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);

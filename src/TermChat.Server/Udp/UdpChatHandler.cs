@@ -170,8 +170,10 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
                     {
                         association.Sessions++;
                     }
-                    // Plaintext where TCP would refuse it: the session is opened only to carry the reason, as over TCP.
-                    refused = association is null && _tls is not null && !_tls.PermitsPlaintext(remote);
+                    // Plaintext refused (--require-tls): the session is opened only to carry the reason, as over TCP. The
+                    // default policy still takes plaintext UDP from everyone while DTLS is opt-in for clients
+                    // (docs/SECURITY.md, "Encryption on UDP").
+                    refused = association is null && _tls is not null && !_tls.PermitsPlaintextDatagrams(remote);
                     if (_stopping)
                     {
                         link.Closing = true;

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/ngircd-conf.sh
+. "$here/bench/ngircd-conf.sh"
 reps=5
 duration=1.5
 warmup=0.5
@@ -127,29 +129,7 @@ wanted nats && start_bg nats 14222 nats nats-server -a 127.0.0.1 -p 14222
 
 if wanted ngircd; then
 log "starting ngircd"
-mkdir -p "$work/ngircd"
-cat >"$work/ngircd/ngircd.conf" <<EOF
-[Global]
-	Name = ngircd.bench.local
-	Info = ngircd benchmark
-	Listen = 127.0.0.1
-	Ports = 16669
-	MotdPhrase = bench
-	PidFile = $work/ngircd/ngircd.pid
-[Limits]
-	MaxConnections = 0
-	MaxConnectionsIP = 0
-	MaxJoins = 0
-	MaxNickLength = 9
-	PingTimeout = 600
-	PongTimeout = 600
-	MaxPenaltyTime = 0
-[Options]
-	Ident = no
-	PAM = no
-	DNS = no
-	RequireAuthPing = no
-EOF
+ngircd_conf "$work/ngircd" 16669
 start_bg ngircd 16669 irc "$ngircd_bin" -n -f "$work/ngircd/ngircd.conf"
 fi
 

@@ -20,6 +20,7 @@ internal static class TermChatCommand
         root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(IdentityCommand.Create());
         root.Options.Add(HostAndJoin.NoDiscovery);
         root.Options.Add(HostAndJoin.PortOption);
         root.Options.Add(HostAndJoin.ModeOption);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using TermChat.Protocol;
 using TermChat.Server.Core;
+using TermChat.Server.FrontEnds;
 using TermChat.Server.Limits;
 using TermChat.Server.Wire;
 
@@ -17,7 +18,7 @@ namespace TermChat.Server.Irc;
 /// per-user lines: a nick change or quit reaches every room the user is in, but an IRC client expects one NICK or
 /// QUIT. That picture has its own small lock, a leaf under both.
 /// </remarks>
-internal sealed partial class IrcConnection : ISessionSink
+internal sealed partial class IrcConnection : FrontEndConnection, ISessionSink
 {
     private readonly IrcFrontEnd _owner;
     private readonly object _viewGate = new();
@@ -30,34 +31,16 @@ internal sealed partial class IrcConnection : ISessionSink
     private int _batches;
 
     public IrcConnection(IrcFrontEnd owner, IClientLink link, IPAddress? address, long now, FloodGate flood)
+        : base(link, address, now, flood)
     {
         _owner = owner;
-        Link = link;
-        Address = address;
-        ConnectedAt = now;
         LastHeard = now;
-        Flood = flood;
     }
-
-    public IClientLink Link { get; }
-
-    public IPAddress? Address { get; }
-
-    /// <summary>When the connection was admitted (monotonic timestamp).</summary>
-    public long ConnectedAt { get; }
 
     /// <summary>When a line last came in (monotonic timestamp).</summary>
     public long LastHeard { get; set; }
 
     public bool PingOutstanding { get; set; }
-
-    public FloodGate Flood { get; }
-
-    /// <summary>The core session once registered.</summary>
-    public CoreSession? Session { get; set; }
-
-    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
-    public Connections.InputHold Hold { get; } = new();
 
     /// <summary>The nick asked for with NICK before registration.</summary>
     public string? RequestedNick { get; set; }
@@ -79,9 +62,6 @@ internal sealed partial class IrcConnection : ISessionSink
 
     /// <summary>CAP LS or REQ came before registration: registration waits for CAP END.</summary>
     public bool CapNegotiating { get; set; }
-
-    /// <summary>A close has begun.</summary>
-    public bool Closing { get; private set; }
 
     /// <summary>The enabled capabilities.</summary>
     public IrcCaps Caps
@@ -132,13 +112,6 @@ internal sealed partial class IrcConnection : ISessionSink
     public string[] Channels()
     {
         lock (_viewGate) return [.. _channels.Keys];
-    }
-
-    /// <summary>Sends the final ERROR line and closes; <paramref name="code"/> (null for QUIT) says why, for the stats.</summary>
-    public void Close(ErrorCode? code, string reason)
-    {
-        Closing = true;
-        Link.Close(code, reason);
     }
 
     /// <summary>Queues one line; returns its bytes, 0 if the link refused it (closing, or its send queue is full).</summary>

@@ -45,7 +45,7 @@ internal sealed partial class IrcFrontEnd
                     connection.Numeric(IrcNumeric.ErroneousNickname, message.Param(0), problem);
                     return;
                 }
-                connection.Hold.Until(_core.ChangeNick(session, message.Param(0)));
+                connection.Hold.Until(Core.ChangeNick(session, message.Param(0)));
                 return;
             case "USER":
             case "PASS":
@@ -60,7 +60,7 @@ internal sealed partial class IrcFrontEnd
                 {
                     if (!TryChannel(connection, channel, out string room)) continue;
                     connection.Target = room;
-                    _core.Part(session, room, message.Param(1));
+                    Core.Part(session, room, message.Param(1));
                 }
                 return;
             case "PRIVMSG":
@@ -79,11 +79,11 @@ internal sealed partial class IrcFrontEnd
                 foreach (string channel in Targets(message.Param(0)))
                 {
                     connection.Target = channel;
-                    _core.ListMembers(session, channel);
+                    Core.ListMembers(session, channel);
                 }
                 return;
             case "LIST":
-                _core.ListRooms(session);
+                Core.ListRooms(session);
                 return;
             case "WHO":
                 Who(connection, session, message.Param(0));
@@ -101,7 +101,7 @@ internal sealed partial class IrcFrontEnd
                 return;
             case "AWAY":
                 connection.SuppressNotice = true;
-                _core.SetAway(session, message.Param(0));
+                Core.SetAway(session, message.Param(0));
                 if (message.Param(0).Trim().Length == 0) connection.Numeric(IrcNumeric.UnAway, "You are no longer marked as being away");
                 else connection.Numeric(IrcNumeric.NowAway, "You have been marked as being away");
                 return;
@@ -129,7 +129,7 @@ internal sealed partial class IrcFrontEnd
         if (connection.Session is { } session)
         {
             connection.Session = null;
-            _core.Quit(session, reason);
+            Core.Quit(session, reason);
         }
         connection.Close(null, reason);
     }
@@ -140,7 +140,7 @@ internal sealed partial class IrcFrontEnd
         if (message.Param(0) == "0")
         {
             // "JOIN 0" leaves every channel (RFC 2812 section 3.2.1).
-            foreach (string room in connection.Channels()) _core.Part(session, room, "");
+            foreach (string room in connection.Channels()) Core.Part(session, room, "");
             return;
         }
         foreach (string channel in Targets(message.Param(0)))
@@ -148,7 +148,7 @@ internal sealed partial class IrcFrontEnd
             if (!TryChannel(connection, channel, out string room)) continue;
             if (connection.IsIn(room)) continue;
             connection.Target = room;
-            _core.Join(session, room);
+            Core.Join(session, room);
         }
     }
 
@@ -194,7 +194,7 @@ internal sealed partial class IrcFrontEnd
                 }
                 connection.Target = room;
                 if (notice) connection.SuppressErrors();
-                _core.Say(session, room, kind, text);
+                Core.Say(session, room, kind, text);
             }
             else if (kind == MessageKind.Action)
             {
@@ -204,7 +204,7 @@ internal sealed partial class IrcFrontEnd
             else
             {
                 if (notice) connection.SuppressErrors();
-                _core.Private(session, target, text);
+                Core.Private(session, target, text);
             }
         }
     }
@@ -223,10 +223,10 @@ internal sealed partial class IrcFrontEnd
                 connection.ServerNotice($"The topic was not set: it is longer than {ProtocolLimits.MaxTopicBytes} bytes.");
                 return;
             }
-            _core.SetTopic(session, room, topic);
+            Core.SetTopic(session, room, topic);
             return;
         }
-        if (_core.TopicOf(room) is not { } found)
+        if (Core.TopicOf(room) is not { } found)
         {
             connection.Numeric(IrcNumeric.NoSuchChannel, room, "No such channel");
         }
@@ -246,13 +246,13 @@ internal sealed partial class IrcFrontEnd
         connection.Target = mask.Length == 0 ? "*" : mask;
         if (mask.StartsWith('#'))
         {
-            if (NameRules.TryNormalizeRoom(mask, out string room, out _) && _core.TopicOf(room) is not null)
+            if (NameRules.TryNormalizeRoom(mask, out string room, out _) && Core.TopicOf(room) is not null)
             {
-                _core.ListMembers(session, room);
+                Core.ListMembers(session, room);
                 return;
             }
         }
-        else if (mask.Length > 0 && _core.FindUser(mask) is { } user)
+        else if (mask.Length > 0 && Core.FindUser(mask) is { } user)
         {
             connection.Numeric(IrcNumeric.WhoReply, user.Rooms.Count > 0 ? user.Rooms[^1] : "*", user.Nick, UserHost, ServerName, user.Nick,
                 user.Away.Length > 0 ? "G" : "H", "0 " + user.Nick);
@@ -262,7 +262,7 @@ internal sealed partial class IrcFrontEnd
 
     private void Whois(IrcConnection connection, string nick)
     {
-        if (_core.FindUser(nick) is not { } user)
+        if (Core.FindUser(nick) is not { } user)
         {
             connection.Numeric(IrcNumeric.NoSuchNick, nick, "No such nick/channel");
             connection.Numeric(IrcNumeric.EndOfWhois, nick, "End of /WHOIS list.");
@@ -278,7 +278,7 @@ internal sealed partial class IrcFrontEnd
     private void IsOn(IrcConnection connection, IrcMessage message)
     {
         var online = message.Params.SelectMany(param => param.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(nick => _core.FindUser(nick)?.Nick)
+            .Select(nick => Core.FindUser(nick)?.Nick)
             .OfType<string>()
             .Take(32);
         connection.Numeric(IrcNumeric.IsOn, string.Join(' ', online));
@@ -287,7 +287,7 @@ internal sealed partial class IrcFrontEnd
     private void UserHostReply(IrcConnection connection, IrcMessage message)
     {
         var replies = message.Params.Take(5)
-            .Select(nick => _core.FindUser(nick))
+            .Select(nick => Core.FindUser(nick))
             .OfType<UserInfo>()
             .Select(user => $"{user.Nick}={(user.Away.Length > 0 ? '-' : '+')}{user.Nick}@{UserHost}");
         connection.Numeric(IrcNumeric.UserHost, string.Join(' ', replies));
@@ -303,7 +303,7 @@ internal sealed partial class IrcFrontEnd
         string target = message.Param(0);
         if (target.StartsWith('#'))
         {
-            if (!NameRules.TryNormalizeRoom(target, out string room, out _) || _core.TopicOf(room) is null)
+            if (!NameRules.TryNormalizeRoom(target, out string room, out _) || Core.TopicOf(room) is null)
             {
                 connection.Numeric(IrcNumeric.NoSuchChannel, target, "No such channel");
             }

@@ -53,7 +53,7 @@ internal sealed partial class IrcFrontEnd
         connection.Target = nick;
         // A TLS client certificate is the user's key, as for TermChat clients: it owns the nicks it is first to use,
         // with or without SASL EXTERNAL (which only reports it).
-        var registration = _core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
+        var registration = Core.Register(connection, nick, ResumeToken.None, [], connection.Link.KeyFingerprint, connection.Address, connection.Password);
         if (registration.Wait is { } wait)
         {
             // The line that completed registration is offered again once the cluster has answered the nick claim.
@@ -75,7 +75,7 @@ internal sealed partial class IrcFrontEnd
             return;
         }
         connection.Session = session;
-        Log.Registered(_logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
+        Log.Registered(Logger, session.Nick, connection.Link.Remote, connection.Link.Id, false);
     }
 
     private void Cap(IrcConnection connection, IrcMessage message)

@@ -113,7 +113,7 @@ internal sealed partial class IrcFrontEnd
             SaslFail(connection, "PLAIN cannot act for another name: leave the authzid empty or the same as the authcid.");
             return;
         }
-        if (_options.Password is not { } required)
+        if (Options.Password is not { } required)
         {
             SaslFail(connection, "This server has no password, and TermChat has no accounts: PLAIN has nothing to check. Use EXTERNAL with a TLS client certificate, or no SASL.");
             return;

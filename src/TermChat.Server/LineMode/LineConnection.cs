@@ -4,6 +4,7 @@ using System.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Text;
 using TermChat.Server.Core;
+using TermChat.Server.FrontEnds;
 using TermChat.Server.History;
 using TermChat.Server.Limits;
 using TermChat.Server.Wire;
@@ -19,7 +20,7 @@ namespace TermChat.Server.LineMode;
 /// Commands run under the front end's lock; events under the core's. The room list and current room are touched by
 /// both, under the connection's own small lock (a leaf).
 /// </remarks>
-internal sealed class LineConnection : ISessionSink
+internal sealed class LineConnection : FrontEndConnection, ISessionSink
 {
     private readonly LineFrontEnd _owner;
     private readonly object _roomGate = new();
@@ -28,30 +29,10 @@ internal sealed class LineConnection : ISessionSink
     private string _current = "";
 
     public LineConnection(LineFrontEnd owner, IClientLink link, IPAddress? address, long now, FloodGate flood)
+        : base(link, address, now, flood)
     {
         _owner = owner;
-        Link = link;
-        Address = address;
-        ConnectedAt = now;
-        Flood = flood;
     }
-
-    public IClientLink Link { get; }
-
-    public IPAddress? Address { get; }
-
-    /// <summary>When the connection was admitted (monotonic timestamp).</summary>
-    public long ConnectedAt { get; }
-
-    public FloodGate Flood { get; }
-
-    /// <summary>The core session once a nick is accepted.</summary>
-    public CoreSession? Session { get; set; }
-
-    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
-    public Connections.InputHold Hold { get; } = new();
-
-    public bool Closing { get; private set; }
 
     /// <summary>Where typed lines go: the room joined last (or still in), "" when in none.</summary>
     public string CurrentRoom
@@ -68,12 +49,6 @@ internal sealed class LineConnection : ISessionSink
             _current = room;
             return true;
         }
-    }
-
-    public void Close(ErrorCode? code, string reason)
-    {
-        Closing = true;
-        Link.Close(code, reason);
     }
 
     /// <summary>Queues one line (sanitized, on one row, CR LF); returns its bytes, 0 if the link refused it.</summary>

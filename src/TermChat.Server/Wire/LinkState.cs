@@ -3,6 +3,7 @@ using TermChat.Protocol;
 using TermChat.Protocol.Codec;
 using TermChat.Protocol.Messages;
 using TermChat.Server.Core;
+using TermChat.Server.FrontEnds;
 using TermChat.Server.History;
 using TermChat.Server.Limits;
 
@@ -12,53 +13,24 @@ namespace TermChat.Server.Wire;
 /// One TermChat connection in the wire front end: its timers, flood bucket and core session, and the translation of
 /// the session's domain events into frames queued on the link.
 /// </summary>
-internal sealed class LinkState : ISessionSink
+internal sealed class LinkState : FrontEndConnection, ISessionSink
 {
     private readonly WireFrontEnd _owner;
-    private volatile bool _closing;
 
     public LinkState(WireFrontEnd owner, IClientLink link, IPAddress? address, long now, FloodGate flood)
+        : base(link, address, now, flood)
     {
         _owner = owner;
-        Link = link;
-        Address = address;
-        ConnectedAt = now;
         LastHeard = now;
-        Flood = flood;
     }
-
-    public IClientLink Link { get; }
-
-    public IPAddress? Address { get; }
-
-    /// <summary>When the connection was admitted (monotonic timestamp).</summary>
-    public long ConnectedAt { get; }
 
     /// <summary>When a frame last came in (monotonic timestamp).</summary>
     public long LastHeard { get; set; }
 
     public bool PingOutstanding { get; set; }
 
-    public FloodGate Flood { get; }
-
     /// <summary>The protocol version of the session, from its Hello (the newest until one arrives).</summary>
     public ushort Version { get; set; } = ProtocolLimits.Version;
-
-    /// <summary>The core session, once registered; cleared when it moves to another connection.</summary>
-    public CoreSession? Session { get; set; }
-
-    /// <summary>Input held until the cluster answers a nick claim (a registration or a nick change).</summary>
-    public Connections.InputHold Hold { get; } = new();
-
-    /// <summary>A close has begun; set from the core's events too, hence volatile.</summary>
-    public bool Closing => _closing;
-
-    /// <summary>Sends the final Error (or Bye when <paramref name="code"/> is null) and closes.</summary>
-    public void Close(ErrorCode? code, string reason)
-    {
-        _closing = true;
-        Link.Close(code, reason);
-    }
 
     public void Send(Message message) => Queue(FrameEncoder.ToArray(message));
 

@@ -23,6 +23,9 @@ internal sealed class Tmux : IDisposable
             "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8",
             "bash", "--noprofile", "--norc", "-c", command);
 
+    /// <summary>Appends every byte the session's program writes to its terminal to <paramref name="file"/> (pipe-pane -O).</summary>
+    public void PipeOutput(string session, string file) => Run("pipe-pane", "-O", "-t", session, $"cat >> '{file}'");
+
     /// <summary>Types text literally (no key names), e.g. UTF-8 text.</summary>
     public void Type(string session, string text) => Run("send-keys", "-t", session, "-l", text);
 

@@ -11,8 +11,8 @@ namespace TermChat.Client.Tests.ServerIntegration;
 /// overrides) sent by a raw peer as messages, topics, away reasons and part reasons through a real server, more than
 /// 100,000 cases batched into about 2,200 frames; no forbidden character may reach the plain client's output. (It found
 /// the LRM, RLM and ALM marks passing the sanitizer, and tabs reaching plain output.) Nicks cannot carry such text at all:
-/// the server refuses every nick outside ASCII letters, digits and _-[]{}|^`. The full-screen client draws through the
-/// same sanitizer; it is not fuzzed through tmux here.
+/// the server refuses every nick outside ASCII letters, digits and _-[]{}|^`. The full-screen client gets the same fuzz in
+/// a real terminal in the Cli tests (FullScreenEscapeInjectionTests, tmux).
 /// </summary>
 public sealed class EscapeInjectionTests
 {

@@ -10,7 +10,7 @@ namespace TermChat.Server.Tests.Irc;
 public sealed class IrcFrontEndTests
 {
     // Flood control is off here: these tests send many commands at once; IrcHostileInputTests covers it.
-    private static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
+    internal static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
         TestServer.StartAsync(mode, options =>
         {
             options.IrcPort = 0;

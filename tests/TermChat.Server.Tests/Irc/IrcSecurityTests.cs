@@ -15,12 +15,7 @@ namespace TermChat.Server.Tests.Irc;
 public sealed class IrcSecurityTests
 {
     private static Task<TestServer> StartAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
-        TestServer.StartAsync(mode, options =>
-        {
-            options.IrcPort = 0;
-            options.FloodRate = 0;
-            configure?.Invoke(options);
-        });
+        IrcFrontEndTests.StartAsync(mode, configure);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 

@@ -66,20 +66,7 @@ public sealed class TestChatClient : IAsyncDisposable
         IEnumerable<RoomCursor>? cursors = null, CancellationToken cancellationToken = default)
     {
         var client = await ConnectRawAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        if (nick is null) return client;
-        try
-        {
-            await client.SendAsync(new Hello(ProtocolLimits.Version, nick, token, (cursors ?? []).ToArray()), cancellationToken).ConfigureAwait(false);
-            var answer = await client.ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (answer is Error error) throw new ServerErrorException(error);
-            client.Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return nick is null ? client : await client.GreetAsync(nick, token, cursors, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,15 +74,14 @@ public sealed class TestChatClient : IAsyncDisposable
     /// key (<see cref="ServerCertificate"/> says which), then, when <paramref name="nick"/> is given, completes the handshake.
     /// </summary>
     /// <exception cref="AuthenticationException">The TLS handshake failed.</exception>
+    /// <exception cref="ServerErrorException">The server answered the Hello with an Error.</exception>
     public static async Task<TestChatClient> ConnectTlsAsync(EndPoint endpoint, string? nick, X509Certificate2? clientCertificate = null,
         CancellationToken cancellationToken = default)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        TestChatClient client;
+        var socket = await OpenAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var client = new TestChatClient(socket);
         try
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).AsTask().WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
-            client = new TestChatClient(socket);
             var tls = new SslStream(client._stream, leaveInnerStreamOpen: false);
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
@@ -116,38 +102,48 @@ public sealed class TestChatClient : IAsyncDisposable
             throw;
         }
         client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
-        if (nick is null) return client;
-        try
-        {
-            await client.SendAsync(new Hello(ProtocolLimits.Version, nick, default, []), cancellationToken).ConfigureAwait(false);
-            var answer = await client.ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (answer is Error error) throw new ServerErrorException(error);
-            client.Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return nick is null ? client : await client.GreetAsync(nick, default, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Connects without a handshake.</summary>
     public static async Task<TestChatClient> ConnectRawAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
+        var client = new TestChatClient(await OpenAsync(endpoint, cancellationToken).ConfigureAwait(false));
+        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        return client;
+    }
+
+    private static async Task<Socket> OpenAsync(EndPoint endpoint, CancellationToken cancellationToken)
+    {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endpoint, cancellationToken).AsTask().WaitAsync(DefaultTimeout, cancellationToken).ConfigureAwait(false);
+            return socket;
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-        var client = new TestChatClient(socket);
-        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
-        return client;
+    }
+
+    // Hello, then Welcome or the Error refusing it; a refused client is disposed, since the server closes it anyway.
+    private async Task<TestChatClient> GreetAsync(string nick, ResumeToken token, IEnumerable<RoomCursor>? cursors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(new Hello(ProtocolLimits.Version, nick, token, (cursors ?? []).ToArray()), cancellationToken).ConfigureAwait(false);
+            var answer = await ExpectAsync(m => m is global::TermChat.Protocol.Messages.Welcome or Error, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (answer is Error error) throw new ServerErrorException(error);
+            Welcome = (global::TermChat.Protocol.Messages.Welcome)answer;
+            return this;
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Sends one message.</summary>

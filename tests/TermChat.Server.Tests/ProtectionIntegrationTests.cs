@@ -186,9 +186,9 @@ public sealed class ProtectionIntegrationTests
         await using var server = await TestServer.StartAsync(mode, o => o.MaxClients = 2);
         await using var first = await server.ConnectAsync("first");
         await using var second = await server.ConnectAsync("second");
-        await using var third = await TestChatClient.ConnectRawAsync(server.EndPoint);
-        Assert.Equal(ErrorCode.ServerFull, (await third.ReceiveAsync<Error>()).Code);
-        await third.WaitClosedAsync();
+        // A client speaks first (its Hello, or a TLS ClientHello): the refusal answers in what it speaks.
+        var third = await Assert.ThrowsAsync<ServerErrorException>(() => server.ConnectAsync("third"));
+        Assert.Equal(ErrorCode.ServerFull, third.Error.Code);
         Assert.Empty((await second.BarrierAsync()).OfType<Error>());
     }
 
@@ -199,9 +199,8 @@ public sealed class ProtectionIntegrationTests
         await using var server = await TestServer.StartAsync(mode, o => o.MaxPerIp = 2);
         await using var first = await server.ConnectAsync("first");
         await using var second = await server.ConnectAsync("second");
-        await using var third = await TestChatClient.ConnectRawAsync(server.EndPoint);
-        Assert.Equal(ErrorCode.TooManyConnections, (await third.ReceiveAsync<Error>()).Code);
-        await third.WaitClosedAsync();
+        var third = await Assert.ThrowsAsync<ServerErrorException>(() => server.ConnectAsync("third"));
+        Assert.Equal(ErrorCode.TooManyConnections, third.Error.Code);
 
         // A slot frees when a client leaves.
         await first.SendAsync(new Bye("leaving"));

@@ -159,6 +159,36 @@ public sealed class TlsIntegrationTests
     }
 
     [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_tls_client_refused_by_a_full_server_reads_why_inside_tls_and_a_plaintext_one_in_plaintext(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode, o => o.MaxClients = 2);
+        await using var first = await TestChatClient.ConnectTlsAsync(server.EndPoint, "first", KeyFile.CreateEphemeral());
+        await using var second = await server.ConnectAsync("second");
+
+        // The refusal is decided at accept, before the client's first byte: it waits for that byte, then the handshake.
+        var encrypted = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(server.EndPoint, "third", KeyFile.CreateEphemeral()));
+        var plain = await Assert.ThrowsAsync<ServerErrorException>(() => server.ConnectAsync("fourth"));
+
+        Assert.Equal(ErrorCode.ServerFull, encrypted.Error.Code);
+        Assert.Equal(ErrorCode.ServerFull, plain.Error.Code);
+        Assert.Empty((await second.BarrierAsync()).OfType<Error>());
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_tls_client_over_the_per_address_limit_reads_why_inside_tls(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode, o => o.MaxPerIp = 1);
+        await using var first = await TestChatClient.ConnectTlsAsync(server.EndPoint, "first", KeyFile.CreateEphemeral());
+
+        var refused = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(server.EndPoint, "second", KeyFile.CreateEphemeral()));
+
+        Assert.Equal(ErrorCode.TooManyConnections, refused.Error.Code);
+        Assert.Contains("connections", refused.Error.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1", PlaintextPolicy.LoopbackOnly, true)]
     [InlineData("::1", PlaintextPolicy.LoopbackOnly, true)]
     [InlineData("::ffff:127.0.0.1", PlaintextPolicy.LoopbackOnly, true)]

@@ -146,7 +146,7 @@ public sealed partial class ChatApp
                 if (_namesRequested.Remove(list.Room) || room is null)
                 {
                     Post(NewEntry(EntryKind.Names, room is null ? null : list.Room, null,
-                        $"{list.Room}: {list.Members.Count} {(list.Members.Count == 1 ? "member" : "members")}: {MemberSummary(list.Members)}"), output);
+                        $"{list.Room}{(room?.ModeMarks is { Length: > 0 } marks ? $" (+{marks})" : "")}: {list.Members.Count} {(list.Members.Count == 1 ? "member" : "members")}: {MemberSummary(list.Members, room)}"), output);
                 }
                 return true;
             }

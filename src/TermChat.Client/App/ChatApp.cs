@@ -221,6 +221,7 @@ public sealed partial class ChatApp
 
     private bool IsMe(string nick) => string.Equals(nick, MyNick, StringComparison.OrdinalIgnoreCase);
 
-    private static string MemberSummary(IReadOnlyList<Member> members) =>
-        string.Join(", ", members.Select(m => m.IsAway ? $"{m.Nick} (away: {m.Away})" : m.Nick));
+    // The same marks as the member list draws: @ operator, + voiced.
+    private static string MemberSummary(IReadOnlyList<Member> members, RoomState? room) =>
+        string.Join(", ", members.Select(m => (room?.MarkOf(m.Nick) ?? "") + (m.IsAway ? $"{m.Nick} (away: {m.Away})" : m.Nick)));
 }

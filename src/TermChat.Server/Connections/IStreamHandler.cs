@@ -10,6 +10,12 @@ namespace TermChat.Server.Connections;
 /// <remarks>Every method is called from the connection's own I/O thread (or the select loop), one at a time.</remarks>
 internal interface IStreamHandler
 {
+    /// <summary>
+    /// Whether the peer speaks first (TermChat, IRC), so that a refusal queued before its first byte can wait to learn
+    /// whether that peer speaks TLS; false for the line mode, whose prompt goes out before the user types anything.
+    /// </summary>
+    bool PeerSpeaksFirst => true;
+
     /// <summary>Admits the connection to its front end; a refused one has already been told why and is closing.</summary>
     bool Admit();
 

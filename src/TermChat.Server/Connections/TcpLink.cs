@@ -24,8 +24,11 @@ internal abstract class TcpLink : IClientLink
     private int _kind;
     private volatile bool _outputEnded;
     private volatile bool _deadlinePassed;
+    private volatile bool _closeAwaitsFirstByte;
+    private volatile bool _firstByteWaitOver;
     private string _closeDetail = "connection closed";
     private ITimer? _deadline;
+    private ITimer? _firstByteWait;
 
     /// <param name="socket">The accepted socket.</param>
     /// <param name="context">What every connection of the server shares.</param>
@@ -132,6 +135,8 @@ internal abstract class TcpLink : IClientLink
         {
             return Kind;
         }
+        // A refusal held for this byte can go now (after the handshake, for TLS).
+        if (_closeAwaitsFirstByte) OnOutputQueued();
         if (kind == StreamKind.Plaintext && first >= 0 && !_context.Tls.PermitsPlaintext(Remote))
         {
             Log.PlaintextRefused(_context.Logger, Id, Remote);
@@ -143,13 +148,36 @@ internal abstract class TcpLink : IClientLink
 
     /// <summary>
     /// Output is ready before the peer sent anything (a line-mode prompt; a close because a silent client timed out or
-    /// the server is full or shutting down): it goes out in plaintext, since a TLS client would have spoken first.
+    /// the server is full or shutting down, to a line-mode peer): it goes out in plaintext, since a TLS client would have
+    /// spoken first. A refusal that waits for the first byte (<see cref="CloseAwaitsFirstByte"/>) decides nothing here.
     /// Returns what was decided (TLS when the first byte had already said so).
     /// </summary>
     protected StreamKind DecideForOutput()
     {
+        if (AwaitsFirstByte) return Kind;
         Interlocked.CompareExchange(ref _kind, (int)StreamKind.Plaintext, (int)StreamKind.Undecided);
         return Kind;
+    }
+
+    /// <summary>
+    /// A refusal (server full, too many connections from the address, shutting down) was queued before the first byte
+    /// of a peer that speaks first: it waits for that byte a short while (<see cref="FirstByteWait"/>), so that a TLS
+    /// client, which sends its ClientHello at once, gets the refusal after the handshake, inside TLS, where it can read
+    /// it; a plaintext client gets it in plaintext, and a silent peer in plaintext once the wait is over, as before.
+    /// </summary>
+    protected bool CloseAwaitsFirstByte => _closeAwaitsFirstByte;
+
+    /// <summary>Whether output is held back for the first byte (see <see cref="CloseAwaitsFirstByte"/>), which has not come yet.</summary>
+    protected bool AwaitsFirstByte => _closeAwaitsFirstByte && !_firstByteWaitOver && Kind == StreamKind.Undecided;
+
+    // Long enough for a ClientHello on any network a chat is used over, short of the close deadline it runs inside.
+    private TimeSpan FirstByteWait => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _context.Options.ShutdownDrain.Ticks / 2));
+
+    private void EndFirstByteWait()
+    {
+        _firstByteWaitOver = true;
+        DecideForOutput();
+        OnOutputQueued();
     }
 
     /// <summary>Handshake settings for this connection's TLS.</summary>
@@ -222,6 +250,12 @@ internal abstract class TcpLink : IClientLink
             _ => reason,
         };
         if (discardQueued) Outbox.Clear();
+        if (code is ErrorCode.ServerFull or ErrorCode.TooManyConnections or ErrorCode.ServerShutdown
+            && Kind == StreamKind.Undecided && Handler.PeerSpeaksFirst)
+        {
+            _closeAwaitsFirstByte = true;
+            _firstByteWait = Clock.CreateTimer(_ => EndFirstByteWait(), null, FirstByteWait, Timeout.InfiniteTimeSpan);
+        }
         Outbox.ForceAdd(Handler.Farewell(code, reason));
         _outputEnded = true;
         // A peer that does not read cannot hold the connection open: after the deadline the writer gives up.
@@ -238,6 +272,7 @@ internal abstract class TcpLink : IClientLink
         Interlocked.Exchange(ref _closing, 1);
         _outputEnded = true;
         _deadline?.Dispose();
+        _firstByteWait?.Dispose();
         _context.Stats.ConnectionClosed(Reason);
         Handler.Disconnected(_closeDetail);
         Log.Closed(_context.Logger, Id, Reason, _closeDetail);

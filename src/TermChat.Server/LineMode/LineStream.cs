@@ -15,6 +15,9 @@ internal sealed class LineStream(LineFrontEnd lines, TcpLink link) : IStreamHand
     private static readonly int MaxLineBytes = ProtocolLimits.MaxTextBytes;
 
     private readonly TelnetFilter _telnet = new();
+
+    /// <summary>The server speaks first: the nick prompt goes out before the user types anything.</summary>
+    public bool PeerSpeaksFirst => false;
     private readonly ReceiveBuffer _text = new();
     private readonly LineReader _reader = new(MaxLineBytes);
     private string? _held;

@@ -112,6 +112,18 @@ public sealed class ChatAppModerationTests
         Assert.Equal("oper set mode +k on #ops (joining needs a key)", Assert.Single(mode).Text);
     }
 
+    [Fact]
+    public async Task Names_shows_the_room_marks_and_each_members_mark()
+    {
+        Connect();
+        Apply(new RoomModes("#ops", RoomModeFlags.InviteOnly | RoomModeFlags.Key, new[] { "oper" }, new[] { "bob" }));
+
+        await _app.SubmitAsync("/names", CancellationToken.None);
+        var names = Apply(new MemberList("#ops", new[] { new Member("oper", ""), new Member("bob", "lunch"), new Member("alice", "") }));
+
+        Assert.Equal("#ops (+ki): 3 members: @oper, +bob (away: lunch), alice", Assert.Single(names).Text);
+    }
+
     [Theory]
     [InlineData("90s", 90u)]
     [InlineData("10m", 600u)]

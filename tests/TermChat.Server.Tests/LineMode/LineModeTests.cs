@@ -21,6 +21,20 @@ public sealed class LineModeTests
 
     [Theory]
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_line_user_refused_by_a_full_server_is_told_at_once_without_typing_anything(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode, o => o.MaxClients = 1);
+        await using var bob = await server.ConnectAsync("bob");
+
+        // The line mode speaks first, so its refusal does not wait for the user's first byte as a TLS-capable port's does.
+        using var line = await IrcPeer.ConnectAsync(LineEndPoint(server));
+        var said = await line.ReadToEndAsync();
+
+        Assert.StartsWith("-!- closing: ", Assert.Single(said), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task A_line_user_picks_a_nick_and_chats_with_termchat_users_one_line_per_event(ServerMode mode)
     {
         await using var server = await StartAsync(mode);

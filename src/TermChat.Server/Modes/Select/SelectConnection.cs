@@ -52,7 +52,7 @@ internal sealed class SelectConnection : TcpLink
     /// <summary>Already in the loop's list of connections to flush at the end of this pass.</summary>
     public bool FlushPending { get; set; }
 
-    public bool WantsWrite => !Done && !Lingering && (_duplex is null
+    public bool WantsWrite => !Done && !Lingering && !AwaitsFirstByte && (_duplex is null
         ? _pendingCount > 0 || !Outbox.IsEmpty || OutputEnded
         : _duplex.HasOutbound || (_tlsReady && (!Outbox.IsEmpty || OutputEnded)));
 
@@ -105,9 +105,9 @@ internal sealed class SelectConnection : TcpLink
         if (error == SocketError.WouldBlock) return false;
         // A failure or an end before any byte is handled by the plaintext path, as before TLS existed.
         if (Decide(error == SocketError.Success && read == 1 ? first[0] : -1) != StreamKind.Tls) return true;
-        if (IsClosing)
+        if (IsClosing && !CloseAwaitsFirstByte)
         {
-            // Closing before a TLS client could be answered (the server is shutting down): nothing can be said to it.
+            // Closing before a TLS client could be answered (a silent client's timeout): nothing can be said to it.
             Complete();
             return false;
         }
@@ -337,7 +337,7 @@ internal sealed class SelectConnection : TcpLink
         if (Lingering && now >= _lingerUntil) Complete();
         else if (IsClosing && DeadlinePassed) Complete();
         // A close during the TLS handshake has no channel to say why on: the connection just ends.
-        else if (IsClosing && _duplex is not null && !_tlsReady && _handshake is not null) Complete();
+        else if (IsClosing && !CloseAwaitsFirstByte && _duplex is not null && !_tlsReady && _handshake is not null) Complete();
         else if (OutputEnded && Reason == DisconnectReason.PeerClosed) Complete();
     }
 

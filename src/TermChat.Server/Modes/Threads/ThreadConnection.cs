@@ -133,6 +133,8 @@ internal sealed class ThreadConnection : TcpLink
             {
                 _signal.Wait();
                 Volatile.Write(ref _signaled, 0);
+                // A refusal held for the peer's first byte: that byte, or the end of the wait, signals again.
+                if (AwaitsFirstByte) continue;
                 // Output before the peer said anything (a line-mode prompt, a close) makes the connection plaintext: a
                 // TLS client speaks first. Otherwise wait until the TLS handshake is done.
                 if (DecideForOutput() != StreamKind.Plaintext) _writable.Wait();

@@ -2,7 +2,7 @@
 # Encrypted against plaintext, same server, same run: TermChat async mode on 127.0.0.1 serving plaintext and TLS 1.3
 # on one port, driven by `termchat bench` with --target termchat (plaintext) and --target termchat-tls.
 #
-#   bench/run-tls.sh                   build, run, print a summary; results in docs/BENCHMARKS-tls-results.jsonl
+#   bench/run-tls.sh                   build, run, print a summary (python3); results in docs/BENCHMARKS-tls-results.jsonl
 #   bench/run-tls.sh --reps 3 --duration 2 --connections 2000
 #
 # The server runs pinned to CPU 0 and the generator to CPU 1. Within a repetition plaintext and TLS alternate, so
@@ -84,3 +84,25 @@ for rep in $(seq 1 "$reps"); do
   done
 done
 log "results: $output"
+# One line per case, plaintext beside TLS (each figure is one run; the JSONL holds every repetition).
+if command -v python3 >/dev/null; then
+  python3 - "$output" <<'PY'
+import json, sys
+def show(d):
+    if d["scenario"] == "fanout":
+        for f in d["fanout"]:
+            l = f["latency"]
+            print(f"fanout      {f['target']:13} offered {f['offeredRate'] * f['subscribers']:>9,}/s  delivered {f['deliveriesPerSecond']:>11,.0f}/s  "
+                  f"loss {f['lossPercent']:5.1f}%  p50 {l['p50Us'] / 1000:8.1f} ms  p99 {l['p99Us'] / 1000:8.1f} ms  server CPU {f['serverCpuSeconds']:.2f} s")
+    elif d["scenario"] == "connections":
+        c = d["connections"]
+        print(f"connections {c['target']:13} {c['established']:>6} of {c['requested']}  {c['rampSeconds'] / max(1, c['established']) * 1e6:8.0f} us per connection  "
+              f"{c['rssPerConnectionBytes'] / 1024:8.1f} KiB RSS per connection")
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    try:
+        show(d)
+    except (KeyError, TypeError):
+        print(f"{d.get('scenario')} {d.get('target')}: see the JSONL")
+PY
+fi

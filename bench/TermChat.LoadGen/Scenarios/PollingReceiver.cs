@@ -13,12 +13,19 @@ namespace TermChat.LoadGen.Scenarios;
 /// socket per interval keep the generator's cost per delivery far below the server's; the price is that a
 /// message can wait up to one interval before it is read (the same for every server, and reported).
 /// </summary>
+/// <remarks>
+/// A TLS connection gets a blocking reader thread of its own instead. SslStream pulls ciphertext from the socket
+/// into its own buffer and hands out one record per read, so after a read the socket can look idle while whole
+/// records wait inside SslStream: a poll would leave them there until the next arrival, and one read per interval
+/// would cap each subscriber at one record per interval. Both would be charged to the server's latency.
+/// </remarks>
 public sealed class PollingReceiver : IDisposable
 {
     private readonly TimeSpan _interval;
     private readonly Lock _gate = new();
     private readonly List<Entry> _pending = [];
     private readonly Dictionary<Socket, Entry> _entries = [];
+    private readonly List<(Entry Entry, Thread Thread)> _tlsReaders = [];
     private readonly Thread _thread;
     private volatile bool _stop;
 
@@ -34,7 +41,21 @@ public sealed class PollingReceiver : IDisposable
     /// <summary>Starts reading <paramref name="connection"/> (from any thread).</summary>
     public void Add(BenchConnection connection, IStreamScanner scanner, Receiver receiver)
     {
-        lock (_gate) _pending.Add(new Entry(connection, scanner, receiver));
+        var entry = new Entry(connection, scanner, receiver);
+        if (connection.IsTls)
+        {
+            var reader = new Thread(() =>
+            {
+                while (!entry.Stopped && entry.ReadOnce(arrival: null))
+                {
+                }
+            })
+            { IsBackground = true, Name = "bench TLS receiver", Priority = ThreadPriority.AboveNormal };
+            lock (_gate) _tlsReaders.Add((entry, reader));
+            reader.Start();
+            return;
+        }
+        lock (_gate) _pending.Add(entry);
     }
 
     private void Run()
@@ -94,27 +115,42 @@ public sealed class PollingReceiver : IDisposable
     {
         _stop = true;
         _thread.Join();
+        List<(Entry Entry, Thread Thread)> readers;
+        lock (_gate) readers = [.. _tlsReaders];
+        // A blocked TLS read only returns when the socket does: the run is over, so its socket is shut down.
+        foreach (var (entry, _) in readers)
+        {
+            entry.Stopped = true;
+            entry.Connection.Abort();
+        }
+        foreach (var (_, reader) in readers) reader.Join();
     }
 
     private sealed class Entry(BenchConnection connection, IStreamScanner scanner, Receiver receiver)
     {
         private readonly ArrayBufferWriter<byte> _replies = new(64);
+        private volatile bool _stopped;
 
         public BenchConnection Connection { get; } = connection;
 
-        // Returns false when the connection has ended.
-        public bool ReadOnce(long now)
+        /// <summary>Set when the receiver stops: the connection's end is then ours, not a failure.</summary>
+        public bool Stopped { get => _stopped; set => _stopped = value; }
+
+        // Returns false when the connection has ended. The arrival time is the poll's, or, for a blocking reader
+        // (null), the moment each read returns.
+        public bool ReadOnce(long? arrival)
         {
             try
             {
-                receiver.NowTicks = now;
+                receiver.NowTicks = arrival ?? Stopwatch.GetTimestamp();
                 // Bytes that came with the handshake answer are scanned before the first read.
                 Connection.Start += scanner.Scan(Connection.Unread, receiver, _replies);
                 if (!Connection.Fill())
                 {
-                    receiver.Failure ??= scanner.LastError is { } error ? $"server closed the connection ({error})" : "server closed the connection";
+                    if (!Stopped) receiver.Failure ??= scanner.LastError is { } error ? $"server closed the connection ({error})" : "server closed the connection";
                     return false;
                 }
+                if (arrival is null) receiver.NowTicks = Stopwatch.GetTimestamp();
                 Connection.Start += scanner.Scan(Connection.Unread, receiver, _replies);
                 if (_replies.WrittenCount > 0)
                 {
@@ -125,7 +161,7 @@ public sealed class PollingReceiver : IDisposable
             }
             catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or InvalidDataException)
             {
-                receiver.Failure ??= scanner.LastError is { } error ? $"{exception.Message} ({error})" : exception.Message;
+                if (!Stopped) receiver.Failure ??= scanner.LastError is { } error ? $"{exception.Message} ({error})" : exception.Message;
                 return false;
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
+using TermChat.Protocol;
 using TermChat.Server.Core;
 
 namespace TermChat.Server.Cluster;
@@ -48,6 +49,18 @@ internal sealed partial class ClusterNicks
     {
         byte[] beat = Encoding.UTF8.GetBytes(_options.ResumeWindow.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture));
         await _nodes.PutAsync(Node, beat, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Member> RemoteMembers(string room)
+    {
+        lock (_gate)
+        {
+            // A scan of every claim: fine for a cluster of thousands of sessions; docs/SCALING.md says what a big one needs.
+            return [.. _index.Values
+                .Where(claim => claim.Value.Node != Node && claim.Value.Session is { } session && session.Rooms.Contains(room, StringComparer.Ordinal))
+                .Select(claim => new Member(claim.Value.Session!.Nick, claim.Value.Session.Away))];
+        }
     }
 
     /// <summary>Whether a node has not beaten for longer than its resume window (and the grace). Under the lock.</summary>

@@ -117,7 +117,6 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
                 }
                 return NickClaim.Taken($"The nick {nick} is in use; choose another.");
             }
-            if (!_link.IsConnected) return NickClaim.Unavailable(UnavailableRefusal);
             var answered = new TaskCompletionSource<NickClaim>(TaskCreationOptions.RunContinuationsAsynchronously);
             state = new NickClaimState(key, tokenHash, answered.Task, _time.GetTimestamp());
             _claims[key] = state;
@@ -216,6 +215,9 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     private async Task<(NickClaim Answer, SessionRecord? Expired)> AskAsync(NickClaimState state, string nick, string? tokenHash, string? keyFingerprint,
         CancellationToken cancellationToken)
     {
+        // A link that is down may be back within the claim's time (the client reconnects within a couple of seconds):
+        // the registration waits for it rather than failing at once; past that it is refused as unavailable.
+        while (!_link.IsConnected) await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
         byte[] mine = new ClaimValue(Node, null).ToBytes();
         for (int attempt = 0; attempt < 5; attempt++)
         {

@@ -17,20 +17,23 @@ internal sealed partial class ChatCore
     {
         var session = new CoreSession(record.Nick, token) { KeyFingerprint = record.KeyFingerprint, Away = record.Away, Address = address };
         _sessions.Restore(session);
-        foreach (string name in record.Rooms)
-        {
-            if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
-            if (!_rooms.TryGetValue(room, out var found))
-            {
-                found = new CoreRoom(room, _log.LastSeq(room));
-                _rooms[room] = found;
-            }
-            found.Members.Add(session);
-            session.Rooms.Add(found);
-        }
+        AddToRooms(session, record.Rooms);
         Log.TakenOver(_logger, session.Nick);
         Resume(sink, session, token, cursors);
         return new Registration(session, default, "");
+    }
+
+    /// <summary>
+    /// Who is in a room: this server's members and, in a cluster, the other nodes' (as far as this node has followed
+    /// the cluster's sessions), in case-insensitive nick order. Under the lock.
+    /// </summary>
+    private Member[] MembersOf(CoreRoom room)
+    {
+        var local = room.MemberList();
+        if (_claims is null) return local;
+        var remote = _claims.RemoteMembers(room.Name);
+        if (remote.Count == 0) return local;
+        return [.. local.Concat(remote).DistinctBy(member => member.Nick, NameRules.NickComparer).OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>

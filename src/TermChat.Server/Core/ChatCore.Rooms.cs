@@ -84,7 +84,7 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.InvalidRoom, $"There is no room {name}.");
                 return;
             }
-            session.Sink?.Members(found.Name, found.MemberList());
+            session.Sink?.Members(found.Name, MembersOf(found));
         }
     }
 
@@ -196,7 +196,7 @@ internal sealed partial class ChatCore
         var shown = read.Entries.Count > 0 && read.Entries[^1].Seq > last ? read.Entries.Where(entry => entry.Seq <= last).ToList() : read.Entries;
         var history = new RoomSlice(shown, last);
         ulong missed = cursor is null ? 0 : history.FirstSeq - (after + 1);
-        return new JoinedRoom(room.Name, _log.Topic(room.Name), room.MemberList(), history, missed) { TopicBy = room.TopicBy, TopicMs = room.TopicMs };
+        return new JoinedRoom(room.Name, _log.Topic(room.Name), MembersOf(room), history, missed) { TopicBy = room.TopicBy, TopicMs = room.TopicMs };
     }
 
     /// <summary>Sequences an entry in the room's log; members see it once the log has committed it.</summary>

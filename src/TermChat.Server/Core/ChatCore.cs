@@ -416,17 +416,7 @@ internal sealed partial class ChatCore
             long detachedMs = record.DetachedMs ?? downSinceMs ?? nowMs;
             var session = new CoreSession(record.Nick, record.TokenHash) { KeyFingerprint = record.KeyFingerprint, Away = record.Away, DetachedMs = detachedMs, DetachReason = "connection lost" };
             _sessions.Restore(session);
-            foreach (string name in record.Rooms)
-            {
-                if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
-                if (!_rooms.TryGetValue(room, out var found))
-                {
-                    found = new CoreRoom(room, _log.LastSeq(room));
-                    _rooms[room] = found;
-                }
-                found.Members.Add(session);
-                session.Rooms.Add(found);
-            }
+            AddToRooms(session, record.Rooms);
             double leftMs = _options.ResumeWindow.TotalMilliseconds - Math.Max(0, nowMs - detachedMs);
             if (leftMs <= 0)
             {
@@ -439,6 +429,25 @@ internal sealed partial class ChatCore
             {
                 End(oldest, oldest.DetachReason);
             }
+        }
+    }
+
+    /// <summary>
+    /// Makes a session that comes back (restored from the store, or taken over from another node of a cluster) a member
+    /// of its rooms again, without a Join: the rooms never saw it leave. Names that are not rooms are passed over.
+    /// </summary>
+    private void AddToRooms(CoreSession session, IEnumerable<string> rooms)
+    {
+        foreach (string name in rooms)
+        {
+            if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
+            if (!_rooms.TryGetValue(room, out var found))
+            {
+                found = new CoreRoom(room, _log.LastSeq(room));
+                _rooms[room] = found;
+            }
+            found.Members.Add(session);
+            session.Rooms.Add(found);
         }
     }
 

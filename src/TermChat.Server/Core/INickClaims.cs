@@ -24,6 +24,9 @@ internal interface INickClaims
     /// <param name="keyFingerprint">The client's key, or null.</param>
     NickClaim Claim(string nick, string? tokenHash, string? keyFingerprint);
 
+    /// <summary>The other servers' sessions in <paramref name="room"/> (attached or waiting for a resume). Under the core's lock; never waits.</summary>
+    IReadOnlyList<TermChat.Protocol.Member> RemoteMembers(string room);
+
     /// <summary>
     /// Set by the core: the session with this token hash was taken over by another server (a resume there), or its
     /// claim was removed because this server was cut off from the cluster for longer than the resume window. The

@@ -89,8 +89,8 @@ internal sealed partial class IrcConnection
         {
             // Without echo-message a client shows its own message as it sends it; the echo is for those that asked.
             if (IsMe(entry.Nick) && !Caps.HasFlag(IrcCaps.EchoMessage)) return 0;
-            return SendText(Tags(entry.TimeMs, MessageId(entry)), Source(entry.Nick), "PRIVMSG", entry.Room, entry.Text,
-                entry.MessageKind == MessageKind.Action);
+            // Built once per entry and tag variant, and shared by every IRC member of the room.
+            return SendLines(_owner.MessageLines(entry, Caps));
         }
         string tags = Tags(entry.TimeMs);
         string source = Source(entry.Nick);
@@ -316,5 +316,5 @@ internal sealed partial class IrcConnection
     private static string Seconds(long unixMs) => (unixMs / 1000).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A msgid unique on this server: room and seq.</summary>
-    private static string MessageId(RoomEntry entry) => $"{entry.Room[1..]}-{entry.Seq.ToString(CultureInfo.InvariantCulture)}";
+    public static string MessageId(RoomEntry entry) => $"{entry.Room[1..]}-{entry.Seq.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -148,9 +148,11 @@ internal sealed partial class IrcConnection : FrontEndConnection, ISessionSink
     }
 
     /// <summary>The tags this client gets for a line: the ones its capabilities ask for.</summary>
-    private string Tags(long timeMs, string? msgId = null, string? batch = null)
+    private string Tags(long timeMs, string? msgId = null, string? batch = null) => TagsFor(Caps, timeMs, msgId, batch);
+
+    /// <summary>The tags a client with <paramref name="caps"/> gets for a line.</summary>
+    public static string TagsFor(IrcCaps caps, long timeMs, string? msgId = null, string? batch = null)
     {
-        var caps = Caps;
         var tags = new StringBuilder();
         if (batch is not null && caps.HasFlag(IrcCaps.Batch)) tags.Append("batch=").Append(batch);
         if (caps.HasFlag(IrcCaps.ServerTime) && timeMs > 0) Append(tags, "time=").Append(IrcText.Time(timeMs));
@@ -164,17 +166,34 @@ internal sealed partial class IrcConnection : FrontEndConnection, ISessionSink
     /// A PRIVMSG (or NOTICE) of any length: one line per line of the text, each cut to fit the 512 bytes on UTF-8
     /// boundaries. Returns the bytes queued.
     /// </summary>
-    private int SendText(string tags, string source, string command, string target, string text, bool action)
+    private int SendText(string tags, string source, string command, string target, string text, bool action) =>
+        SendLines(TextLines(tags, source, command, target, text, action));
+
+    /// <summary>Queues lines already encoded (shared with other recipients: never changed); returns the bytes queued.</summary>
+    private int SendLines(byte[][] lines)
+    {
+        int bytes = 0;
+        foreach (byte[] line in lines)
+        {
+            if (!Link.TryEnqueue(line)) break;
+            bytes += line.Length;
+        }
+        return bytes;
+    }
+
+    /// <summary>The lines of a PRIVMSG (or NOTICE) of any length, encoded: see <see cref="SendText"/>.</summary>
+    public static byte[][] TextLines(string tags, string source, string command, string target, string text, bool action)
     {
         // ":source COMMAND target :" and CR LF; an action also has "\x01ACTION " and "\x01".
         int head = 1 + Encoding.UTF8.GetByteCount(source) + 1 + command.Length + 1 + Encoding.UTF8.GetByteCount(target) + 2 + 2;
         int budget = IrcText.MaxLineBytes - head - (action ? 9 : 0);
-        int bytes = 0;
-        foreach (string piece in IrcText.Split(text, budget))
+        var pieces = IrcText.Split(text, budget);
+        var lines = new byte[pieces.Count][];
+        for (int i = 0; i < pieces.Count; i++)
         {
-            bytes += Send(IrcText.Line(tags, source, command, target, action ? IrcText.Action(piece) : piece));
+            lines[i] = Encoding.UTF8.GetBytes(IrcText.Line(tags, source, command, target, action ? IrcText.Action(pieces[i]) : pieces[i]));
         }
-        return bytes;
+        return lines;
     }
 
     private bool IsMe(string nick) => NameRules.NickComparer.Equals(nick, _nick);

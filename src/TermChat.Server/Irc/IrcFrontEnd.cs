@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
 using TermChat.Server.Core;
 using TermChat.Server.FrontEnds;
+using TermChat.Server.History;
 using TermChat.Server.Limits;
 using TermChat.Server.Wire;
 
@@ -24,6 +25,13 @@ internal sealed partial class IrcFrontEnd : TextFrontEnd<IrcConnection>
 {
     /// <summary>The host part of every user's mask (<c>nick!nick@termchat</c>); addresses are not shown to others.</summary>
     public const string UserHost = "termchat";
+
+    // The core hands one room entry to every member in turn. A message's lines differ between IRC recipients only by
+    // the tags their capabilities ask for (time, msgid), so they are built once per entry and tag variant and the
+    // same bytes are queued for each: the wire front end encodes an entry once for the same reason.
+    private readonly object _linesGate = new();
+    private readonly byte[][]?[] _lines = new byte[][]?[4];
+    private RoomEntry? _linesEntry;
 
     public IrcFrontEnd(ChatCore core, ServerOptions options, ServerStats stats, ILogger logger, ConnectionCaps caps)
         : base(core, options, stats, logger, caps)
@@ -106,6 +114,23 @@ internal sealed partial class IrcFrontEnd : TextFrontEnd<IrcConnection>
         Log.FloodDelay(Logger, connection.Link.Id, connection.Nick, retryAfter.TotalMilliseconds);
         connection.ServerNotice(
             $"Flood control: more than {Options.FloodBurst} lines at once or {Options.FloodRate:0.##}/s; your lines are delayed, not dropped.");
+    }
+
+    /// <summary>The encoded lines of room message <paramref name="entry"/> for a client with <paramref name="caps"/>.</summary>
+    public byte[][] MessageLines(RoomEntry entry, IrcCaps caps)
+    {
+        int variant = (caps.HasFlag(IrcCaps.ServerTime) ? 1 : 0) | (caps.HasFlag(IrcCaps.MessageTags) ? 2 : 0);
+        lock (_linesGate)
+        {
+            if (!ReferenceEquals(entry, _linesEntry))
+            {
+                _linesEntry = entry;
+                Array.Clear(_lines);
+            }
+            return _lines[variant] ??= IrcConnection.TextLines(
+                IrcConnection.TagsFor(caps & (IrcCaps.ServerTime | IrcCaps.MessageTags), entry.TimeMs, IrcConnection.MessageId(entry)),
+                IrcConnection.Source(entry.Nick), "PRIVMSG", entry.Room, entry.Text, entry.MessageKind == MessageKind.Action);
+        }
     }
 
     /// <summary>A line passed the limit and was dropped (417 ERR_INPUTTOOLONG); the connection goes on.</summary>

@@ -144,6 +144,31 @@ public sealed class ClusterNickTests : IClassFixture<NatsServerFixture>
     }
 
     [NatsFact]
+    public async Task Member_lists_show_the_members_on_every_node_with_their_away_texts()
+    {
+        await using var a = await NodeAsync(ServerMode.Async);
+        await using var b = await NodeAsync(ServerMode.Threads);
+        await using var ann = await a.ConnectAsync("ann");
+        await ann.SendAsync(new SetAway("lunch"));
+        await ann.SendAsync(new JoinRoom("#red"));
+        await ann.ExpectAsync(m => m is HistoryEnd { Room: "#red" });
+        await using var bob = await b.ConnectAsync("bob");
+        await bob.SendAsync(new JoinRoom("#red"));
+        await bob.ExpectAsync(m => m is HistoryEnd { Room: "#red" });
+
+        // The other node learns of ann's rooms through the cluster's sessions, a moment after her join.
+        await MembersAsync(bob, "#red", [new Member("ann", "lunch"), new Member("bob", "")]);
+        await using var cat = await b.ConnectAsync("cat");
+        await cat.SendAsync(new JoinRoom("#red"));
+        var joined = (RoomJoined)await cat.ExpectAsync(m => m is RoomJoined { Room: "#red" });
+        Assert.Equal(["ann", "bob", "cat"], joined.Members.Select(m => m.Nick));
+
+        await ann.SendAsync(new PartRoom("#red", "bye"));
+        await MembersAsync(bob, "#red", [new Member("bob", ""), new Member("cat", "")]);
+        await MembersAsync(ann, "#lobby", [new Member("ann", "lunch"), new Member("bob", ""), new Member("cat", "")]);
+    }
+
+    [NatsFact]
     public async Task Frames_sent_right_behind_the_hello_wait_for_the_claim_and_are_handled_after_it_in_order()
     {
         await using var node = await NodeAsync(ServerMode.Select);
@@ -170,6 +195,17 @@ public sealed class ClusterNickTests : IClassFixture<NatsServerFixture>
         var refused = await Assert.ThrowsAsync<ServerErrorException>(() => node.ConnectAsync("ann"));
         Assert.Equal(ErrorCode.StorageUnavailable, refused.Error.Code);
         Assert.Equal(ClusterNicks.UnavailableRefusal, refused.Error.Text);
+    }
+
+    /// <summary>Asks for the room's members until they are <paramref name="expected"/> (another node's change arrives a moment later).</summary>
+    private static async Task MembersAsync(TestChatClient client, string room, Member[] expected)
+    {
+        await Eventually.ResultAsync(async () =>
+        {
+            await client.SendAsync(new ListMembers(room));
+            var list = (MemberList)await client.ExpectAsync(m => m is MemberList listed && listed.Room == room);
+            return list.Members.SequenceEqual(expected) ? list : null;
+        });
     }
 
     private Task<TestServer> NodeAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>

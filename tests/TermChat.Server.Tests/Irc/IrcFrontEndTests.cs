@@ -92,6 +92,35 @@ public sealed class IrcFrontEndTests
 
     [Theory]
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task One_message_reaches_irc_clients_with_the_tags_each_one_negotiated(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode);
+        using var tagged = await IrcPeer.RegisterAsync(server.IrcEndPoint, "tagged", "server-time message-tags");
+        using var timed = await IrcPeer.RegisterAsync(server.IrcEndPoint, "timed", "server-time");
+        using var plain = await IrcPeer.RegisterAsync(server.IrcEndPoint, "plain");
+        using var echoed = await IrcPeer.RegisterAsync(server.IrcEndPoint, "echoed", "echo-message message-tags");
+        await using var bob = await server.ConnectAsync("bob");
+        foreach (var peer in new[] { tagged, timed, plain, echoed }) await peer.ExpectAsync(line => line.Contains(":bob!bob@termchat JOIN"));
+
+        await bob.SendAsync(new SendMessage("#lobby", MessageKind.Say, "one for all"));
+        var said = (RoomMessage)await bob.ExpectAsync(m => m is RoomMessage { Replay: false });
+        string id = $"msgid=lobby-{said.Seq}";
+        Assert.Matches($@"^@time=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z;{id} :bob!bob@termchat PRIVMSG #lobby :one for all$",
+            await tagged.ExpectAsync(line => line.Contains("PRIVMSG")));
+        Assert.Matches(@"^@time=[^; ]+ :bob!bob@termchat PRIVMSG #lobby :one for all$", await timed.ExpectAsync(line => line.Contains("PRIVMSG")));
+        Assert.Equal(":bob!bob@termchat PRIVMSG #lobby :one for all", await plain.ExpectAsync(line => line.Contains("PRIVMSG")));
+        Assert.Equal($"@{id} :bob!bob@termchat PRIVMSG #lobby :one for all", await echoed.ExpectAsync(line => line.Contains("PRIVMSG")));
+
+        // The sender with echo-message gets its own line back with the tags it asked for; one without does not.
+        await echoed.SendAsync("PRIVMSG #lobby :echo me\r\n");
+        Assert.Matches(@"^@msgid=lobby-\d+ :echoed!echoed@termchat PRIVMSG #lobby :echo me$", await echoed.ExpectAsync(line => line.Contains("echo me")));
+        await plain.SendAsync("PRIVMSG #lobby :no echo\r\n");
+        Assert.EndsWith(" :plain!plain@termchat PRIVMSG #lobby :no echo", await tagged.ExpectAsync(line => line.Contains("no echo")), StringComparison.Ordinal);
+        Assert.DoesNotContain(await plain.BarrierAsync(), line => line.Contains("no echo"));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task Topic_names_who_and_whois_answer_with_their_numerics(ServerMode mode)
     {
         await using var server = await StartAsync(mode);

@@ -9,9 +9,6 @@ using TermChat.Server.Security;
 
 namespace TermChat.Server.Udp;
 
-/// <summary>A datagram of the reliable layer that came out of a DTLS association.</summary>
-internal delegate void DtlsDelivery(ReadOnlySpan<byte> datagram, DtlsAssociation association);
-
 /// <summary>
 /// The server's DTLS (docs/SECURITY.md, PROTOCOL-DATAGRAMS.md section 12): BouncyCastle's DTLS 1.2 under the reliable
 /// layer, one association per client UDP endpoint, on the server key TLS uses.

@@ -88,7 +88,17 @@ public sealed partial class ClientSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await link.SendAsync(hello, linked.Token).ConfigureAwait(false);
+            ChatLinkException? sendFailed = null;
+            try
+            {
+                await link.SendAsync(hello, linked.Token).ConfigureAwait(false);
+            }
+            catch (ChatLinkException e)
+            {
+                // A server that refuses at once (plaintext to --require-tls, a ban) may close before the Hello leaves;
+                // its Error is waiting below and says why, which "the connection is closed" would not.
+                sendFailed = e;
+            }
             while (await link.Incoming.WaitToReadAsync(linked.Token).ConfigureAwait(false))
             {
                 while (link.Incoming.TryRead(out var message))
@@ -118,6 +128,10 @@ public sealed partial class ClientSession
             }
             // Completed without a welcome: wake up the failure, if any, through the completion task.
             await link.Incoming.Completion.ConfigureAwait(false);
+            if (sendFailed is not null)
+            {
+                throw sendFailed;
+            }
             throw new ChatConnectException(ConnectFailure.Protocol, CurrentEndpoint, "the server closed the connection during the handshake (is it a TermChat server?)");
         }
         catch (ChatLinkException e)

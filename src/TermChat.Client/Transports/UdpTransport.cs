@@ -285,9 +285,23 @@ public sealed class UdpTransport : IChatTransport
         }
         catch (ChannelClosedException e)
         {
-            throw new ChatLinkException("the connection is closed", e);
+            throw ClosedLinkError(e);
         }
         Wake();
+    }
+
+    /// <summary>
+    /// The error for a send on a link that has ended: why it ended (the failure the inbox completed with) when the link
+    /// failed, so the user reads "the server stopped answering …" rather than only that it is closed.
+    /// </summary>
+    private ChatLinkException ClosedLinkError(ChannelClosedException closed)
+    {
+        var completion = _inbox.Reader.Completion;
+        if (completion.IsFaulted && completion.Exception?.InnerException is { } reason)
+        {
+            return new ChatLinkException($"the connection is closed: {reason.Message}", reason);
+        }
+        return new ChatLinkException("the connection is closed", closed);
     }
 
     /// <inheritdoc/>

@@ -8,10 +8,19 @@ namespace TermChat.Protocol.Security;
 /// DTLS is not sans-IO: its handshake and every <see cref="DtlsTransport.Receive(byte[], int, int, int)"/> pull datagrams
 /// from the transport and block until one comes. So the socket's owner <see cref="Offer"/>s each datagram of the peer
 /// into a small bounded queue; during the handshake a worker thread blocks on it (with BouncyCastle's timeouts), and once
-/// <see cref="NonBlocking"/> is set a receive on an empty queue ends at once with a timeout, which
-/// <see cref="DtlsTransport"/> passes through without failing the association. That is how records are opened on the
-/// receive thread (or the select thread) without ever waiting. Sends go straight to <c>send</c>, which must not block.
+/// <see cref="NonBlocking"/> is set records are opened with <see cref="OpenNext"/> on the receive thread (or the select
+/// thread), which never waits longer than <see cref="EmptyWaitMillis"/>. Sends go straight to <c>send</c>, which must not
+/// block.
 /// </summary>
+/// <remarks>
+/// Why that bound matters: BouncyCastle's record layer treats a timeout from the transport as "nothing yet" and asks
+/// again until the wait its caller gave has passed. A record that yields no application data (a duplicate the replay
+/// window drops, the peer's retransmitted final handshake flight, a forged record) therefore costs the caller its whole
+/// wait. With a 1 s wait, a client retransmitting its last flight to a loaded server held the server's select thread
+/// about a second per record, long enough for other sessions' acknowledgements to go unread for 15 s and be declared
+/// dead (the DtlsTransportTests failure of session 7). So <see cref="OpenNext"/> asks for the shortest wait
+/// BouncyCastle knows (0 means "forever" to it), and an empty queue sleeps that millisecond out instead of spinning.
+/// </remarks>
 public sealed class DtlsChannel : DatagramTransport
 {
     /// <summary>Datagrams a channel holds for its reader; more are dropped, as a full socket buffer would.</summary>
@@ -35,8 +44,8 @@ public sealed class DtlsChannel : DatagramTransport
     }
 
     /// <summary>
-    /// After the handshake: a receive on an empty queue throws a timeout at once instead of waiting. Callers catch it
-    /// with <see cref="IsEmpty"/>.
+    /// After the handshake: a receive on an empty queue waits at most <see cref="EmptyWaitMillis"/> (never for the
+    /// datagram itself), then throws a timeout. Callers catch it with <see cref="IsEmpty"/>.
     /// </summary>
     public bool NonBlocking
     {
@@ -56,14 +65,26 @@ public sealed class DtlsChannel : DatagramTransport
         }
     }
 
+    /// <summary>
+    /// The wait <see cref="OpenNext"/> gives BouncyCastle, and the longest an empty non-blocking receive sleeps: the
+    /// most one record that yields nothing (a duplicate, a retransmitted handshake record) holds the opening thread.
+    /// </summary>
+    public const int EmptyWaitMillis = 1;
+
+    /// <summary>How often a non-blocking receive found the queue empty (each costs its caller up to <see cref="EmptyWaitMillis"/>).</summary>
+    public long EmptyReceives => Interlocked.Read(ref _emptyReceives);
+
+    private long _emptyReceives;
+
     /// <summary>Whether <paramref name="e"/> is this channel's "nothing queued" from a non-blocking receive.</summary>
     public static bool IsEmpty(Exception e) => e is SocketException { SocketErrorCode: SocketError.TimedOut };
 
     /// <summary>
     /// Opens the next datagram of the peer through <paramref name="transport"/> (this channel's record layer, after the
-    /// handshake): its length in <paramref name="buffer"/>, or -1 once nothing is left. Never waits. Each datagram is
-    /// one record, so one receive per queued datagram opens it without reaching an empty queue (only an invalid record
-    /// pays for that exception); records BouncyCastle split off a datagram that held several are taken last.
+    /// handshake): its length in <paramref name="buffer"/>, or -1 once nothing is left. Each datagram is one record, so
+    /// one receive per queued datagram opens it without reaching an empty queue; only a datagram that yields no
+    /// application data (invalid, duplicated, a retransmitted handshake record) reaches it, and pays at most
+    /// <see cref="EmptyWaitMillis"/>. Records BouncyCastle split off a datagram that held several are taken last.
     /// </summary>
     /// <exception cref="IOException">A fatal alert: the association is over.</exception>
     public int OpenNext(DtlsTransport transport, Span<byte> buffer)
@@ -74,7 +95,7 @@ public sealed class DtlsChannel : DatagramTransport
             int length;
             try
             {
-                length = transport.Receive(buffer, 1000);
+                length = transport.Receive(buffer, EmptyWaitMillis);
             }
             catch (Exception e) when (IsEmpty(e))
             {
@@ -122,6 +143,14 @@ public sealed class DtlsChannel : DatagramTransport
         {
             if (_nonBlocking)
             {
+                if (_queue.Count == 0 && !_closed)
+                {
+                    // BouncyCastle asks again after a timeout until its wait is over: sleep that out (at most
+                    // EmptyWaitMillis) rather than let it spin on exceptions. Nothing is waited for: the thread that
+                    // offers datagrams is normally the one opening them.
+                    Interlocked.Increment(ref _emptyReceives);
+                    Monitor.Wait(_queue, Math.Clamp(waitMillis, 0, EmptyWaitMillis));
+                }
                 if (_closed)
                 {
                     throw new IOException("the DTLS channel is closed");

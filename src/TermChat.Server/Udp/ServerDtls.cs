@@ -22,8 +22,9 @@ namespace TermChat.Server.Udp;
 /// are capped overall and per address, and each is bounded by the handshake timeout, so a flood of them cannot grow
 /// threads or memory; past the caps new ClientHellos are dropped and their clients retry.</para>
 /// <para>After the handshake nothing blocks: the receive thread queues a record on the association's channel and opens
-/// it at once (<see cref="DtlsChannel.NonBlocking"/>); sealing happens where the reliable layer's datagram is handed to
-/// the sender.</para>
+/// it at once (<see cref="DtlsChannel.NonBlocking"/>; a record that yields no data, such as a duplicate or the client's
+/// retransmitted last flight, costs at most <see cref="DtlsChannel.EmptyWaitMillis"/>); sealing happens where the
+/// reliable layer's datagram is handed to the sender.</para>
 /// </remarks>
 internal sealed class ServerDtls : IDisposable
 {

@@ -55,6 +55,14 @@ internal sealed class ScriptedLink
         }
     }
 
+    /// <summary>The server closes the link at once after <paramref name="messages"/>: they can still be read, but nothing can be sent.</summary>
+    public void CloseAfter(params Message[] messages)
+    {
+        Receive(messages);
+        Closed = true;
+        _incoming.Writer.TryComplete();
+    }
+
     /// <summary>The link fails the way a reset does.</summary>
     public void Fail(string reason = "the connection was reset by the server")
     {

@@ -166,6 +166,20 @@ public sealed class ClientSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_refuses_and_closes_before_the_hello_is_sent_is_still_heard_saying_why()
+    {
+        await UseSessionAsync(NewSession(nickFallbacks: 0));
+        var link = Expect();
+        // The refusal is there, and the link closed, by the time the client sends its Hello.
+        link.CloseAfter(new Error(ErrorCode.EncryptionRequired, "This server accepts only encrypted (DTLS) datagrams from your address."));
+
+        var error = await Assert.ThrowsAsync<ChatSessionException>(() => _session.ConnectAsync(CancellationToken.None).WaitAsync(Wait));
+
+        Assert.Equal(ErrorCode.EncryptionRequired, error.Code);
+        Assert.Equal("127.0.0.1:7777 accepts only encrypted connections from this address; connect with --tls (and without --plaintext)", error.Message);
+    }
+
+    [Fact]
     public async Task Nick_in_use_on_first_connect_tries_an_alternate_on_a_new_link_and_says_so()
     {
         var refused = Expect();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
+using TermChat.Protocol.Datagrams;
 using TermChat.Protocol.Messages;
 using TermChat.Server;
 using TermChat.TestKit.Datagrams;
@@ -82,6 +83,32 @@ public sealed class UdpTransportTests
         Assert.NotNull(stats.RttMs);
         Assert.InRange(stats.RttMs!.Value, 0, 1000);
         Assert.Equal(0, stats.LossPercent);
+    }
+
+    [Fact]
+    public async Task A_send_on_a_link_whose_server_went_silent_says_why_the_link_ended()
+    {
+        await using var server = await StartServerAsync();
+        var relay = new LossyUdpRelay(new IPEndPoint(IPAddress.Loopback, server.Server.UdpEndPoint!.Port), LinkConditions.Perfect);
+        var options = new UdpTransportOptions { Datagrams = DatagramOptions.Default with { KeepaliveIntervalMs = 200, DeadPeerTimeoutMs = 2000 } };
+        await using var transport = new UdpTransport(options);
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", relay.Endpoint.Port), CancellationToken.None);
+        await transport.SendAsync(new Hello(ProtocolLimits.Version, "stranded", ResumeToken.None, []), CancellationToken.None);
+        await NextAsync<Welcome>(transport);
+
+        // The path to the server disappears: nothing is acknowledged any more, and the engine gives up.
+        await relay.DisposeAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ended = await Assert.ThrowsAsync<ChatLinkException>(async () =>
+        {
+            await foreach (var _ in transport.Incoming.ReadAllAsync(timeout.Token))
+            {
+            }
+        });
+        var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask());
+
+        Assert.Equal("the server stopped answering (nothing acknowledged for 2 s)", ended.Message);
+        Assert.Equal("the connection is closed: the server stopped answering (nothing acknowledged for 2 s)", error.Message);
     }
 
     [Fact]

@@ -46,6 +46,9 @@ public sealed class UdpTransport : IChatTransport
     private DtlsTransport? _dtls;
     private ServerKeyCheck? _keyCheck;
     private readonly byte[] _openBuffer = new byte[DtlsRecord.MaxDatagramBytes];
+    private readonly object _endGate = new();
+    private bool _linkEnded;
+    private Exception? _endedBy;
 
     /// <summary>Creates an unconnected transport with default settings.</summary>
     public UdpTransport()
@@ -296,12 +299,32 @@ public sealed class UdpTransport : IChatTransport
     /// </summary>
     private ChatLinkException ClosedLinkError(ChannelClosedException closed)
     {
-        var completion = _inbox.Reader.Completion;
-        if (completion.IsFaulted && completion.Exception?.InnerException is { } reason)
+        Exception? reason;
+        lock (_endGate)
         {
-            return new ChatLinkException($"the connection is closed: {reason.Message}", reason);
+            reason = _endedBy;
         }
-        return new ChatLinkException("the connection is closed", closed);
+        return reason is null
+            ? new ChatLinkException("the connection is closed", closed)
+            : new ChatLinkException($"the connection is closed: {reason.Message}", reason);
+    }
+
+    /// <summary>
+    /// The link has ended, by <paramref name="failure"/> (null: in order). The first caller's reason is the one kept. The
+    /// outbox is closed before the inbox ends, so a reader who has seen the end can no longer send into a dead link.
+    /// </summary>
+    private void EndLink(Exception? failure)
+    {
+        lock (_endGate)
+        {
+            if (!_linkEnded)
+            {
+                _linkEnded = true;
+                _endedBy = failure;
+            }
+            _outbox.Writer.TryComplete();
+            _inbox.Writer.TryComplete(_endedBy);
+        }
     }
 
     /// <inheritdoc/>
@@ -436,8 +459,7 @@ public sealed class UdpTransport : IChatTransport
                     // The reader sees the end now; the socket keeps answering the peer during the engine's Close linger
                     // until the pump finishes.
                     ended = true;
-                    _inbox.Writer.TryComplete(failure);
-                    _outbox.Writer.TryComplete();
+                    EndLink(failure);
                 }
             }
         }
@@ -466,9 +488,8 @@ public sealed class UdpTransport : IChatTransport
         finally
         {
             _opened.TrySetException(failure ?? new ChatLinkException("the connection closed during the handshake"));
-            _inbox.Writer.TryComplete(failure);
             // A dead reader means a dead link: stop the outbox so senders fail fast instead of waiting.
-            _outbox.Writer.TryComplete();
+            EndLink(failure);
             Wake();
         }
     }
@@ -535,7 +556,7 @@ public sealed class UdpTransport : IChatTransport
                 {
                     if (SessionEnded(out var failure))
                     {
-                        _inbox.Writer.TryComplete(failure);
+                        EndLink(failure);
                         _opened.TrySetException(failure ?? new ChatLinkException("the connection closed during the handshake"));
                     }
                     await _stop.CancelAsync().ConfigureAwait(false);

@@ -89,21 +89,24 @@ public sealed class UdpTransportTests
     public async Task A_send_on_a_link_whose_server_went_silent_says_why_the_link_ended()
     {
         await using var server = await StartServerAsync();
-        var relay = new LossyUdpRelay(new IPEndPoint(IPAddress.Loopback, server.Server.UdpEndPoint!.Port), LinkConditions.Perfect);
+        await using var relay = new LossyUdpRelay(new IPEndPoint(IPAddress.Loopback, server.Server.UdpEndPoint!.Port), LinkConditions.Perfect);
         var options = new UdpTransportOptions { Datagrams = DatagramOptions.Default with { KeepaliveIntervalMs = 200, DeadPeerTimeoutMs = 2000 } };
         await using var transport = new UdpTransport(options);
         await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", relay.Endpoint.Port), CancellationToken.None);
         await transport.SendAsync(new Hello(ProtocolLimits.Version, "stranded", ResumeToken.None, []), CancellationToken.None);
         await NextAsync<Welcome>(transport);
 
-        // The path to the server disappears: nothing is acknowledged any more, and the engine gives up.
-        await relay.DisposeAsync();
+        // The path to the server goes dead both ways: nothing is acknowledged any more, and the engine gives up.
+        relay.SetConditions(new LinkConditions(Loss: 1));
+        var heard = new List<Message>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ended = await Assert.ThrowsAsync<ChatLinkException>(async () =>
         {
-            await foreach (var _ in transport.Incoming.ReadAllAsync(timeout.Token))
+            await foreach (var message in transport.Incoming.ReadAllAsync(timeout.Token))
             {
+                heard.Add(message);
             }
+            Assert.Fail($"The link ended without a failure after: {string.Join(", ", heard)}");
         });
         var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask());
 

@@ -236,13 +236,22 @@ internal sealed partial class ChatCore
         // 100-member fan-out.
         int delivered = 0;
         long bytes = 0;
-        foreach (var member in room.Members)
+        // Every member's writer is woken once all are queued (threads mode), not one by one in between.
+        HeldWakes.Begin();
+        try
         {
-            if (member.Sink is not { } sink) continue;
-            int queued = sink.Entry(entry);
-            if (queued == 0) continue;
-            delivered++;
-            bytes += queued;
+            foreach (var member in room.Members)
+            {
+                if (member.Sink is not { } sink) continue;
+                int queued = sink.Entry(entry);
+                if (queued == 0) continue;
+                delivered++;
+                bytes += queued;
+            }
+        }
+        finally
+        {
+            HeldWakes.End();
         }
         if (delivered > 0) _stats.FrameOut(delivered, bytes);
     }

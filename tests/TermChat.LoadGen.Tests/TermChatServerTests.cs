@@ -16,11 +16,16 @@ public class TermChatServerTests
         options.MaxPerIp = 1000;
     });
 
+    // Over TLS one thread reads every subscriber through SslStream. A record left inside SslStream after a poll would
+    // wait for another arrival on its socket; the last messages of the run have none, so they would count as lost.
     [Theory]
-    [InlineData(ServerMode.Async)]
-    [InlineData(ServerMode.Select)]
-    [InlineData(ServerMode.Threads)]
-    public async Task Fan_out_through_the_server_delivers_every_message_to_every_subscriber(ServerMode mode)
+    [InlineData(ServerMode.Async, false)]
+    [InlineData(ServerMode.Select, false)]
+    [InlineData(ServerMode.Threads, false)]
+    [InlineData(ServerMode.Async, true)]
+    [InlineData(ServerMode.Select, true)]
+    [InlineData(ServerMode.Threads, true)]
+    public async Task Fan_out_through_the_server_delivers_every_message_to_every_subscriber(ServerMode mode, bool tls)
     {
         await using var server = await StartAsync(mode);
         var options = new FanoutOptions
@@ -33,35 +38,10 @@ public class TermChatServerTests
             Warmup = TimeSpan.FromSeconds(0.25),
             Drain = TimeSpan.FromSeconds(10),
         };
-        var result = await new FanoutScenario(new TermChatTcpTarget(), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        var result = await new FanoutScenario(new TermChatTcpTarget(tls), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal((300L, 1200L, 1200L, 0.0, (string?)null), (result.Sent, result.Expected, result.Delivered, result.LossPercent, result.Error));
         Assert.Equal(4 * 200, result.Latency.Count);
-    }
-
-    // Over TLS one thread reads every subscriber through SslStream. A record left inside SslStream after a poll would
-    // wait for another arrival on its socket; the last messages of the run have none, so they would count as lost.
-    [Theory]
-    [InlineData(ServerMode.Async)]
-    [InlineData(ServerMode.Select)]
-    [InlineData(ServerMode.Threads)]
-    public async Task Fan_out_over_TLS_delivers_every_message_to_every_subscriber(ServerMode mode)
-    {
-        await using var server = await StartAsync(mode);
-        var options = new FanoutOptions
-        {
-            Endpoint = server.EndPoint,
-            Subscribers = 6,
-            Publishers = 2,
-            Rate = 2000,
-            Duration = TimeSpan.FromSeconds(0.5),
-            Warmup = TimeSpan.FromSeconds(0.25),
-            Drain = TimeSpan.FromSeconds(10),
-            MaxDrain = TimeSpan.FromSeconds(30),
-        };
-        var result = await new FanoutScenario(new TermChatTcpTarget(tls: true), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
-        Assert.Equal((1500L, 9000L, 9000L, 0.0, (string?)null), (result.Sent, result.Expected, result.Delivered, result.LossPercent, result.Error));
-        Assert.Equal(6 * 1000, result.Latency.Count);
-        Assert.Equal(6 + 2, server.Server.Stats.TlsHandshakes);
+        Assert.Equal(tls ? 4 + 2 : 0, server.Server.Stats.TlsHandshakes);
     }
 
     [Theory]

@@ -7,7 +7,10 @@
 #            and the subscribers are spread over the three nodes in turn (`bench fanout --node`), so two thirds of
 #            the deliveries cross nodes through JetStream.
 #
-#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl]
+#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl] [--server-env NAME=VALUE]...
+#
+# --server-env sets an environment variable for every server process (the single node and the three nodes alike),
+# e.g. a .NET runtime knob to compare against a run without it; the label of each result line gets "+env".
 #
 # Every server process (the nodes and nats-server) runs pinned to CPU 0 and the load generator to CPU 1, so the
 # cluster's four processes share the one core the single node has alone. Within a repetition the two setups
@@ -21,12 +24,16 @@ bench_name=run-cluster.sh
 reps=3
 duration=2
 output=""
+server_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) bench_help 2,15; exit 0 ;;
+    --server-env)
+      [[ "$2" == *=* ]] || { echo "run-cluster.sh: --server-env takes NAME=VALUE, not $2" >&2; exit 2; }
+      server_env+=("$2"); shift 2 ;;
+    -h|--help) bench_help 2,18; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done
@@ -49,7 +56,7 @@ start_nats() { # port
 
 start_node() { # name port [args...]
   local name="$1" port="$2"; shift 2
-  taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
+  env ${server_env[@]+"${server_env[@]}"} taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
     --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
     >"$work/$name.log" 2>&1 &
   pids[$name]=$!
@@ -74,6 +81,7 @@ cpu_snapshot() { # prints {"name": seconds, ...} for every running server proces
 
 fanout() { # label port [bench args...]: appends one result line with each server process's CPU over the run
   local label="$1" port="$2"; shift 2
+  [ ${#server_env[@]} -eq 0 ] || label="$label+env"
   local before after
   before="$(cpu_snapshot)"
   if taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --json --no-progress \

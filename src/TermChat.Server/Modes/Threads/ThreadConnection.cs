@@ -10,9 +10,10 @@ namespace TermChat.Server.Modes.Threads;
 /// <summary>
 /// A connection served by two dedicated threads: a reader doing blocking receives and a writer that
 /// sleeps until output is queued and then sends everything queued in as few blocking sends as possible.
-/// A broadcast only queues, so a slow peer never blocks the sender's thread; the writers it queues for are woken once it
-/// has queued for all of them (<see cref="HeldWakes"/>), so that each wakes to send more at once. Over TLS the reader runs the blocking
-/// handshake and reads, and the writer, once the handshake is done, blocking writes, on the same SslStream.
+/// A broadcast only queues, so a slow peer never blocks the sender's thread; the writers it queues for are woken
+/// once it has queued for all of them (<see cref="HeldWakes"/>), so that each wakes to send more at once. Over TLS
+/// the reader runs the blocking handshake and reads, and the writer, once the handshake is done, blocking writes, on
+/// the same SslStream.
 /// </summary>
 internal sealed class ThreadConnection : TcpLink
 {

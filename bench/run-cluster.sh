@@ -7,7 +7,10 @@
 #            and the subscribers are spread over the three nodes in turn (`bench fanout --node`), so two thirds of
 #            the deliveries cross nodes through JetStream.
 #
-#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl]
+#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl] [--server-env NAME=VALUE]...
+#
+# --server-env sets an environment variable for every server process (the single node and the three nodes alike),
+# e.g. a .NET runtime knob to compare against a run without it; the label of each result line gets "+env".
 #
 # Every server process (the nodes and nats-server) runs pinned to CPU 0 and the load generator to CPU 1, so the
 # cluster's four processes share the one core the single node has alone. Within a repetition the two setups
@@ -15,61 +18,49 @@
 # `processCpuSeconds`: utime+stime of every server process over that run, from /proc/PID/stat.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-cluster.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 reps=3
 duration=2
 output=""
+server_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run-cluster.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    --server-env)
+      [[ "$2" == *=* ]] || { echo "run-cluster.sh: --server-env takes NAME=VALUE, not $2" >&2; exit 2; }
+      server_env+=("$2"); shift 2 ;;
+    -h|--help) bench_help 2,18; exit 0 ;;
+    *) bench_unknown "$1" ;;
   esac
 done
-for tool in jq nats-server taskset; do
-  command -v "$tool" >/dev/null || { echo "run-cluster.sh: needs $tool (apt-get install jq nats-server util-linux)" >&2; exit 1; }
-done
-
-work="$(mktemp -d /tmp/termchat-cluster-bench.XXXXXX)"
+bench_need jq nats-server taskset
+bench_workdir
 declare -A pids=()
-cleanup() {
-  for name in "${!pids[@]}"; do kill "${pids[$name]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 results="${output:-$work/results.jsonl}"
 : >"$results"
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+bench_build
 
-log "building into $work"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-termchat=(dotnet "$work/termchat/termchat.dll")
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-
-wait_port() { # name port
-  until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
-    kill -0 "${pids[$1]}" 2>/dev/null || { echo "run-cluster.sh: $1 exited:" >&2; cat "$work/$1.log" >&2; exit 1; }
-    sleep 0.01
-  done
-}
+wait_port() { bench_wait_port "$2" "${pids[$1]}" "$work/$1.log"; } # name port
 
 start_nats() { # port
   rm -rf "$work/js"
   taskset -c 0 nats-server -js -sd "$work/js" -a 127.0.0.1 -p "$1" >"$work/nats.log" 2>&1 &
   pids[nats]=$!
+  bench_pids+=($!)
   wait_port nats "$1"
 }
 
 start_node() { # name port [args...]
   local name="$1" port="$2"; shift 2
-  taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
+  env ${server_env[@]+"${server_env[@]}"} taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
     --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
     >"$work/$name.log" 2>&1 &
   pids[$name]=$!
+  bench_pids+=($!)
   wait_port "$name" "$port"
 }
 
@@ -77,20 +68,20 @@ stop_all() {
   for name in "${!pids[@]}"; do kill "${pids[$name]}" 2>/dev/null || true; done
   for name in "${!pids[@]}"; do wait "${pids[$name]}" 2>/dev/null || true; done
   pids=()
+  bench_pids=()
 }
-
-cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
 
 cpu_snapshot() { # prints {"name": seconds, ...} for every running server process
   local json="{}"
   for name in "${!pids[@]}"; do
-    json="$(jq -c --arg n "$name" --argjson s "$(cpu_seconds "${pids[$name]}")" '. + {($n): $s}' <<<"$json")"
+    json="$(jq -c --arg n "$name" --argjson s "$(bench_cpu_seconds "${pids[$name]}")" '. + {($n): $s}' <<<"$json")"
   done
   echo "$json"
 }
 
 fanout() { # label port [bench args...]: appends one result line with each server process's CPU over the run
   local label="$1" port="$2"; shift 2
+  [ ${#server_env[@]} -eq 0 ] || label="$label+env"
   local before after
   before="$(cpu_snapshot)"
   if taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --json --no-progress \
@@ -99,7 +90,7 @@ fanout() { # label port [bench args...]: appends one result line with each serve
     jq -c --argjson b "$before" --argjson a "$after" \
       '. + {processCpuSeconds: ($a | with_entries(.value -= ($b[.key] // 0)))}' "$work/last.json" >>"$results"
   else
-    log "  $label failed: $(tail -1 "$work/last-error")"
+    bench_log "  $label failed: $(tail -1 "$work/last-error")"
   fi
 }
 
@@ -111,7 +102,7 @@ scenarios() { # label port [extra bench args...]
 }
 
 single() {
-  log "  single node"
+  bench_log "  single node"
   start_node single 17890 --data "$work/single.db"
   scenarios single 17890
   stop_all
@@ -119,7 +110,7 @@ single() {
 }
 
 cluster() {
-  log "  three nodes on one nats-server"
+  bench_log "  three nodes on one nats-server"
   start_nats 17899
   local urls=nats://127.0.0.1:17899
   start_node node1 17891 --cluster "$urls" --cluster-name "bench$rep"
@@ -130,15 +121,15 @@ cluster() {
 }
 
 for rep in $(seq 1 "$reps"); do
-  log "repetition $rep of $reps"
+  bench_log "repetition $rep of $reps"
   if [ $((rep % 2)) = 1 ]; then single; cluster; else cluster; single; fi
 done
 
-log "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_log "load average before: $bench_load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 jq -r '.fanout[] as $f | [.label, ($f.offeredRate | floor), ($f.deliveriesPerSecond | floor), ($f.latency.p99Us / 1000 * 100 | floor / 100), $f.lossPercent] | @tsv' \
   "$results" | sort -k1,1 -k2,2n | awk 'BEGIN { print "label\toffered msg/s\tdeliveries/s\tp99 ms\tloss %" } { print }'
 jq -r 'select(.sweep) | [.label, (.best.deliveriesPerSecond // 0 | floor), ((.best.latency.p99Us // 0) / 1000 * 100 | floor / 100)] | @tsv' "$results" \
   | awk 'BEGIN { print "sweep\tbest deliveries/s (p99 <= 20 ms, no loss)\tits p99 ms" } { print }'
 jq -r 'select(.sweep | not) | [.label, (.fanout[0].offeredRate | floor), (.processCpuSeconds | to_entries | map("\(.key)=\(.value * 100 | floor / 100)") | join(" "))] | @tsv' "$results" \
   | awk 'BEGIN { print "label\toffered msg/s\tserver-side CPU seconds per run" } { print }'
-[ -z "$output" ] || log "results in $output"
+[ -z "$output" ] || bench_log "results in $output"

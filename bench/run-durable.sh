@@ -17,7 +17,9 @@
 # (durable first on odd repetitions, memory first on even ones) so that drifts in machine load hit both alike.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-durable.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 reps=3
 duration=1.5
 output=""
@@ -26,33 +28,16 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run-durable.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) bench_help 2,14; exit 0 ;;
+    *) bench_unknown "$1" ;;
   esac
 done
-for tool in jq python3 sqlite3 taskset; do
-  command -v "$tool" >/dev/null || { echo "run-durable.sh: needs $tool" >&2; exit 1; }
-done
-
-work="$(mktemp -d /tmp/termchat-durable-bench.XXXXXX)"
+bench_need jq python3 sqlite3 taskset
+bench_workdir
 server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 results="${output:-$work/results.jsonl}"
 : >"$results"
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-log "building into $work"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-dotnet build "$here/bench/TermChat.BenchTools/TermChat.BenchTools.csproj" -c Release -o "$work/benchtools" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build-tools.log" 2>&1 || { cat "$work/build-tools.log" >&2; exit 1; }
-termchat=(dotnet "$work/termchat/termchat.dll")
-benchtools=(dotnet "$work/benchtools/termchat-benchtools.dll")
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench_build tools
 
 # start_server VARIANT PORT [args...]: starts `termchat serve` on CPU 0 and waits until the port accepts.
 # Sets ready_seconds to the seconds from start to accepting.
@@ -65,10 +50,8 @@ start_server() {
     --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
     >"$work/server.log" 2>&1 &
   server_pid=$!
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.005
-  done
+  bench_pids=("$server_pid")
+  bench_wait_port "$port" "$server_pid"
   ready_seconds="$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$started" "$(date +%s.%N)")"
 }
 
@@ -81,14 +64,14 @@ fanout() { # label port args...
   local label="$1" port="$2"; shift 2
   taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --server-pid "$server_pid" --json --no-progress \
     --duration "$duration" --warmup 0.5 --drain 1 --max-drain 3 "$@" >>"$results" 2>"$work/last-error" \
-    || log "  $label failed: $(tail -1 "$work/last-error")"
+    || bench_log "  $label failed: $(tail -1 "$work/last-error")"
 }
 
 for rep in $(seq 1 "$reps"); do
   order=(durable memory)
   [ $((rep % 2)) = 0 ] && order=(memory durable)
   for variant in "${order[@]}"; do
-    log "repetition $rep of $reps: $variant"
+    bench_log "repetition $rep of $reps: $variant"
     start_server "$variant" 17790
     fanout "fanout-$variant" 17790 -n 100 -r 20000
     stop_server
@@ -99,23 +82,21 @@ for rep in $(seq 1 "$reps"); do
   rm -f "$work"/1779?.db*
 done
 
-cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
-
 for rep in $(seq 1 "$reps"); do
   for variant in durable memory; do
     start_server "$variant" 17793 --max-rooms 2000
-    before="$(cpu_seconds "$server_pid")"
+    before="$(bench_cpu_seconds "$server_pid")"
     taskset -c 1 "${benchtools[@]}" fill-history -p 17793 --rooms 200 --entries 200 --size 48
-    after="$(cpu_seconds "$server_pid")"
+    after="$(bench_cpu_seconds "$server_pid")"
     stop_server
     jq -cn --arg v "$variant" --argjson b "$before" --argjson a "$after" \
       '{scenario: "cpu", label: ("cpu-" + $v), serverCpuSeconds: ($a - $b), messages: 40000, usPerMessage: (($a - $b) / 40000 * 1e6)}' >>"$results"
-    log "cpu $variant: $(tail -1 "$results")"
+    bench_log "cpu $variant: $(tail -1 "$results")"
   done
   rm -f "$work"/17793.db*
 done
 
-log "restart: writing 1,000 rooms x 200 entries through the server"
+bench_log "restart: writing 1,000 rooms x 200 entries through the server"
 start_server durable 17792 --max-rooms 2000
 taskset -c 1 "${benchtools[@]}" fill-history -p 17792 --rooms 1000 --entries 200 --size 48
 stop_server
@@ -126,16 +107,16 @@ for rep in $(seq 1 "$reps"); do
     start_server "$variant" 17792
     seconds="$ready_seconds"
     rss_kib="$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")"
-    ready_cpu="$(cpu_seconds "$server_pid")"
+    ready_cpu="$(bench_cpu_seconds "$server_pid")"
     stop_server
     jq -cn --arg v "$variant" --argjson s "$seconds" --argjson rss "$rss_kib" --argjson hist "$history_bytes" --argjson file "$file_bytes" --argjson cpu "$ready_cpu" \
       '{scenario: "restart", label: ("restart-" + $v), readySeconds: $s, cpuSeconds: $cpu, rssKiB: $rss, historyBytes: $hist, fileBytes: $file}' >>"$results"
-    log "restart $variant: ready in $seconds s ($ready_cpu s CPU), RSS $rss_kib KiB"
+    bench_log "restart $variant: ready in $seconds s ($ready_cpu s CPU), RSS $rss_kib KiB"
   done
 done
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "load average before: $load_before; after: $load_after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "load average before: $bench_load_before; after: $load_after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 jq -r 'select(.scenario == "fanout") | .label as $l | .fanout[0] |
   "\($l)\tdeliveries/s \(.deliveriesPerSecond | floor)\tloss % \(.lossPercent)\tp50 ms \(.latency.p50Us / 1000)\tp99 ms \(.latency.p99Us / 1000)\tserver CPU s \(.serverCpuSeconds)"' "$results"
 jq -r 'select(.scenario == "cpu") | "\(.label)\tserver CPU us per message \(.usPerMessage)"' "$results"

@@ -14,7 +14,10 @@
 # Only the section between <!-- bench:begin --> and <!-- bench:end --> of the output file is replaced.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-peers.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+here="$bench_here"
 # shellcheck source=bench/ngircd-conf.sh
 . "$here/bench/ngircd-conf.sh"
 reps=5
@@ -69,14 +72,12 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 started_at=$(date +%s)
 
 # ---------------------------------------------------------------- install and build
 if [ "$install" = 1 ] && command -v apt-get >/dev/null; then
-  log "installing peers (nats-server, ircd-hybrid, ncat, ngircd) with apt-get"
+  bench_log "installing peers (nats-server, ircd-hybrid, ncat, ngircd) with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq nats-server ircd-hybrid ncat libident procps util-linux >/dev/null
@@ -91,14 +92,8 @@ for tool in nats-server ncat taskset /usr/sbin/ircd-hybrid "$ngircd_bin"; do
   command -v "$tool" >/dev/null || { echo "run-peers.sh: $tool is missing (run without --no-install on Debian)." >&2; exit 1; }
 done
 
-log "building termchat (Release)"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-dotnet build "$here/bench/TermChat.BenchTools/TermChat.BenchTools.csproj" -c Release -o "$work/benchtools" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build-tools.log" 2>&1 || { cat "$work/build-tools.log" >&2; exit 1; }
-termchat=(dotnet "$work/termchat/termchat.dll")
-# The rig's own helpers (echo server, DNS responder, report writer), not part of the termchat product.
-benchtools=(dotnet "$work/benchtools/termchat-benchtools.dll")
+# BenchTools: the rig's own helpers (echo server, DNS responder, report writer), not part of the termchat product.
+bench_build tools
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 # ---------------------------------------------------------------- servers (CPU 0)
@@ -124,17 +119,17 @@ start_bg() { # label port target command...
   wait_port "$port"
 }
 
-log "starting nats-server"
+bench_log "starting nats-server"
 wanted nats && start_bg nats 14222 nats nats-server -a 127.0.0.1 -p 14222
 
 if wanted ngircd; then
-log "starting ngircd"
+bench_log "starting ngircd"
 ngircd_conf "$work/ngircd" 16669
 start_bg ngircd 16669 irc "$ngircd_bin" -n -f "$work/ngircd/ngircd.conf"
 fi
 
 if wanted ircd-hybrid; then
-log "starting ircd-hybrid"
+bench_log "starting ircd-hybrid"
 mkdir -p "$work/hybrid"
 cat >"$work/hybrid/ircd.conf" <<'EOF'
 serverinfo {
@@ -203,12 +198,12 @@ start_ncat() {
 }
 wanted ncat && start_ncat
 
-log "starting the echo server"
+bench_log "starting the echo server"
 wanted echo && start_bg echo 17800 echo "${benchtools[@]}" echo-server --port 17800
 
 for mode in async select threads; do
   wanted "termchat-$mode" || continue
-  log "starting termchat serve --mode $mode"
+  bench_log "starting termchat serve --mode $mode"
   case "$mode" in async) port=17771 ;; select) port=17772 ;; threads) port=17773 ;; esac
   # --ephemeral: the peers keep nothing on disk either; the durable store's cost is measured by run-durable.sh.
   start_bg "termchat-$mode" "$port" termchat "${termchat[@]}" serve --mode "$mode" --port "$port" --bind 127.0.0.1 \
@@ -231,15 +226,15 @@ run() { # scenario label extra-args...
   if [ -n "$out" ]; then
     echo "$out" >>"$results"
   else
-    log "  $scenario $label failed: $(tail -1 "$work/last-error")"
+    bench_log "  $scenario $label failed: $(tail -1 "$work/last-error")"
   fi
 }
 
 fan=(--duration "$duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain")
 for rep in $(seq 1 "$reps"); do
-  log "repetition $rep of $reps"
+  bench_log "repetition $rep of $reps"
   for label in "${order[@]}"; do
-    log "  fanout $label"
+    bench_log "  fanout $label"
     run fanout "$label" "${fan[@]}" -n 100 -r 20000    # 2,000,000 deliveries/s offered
     run fanout "$label" "${fan[@]}" -n 100 -r 2000     #   200,000 deliveries/s offered
     run fanout "$label" "${fan[@]}" -n 10 -r 20000     #   200,000 deliveries/s offered
@@ -249,38 +244,38 @@ for rep in $(seq 1 "$reps"); do
   done
   for label in echo "${order[@]}"; do
     wanted "$label" || continue
-    log "  pingpong $label"
+    bench_log "  pingpong $label"
     run pingpong "$label" --count 10000 --warmup-count 1000
   done
   if [ "$udp" = 1 ] && wanted termchat-async; then
-    log "  udp termchat-async"
+    bench_log "  udp termchat-async"
     before=$(wc -l <"$results" 2>/dev/null || echo 0)
     # Offered above the 100,000/s target, so the figure shows whether there is headroom.
     run udp termchat-async --duration "$duration" --subscribers 1 --rate 120000
     if [ "$(wc -l <"$results" 2>/dev/null || echo 0)" = "$before" ]; then
-      log "  (no reliable-UDP result: this build or server does not serve UDP; skipping the udp scenario)"
+      bench_log "  (no reliable-UDP result: this build or server does not serve UDP; skipping the udp scenario)"
       udp=0
     fi
   fi
 done
 
 if [ "$sweep" = 1 ]; then
-  log "sweeps (one each): highest rate with p99 <= 10 ms and no loss, 100 subscribers"
+  bench_log "sweeps (one each): highest rate with p99 <= 10 ms and no loss, 100 subscribers"
   for label in "${order[@]}"; do
-    log "  sweep $label"
+    bench_log "  sweep $label"
     run fanout "$label" --sweep --bisections 2 -n 100 -r 4000 --max-rate 64000 --duration "$sweep_duration" --warmup "$warmup" --drain "$drain" --max-drain "$max_drain"
   done
 fi
 
 # Idle connections last: 10,000 connections (and their teardown) must not disturb the runs above.
 for rep in $(seq 1 "$reps"); do
-  log "idle connections, repetition $rep of $reps"
+  bench_log "idle connections, repetition $rep of $reps"
   for label in "${order[@]}"; do
     [ "$label" = ncat ] && continue   # ncat uses select(): at most 1024 descriptors
     n="$connections"
     # Two threads per connection: the machine-wide pid limit caps thread-per-connection servers.
     [ "$label" = termchat-threads ] && [ "$n" -gt "$threads_connections" ] && n="$threads_connections"
-    log "  connections $label ($n)"
+    bench_log "  connections $label ($n)"
     run connections "$label" --connections "$n" --settle 1
   done
 done
@@ -310,11 +305,11 @@ machine="$work/machine.md"
   echo "| Kernel | $(uname -sr) |"
   echo "| .NET | $(dotnet --version) SDK, runtime $(dotnet --list-runtimes | awk '/NETCore.App/ {v=$2} END {print v}') |"
   echo "| Peers | nats-server $(nats-server --version 2>&1 | awk '{print $NF}' | head -1), ngircd $("$ngircd_bin" --version 2>/dev/null | head -1 | awk '{print $2}'), ircd-hybrid $(dpkg-query -W -f '${Version}' ircd-hybrid 2>/dev/null), $(ncat --version 2>&1 | head -1) |"
-  echo "| Load | load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg). The 1-minute figure before says whether other work shared the CPUs; the run itself raises the figures after (thousands of connection threads count as load). |"
+  echo "| Load | load average (1, 5, 15 min) before the run: $bench_load_before; after: $(cut -d' ' -f1-3 /proc/loadavg). The 1-minute figure before says whether other work shared the CPUs; the run itself raises the figures after (thousands of connection threads count as load). |"
   echo
   echo "Reproduce: \`bench/run-peers.sh --reps $reps --duration $duration --connections $connections --threads-connections $threads_connections$([ "$sweep" = 1 ] || echo ' --no-sweep')\`"
   echo "(raw JSON lines of this run: \`$(basename "$output" .md)-results.jsonl\` next to this file)."
 } >"$machine"
 "${benchtools[@]}" report --input "$results" --machine "$machine" --output "$output"
 cp "$results" "$(dirname "$output")/$(basename "$output" .md)-results.jsonl"
-log "done in ${elapsed} s; results in $output"
+bench_log "done in ${elapsed} s; results in $output"

@@ -169,6 +169,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>The bound IRC endpoint, once started with <see cref="ServerOptions.IrcPort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? IrcEndPoint { get; private set; }
 
+    /// <summary>This server's id among the nodes of its cluster, or null when it is not a node of one.</summary>
+    internal string? ClusterNodeId => _cluster?.Link.NodeId;
+
     /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? LineEndPoint { get; private set; }
 

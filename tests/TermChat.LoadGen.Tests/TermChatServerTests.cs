@@ -16,11 +16,16 @@ public class TermChatServerTests
         options.MaxPerIp = 1000;
     });
 
+    // Over TLS one thread reads every subscriber through SslStream. A record left inside SslStream after a poll would
+    // wait for another arrival on its socket; the last messages of the run have none, so they would count as lost.
     [Theory]
-    [InlineData(ServerMode.Async)]
-    [InlineData(ServerMode.Select)]
-    [InlineData(ServerMode.Threads)]
-    public async Task Fan_out_through_the_server_delivers_every_message_to_every_subscriber(ServerMode mode)
+    [InlineData(ServerMode.Async, false)]
+    [InlineData(ServerMode.Select, false)]
+    [InlineData(ServerMode.Threads, false)]
+    [InlineData(ServerMode.Async, true)]
+    [InlineData(ServerMode.Select, true)]
+    [InlineData(ServerMode.Threads, true)]
+    public async Task Fan_out_through_the_server_delivers_every_message_to_every_subscriber(ServerMode mode, bool tls)
     {
         await using var server = await StartAsync(mode);
         var options = new FanoutOptions
@@ -33,16 +38,19 @@ public class TermChatServerTests
             Warmup = TimeSpan.FromSeconds(0.25),
             Drain = TimeSpan.FromSeconds(10),
         };
-        var result = await new FanoutScenario(new TermChatTcpTarget(), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        var result = await new FanoutScenario(new TermChatTcpTarget(tls), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal((300L, 1200L, 1200L, 0.0, (string?)null), (result.Sent, result.Expected, result.Delivered, result.LossPercent, result.Error));
         Assert.Equal(4 * 200, result.Latency.Count);
+        Assert.Equal(tls ? 4 + 2 : 0, server.Server.Stats.TlsHandshakes);
     }
 
-    [Fact]
-    public async Task Ping_pong_through_the_server_times_every_round_trip()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ping_pong_through_the_server_times_every_round_trip(bool tls)
     {
         await using var server = await StartAsync(ServerMode.Async);
-        var result = await new PingPongScenario(new TermChatTcpTarget(), server.EndPoint, count: 200, warmup: 10, textBytes: 48, progress: false)
+        var result = await new PingPongScenario(new TermChatTcpTarget(tls), server.EndPoint, count: 200, warmup: 10, textBytes: 48, progress: false)
             .RunAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal((200L, (string?)null), (result.Latency.Count, result.Error));
     }

@@ -55,7 +55,7 @@ public sealed class ModerationOverTlsTests : IDisposable
             var ban = (RoomEvent)await bystander.ExpectAsync(m => m is RoomEvent { Kind: RoomEventKind.Ban });
             Assert.Equal(("boss", "mallory abuse"), (ban.Nick, ban.Detail));
             var removed = await mallory.ReceiveAsync<Error>();
-            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: abuse The ban lasts until an operator lifts it."), (removed.Code, removed.Text));
+            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: abuse. The ban lasts until an operator lifts it."), (removed.Code, removed.Text));
             await mallory.WaitClosedAsync();
 
             // The ban is on the key, so another nick does not help.
@@ -66,7 +66,7 @@ public sealed class ModerationOverTlsTests : IDisposable
         await using (var restarted = await StartAsync(mode))
         {
             var stillBanned = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(restarted.EndPoint, "mallory", _malloryKey));
-            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: abuse The ban lasts until an operator lifts it."), (stillBanned.Error.Code, stillBanned.Error.Text));
+            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: abuse. The ban lasts until an operator lifts it."), (stillBanned.Error.Code, stillBanned.Error.Text));
 
             // The operator is still known by its key after the restart, and lifting the ban lets mallory back.
             await using var op = await TestChatClient.ConnectTlsAsync(restarted.EndPoint, "boss", _opKey);
@@ -88,7 +88,7 @@ public sealed class ModerationOverTlsTests : IDisposable
             await op.SendAsync(new Moderate(ModerationAction.Ban, "", "mallory", 3600, "flooding"));
             var removed = await mallory.ReceiveAsync<Error>();
             Assert.Equal(ErrorCode.Banned, removed.Code);
-            Assert.Equal("You are banned from this server by boss: flooding The ban lapses in 1 h.", removed.Text);
+            Assert.Equal("You are banned from this server by boss: flooding. The ban lapses in 1 h.", removed.Text);
         }
 
         await using var restarted = await StartAsync(mode);

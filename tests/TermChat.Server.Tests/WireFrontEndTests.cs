@@ -383,7 +383,7 @@ public sealed class WireFrontEndTests
         Assert.Equal([(RoomEventKind.Part, "bob", "kicked by oper: spam"), (RoomEventKind.Quit, "carl", "banned by oper: abuse")], oldEvents);
         Assert.Equal(modern.Messages().OfType<RoomEvent>().Select(e => e.Seq), old.Messages().OfType<RoomEvent>().Select(e => e.Seq));
         Assert.Contains(bob.Messages(), m => m is RoomParted { Room: "#lobby" });
-        carl.Link.Received(1).Close(ErrorCode.Banned, "You are banned from this server by oper: abuse The ban lasts until an operator lifts it.");
+        carl.Link.Received(1).Close(ErrorCode.Banned, "You are banned from this server by oper: abuse. The ban lasts until an operator lifts it.");
         Assert.DoesNotContain(old.Messages(), m => m is RoomModes);
     }
 

@@ -30,9 +30,9 @@ command -v tmux >/dev/null 2>&1 || missing "tmux is not installed (apt-get insta
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
-# The clients pin the servers' keys: in the run's own place, never the user's known_servers.
-export XDG_CONFIG_HOME="$work/config"
-mkdir -p "$XDG_CONFIG_HOME"
+# The clients pin the servers' keys, and anything a server keeps, in the run's own place, never the user's.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 id=$(( $$ % 10000 ))
 A="tclan_a$id" B="tclan_b$id" M="tclan_m$id"
 routes=()

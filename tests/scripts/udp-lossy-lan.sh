@@ -36,9 +36,9 @@ VA=tcudp_va VB=tcudp_vb
 PORT=7777
 
 work="$(mktemp -d)"
-# The clients pin the server's key: in the run's own place, never the user's known_servers.
-export XDG_CONFIG_HOME="$work/config"
-mkdir -p "$XDG_CONFIG_HOME"
+# The clients pin the server's key, and anything the server keeps, in the run's own place, never the user's.
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 pids=()
 fds_open=0
 

@@ -9,13 +9,17 @@ namespace TermChat.LoadGen.Net;
 /// One load-generator socket with its receive buffer. The same buffer serves the handshake and then the
 /// receive loop, so bytes that arrive right behind the handshake answer are not lost. Sends take a lock
 /// because a publisher thread and the receive loop (answering a server PING) may both write. After
-/// <see cref="StartTls"/> every send and receive goes through a blocking SslStream instead of the socket.
+/// <see cref="StartTls"/> every send and receive goes through SslStream instead of the socket: blocking, except for the
+/// polling receiver's reads (<see cref="ReceiveTls"/>, <see cref="TryFillTls"/>).
 /// </summary>
 public sealed class BenchConnection : IDisposable
 {
     private readonly Lock _sendLock = new();
     private int _disposed;
     private SslStream? _tls;
+    private PolledTlsTransport? _transport;
+    private ValueTask<int> _tlsRead;
+    private bool _tlsReadPending;
 
     /// <summary>Wraps a connected socket.</summary>
     public BenchConnection(Socket socket, int bufferBytes = 64 * 1024)
@@ -72,7 +76,8 @@ public sealed class BenchConnection : IDisposable
     /// </summary>
     public void StartTls()
     {
-        var tls = new SslStream(new NetworkStream(Socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        var transport = new PolledTlsTransport(Socket, Buffer.Length);
+        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
         tls.AuthenticateAsClient(new SslClientAuthenticationOptions
         {
             TargetHost = "termchat-bench",
@@ -80,6 +85,7 @@ public sealed class BenchConnection : IDisposable
             RemoteCertificateValidationCallback = static (_, _, _, _) => true,
         });
         _tls = tls;
+        _transport = transport;
     }
 
     /// <summary>Whether the connection runs TLS.</summary>
@@ -136,6 +142,36 @@ public sealed class BenchConnection : IDisposable
         PrepareFill();
         int read = _tls is not null ? _tls.Read(Buffer.AsSpan(End)) : Socket.Receive(Buffer.AsSpan(End), SocketFlags.None);
         End += read;
+        return read > 0;
+    }
+
+    /// <summary>
+    /// For the polling receiver, once the socket polled readable: one receive of ciphertext, without blocking, decrypted
+    /// as far as it goes (take it with <see cref="TryFillTls"/>, which also reports the end of the stream).
+    /// </summary>
+    public void ReceiveTls() => _transport!.Receive();
+
+    /// <summary>
+    /// For the polling receiver: moves the next decrypted bytes behind <see cref="End"/>, true if there were any; false
+    /// once SslStream waits for more ciphertext (nothing whole is left in it) or, with <paramref name="ended"/>, the
+    /// stream ended. Only the polling thread calls it, after the connection's blocking reads are over.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The buffer is full of one incomplete message.</exception>
+    public bool TryFillTls(out bool ended)
+    {
+        ended = false;
+        if (!_tlsReadPending)
+        {
+            // The read writes behind End while it is pending; the scanner only reads before End, so nothing moves.
+            PrepareFill();
+            _tlsRead = _tls!.ReadAsync(Buffer.AsMemory(End));
+            _tlsReadPending = true;
+        }
+        if (!_tlsRead.IsCompleted) return false;
+        _tlsReadPending = false;
+        int read = _tlsRead.GetAwaiter().GetResult();
+        End += read;
+        ended = read == 0;
         return read > 0;
     }
 

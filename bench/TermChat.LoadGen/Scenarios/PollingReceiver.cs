@@ -14,10 +14,11 @@ namespace TermChat.LoadGen.Scenarios;
 /// message can wait up to one interval before it is read (the same for every server, and reported).
 /// </summary>
 /// <remarks>
-/// A TLS connection gets a blocking reader thread of its own instead. SslStream pulls ciphertext from the socket
-/// into its own buffer and hands out one record per read, so after a read the socket can look idle while whole
-/// records wait inside SslStream: a poll would leave them there until the next arrival, and one read per interval
-/// would cap each subscriber at one record per interval. Both would be charged to the server's latency.
+/// TLS connections are read the same way, on the same thread: SslStream pulls ciphertext into its own buffer and hands
+/// out decrypted bytes a record or so per read, so after a read the socket can look idle while whole records wait
+/// inside SslStream. Its reads therefore run over a <see cref="PolledTlsTransport"/>: a readable socket gets one receive
+/// of ciphertext, and SslStream is read until its read waits on the transport for more, so nothing whole is left inside
+/// it and a poll sees every arrival. The generator's cost and the interval's wait are then alike for every target.
 /// </remarks>
 public sealed class PollingReceiver : IDisposable
 {
@@ -25,7 +26,6 @@ public sealed class PollingReceiver : IDisposable
     private readonly Lock _gate = new();
     private readonly List<Entry> _pending = [];
     private readonly Dictionary<Socket, Entry> _entries = [];
-    private readonly List<(Entry Entry, Thread Thread)> _tlsReaders = [];
     private readonly Thread _thread;
     private volatile bool _stop;
 
@@ -41,35 +41,29 @@ public sealed class PollingReceiver : IDisposable
     /// <summary>Starts reading <paramref name="connection"/> (from any thread).</summary>
     public void Add(BenchConnection connection, IStreamScanner scanner, Receiver receiver)
     {
-        var entry = new Entry(connection, scanner, receiver);
-        if (connection.IsTls)
-        {
-            var reader = new Thread(() =>
-            {
-                while (!entry.Stopped && entry.ReadOnce(arrival: null))
-                {
-                }
-            })
-            { IsBackground = true, Name = "bench TLS receiver", Priority = ThreadPriority.AboveNormal };
-            lock (_gate) _tlsReaders.Add((entry, reader));
-            reader.Start();
-            return;
-        }
-        lock (_gate) _pending.Add(entry);
+        lock (_gate) _pending.Add(new Entry(connection, scanner, receiver));
     }
 
     private void Run()
     {
         var check = new List<Socket>();
+        var added = new List<Entry>();
         long intervalTicks = (long)(_interval.TotalSeconds * Stopwatch.Frequency);
         while (!_stop)
         {
             long roundStart = Stopwatch.GetTimestamp();
             lock (_gate)
             {
-                foreach (var entry in _pending) _entries[entry.Connection.Socket] = entry;
+                added.AddRange(_pending);
                 _pending.Clear();
             }
+            foreach (var entry in added)
+            {
+                // What came with the handshake answer, and, over TLS, records SslStream already holds, are taken now: no
+                // arrival on the socket may ever announce them.
+                if (entry.ReadOnce(Stopwatch.GetTimestamp(), socketReadable: false)) _entries[entry.Connection.Socket] = entry;
+            }
+            added.Clear();
             check.Clear();
             check.AddRange(_entries.Keys);
             if (check.Count == 0)
@@ -90,7 +84,7 @@ public sealed class PollingReceiver : IDisposable
             foreach (var socket in check)
             {
                 var entry = _entries[socket];
-                if (!entry.ReadOnce(now)) _entries.Remove(socket);
+                if (!entry.ReadOnce(now, socketReadable: true)) _entries.Remove(socket);
             }
             long left = roundStart + intervalTicks - Stopwatch.GetTimestamp();
             if (left > 0) Pause(left);
@@ -115,55 +109,57 @@ public sealed class PollingReceiver : IDisposable
     {
         _stop = true;
         _thread.Join();
-        List<(Entry Entry, Thread Thread)> readers;
-        lock (_gate) readers = [.. _tlsReaders];
-        // A blocked TLS read only returns when the socket does: the run is over, so its socket is shut down.
-        foreach (var (entry, _) in readers)
-        {
-            entry.Stopped = true;
-            entry.Connection.Abort();
-        }
-        foreach (var (_, reader) in readers) reader.Join();
     }
 
     private sealed class Entry(BenchConnection connection, IStreamScanner scanner, Receiver receiver)
     {
         private readonly ArrayBufferWriter<byte> _replies = new(64);
-        private volatile bool _stopped;
 
         public BenchConnection Connection { get; } = connection;
 
-        /// <summary>Set when the receiver stops: the connection's end is then ours, not a failure.</summary>
-        public bool Stopped { get => _stopped; set => _stopped = value; }
-
-        // Returns false when the connection has ended. The arrival time is the poll's, or, for a blocking reader
-        // (null), the moment each read returns.
-        public bool ReadOnce(long? arrival)
+        // Reads what the poll found (one receive when the socket is readable) and scans it; returns false when the
+        // connection has ended. Every message read is stamped with the poll's time.
+        public bool ReadOnce(long arrival, bool socketReadable)
         {
             try
             {
-                receiver.NowTicks = arrival ?? Stopwatch.GetTimestamp();
-                // Bytes that came with the handshake answer are scanned before the first read.
-                Connection.Start += scanner.Scan(Connection.Unread, receiver, _replies);
-                if (!Connection.Fill())
+                receiver.NowTicks = arrival;
+                Scan();
+                if (Connection.IsTls)
                 {
-                    if (!Stopped) receiver.Failure ??= scanner.LastError is { } error ? $"server closed the connection ({error})" : "server closed the connection";
-                    return false;
+                    if (socketReadable) Connection.ReceiveTls();
+                    bool ended;
+                    while (Connection.TryFillTls(out ended)) Scan();
+                    if (ended) return Closed();
                 }
-                if (arrival is null) receiver.NowTicks = Stopwatch.GetTimestamp();
-                Connection.Start += scanner.Scan(Connection.Unread, receiver, _replies);
-                if (_replies.WrittenCount > 0)
+                else if (socketReadable)
                 {
-                    Connection.Send(_replies.WrittenSpan);
-                    _replies.ResetWrittenCount();
+                    if (!Connection.Fill()) return Closed();
+                    Scan();
                 }
                 return true;
             }
             catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException or InvalidDataException)
             {
-                if (!Stopped) receiver.Failure ??= scanner.LastError is { } error ? $"{exception.Message} ({error})" : exception.Message;
+                receiver.Failure ??= scanner.LastError is { } error ? $"{exception.Message} ({error})" : exception.Message;
                 return false;
             }
+        }
+
+        private void Scan()
+        {
+            Connection.Start += scanner.Scan(Connection.Unread, receiver, _replies);
+            if (_replies.WrittenCount > 0)
+            {
+                Connection.Send(_replies.WrittenSpan);
+                _replies.ResetWrittenCount();
+            }
+        }
+
+        private bool Closed()
+        {
+            receiver.Failure ??= scanner.LastError is { } error ? $"server closed the connection ({error})" : "server closed the connection";
+            return false;
         }
     }
 }

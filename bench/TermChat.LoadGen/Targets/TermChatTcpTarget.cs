@@ -13,7 +13,7 @@ namespace TermChat.LoadGen.Targets;
 /// TermChat over TCP. The handshake uses the protocol library (Hello, JoinRoom, PartRoom #lobby so
 /// lobby joins of other benchmark clients are not fanned out to this one); the hot paths write
 /// SendMessage frames and read RoomMessage frames in place with the same layout, checked against the
-/// codec by tests. With TLS the same bytes travel inside SslStream (blocking, like the rest of the generator).
+/// codec by tests. With TLS the same bytes travel inside SslStream (blocking, except the polling receiver's reads).
 /// </summary>
 /// <param name="tls">Whether to speak TLS 1.3 (target <c>termchat-tls</c>).</param>
 public sealed class TermChatTcpTarget(bool tls = false) : BenchTarget

@@ -45,6 +45,15 @@ internal sealed class ClusterLink : IAsyncDisposable
     /// <summary>The key-value bucket of node heartbeats.</summary>
     public string NodeBucket => $"TERMCHAT_{Options.Name}_NODES";
 
+    /// <summary>Where private messages for users on node <paramref name="node"/> go (a plain NATS subject: not kept).</summary>
+    public string PrivateSubject(string node) => $"termchat.{Options.Name}.pm.{node}";
+
+    /// <summary>Where the answers to this node's private messages come back, one token per message.</summary>
+    public string PrivateReplySubject(long id) => $"termchat.{Options.Name}.pmr.{NodeId}.{id}";
+
+    /// <summary>Every answer to this node's private messages (a wildcard over <see cref="PrivateReplySubject"/>).</summary>
+    public string PrivateReplySubjects => $"termchat.{Options.Name}.pmr.{NodeId}.*";
+
     /// <summary>
     /// The subject of one room. The name goes in as the hex of its UTF-8 bytes: whatever the name holds ('.', '*', '>'
     /// and spaces have meanings in subjects), the token is safe, and one name always maps to one subject.

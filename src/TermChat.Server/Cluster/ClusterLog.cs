@@ -37,4 +37,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1511, LogLevel.Information, "The session of {Nick} ended: its server left the cluster and the resume window passed")]
     public static partial void SessionExpired(ILogger logger, string nick);
+
+    [LoggerMessage(1512, LogLevel.Error, "A private message from another node on {Subject} cannot be read; it was answered as not delivered")]
+    public static partial void PrivateUnreadable(ILogger logger, string subject);
+
+    [LoggerMessage(1513, LogLevel.Warning, "JetStream did not answer in time while joining the cluster ({Error}); asking again")]
+    public static partial void JoinSlow(ILogger logger, string error);
 }

@@ -28,7 +28,7 @@ internal sealed partial class ClusterNicks
     private Task[] _loops = [];
     private long _linkUpSince;
 
-    private void Start()
+    private void Start(Task[] privateLoops)
     {
         _link.Connection.ConnectionOpened += (_, _) =>
         {
@@ -41,6 +41,7 @@ internal sealed partial class ClusterNicks
             Task.Run(() => FollowAsync(_nodes, OnNodeEntry)),
             Task.Run(() => FollowAsync(_nicks, OnClaimEntry)),
             Task.Run(SweepLoopAsync),
+            .. privateLoops,
         ];
     }
 
@@ -140,6 +141,7 @@ internal sealed partial class ClusterNicks
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
+                ExpirePrivates();
                 if (!_link.IsConnected) continue;
                 try
                 {

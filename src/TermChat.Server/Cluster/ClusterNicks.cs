@@ -73,7 +73,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
             cancellationToken).ConfigureAwait(false);
         var claims = new ClusterNicks(link, nicks, nodes, options, logger);
         await claims.BeatAsync(cancellationToken).ConfigureAwait(false);
-        claims.Start();
+        claims.Start(await claims.StartPrivateAsync(cancellationToken).ConfigureAwait(false));
         return claims;
     }
 
@@ -248,7 +248,10 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
                     ? $"{which} held for its owner to resume on another server of the cluster; choose another."
                     : $"{which} in use on another server of the cluster; choose another."), null);
             }
-            var updated = await _nicks.TryUpdateAsync(state.Key, mine, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // A takeover keeps the session in the value from the first write on: other nodes never see the nick without
+            // its user (a private message on its way follows the user here; a member list does not flicker).
+            byte[] value = resumable ? new ClaimValue(Node, session! with { DetachedMs = null }).ToBytes() : mine;
+            var updated = await _nicks.TryUpdateAsync(state.Key, value, read.Value.Revision, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!updated.Success)
             {
                 if (updated.Error is NatsKVWrongLastRevisionException) continue;

@@ -87,11 +87,11 @@ internal sealed class ClusterNode : IAsyncDisposable
         };
         try
         {
-            var log = JetStreamRoomLog.OpenAsync(link, server, logger, CancellationToken.None).WaitAsync(CatchUpTimeout).GetAwaiter().GetResult();
+            var log = AskAgainWhileSlow(() => JetStreamRoomLog.OpenAsync(link, server, logger, CancellationToken.None), logger);
             ClusterNicks nicks;
             try
             {
-                nicks = ClusterNicks.OpenAsync(link, server, logger, CancellationToken.None).WaitAsync(CatchUpTimeout).GetAwaiter().GetResult();
+                nicks = AskAgainWhileSlow(() => ClusterNicks.OpenAsync(link, server, logger, CancellationToken.None), logger);
             }
             catch
             {
@@ -108,6 +108,28 @@ internal sealed class ClusterNode : IAsyncDisposable
                 ? $"{OneLine(e)} (is JetStream enabled there? nats-server -js)"
                 : OneLine(e);
             throw new ClusterOpenException($"cannot join the {where}: {cause}", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs one step of joining, asking again while JetStream does not answer its API requests in time (a nats-server
+    /// started at the same moment, or a loaded one, answers late rather than never), within the catch-up bound. No
+    /// JetStream at all is a 503 answered at once, and still fails at once. The steps create what they need only if it
+    /// is missing, so asking again is safe.
+    /// </summary>
+    private static T AskAgainWhileSlow<T>(Func<Task<T>> step, ILogger logger)
+    {
+        var deadline = DateTime.UtcNow + CatchUpTimeout;
+        while (true)
+        {
+            try
+            {
+                return step().WaitAsync(deadline - DateTime.UtcNow).GetAwaiter().GetResult();
+            }
+            catch (NATS.Client.JetStream.NatsJSApiNoResponseException e) when (DateTime.UtcNow < deadline)
+            {
+                ClusterLog.JoinSlow(logger, e.Message);
+            }
         }
     }
 

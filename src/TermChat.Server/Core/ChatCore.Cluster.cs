@@ -37,6 +37,44 @@ internal sealed partial class ChatCore
     }
 
     /// <summary>
+    /// A private message to a user another server holds: it goes there through the cluster, and the sender gets the echo
+    /// now, as for a user here. What cannot be delivered after all is told to the sender (never silently lost). Under the
+    /// lock.
+    /// </summary>
+    private void PrivateToRemote(CoreSession session, RemoteUser remote, string text)
+    {
+        var line = new PrivateLine(session.Nick, remote.Info.Nick, WallMs(), text);
+        if (!_claims!.SendPrivate(line, remote.Node, reason =>
+            {
+                lock (_gate)
+                {
+                    if (!session.Ended) session.Sink?.Notice(reason);
+                }
+            }))
+        {
+            session.Sink?.Error(ErrorCode.StorageUnavailable,
+                $"The cluster is unavailable: {remote.Info.Nick} is on another server, and private messages there are refused until this server reconnects to it.");
+            return;
+        }
+        session.Sink?.Private(line);
+    }
+
+    /// <summary>
+    /// A private message another server sent for a user here: delivered as one from a user here would be. A user whose
+    /// connection dropped (waiting for a resume) cannot take it: the sender is told, rather than the message vanishing.
+    /// </summary>
+    private PrivateArrival OnPrivateArrived(PrivateLine line)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetByNick(line.To, out var target)) return PrivateArrival.Nobody;
+            if (target.Sink is null) return PrivateArrival.Detached;
+            target.Sink.Private(new PrivateLine(line.From, target.Nick, line.TimeMs, line.Text));
+            return PrivateArrival.Delivered;
+        }
+    }
+
+    /// <summary>
     /// The cluster says a session of this server is another's now (resumed there), or was removed while this server
     /// was cut off. It ends here without a Quit: for the rooms, the user never left. Its connection, if any, closes.
     /// </summary>

@@ -255,7 +255,7 @@ internal sealed partial class ChatCore
     }
 
     private static string BannedText(Ban ban, long nowMs) =>
-        $"You are banned from this server by {ban.By}{Because(ban.Reason)}" +
+        $"You are banned from this server by {ban.By}{(ban.Reason.Length == 0 ? "." : $": {ban.Reason.TrimEnd('.')}.")}" +
         (ban.ExpiresMs is { } until ? $" The ban lapses in {Duration((uint)Math.Clamp((until - nowMs + 999) / 1000, 1, uint.MaxValue))}." : " The ban lasts until an operator lifts it.");
 
     private static string Because(string reason) => reason.Length == 0 ? "." : $": {reason}";

@@ -79,26 +79,40 @@ internal sealed partial class ChatCore
         lock (_gate)
         {
             if (!TryRoomName(session, room, out string name)) return;
-            if (!_rooms.TryGetValue(name, out var found))
+            if (_rooms.TryGetValue(name, out var found))
+            {
+                session.Sink?.Members(found.Name, MembersOf(found));
+            }
+            else if (_claims?.RemoteMembers(name) is { Count: > 0 } remote)
+            {
+                // Nobody here is in it, but the room has members on other servers of the cluster.
+                session.Sink?.Members(name, [.. remote.OrderBy(member => member.Nick, StringComparer.OrdinalIgnoreCase)]);
+            }
+            else
             {
                 session.Sink?.Error(ErrorCode.InvalidRoom, $"There is no room {name}.");
-                return;
             }
-            session.Sink?.Members(found.Name, MembersOf(found));
         }
     }
 
+    /// <summary>The rooms with people in them (on every server of a cluster), with member counts and topics.</summary>
     public void ListRooms(CoreSession session)
     {
         lock (_gate)
         {
-            // The busiest rooms first if there are more than a listing carries; then by name.
-            var rooms = _rooms.Values
+            var counts = _rooms.Values
                 .Where(room => room.Members.Count > 0 || room.Name == NameRules.Lobby)
-                .OrderByDescending(room => room.Members.Count)
+                .ToDictionary(room => room.Name, room => room.Members.Count, StringComparer.Ordinal);
+            foreach (var (name, remote) in _claims?.RemoteRoomCounts() ?? new Dictionary<string, int>())
+            {
+                counts[name] = counts.GetValueOrDefault(name) + remote;
+            }
+            // The busiest rooms first if there are more than a listing carries; then by name.
+            var rooms = counts
+                .OrderByDescending(room => room.Value)
                 .Take(MaxListedRooms)
-                .OrderBy(room => room.Name, StringComparer.Ordinal)
-                .Select(room => new RoomInfo(room.Name, (uint)room.Members.Count, _log.Topic(room.Name)))
+                .OrderBy(room => room.Key, StringComparer.Ordinal)
+                .Select(room => new RoomInfo(room.Key, (uint)room.Value, _log.Topic(room.Key)))
                 .ToArray();
             session.Sink?.Rooms(rooms);
         }
@@ -236,13 +250,22 @@ internal sealed partial class ChatCore
         // 100-member fan-out.
         int delivered = 0;
         long bytes = 0;
-        foreach (var member in room.Members)
+        // Every member's writer is woken once all are queued (threads mode), not one by one in between.
+        HeldWakes.Begin();
+        try
         {
-            if (member.Sink is not { } sink) continue;
-            int queued = sink.Entry(entry);
-            if (queued == 0) continue;
-            delivered++;
-            bytes += queued;
+            foreach (var member in room.Members)
+            {
+                if (member.Sink is not { } sink) continue;
+                int queued = sink.Entry(entry);
+                if (queued == 0) continue;
+                delivered++;
+                bytes += queued;
+            }
+        }
+        finally
+        {
+            HeldWakes.End();
         }
         if (delivered > 0) _stats.FrameOut(delivered, bytes);
     }

@@ -64,6 +64,7 @@ internal sealed partial class ChatCore
         {
             claims.Lost = OnClaimLost;
             claims.Expired = OnRemoteSessionExpired;
+            claims.Arrived = OnPrivateArrived;
         }
         _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby, log.LastSeq(NameRules.Lobby));
         lock (_gate) Restore();
@@ -180,22 +181,31 @@ internal sealed partial class ChatCore
         }
     }
 
-    /// <summary>What is public about a nick (IRC's WHOIS, WHO and ISON), or null if nobody uses it. A query, not a command.</summary>
+    /// <summary>
+    /// What is public about a nick (IRC's WHOIS, WHO and ISON), or null if nobody uses it; in a cluster, on whichever
+    /// server. A query, not a command.
+    /// </summary>
     public UserInfo? FindUser(string nick)
     {
         lock (_gate)
         {
             return _sessions.TryGetByNick(nick, out var found)
                 ? new UserInfo(found.Nick, found.Away, [.. found.Rooms.Select(room => room.Name)], found.Sink is null)
-                : null;
+                : _claims?.FindRemote(nick)?.Info;
         }
     }
 
+    /// <summary>
+    /// A private message to <paramref name="to"/>: delivered and echoed to the sender, or refused with an Error. In a
+    /// cluster the recipient may be on another server: the echo comes at once, and a Notice later if the message turns
+    /// out not to have been delivered (the recipient left meanwhile, or their server went down).
+    /// </summary>
     public void Private(CoreSession session, string to, string text)
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetByNick(to, out var target))
+            RemoteUser? remote = null;
+            if (!_sessions.TryGetByNick(to, out var target) && (remote = _claims?.FindRemote(to)) is null)
             {
                 session.Sink?.Error(ErrorCode.NoSuchNick, $"Nobody is using the nick {to}.");
                 return;
@@ -203,6 +213,11 @@ internal sealed partial class ChatCore
             if (text.Length == 0)
             {
                 session.Sink?.Error(ErrorCode.NotAllowed, "An empty message is not sent.");
+                return;
+            }
+            if (remote is not null)
+            {
+                PrivateToRemote(session, remote, text);
                 return;
             }
             var line = new PrivateLine(session.Nick, target.Nick, WallMs(), text);

@@ -28,6 +28,30 @@ internal interface INickClaims
     IReadOnlyList<TermChat.Protocol.Member> RemoteMembers(string room);
 
     /// <summary>
+    /// The user another server holds under exactly <paramref name="nick"/> (matched case-insensitively, not by look), as
+    /// far as this server has followed the cluster's sessions; null if none. Under the core's lock; never waits.
+    /// </summary>
+    RemoteUser? FindRemote(string nick);
+
+    /// <summary>How many of the other servers' sessions are in each room. Under the core's lock; never waits.</summary>
+    IReadOnlyDictionary<string, int> RemoteRoomCounts();
+
+    /// <summary>
+    /// Starts delivering a private message to a user on server <paramref name="node"/>; false (nothing sent) while this
+    /// server cannot reach the cluster. If it turns out not to be delivered (the user left meanwhile, or that server does
+    /// not answer), <paramref name="undelivered"/> is called once with a sentence saying so, off the core's lock. A user
+    /// who moved to another server meanwhile (a resume there) is found and delivered to there. Under the core's lock;
+    /// never waits.
+    /// </summary>
+    bool SendPrivate(PrivateLine line, string node, Action<string> undelivered);
+
+    /// <summary>
+    /// Set by the core: a private message from another server for <see cref="PrivateLine.To"/> on this one; says what
+    /// became of it. Called off the core's lock.
+    /// </summary>
+    Func<PrivateLine, PrivateArrival>? Arrived { get; set; }
+
+    /// <summary>
     /// Set by the core: the session with this token hash was taken over by another server (a resume there), or its
     /// claim was removed because this server was cut off from the cluster for longer than the resume window. The
     /// session ends here without a Quit: the rooms did not lose the user.

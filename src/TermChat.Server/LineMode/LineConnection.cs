@@ -34,6 +34,12 @@ internal sealed class LineConnection : FrontEndConnection, ISessionSink
         _owner = owner;
     }
 
+    /// <summary>The nick typed while the server's password is asked for; null before the nick and once registered.</summary>
+    public string? PendingNick { get; set; }
+
+    /// <summary>Wrong passwords typed so far; the connection closes at the third, as ssh does.</summary>
+    public int WrongPasswords { get; set; }
+
     /// <summary>Where typed lines go: the room joined last (or still in), "" when in none.</summary>
     public string CurrentRoom
     {

@@ -22,6 +22,8 @@ namespace TermChat.Server.LineMode;
 internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerStats stats, ILogger logger, ConnectionCaps caps)
     : TextFrontEnd<LineConnection>(core, options, stats, logger, caps)
 {
+    private const int MaxWrongPasswords = 3;
+
     /// <summary>The server's name, shown on connect.</summary>
     public string ServerName => Options.ServerName;
 
@@ -52,7 +54,7 @@ internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerS
             if (!reoffered && !TryTakeToken(connection, Time.GetTimestamp(), out retryAfter)) return false;
             try
             {
-                if (connection.Session is null) Register(connection, line.Trim());
+                if (connection.Session is null) Register(connection, line);
                 else LineCommands.Run(Core, connection, connection.Session, line);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -89,17 +91,41 @@ internal sealed class LineFrontEnd(ChatCore core, ServerOptions options, ServerS
         }
     }
 
-    private void Register(LineConnection connection, string nick)
+    /// <summary>
+    /// Before registration a line is the nick or, on a server with a password, the password asked for after it. The
+    /// address goes with them, so address bans hold here as on every port.
+    /// </summary>
+    private void Register(LineConnection connection, string line)
     {
+        string nick = connection.PendingNick ?? line.Trim();
         if (nick.Length == 0)
         {
             connection.Say("Your nick?");
             return;
         }
-        var registration = Core.Register(connection, nick, ResumeToken.None, []);
+        string password = "";
+        if (Options.Password is not null)
+        {
+            if (connection.PendingNick is null)
+            {
+                connection.PendingNick = nick;
+                // nc cannot hide what is typed, and telnet asked to stop echoing would show nc users raw bytes.
+                connection.Say("This server has a password (it shows as you type). Password?");
+                return;
+            }
+            password = line;
+        }
+        var registration = Core.Register(connection, nick, ResumeToken.None, [], address: connection.Address, password: password);
         if (registration.Wait is { } wait)
         {
+            // The same line comes back once the cluster has answered; the pending nick stays for it.
             connection.Hold.Until(wait);
+            return;
+        }
+        connection.PendingNick = null;
+        if (registration.Refusal == ErrorCode.BadPassword && ++connection.WrongPasswords >= MaxWrongPasswords)
+        {
+            connection.Close(ErrorCode.BadPassword, $"{MaxWrongPasswords} wrong passwords");
             return;
         }
         if (registration.Session is not { } session)

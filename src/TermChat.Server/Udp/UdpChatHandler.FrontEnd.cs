@@ -150,8 +150,9 @@ internal sealed partial class UdpChatHandler
             Log.UdpSessionClosed(_logger, link.Session.SessionId, link.Id, link.Session.CloseReason, stats.SmoothedRttMs, stats.Retransmits, stats.PacketsLost);
             if (link.Admitted)
             {
-                _frontEnd.Disconnected(link, link.Detail);
+                // Counted before the room hears the Quit, as on TCP: whoever sees the Quit sees the count.
                 _stats.ConnectionClosed(link.Reason);
+                _frontEnd.Disconnected(link, link.Detail);
                 Log.Closed(_logger, link.Id, link.Reason, link.Detail);
             }
         }

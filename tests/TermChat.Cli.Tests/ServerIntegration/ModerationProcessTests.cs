@@ -48,7 +48,7 @@ public sealed class ModerationProcessTests : IDisposable
             // The room's ban event may still be on its way when the client ends its input; the operator's own answer is not.
             Assert.True(op.Stdout.Any(line => line.EndsWith("-!- Banned mallory for 1 h.", StringComparison.Ordinal)), string.Join('\n', op.Stdout));
             var removed = await mallory.ReceiveAsync<Protocol.Messages.Error>();
-            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: flooding The ban lapses in 1 h."), (removed.Code, removed.Text));
+            Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: flooding. The ban lapses in 1 h."), (removed.Code, removed.Text));
 
             server.SendSigterm();
             Assert.Equal(0, await server.WaitForExitAsync());

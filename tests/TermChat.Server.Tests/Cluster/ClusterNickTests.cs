@@ -208,12 +208,7 @@ public sealed class ClusterNickTests : IClassFixture<NatsServerFixture>
         });
     }
 
-    private Task<TestServer> NodeAsync(ServerMode mode, Action<ServerOptions>? configure = null) =>
-        TestServer.StartAsync(mode, options =>
-        {
-            options.Cluster = new ClusterOptions { Urls = [_nats.Server.Url], Name = _cluster };
-            configure?.Invoke(options);
-        });
+    private Task<TestServer> NodeAsync(ServerMode mode, Action<ServerOptions>? configure = null) => _nats.NodeAsync(_cluster, mode, configure);
 
     private static async Task<TestChatClient?> TryConnectAsync(TestServer server, string nick)
     {

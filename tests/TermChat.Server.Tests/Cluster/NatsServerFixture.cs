@@ -1,4 +1,6 @@
+using TermChat.Server.Cluster;
 using TermChat.TestKit.Cluster;
+using TermChat.TestKit.Server;
 
 namespace TermChat.Server.Tests.Cluster;
 
@@ -8,6 +10,14 @@ public sealed class NatsServerFixture : IDisposable
     private readonly Lazy<NatsServerProcess> _server = new(NatsServerProcess.StartNew);
 
     public NatsServerProcess Server => _server.Value;
+
+    /// <summary>Starts a server on port 0 as a node of <paramref name="cluster"/> on this nats-server.</summary>
+    public Task<TestServer> NodeAsync(string cluster, ServerMode mode, Action<ServerOptions>? configure = null) =>
+        TestServer.StartAsync(mode, options =>
+        {
+            options.Cluster = new ClusterOptions { Urls = [Server.Url], Name = cluster };
+            configure?.Invoke(options);
+        });
 
     public void Dispose()
     {

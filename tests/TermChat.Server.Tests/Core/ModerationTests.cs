@@ -77,7 +77,7 @@ public sealed class ModerationTests : IDisposable
         Assert.Equal(["#lobby", "#dev"], bans.Select(e => e.Room));
         Assert.All(bans, ban => Assert.Equal(("oper", "bob abuse"), (ban.Nick, ban.Text)));
         Assert.DoesNotContain(carolSink.Events(), e => e.EventKind == RoomEventKind.Quit);
-        bobSink.Received(1).Removed(ErrorCode.Banned, "You are banned from this server by oper: abuse The ban lasts until an operator lifts it.");
+        bobSink.Received(1).Removed(ErrorCode.Banned, "You are banned from this server by oper: abuse. The ban lasts until an operator lifts it.");
         var again = Register("bob", UserKey);
         Assert.Equal(ErrorCode.Banned, again.Refusal);
         Assert.Equal((ErrorCode.Banned, ErrorCode.Banned), (Register("BOB", null).Refusal, Register("b0b", null).Refusal));

@@ -1,6 +1,7 @@
 using System.Text;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
+using TermChat.Protocol.Security;
 using TermChat.TestKit.Irc;
 using TermChat.TestKit.Server;
 
@@ -121,5 +122,51 @@ public sealed class LineModeTests
         await line.SendAsync("carol\n" + new string('x', ProtocolLimits.MaxTextBytes + 100) + "\n/help\n");
         Assert.Equal($"!!! that line was longer than {ProtocolLimits.MaxTextBytes} bytes and was not sent", await line.ExpectAsync(l => l.StartsWith("!!!", StringComparison.Ordinal)));
         Assert.StartsWith("-!- commands:", await line.ExpectAsync(l => l.StartsWith("-!- commands", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task On_a_server_with_a_password_the_line_user_is_asked_for_it_after_the_nick_and_three_wrong_ones_close(ServerMode mode)
+    {
+        await using var server = await StartAsync(mode, o => o.Password = "open sesame");
+        using (var line = await IrcPeer.ConnectAsync(LineEndPoint(server)))
+        {
+            await line.ReadLineAsync();
+            await line.SendAsync("carol\n");
+            Assert.Equal("This server has a password (it shows as you type). Password?", await line.ReadLineAsync());
+            await line.SendAsync("guess\n");
+            Assert.Equal("!!! That is not this server's password. Your nick?", await line.ReadLineAsync());
+            // A password may hold spaces: the line is taken as typed.
+            await line.SendAsync("carol\nopen sesame\n");
+            await line.ReadLineAsync();
+            Assert.StartsWith("-!- welcome to test, you are carol.", await line.ReadLineAsync());
+        }
+
+        using var guesser = await IrcPeer.ConnectAsync(LineEndPoint(server));
+        await guesser.SendAsync("mallory\none\nmallory\ntwo\nmallory\nthree\nmallory\n");
+        var said = await guesser.ReadToEndAsync();
+        Assert.Equal(2, said.Count(l => l == "!!! That is not this server's password. Your nick?"));
+        Assert.Equal("-!- closing: 3 wrong passwords", said[^1]);
+        Assert.DoesNotContain(said, l => l.StartsWith("-!- welcome", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task An_address_ban_holds_on_the_line_port_too(ServerMode mode)
+    {
+        using var opKey = KeyFile.CreateEphemeral();
+        await using var server = await StartAsync(mode, o => o.Operators.Add(KeyFingerprint.Of(opKey)));
+        await using var op = await TestChatClient.ConnectTlsAsync(server.EndPoint, "boss", opKey);
+        await op.SendAsync(new Moderate(ModerationAction.Ban, "", "127.0.0.2", 0, "abuse"));
+        await op.ExpectAsync(m => m is Notice { Text: "Banned 127.0.0.2 until lifted." });
+
+        using var banned = await IrcPeer.ConnectAsync(LineEndPoint(server), from: System.Net.IPAddress.Parse("127.0.0.2"));
+        await banned.ReadLineAsync();
+        await banned.SendAsync("carol\n");
+        Assert.Equal("!!! You are banned from this server by boss: abuse. The ban lasts until an operator lifts it. Your nick?", await banned.ReadLineAsync());
+        using var other = await IrcPeer.ConnectAsync(LineEndPoint(server));
+        await other.ReadLineAsync();
+        await other.SendAsync("carol\n");
+        Assert.StartsWith("-!- welcome to test, you are carol.", await other.ReadLineAsync());
     }
 }

@@ -40,11 +40,16 @@ public sealed class IrcPeer : IDisposable
     /// <summary>The socket, for tests that misbehave on purpose.</summary>
     public Socket Socket => _socket;
 
-    /// <summary>Connects to <paramref name="endPoint"/>; a <paramref name="receiveBufferSize"/> set before connecting bounds what the kernel takes in for a peer that does not read.</summary>
-    public static async Task<IrcPeer> ConnectAsync(EndPoint endPoint, int? receiveBufferSize = null)
+    /// <summary>
+    /// Connects to <paramref name="endPoint"/>; a <paramref name="receiveBufferSize"/> set before connecting bounds what the
+    /// kernel takes in for a peer that does not read; <paramref name="from"/> is the local address (another loopback
+    /// address than 127.0.0.1, say, for a test of address bans).
+    /// </summary>
+    public static async Task<IrcPeer> ConnectAsync(EndPoint endPoint, int? receiveBufferSize = null, IPAddress? from = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is { } size) socket.ReceiveBufferSize = size;
+        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
         try
         {
             await socket.ConnectAsync(endPoint).WaitAsync(Timeout).ConfigureAwait(false);

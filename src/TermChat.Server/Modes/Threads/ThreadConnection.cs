@@ -3,21 +3,24 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using TermChat.Server.Connections;
+using TermChat.Server.Core;
 
 namespace TermChat.Server.Modes.Threads;
 
 /// <summary>
 /// A connection served by two dedicated threads: a reader doing blocking receives and a writer that
 /// sleeps until output is queued and then sends everything queued in as few blocking sends as possible.
-/// A broadcast only queues, so a slow peer never blocks the sender's thread. Over TLS the reader runs the blocking
-/// handshake and reads, and the writer, once the handshake is done, blocking writes, on the same SslStream.
+/// A broadcast only queues, so a slow peer never blocks the sender's thread; the writers it queues for are woken
+/// once it has queued for all of them (<see cref="HeldWakes"/>), so that each wakes to send more at once. Over TLS
+/// the reader runs the blocking handshake and reads, and the writer, once the handshake is done, blocking writes, on
+/// the same SslStream.
 /// </summary>
 internal sealed class ThreadConnection : TcpLink
 {
     private const int StackBytes = 128 * 1024;
     private const int SendBufferBytes = 32 * 1024;
 
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WriterWake _wake = new();
     private readonly ManualResetEventSlim _stopWaiting = new();
     // Set by the reader once the writer knows where to write: plaintext decided, or the TLS handshake over (either way).
     private readonly ManualResetEventSlim _writable = new();
@@ -25,7 +28,6 @@ internal sealed class ThreadConnection : TcpLink
     private readonly TaskCompletionSource _readerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<ThreadConnection> _finished;
     private Thread? _reader;
-    private int _signaled;
     private bool _admitted;
 
     public ThreadConnection(Socket socket, ServerContext context, Func<TcpLink, IStreamHandler> handler, Action<ThreadConnection> finished)
@@ -71,7 +73,7 @@ internal sealed class ThreadConnection : TcpLink
                     buffer.Clear();
                     continue;
                 }
-                while (ProcessInput(buffer, out var retryAfter) == InputResult.Throttled)
+                while (HandleInput(buffer, out var retryAfter) == InputResult.Throttled)
                 {
                     // Backpressure: this thread simply stops reading until the bucket refills.
                     if (_stopWaiting.Wait(retryAfter)) return;
@@ -91,7 +93,24 @@ internal sealed class ThreadConnection : TcpLink
         {
             _writable.Set();
             _readerEnded.TrySetResult();
-            Wake();
+            _wake.Set();
+        }
+    }
+
+    /// <summary>
+    /// Hands what was read to the front end as one batch: the writers of everyone it queues output for (a message's
+    /// room, several messages when the peer sent several) are woken once, when the batch is done.
+    /// </summary>
+    private InputResult HandleInput(ReceiveBuffer buffer, out TimeSpan retryAfter)
+    {
+        HeldWakes.Begin();
+        try
+        {
+            return ProcessInput(buffer, out retryAfter);
+        }
+        finally
+        {
+            HeldWakes.End();
         }
     }
 
@@ -131,8 +150,7 @@ internal sealed class ThreadConnection : TcpLink
         {
             while (true)
             {
-                _signal.Wait();
-                Volatile.Write(ref _signaled, 0);
+                _wake.Wait();
                 // A refusal held for the peer's first byte: that byte, or the end of the wait, signals again.
                 if (AwaitsFirstByte) continue;
                 // Output before the peer said anything (a line-mode prompt, a close) makes the connection plaintext: a
@@ -198,9 +216,12 @@ internal sealed class ThreadConnection : TcpLink
         _finished(this);
     }
 
-    protected override void OnOutputQueued() => Wake();
+    protected override void OnOutputQueued()
+    {
+        if (_wake.Mark() && !HeldWakes.TryHold(_wake.PulseAction)) _wake.Pulse();
+    }
 
-    protected override void OnClosing() => Wake();
+    protected override void OnClosing() => _wake.Set();
 
     protected override void OnDeadline()
     {
@@ -213,14 +234,6 @@ internal sealed class ThreadConnection : TcpLink
         catch (ObjectDisposedException)
         {
         }
-        Wake();
-    }
-
-    private void Wake()
-    {
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
-        {
-            _signal.Release();
-        }
+        _wake.Set();
     }
 }

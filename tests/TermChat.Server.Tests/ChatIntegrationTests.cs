@@ -287,6 +287,23 @@ public sealed class ChatIntegrationTests
 
     [Theory]
     [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
+    public async Task A_private_message_to_a_user_whose_connection_dropped_is_echoed_and_then_told_as_not_delivered(ServerMode mode)
+    {
+        await using var server = await TestServer.StartAsync(mode);
+        await using var alice = await server.ConnectAsync("alice");
+        var bob = await server.ConnectAsync("bob");
+        await bob.DisposeAsync();
+        await Eventually.TrueAsync(() => server.Server.Core.FindUser("bob") is { Detached: true });
+
+        await alice.SendAsync(new SendPrivate("bob", "still there?"));
+
+        Assert.Equal("still there?", (await alice.ReceiveAsync<PrivateMessage>()).Text);
+        var told = await alice.ReceiveAsync<Notice>();
+        Assert.Equal(("", "bob's connection dropped before your message arrived (bob may be back in a moment): it was not delivered."), (told.Room, told.Text));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeData.All), MemberType = typeof(ModeData))]
     public async Task An_unknown_token_starts_a_fresh_session_and_says_so(ServerMode mode)
     {
         await using var server = await TestServer.StartAsync(mode);

@@ -201,7 +201,7 @@ internal sealed partial class ClusterNicks
         delivery.Undelivered(arrival switch
         {
             null => $"The server {to} is on is not answering (it may have gone down, and {to} may come back on another server): your message to {to} was not delivered.",
-            PrivateArrival.Detached => $"{to}'s connection dropped before your message arrived ({to} may be back in a moment): it was not delivered.",
+            PrivateArrival.Detached => PrivateNotDelivered.Detached(to),
             _ => $"{to} left before your message arrived: it was not delivered.",
         });
     }

@@ -196,9 +196,10 @@ internal sealed partial class ChatCore
     }
 
     /// <summary>
-    /// A private message to <paramref name="to"/>: delivered and echoed to the sender, or refused with an Error. In a
-    /// cluster the recipient may be on another server: the echo comes at once, and a Notice later if the message turns
-    /// out not to have been delivered (the recipient left meanwhile, or their server went down).
+    /// A private message to <paramref name="to"/>: delivered and echoed to the sender, or refused with an Error. A
+    /// recipient whose connection dropped (waiting for a resume) cannot take it: the echo is followed by a Notice saying
+    /// so. In a cluster the recipient may be on another server: the echo comes at once, and a Notice later if the
+    /// message turns out not to have been delivered (the recipient left meanwhile, or their server went down).
     /// </summary>
     public void Private(CoreSession session, string to, string text)
     {
@@ -223,6 +224,9 @@ internal sealed partial class ChatCore
             var line = new PrivateLine(session.Nick, target.Nick, WallMs(), text);
             target.Sink?.Private(line);
             if (!ReferenceEquals(target, session)) session.Sink?.Private(line);
+            // Private messages are kept in no log for the resume to replay: one to a dropped connection is told, as
+            // across a cluster, never lost silently.
+            if (target.Sink is null) session.Sink?.Notice(PrivateNotDelivered.Detached(target.Nick));
         }
     }
 

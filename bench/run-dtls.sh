@@ -10,7 +10,10 @@
 # loop at the offered rate (the issue's target is >= 50,000 messages/s delivered with DTLS).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-dtls.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+here="$bench_here"
 reps=3
 duration=5
 warmup=1
@@ -25,37 +28,31 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --rates) rates="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run-dtls.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) bench_help 2,10; exit 0 ;;
+    *) bench_unknown "$1" ;;
   esac
 done
 
-work="$(mktemp -d /tmp/termchat-bench-dtls.XXXXXX)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-log() { echo "run-dtls.sh: $*" >&2; }
-
-log "building"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly >&2
-termchat=(dotnet "$work/bin/termchat.dll")
+bench_workdir
+bench_build
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 port=17792
-log "starting termchat serve --mode async (plaintext from loopback and DTLS on UDP port $port)"
+bench_log "starting termchat serve --mode async (plaintext from loopback and DTLS on UDP port $port)"
 XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" taskset -c "$server_cpu" "${termchat[@]}" serve --mode async \
   --port "$port" --bind 127.0.0.1 --ephemeral --flood-rate 0 --max-sendq 67108864 --stats-interval 0 --log-level warning \
   --no-discovery >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+bench_pids+=("$server_pid")
+bench_wait_port "$port" "$server_pid"
 
 : >"$output"
 for rep in $(seq 1 "$reps"); do
-  log "repetition $rep of $reps"
+  bench_log "repetition $rep of $reps"
   for rate in $rates; do
     for mode in plaintext dtls; do
       flag=(); [ "$mode" = dtls ] && flag=(--dtls)
-      log "  udp $mode at $rate msg/s offered"
+      bench_log "  udp $mode at $rate msg/s offered"
       if out="$("${gen[@]}" udp -p "$port" -n 1 -r "$rate" --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" \
           --json --no-progress "${flag[@]}" 2>"$work/last-error")"; then :; fi
       if [ -n "$out" ]; then
@@ -64,9 +61,9 @@ for rep in $(seq 1 "$reps"); do
         echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); u=d["udp"]; l=u["latency"]; print("%-18s offered %9.0f  delivered %9.0f msg/s  loss %.2f %%  p50 %.3f ms  p99 %.1f ms  server cpu %s s" % (d["target"], u["offeredRate"], u["messagesPerSecond"], u["lossPercent"], l["p50Us"] / 1000, l["p99Us"] / 1000, u.get("serverCpuSeconds")))' 2>/dev/null \
           || echo "$out"
       else
-        log "  udp $mode failed: $(tail -1 "$work/last-error")"
+        bench_log "  udp $mode failed: $(tail -1 "$work/last-error")"
       fi
     done
   done
 done
-log "results: $output"
+bench_log "results: $output"

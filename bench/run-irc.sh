@@ -20,7 +20,10 @@
 # after the last send.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-irc.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+here="$bench_here"
 # shellcheck source=bench/ngircd-conf.sh
 . "$here/bench/ngircd-conf.sh"
 reps=3
@@ -33,7 +36,6 @@ install=1
 server_cpu=0
 gen_cpu=1
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
@@ -43,8 +45,8 @@ while [ $# -gt 0 ]; do
     --output-dir) outdir="$2"; shift 2 ;;
     --no-install) install=0; shift ;;
     --quick) quick=1; reps=1; duration=0.5; warmup=0.2; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "run-irc.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) bench_help 2,19; exit 0 ;;
+    *) bench_unknown "$1" ;;
   esac
 done
 for mode in ${modes//,/ }; do
@@ -56,33 +58,21 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-work="$(mktemp -d /tmp/termchat-bench-irc.XXXXXX)"
+bench_workdir
 # ngircd started as root drops to its ServerUID, which must still read its configuration.
 chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-log() { printf '[%s] run-irc.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- ngircd and termchat
 ngircd_bin="$(command -v ngircd || true)"
 if [ -z "$ngircd_bin" ] && [ "$install" = 1 ] && command -v apt-get >/dev/null; then
-  log "installing ngircd with apt-get (only the program is used: the service is not started)"
+  bench_log "installing ngircd with apt-get (only the program is used: the service is not started)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ngircd >/dev/null
   ngircd_bin="$(command -v ngircd || true)"
 fi
 [ -n "$ngircd_bin" ] || { echo "run-irc.sh: ngircd is missing (apt-get install ngircd)." >&2; exit 1; }
 command -v taskset >/dev/null || { echo "run-irc.sh: taskset is missing (util-linux)." >&2; exit 1; }
 
-log "building termchat (Release)"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/termchat" -nologo -v quiet -clp:ErrorsOnly \
-  >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-termchat=(dotnet "$work/termchat/termchat.dll")
+bench_build
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -100,21 +90,21 @@ declare -A pid_of port_of
 
 ngircd_port="$(free_port)"
 ngircd_conf "$work/ngircd" "$ngircd_port"
-log "starting ngircd $("$ngircd_bin" --version 2>/dev/null | head -1 | awk '{print $2}' | cut -d- -f1) on port $ngircd_port"
+bench_log "starting ngircd $("$ngircd_bin" --version 2>/dev/null | head -1 | awk '{print $2}' | cut -d- -f1) on port $ngircd_port"
 taskset -c "$server_cpu" "$ngircd_bin" -n -f "$work/ngircd/ngircd.conf" >"$work/ngircd.log" 2>&1 &
-pids+=($!); pid_of[ngircd]=$!; port_of[ngircd]=$ngircd_port
+bench_pids+=($!); pid_of[ngircd]=$!; port_of[ngircd]=$ngircd_port
 wait_port ngircd "$ngircd_port"
 
 labels=(ngircd)
 for mode in ${modes//,/ }; do
   label="termchat-$mode"
   irc_port="$(free_port)"
-  log "starting termchat serve --mode $mode, IRC on port $irc_port"
+  bench_log "starting termchat serve --mode $mode, IRC on port $irc_port"
   # The same limits off as for ngircd: no flood control, a send queue no run fills, caps above the run's connections.
   XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" taskset -c "$server_cpu" "${termchat[@]}" serve --mode "$mode" \
     --port 0 --irc-port "$irc_port" --bind 127.0.0.1 --ephemeral --no-discovery --flood-rate 0 --max-sendq 67108864 \
     --max-per-ip 100000 --max-clients 20000 --stats-interval 0 --log-level warning >"$work/$label.log" 2>&1 &
-  pids+=($!); pid_of[$label]=$!; port_of[$label]=$irc_port
+  bench_pids+=($!); pid_of[$label]=$!; port_of[$label]=$irc_port
   wait_port "$label" "$irc_port"
   labels+=("$label")
 done
@@ -132,7 +122,7 @@ run() { # label case-args...
   if [ -n "$out" ]; then
     echo "$out" >>"$results"
   else
-    log "  $label $* failed: $(tail -1 "$work/last-error")"
+    bench_log "  $label $* failed: $(tail -1 "$work/last-error")"
   fi
 }
 
@@ -140,10 +130,10 @@ cases=("-n 100 -r 1000" "-n 100 -r 5000" "-n 100 -r 20000" "-n 100 -P 4 -r 5000"
 [ "$quick" = 1 ] && cases=("-n 100 -r 1000" "-n 100 -P 4 -r 5000")
 started=$(date +%s)
 for rep in $(seq 1 "$reps"); do
-  log "repetition $rep of $reps"
+  bench_log "repetition $rep of $reps"
   for case in "${cases[@]}"; do
     for label in "${labels[@]}"; do
-      log "  $label: fanout $case"
+      bench_log "  $label: fanout $case"
       # shellcheck disable=SC2086 # the case is words on purpose
       run "$label" $case
     done
@@ -154,7 +144,7 @@ elapsed=$(( $(date +%s) - started ))
 # ---------------------------------------------------------------- summary
 cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 machine="${cpu_model:-unknown CPU}, $(nproc) CPUs; $(uname -sr); .NET $(dotnet --version) SDK; ngircd $("$ngircd_bin" --version 2>/dev/null | head -1 | awk '{print $2}')"
-python3 - "$results" "$report" "$machine" "$reps" "$duration" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$elapsed" "${labels[@]}" <<'EOF'
+python3 - "$results" "$report" "$machine" "$reps" "$duration" "$bench_load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$elapsed" "${labels[@]}" <<'EOF'
 import json, statistics, sys
 path, out, machine, reps, duration, load_before, load_after, elapsed, *labels = sys.argv[1:]
 rows = {}
@@ -231,4 +221,4 @@ else:
     document = document.rstrip("\n") + "\n\n" + block + "\n"
 open(out, "w").write(document)
 EOF
-log "done in ${elapsed} s; raw results $results, tables in $report"
+bench_log "done in ${elapsed} s; raw results $results, tables in $report"

@@ -12,7 +12,10 @@
 # ECDHE P-256 and an ECDSA signature on the server) and whose server RSS per connection shows what TLS keeps.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench_name=run-tls.sh
+# shellcheck source=bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+here="$bench_here"
 reps=3
 duration=1.5
 warmup=0.5
@@ -29,61 +32,55 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift 2 ;;
     --no-sweep) sweep=0; shift ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run-tls.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) bench_help 2,12; exit 0 ;;
+    *) bench_unknown "$1" ;;
   esac
 done
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-work="$(mktemp -d /tmp/termchat-bench-tls.XXXXXX)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-log() { echo "run-tls.sh: $*" >&2; }
-
-log "building"
-dotnet build "$here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -o "$work/bin" -nologo -v quiet -clp:ErrorsOnly >&2
-termchat=(dotnet "$work/bin/termchat.dll")
+bench_workdir
+bench_build
 gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 
 port=17791
-log "starting termchat serve --mode async (plaintext from loopback and TLS on port $port)"
+bench_log "starting termchat serve --mode async (plaintext from loopback and TLS on port $port)"
 XDG_DATA_HOME="$work/data" taskset -c "$server_cpu" "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --ephemeral \
   --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --max-clients 20000 --stats-interval 0 --log-level warning \
   --no-discovery >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+bench_pids+=("$server_pid")
+bench_wait_port "$port" "$server_pid"
 
 : >"$output"
 run() { # scenario target extra-args...
   local scenario="$1" target="$2"; shift 2
   local out
   if out="$("${gen[@]}" "$scenario" -t "$target" -p "$port" --label "$target" --server-pid "$server_pid" --json --no-progress "$@" 2>"$work/last-error")"; then :; fi
-  if [ -n "$out" ]; then echo "$out" >>"$output"; else log "  $scenario $target failed: $(tail -1 "$work/last-error")"; fi
+  if [ -n "$out" ]; then echo "$out" >>"$output"; else bench_log "  $scenario $target failed: $(tail -1 "$work/last-error")"; fi
 }
 
 fan=(--duration "$duration" --warmup "$warmup" --drain 1 --max-drain 3)
 for rep in $(seq 1 "$reps"); do
-  log "repetition $rep of $reps"
+  bench_log "repetition $rep of $reps"
   for target in termchat termchat-tls; do
-    log "  fanout $target"
+    bench_log "  fanout $target"
     run fanout "$target" "${fan[@]}" -n 100 -r 20000   # 2,000,000 deliveries/s offered
     run fanout "$target" "${fan[@]}" -n 100 -r 2000    #   200,000 deliveries/s offered
   done
 done
 if [ "$sweep" = 1 ]; then
   for target in termchat termchat-tls; do
-    log "  sweep $target"
+    bench_log "  sweep $target"
     run fanout "$target" --sweep --bisections 2 -n 100 -r 4000 --max-rate 64000 --duration "$duration" --warmup "$warmup" --drain 1 --max-drain 3
   done
 fi
 for rep in $(seq 1 "$reps"); do
   for target in termchat termchat-tls; do
-    log "  connections $target ($connections)"
+    bench_log "  connections $target ($connections)"
     run connections "$target" -n "$connections" --settle 1
   done
 done
-log "results: $output"
+bench_log "results: $output"
 # One line per case, plaintext beside TLS (each figure is one run; the JSONL holds every repetition).
 if command -v python3 >/dev/null; then
   python3 - "$output" <<'PY'

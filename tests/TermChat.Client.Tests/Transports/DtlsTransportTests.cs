@@ -58,6 +58,12 @@ public sealed class DtlsTransportTests : IDisposable
         throw new InvalidOperationException($"The link ended before a {typeof(T).Name}.");
     }
 
+    private static async Task JoinAsync(IChatTransport transport, string room)
+    {
+        await transport.SendAsync(new JoinRoom(room), CancellationToken.None);
+        await NextAsync<RoomJoined>(transport);
+    }
+
     private static async Task<Welcome> HelloAsync(IChatTransport transport, string nick)
     {
         await transport.SendAsync(new Hello(ProtocolLimits.Version, nick, default, []), CancellationToken.None);
@@ -81,10 +87,8 @@ public sealed class DtlsTransportTests : IDisposable
         await bob.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
         await HelloAsync(alice, "alice");
         await HelloAsync(bob, "bob");
-        await alice.SendAsync(new JoinRoom("#dtls"), CancellationToken.None);
-        await NextAsync<RoomJoined>(alice);
-        await bob.SendAsync(new JoinRoom("#dtls"), CancellationToken.None);
-        await NextAsync<RoomJoined>(bob);
+        await JoinAsync(alice, "#dtls");
+        await JoinAsync(bob, "#dtls");
         await bob.SendAsync(new SendMessage("#dtls", MessageKind.Say, "over DTLS"), CancellationToken.None);
 
         var heard = await NextAsync<RoomMessage>(alice);
@@ -192,10 +196,8 @@ public sealed class DtlsTransportTests : IDisposable
         await bob.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
         await HelloAsync(alice, "wiretapped");
         await HelloAsync(bob, "listener");
-        await alice.SendAsync(new JoinRoom("#secretroom"), CancellationToken.None);
-        await NextAsync<RoomJoined>(alice);
-        await bob.SendAsync(new JoinRoom("#secretroom"), CancellationToken.None);
-        await NextAsync<RoomJoined>(bob);
+        await JoinAsync(alice, "#secretroom");
+        await JoinAsync(bob, "#secretroom");
         await alice.SendAsync(new SendMessage("#secretroom", MessageKind.Say, "the launch code is swordfish"), CancellationToken.None);
         Assert.Equal("the launch code is swordfish", (await NextAsync<RoomMessage>(bob)).Text);
 
@@ -221,8 +223,7 @@ public sealed class DtlsTransportTests : IDisposable
         await using var alice = new UdpTransport(Options());
         await alice.ConnectAsync(endpoint, CancellationToken.None).WaitAsync(Wait);
         await HelloAsync(alice, "target");
-        await alice.SendAsync(new JoinRoom("#hostile"), CancellationToken.None);
-        await NextAsync<RoomJoined>(alice);
+        await JoinAsync(alice, "#hostile");
 
         var random = new Random(16);
         using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -160,6 +160,50 @@ internal sealed partial class ChatCore
         }
     }
 
+    /// <summary>
+    /// A kick, voice or invitation an operator on another server gave, as the room's log brings its event here: it takes
+    /// effect on this server's members too. Nicks are unique in a cluster, so an operator with a session here gave it
+    /// here, where it took effect at once.
+    /// </summary>
+    private void ModeratedElsewhere(CoreRoom? room, RoomEntry entry)
+    {
+        if (entry.EventKind is not (RoomEventKind.Kick or RoomEventKind.Voice or RoomEventKind.Devoice or RoomEventKind.Invite)
+            || _sessions.TryGetByNick(entry.Nick, out _))
+        {
+            return;
+        }
+        int space = entry.Text.IndexOf(' ');
+        string target = space < 0 ? entry.Text : entry.Text[..space];
+        switch (entry.EventKind)
+        {
+            case RoomEventKind.Kick:
+                if (room?.Members.FirstOrDefault(m => NameRules.NickComparer.Equals(m.Nick, target)) is { } kicked)
+                {
+                    RemoveKicked(room, kicked, entry.Nick, space < 0 ? "" : entry.Text[(space + 1)..]);
+                }
+                return;
+            case RoomEventKind.Voice or RoomEventKind.Devoice:
+                if (room is null) return;
+                bool changed = entry.EventKind == RoomEventKind.Voice ? room.Voiced.Add(target) : room.Voiced.Remove(target);
+                if (changed) SendModes(room);
+                return;
+            default:
+                // The invited may join through this server although nobody is in the room here yet: the room is kept
+                // here for the invitation.
+                if (room is null)
+                {
+                    room = NewRoom(entry.Room);
+                    _rooms[room.Name] = room;
+                }
+                room.Invited.Add(target);
+                if (_sessions.TryGetByNick(target, out var invited))
+                {
+                    invited.Sink?.Notice($"{entry.Nick} invites you to {room.Name}: /join {room.Name}");
+                }
+                return;
+        }
+    }
+
     /// <summary>A ban lifted (or lapsed) on some server is lifted here too.</summary>
     private void OnBanRemoved(string target)
     {

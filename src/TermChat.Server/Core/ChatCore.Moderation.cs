@@ -107,14 +107,20 @@ internal sealed partial class ChatCore
         switch (action)
         {
             case ModerationAction.Kick:
-                if (!TryMember(op, room, target, out var kicked)) return;
-                Announce(room, op, RoomEventKind.Kick, $"{kicked.Nick} {reason}".TrimEnd());
-                room.Members.Remove(kicked);
-                kicked.Rooms.Remove(room);
-                Saved(kicked);
-                kicked.Sink?.Notice($"{op.Nick} kicked you from {room.Name}{Because(reason)}");
-                kicked.Sink?.Parted(room.Name);
-                DeleteIfUnused(room);
+                if (room.Members.FirstOrDefault(m => NameRules.NickComparer.Equals(m.Nick, target)) is { } kicked)
+                {
+                    Announce(room, op, RoomEventKind.Kick, $"{kicked.Nick} {reason}".TrimEnd());
+                    RemoveKicked(room, kicked, op.Nick, reason);
+                }
+                else if (_claims?.RemoteMembers(room.Name).Select(m => m.Nick).FirstOrDefault(nick => NameRules.NickComparer.Equals(nick, target)) is { } remote)
+                {
+                    // The member's own server removes it when this event reaches it through the room's log.
+                    Announce(room, op, RoomEventKind.Kick, $"{remote} {reason}".TrimEnd());
+                }
+                else
+                {
+                    op.Sink?.Error(ErrorCode.NoSuchNick, $"{target} is not in {room.Name}.");
+                }
                 return;
             case ModerationAction.Mute:
                 if (!TryNick(op, target)) return;
@@ -273,12 +279,15 @@ internal sealed partial class ChatCore
         sink.Modes(room.Name, room.Modes, operators, voiced);
     }
 
-    private bool TryMember(CoreSession op, CoreRoom room, string nick, out CoreSession member)
+    /// <summary>A kicked member leaves the room, and is told by whom and why.</summary>
+    private void RemoveKicked(CoreRoom room, CoreSession kicked, string byNick, string reason)
     {
-        member = room.Members.FirstOrDefault(m => NameRules.NickComparer.Equals(m.Nick, nick))!;
-        if (member is not null) return true;
-        op.Sink?.Error(ErrorCode.NoSuchNick, $"{nick} is not in {room.Name}.");
-        return false;
+        room.Members.Remove(kicked);
+        kicked.Rooms.Remove(room);
+        Saved(kicked);
+        kicked.Sink?.Notice($"{byNick} kicked you from {room.Name}{Because(reason)}");
+        kicked.Sink?.Parted(room.Name);
+        DeleteIfUnused(room);
     }
 
     private static bool TryNick(CoreSession op, string nick)

@@ -233,6 +233,7 @@ internal sealed partial class ChatCore
             {
                 _rooms.TryGetValue(entry.Room, out var room);
                 if (room is not null) Deliver(room, entry);
+                if (entry.IsEvent && _claims is not null) ModeratedElsewhere(room, entry);
                 if (_awaitingEcho.Remove(entry, out var author) && author.Sink is { } sink && room?.Members.Contains(author) != true)
                 {
                     sink.Entry(entry);

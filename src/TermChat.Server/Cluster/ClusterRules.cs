@@ -8,12 +8,13 @@ using TermChat.Server.Core.Moderation;
 namespace TermChat.Server.Cluster;
 
 /// <summary>
-/// Nick ownership and bans across the cluster, in two JetStream key-value buckets with file storage and no TTL, so they
-/// outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton (the nicks bucket's
+/// Nick ownership, bans and rooms' modes and keys across the cluster, in three JetStream key-value buckets with file
+/// storage and no TTL, so they outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton (the nicks bucket's
 /// <see cref="ClusterNicks.SkeletonToken"/>), created only if absent, so of two nodes binding look-alikes for different
-/// keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per ban target. Every node
-/// reads both before it takes clients and then follows them, reporting each change to the core
-/// (<see cref="ISharedRules"/>), which keeps its own <see cref="NickRegistry"/> and <see cref="BanList"/>.
+/// keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per ban target;
+/// <c>TERMCHAT_&lt;name&gt;_ACCESS</c> one key per room whose modes were set. Every node reads all three before it takes
+/// clients and then follows them, reporting each change to the core (<see cref="ISharedRules"/>), which keeps its own
+/// <see cref="NickRegistry"/>, <see cref="BanList"/> and rooms.
 /// </summary>
 /// <remarks>
 /// The core writes through <see cref="INickOwnerStore"/> and <see cref="IBanStore"/> under its lock: those only queue,
@@ -34,21 +35,22 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     private readonly ClusterLink _link;
     private readonly INatsKVStore _owners;
     private readonly INatsKVStore _bans;
+    private readonly INatsKVStore _access;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly NodeLoops _loops = new();
     // Every binding in the owners bucket as this node last saw it, by key, with its revision.
     private readonly Dictionary<string, (NickOwner Owner, ulong Revision)> _ownerIndex = new(StringComparer.Ordinal);
     // Writes still to be made, by bucket and key: a later write to the same key replaces one not made yet.
     private readonly Dictionary<(string Bucket, string Key), RuleWrite> _pending = [];
     private readonly SemaphoreSlim _wake = new(0);
-    private Task[] _loops = [];
 
-    private ClusterRules(ClusterLink link, INatsKVStore owners, INatsKVStore bans, ILogger logger, TimeProvider time)
+    private ClusterRules(ClusterLink link, INatsKVStore owners, INatsKVStore bans, INatsKVStore access, ILogger logger, TimeProvider time)
     {
         _link = link;
         _owners = owners;
         _bans = bans;
+        _access = access;
         _logger = logger;
         _time = time;
     }
@@ -79,15 +81,19 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
             .ConfigureAwait(false);
         var bans = await kv.CreateStoreAsync(new NatsKVConfig(link.BanBucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken)
             .ConfigureAwait(false);
-        var rules = new ClusterRules(link, owners, bans, logger, options.TimeProvider);
+        var access = await kv.CreateStoreAsync(new NatsKVConfig(link.AccessBucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken)
+            .ConfigureAwait(false);
+        var rules = new ClusterRules(link, owners, bans, access, logger, options.TimeProvider);
         await rules.LoadAsync(owners, rules.OnOwnerEntry, cancellationToken).ConfigureAwait(false);
         await rules.LoadAsync(bans, rules.OnBanEntry, cancellationToken).ConfigureAwait(false);
-        rules._loops =
+        await rules.LoadAsync(access, rules.OnAccessEntry, cancellationToken).ConfigureAwait(false);
+        rules._loops.Start(
         [
-            Task.Run(() => BucketFollower.FollowAsync(owners, rules.OnOwnerEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
-            Task.Run(() => BucketFollower.FollowAsync(bans, rules.OnBanEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(owners, rules.OnOwnerEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(bans, rules.OnBanEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(access, rules.OnAccessEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
             Task.Run(rules.WriteLoopAsync),
-        ];
+        ]);
         return rules;
     }
 
@@ -174,20 +180,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         lock (_gate) QueueLocked(new RuleWrite(_owners, OwnerKey(nick), null, CreateOnly: false, created));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested) return;
-        _stop.Cancel();
-        try
-        {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Stopping: the loops end with the connection.
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loops.StopAsync();
 
     /// <summary>Reads every key of a bucket, in turn, before the node takes clients.</summary>
     private async Task LoadAsync(INatsKVStore bucket, Action<NatsKVEntry<byte[]>> onEntry, CancellationToken cancellationToken)
@@ -257,7 +250,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         {
             while (true)
             {
-                await _wake.WaitAsync(RetryInterval, _stop.Token).ConfigureAwait(false);
+                await _wake.WaitAsync(RetryInterval, _loops.Token).ConfigureAwait(false);
                 List<RuleWrite> writes;
                 lock (_gate) writes = [.. _pending.Values];
                 foreach (var write in writes)
@@ -267,7 +260,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
                     {
                         done = await WriteAsync(write).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException || e is OperationCanceledException && !_stop.IsCancellationRequested)
+                    catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException || e is OperationCanceledException && !_loops.Stopping)
                     {
                         ClusterLog.RuleWriteFailed(_logger, write.Bucket.Bucket, write.Key, e.Message);
                         done = false;
@@ -289,7 +282,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     /// <summary>Makes one write; true when it is done or needs doing no more (another node wrote the key meanwhile).</summary>
     private async Task<bool> WriteAsync(RuleWrite write)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_loops.Token);
         timeout.CancelAfter(_link.Options.ConnectTimeout > RetryInterval ? _link.Options.ConnectTimeout : RetryInterval * 2);
         if (write.Value is null)
         {

@@ -8,7 +8,8 @@ namespace TermChat.Protocol.Text;
 // rest of the row moves and the frame's right-hand rule is pushed out or pulled in. Measured with Terminal.Gui 2.5
 // in tmux 3.3a on Debian 12 (glibc 2.36 wcwidth, Unicode 14) — docs/CLIENT.md, "Wide and invisible characters":
 //   * zero-width format characters standing alone (U+FEFF, U+200B, U+2060...) get a cell of their own in the
-//     toolkit and none in the terminal: dropped, they carry no meaning on a cell grid;
+//     toolkit and none in the terminal: dropped, they carry no meaning on a cell grid; so are the ones kept inside
+//     words and flags (joiners, tags) where they have nothing before them;
 //   * U+2028/U+2029 likewise: they are line breaks, so they become one;
 //   * a combining mark with no base (at the start of the text or after a line break) gets a cell in the toolkit and
 //     joins the cell before it in the terminal: it is put on a no-break space, as Unicode suggests for showing one;
@@ -32,7 +33,8 @@ public static partial class TextSanitizer
             return text;
         }
         var output = new StringBuilder(text.Length);
-        // The last code point written, for the joiner rule; -1 at the start and after a line break.
+        // The last code point written (-1 at the start): a joiner next to a symbol goes; a mark after none or after a
+        // line break has no base.
         int previous = -1;
         int i = 0;
         while (i < text.Length)
@@ -50,23 +52,25 @@ public static partial class TextSanitizer
             {
                 continue;
             }
-            if (category == UnicodeCategory.Format && !IsKeptFormat(codePoint))
+            bool noBase = previous == -1 || previous is '\n' or '\t';
+            if (category == UnicodeCategory.Format && (!IsKeptFormat(codePoint) || noBase))
             {
                 continue;
             }
             if (category is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
             {
-                output.Append(lineBreaks == LineBreaks.Keep ? '\n' : ' ');
-                previous = -1;
+                char lineBreak = lineBreaks == LineBreaks.Keep ? '\n' : ' ';
+                output.Append(lineBreak);
+                previous = lineBreak;
                 continue;
             }
-            if (IsDisputedWidth(codePoint))
+            if (IsDisputedWidth(codePoint) || (IsMedialOrFinalJamo(codePoint) && !IsHangul(previous)))
             {
                 output.Append(Replacement);
                 previous = Replacement;
                 continue;
             }
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark && (previous == -1 || previous is '\n' or '\t'))
+            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark && noBase)
             {
                 output.Append(NoBreakSpace);
             }
@@ -94,10 +98,17 @@ public static partial class TextSanitizer
         codePoint >= 0 && Rune.IsValid(codePoint) && Rune.GetUnicodeCategory(new Rune(codePoint)) == UnicodeCategory.OtherSymbol;
 
     // Format characters that mean something on a cell grid and whose width everyone agrees on: the soft hyphen (one
-    // column), the joiners inside words, the prepended concatenation marks (Arabic number signs), which join the
-    // character after them, and the tag characters of subdivision flags (🏴 with tags), zero columns inside the flag.
+    // column), the joiners inside words and the tag characters of subdivision flags (🏴 with tags), zero columns
+    // inside the flag. (The prepended concatenation marks such as the Arabic number sign U+0600 are not: the toolkit
+    // joins them to the character after them, wcwidth gives them a column.)
     private static bool IsKeptFormat(int codePoint) =>
         codePoint is 0x00AD or 0x200C or 0x200D
-            or (>= 0x0600 and <= 0x0605) or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2 or 0x110BD or 0x110CD
             or (>= 0xE0020 and <= 0xE007F);
+
+    // A vowel or final consonant jamo joins the Hangul before it into one syllable; alone, wcwidth gives it no
+    // column and the toolkit one.
+    private static bool IsMedialOrFinalJamo(int codePoint) => codePoint is (>= 0x1160 and <= 0x11FF) or (>= 0xD7B0 and <= 0xD7FF);
+
+    private static bool IsHangul(int codePoint) =>
+        codePoint is (>= 0x1100 and <= 0x11FF) or (>= 0xA960 and <= 0xA97F) or (>= 0xD7B0 and <= 0xD7FF) or (>= 0xAC00 and <= 0xD7A3);
 }

@@ -38,11 +38,14 @@ public static class Columns
     {
         foreach (string grapheme in GraphemeHelper.GetGraphemes(text))
         {
+            // A cluster wider than two columns (an emoji with a halfwidth sound mark) would get two cells: it is cut
+            // before each code point that takes a column, as the terminal places them.
+            bool whole = Cells(grapheme) == grapheme.EnumerateRunes().Sum(r => Math.Max(0, r.GetColumns()));
             int start = 0;
             for (int i = 0; i < grapheme.Length;)
             {
                 var rune = Rune.GetRuneAt(grapheme, i);
-                if (i > start && Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpacingCombiningMark)
+                if (i > start && (IsSpacingMark(rune) || (!whole && rune.GetColumns() > 0)))
                 {
                     yield return grapheme[start..i];
                     start = i;
@@ -74,6 +77,10 @@ public static class Columns
         }
         return text[..length];
     }
+
+    // The spacing marks of the grapheme rules: the Mc category, and the Thai and Lao vowel signs AM, which are letters.
+    private static bool IsSpacingMark(Rune rune) =>
+        rune.Value is 0x0E33 or 0x0EB3 || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpacingCombiningMark;
 
     // Terminal.Gui gives a grapheme one cell, even one it measures as zero columns, and two when it is wide.
     private static int Cells(string grapheme) => grapheme.GetColumns() > 1 ? 2 : 1;

@@ -38,12 +38,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task Frames_split_into_single_bytes_decode_into_the_same_messages_in_order()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync();
+        var (transport, server) = (link.Transport, link.Server);
         Message[] messages =
         [
             new Notice("", "hello"),
@@ -68,12 +64,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task Sent_messages_arrive_as_frames_in_order()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync();
+        var (transport, server) = (link.Transport, link.Server);
         var sent = Enumerable.Range(0, 300).Select(i => (Message)new SendMessage("#lobby", MessageKind.Say, $"line {i}")).ToArray();
 
         foreach (var message in sent)
@@ -89,12 +81,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task A_frame_over_the_limit_ends_the_link_with_a_clear_reason()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions { MaxFrameBytes = 1024 });
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync(new TcpTransportOptions { MaxFrameBytes = 1024 });
+        var (transport, server) = (link.Transport, link.Server);
 
         await server.SendAsync(new byte[] { 0, 1, 0, 0 });
 
@@ -105,16 +93,11 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task The_server_closing_completes_incoming_normally()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using (var server = await accept.WaitAsync(Wait))
-        {
-            await server.SendAsync(FrameEncoder.ToArray(new Bye("shutting down")));
-            server.Shutdown(SocketShutdown.Both);
-        }
+        await using var link = await LoopbackLink.OpenAsync();
+        var transport = link.Transport;
+        await link.Server.SendAsync(FrameEncoder.ToArray(new Bye("shutting down")));
+        link.Server.Shutdown(SocketShutdown.Both);
+        link.Server.Dispose();
 
         Assert.Equal(new Bye("shutting down"), await transport.Incoming.ReadAsync().AsTask().WaitAsync(Wait));
         await transport.Incoming.Completion.WaitAsync(Wait);
@@ -123,15 +106,10 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task A_send_after_the_server_closed_says_the_server_closed_it()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using (var server = await accept.WaitAsync(Wait))
-        {
-            server.Shutdown(SocketShutdown.Both);
-        }
+        await using var link = await LoopbackLink.OpenAsync();
+        var transport = link.Transport;
+        link.Server.Shutdown(SocketShutdown.Both);
+        link.Server.Dispose();
         await transport.Incoming.Completion.WaitAsync(Wait);
 
         var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask().WaitAsync(Wait));
@@ -142,12 +120,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task A_send_after_an_invalid_frame_says_the_frame_ended_the_link()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions { MaxFrameBytes = 1024 });
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync(new TcpTransportOptions { MaxFrameBytes = 1024 });
+        var (transport, server) = (link.Transport, link.Server);
         // A length prefix of 65,536 bytes, over the client's limit, written by hand.
         await server.SendAsync(new byte[] { 0, 1, 0, 0 });
         await Assert.ThrowsAsync<ChatLinkException>(() => transport.Incoming.Completion.WaitAsync(Wait));
@@ -160,12 +134,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task A_send_after_our_own_close_says_only_that_it_is_closed()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        await using var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync();
+        var (transport, server) = (link.Transport, link.Server);
 
         await transport.CloseAsync(CancellationToken.None).WaitAsync(Wait);
 
@@ -181,12 +151,8 @@ public sealed class TcpTransportTests
         // old order-unsafe code failed only when the dispose happened to win that race.
         for (int round = 0; round < 12; round++)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var transport = new TcpTransport(new TcpTransportOptions { OutboxCapacity = 16 });
-            var accept = listener.AcceptSocketAsync();
-            await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-            using var server = await accept.WaitAsync(Wait);
+            await using var link = await LoopbackLink.OpenAsync(new TcpTransportOptions { OutboxCapacity = 16 });
+            var (transport, server) = (link.Transport, link.Server);
             server.LingerState = new LingerOption(true, 0);
             var line = new SendMessage("#lobby", MessageKind.Say, new string('x', 8000));
             ValueTask stuck;
@@ -212,12 +178,8 @@ public sealed class TcpTransportTests
     [Fact]
     public async Task Closing_and_disposing_twice_in_any_order_is_harmless()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var transport = new TcpTransport(new TcpTransportOptions());
-        var accept = listener.AcceptSocketAsync();
-        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
-        using var server = await accept.WaitAsync(Wait);
+        await using var link = await LoopbackLink.OpenAsync();
+        var (transport, server) = (link.Transport, link.Server);
 
         await transport.DisposeAsync().AsTask().WaitAsync(Wait);
         await transport.CloseAsync(CancellationToken.None).WaitAsync(Wait);
@@ -254,5 +216,39 @@ public sealed class TcpTransportTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A transport connected to a listener on loopback, and the listener's side of that connection.</summary>
+    private sealed class LoopbackLink : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+
+        private LoopbackLink(TcpListener listener, TcpTransport transport, Socket server)
+        {
+            _listener = listener;
+            Transport = transport;
+            Server = server;
+        }
+
+        public TcpTransport Transport { get; }
+
+        public Socket Server { get; }
+
+        public static async Task<LoopbackLink> OpenAsync(TcpTransportOptions? options = null)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var transport = new TcpTransport(options ?? new TcpTransportOptions());
+            var accept = listener.AcceptSocketAsync();
+            await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+            return new LoopbackLink(listener, transport, await accept.WaitAsync(Wait));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transport.DisposeAsync();
+            Server.Dispose();
+            _listener.Stop();
+        }
     }
 }

@@ -17,9 +17,9 @@ namespace TermChat.Protocol.Text;
 //     is dropped, the character keeps its default presentation (one column everywhere);
 //   * emoji skin-tone modifiers are part of the emoji's cluster to the toolkit (two columns) and two more columns
 //     to the terminal: dropped, the emoji stays;
-//   * a zero-width joiner between emoji makes one two-column cluster to the toolkit and tmux but the sum of its
-//     parts to an xterm-like terminal: dropped, the sequence shows as its parts (👩‍👧 as 👩👧), the same width everywhere.
-//     Joiners inside words (Indic, Arabic scripts) are left alone: there the widths agree;
+//   * a zero-width joiner between emoji (a symbol on either side of it) makes one two-column cluster to the toolkit
+//     and tmux but the sum of its parts to an xterm-like terminal: dropped, the sequence shows as its parts (👩‍👧 as
+//     👩👧), the same width everywhere. Joiners inside words (Indic, Arabic scripts) stay: there the widths agree;
 //   * code points whose width the toolkit and wcwidth disagree on (mostly those assigned after Unicode 14, which
 //     terminals on common distributions do not know yet and draw zero columns wide) become U+FFFD.
 public static partial class TextSanitizer

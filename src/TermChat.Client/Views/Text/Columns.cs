@@ -38,6 +38,11 @@ public static class Columns
     {
         foreach (string grapheme in GraphemeHelper.GetGraphemes(text))
         {
+            if (grapheme.Length == 1)
+            {
+                yield return grapheme;
+                continue;
+            }
             // A cluster wider than two columns (an emoji with a halfwidth sound mark) would get two cells: it is cut
             // before each code point that takes a column, as the terminal places them.
             bool whole = Cells(grapheme) == grapheme.EnumerateRunes().Sum(r => Math.Max(0, r.GetColumns()));

@@ -80,8 +80,8 @@ public sealed class ChatServer : IAsyncDisposable
         }
         try
         {
-            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), (ISessionStore?)_store ?? _cluster?.Nicks, _store, _store,
-                _cluster?.Nicks);
+            Core = new ChatCore(options, Stats, _log, loggerFactory.CreateLogger("TermChat.Server.Core"), (ISessionStore?)_store ?? _cluster?.Nicks,
+                (Core.Identity.INickOwnerStore?)_store ?? _cluster?.Rules, (Core.Moderation.IBanStore?)_store ?? _cluster?.Rules, _cluster?.Nicks, _cluster?.Rules);
         }
         catch
         {
@@ -171,6 +171,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     /// <summary>This server's id among the nodes of its cluster, or null when it is not a node of one.</summary>
     internal string? ClusterNodeId => _cluster?.Link.NodeId;
+
+    /// <summary>Ownership and ban changes of this cluster node not yet written to the cluster (0 on a server on its own).</summary>
+    internal int ClusterPendingRuleWrites => _cluster?.Rules.PendingWrites ?? 0;
 
     /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? LineEndPoint { get; private set; }

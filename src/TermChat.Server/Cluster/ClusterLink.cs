@@ -42,6 +42,12 @@ internal sealed class ClusterLink : IAsyncDisposable
     /// <summary>The key-value bucket of nick claims and the sessions using them (<see cref="ClusterNicks"/>).</summary>
     public string NickBucket => $"TERMCHAT_{Options.Name}_NICKS";
 
+    /// <summary>The key-value bucket of nicks owned by keys (<see cref="ClusterRules"/>).</summary>
+    public string OwnerBucket => $"TERMCHAT_{Options.Name}_OWNERS";
+
+    /// <summary>The key-value bucket of server-wide bans (<see cref="ClusterRules"/>).</summary>
+    public string BanBucket => $"TERMCHAT_{Options.Name}_BANS";
+
     /// <summary>The key-value bucket of node heartbeats.</summary>
     public string NodeBucket => $"TERMCHAT_{Options.Name}_NODES";
 

@@ -38,8 +38,8 @@ internal sealed partial class ClusterNicks
         };
         _loops =
         [
-            Task.Run(() => FollowAsync(_nodes, OnNodeEntry)),
-            Task.Run(() => FollowAsync(_nicks, OnClaimEntry)),
+            Task.Run(() => BucketFollower.FollowAsync(_nodes, OnNodeEntry, BeatInterval, _time, _logger, _stop.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(_nicks, OnClaimEntry, BeatInterval, _time, _logger, _stop.Token)),
             Task.Run(SweepLoopAsync),
             .. privateLoops,
         ];
@@ -71,37 +71,6 @@ internal sealed partial class ClusterNicks
         double windowMs = seen.WindowMs > 0 ? seen.WindowMs : _options.ResumeWindow.TotalMilliseconds;
         since = Math.Max(since, _linkUpSince);
         return _time.GetElapsedTime(since).TotalMilliseconds > windowMs + Grace.TotalMilliseconds;
-    }
-
-    /// <summary>Follows a bucket from its current values on, for as long as the node runs (the watch is restarted if it fails).</summary>
-    private async Task FollowAsync(INatsKVStore bucket, Action<NatsKVEntry<byte[]>> onEntry)
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var entry in bucket.WatchAsync<byte[]>(opts: new NatsKVWatchOpts(), cancellationToken: _stop.Token).ConfigureAwait(false))
-                {
-                    onEntry(entry);
-                }
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException or OperationCanceledException)
-            {
-                ClusterLog.WatchFailed(_logger, bucket.Bucket, e.Message);
-            }
-            try
-            {
-                await Task.Delay(BeatInterval, _time, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     private void OnNodeEntry(NatsKVEntry<byte[]> entry)

@@ -29,15 +29,17 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     private readonly ClusterLink _link;
     private readonly INatsKVStore _nicks;
     private readonly INatsKVStore _nodes;
+    private readonly ClusterRules _rules;
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _claimTimeout;
     private readonly CancellationTokenSource _stop = new();
 
-    private ClusterNicks(ClusterLink link, INatsKVStore nicks, INatsKVStore nodes, ServerOptions options, ILogger logger)
+    private ClusterNicks(ClusterLink link, INatsKVStore nicks, INatsKVStore nodes, ClusterRules rules, ServerOptions options, ILogger logger)
     {
         _link = link;
+        _rules = rules;
         _nicks = nicks;
         _nodes = nodes;
         _options = options;
@@ -64,14 +66,14 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     }
 
     /// <summary>Opens (creating if need be) the buckets, beats once and starts following them.</summary>
-    public static async Task<ClusterNicks> OpenAsync(ClusterLink link, ServerOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ClusterNicks> OpenAsync(ClusterLink link, ClusterRules rules, ServerOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var kv = new NatsKVContext(link.JetStream);
         var nicks = await kv.CreateStoreAsync(new NatsKVConfig(link.NickBucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false);
         // A dead node's heartbeat lingers an hour at most: long past any resume window, and the bucket stays small.
         var nodes = await kv.CreateStoreAsync(new NatsKVConfig(link.NodeBucket) { History = 1, Storage = NatsKVStorageType.File, MaxAge = TimeSpan.FromHours(1) },
             cancellationToken).ConfigureAwait(false);
-        var claims = new ClusterNicks(link, nicks, nodes, options, logger);
+        var claims = new ClusterNicks(link, nicks, nodes, rules, options, logger);
         await claims.BeatAsync(cancellationToken).ConfigureAwait(false);
         claims.Start(await claims.StartPrivateAsync(cancellationToken).ConfigureAwait(false));
         return claims;
@@ -89,8 +91,14 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     /// <c>M</c>), so the key merges <c>i</c> with <c>l</c>: across a cluster, <c>aiice</c> and <c>alice</c> collide
     /// too. A test checks every nick of up to three characters.
     /// </remarks>
-    public static string KeyOf(string nick) =>
-        "n." + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(NickSkeleton.Of(nick.ToLowerInvariant().Replace('i', 'l'))));
+    public static string KeyOf(string nick) => "n." + SkeletonToken(nick);
+
+    /// <summary>
+    /// The token that stands for every nick that looks like <paramref name="nick"/> (<see cref="KeyOf"/> says which):
+    /// the nicks bucket and the owners bucket key by it, so the two decide look-alikes alike.
+    /// </summary>
+    public static string SkeletonToken(string nick) =>
+        Convert.ToHexStringLower(Encoding.UTF8.GetBytes(NickSkeleton.Of(nick.ToLowerInvariant().Replace('i', 'l'))));
 
     /// <inheritdoc/>
     public NickClaim Claim(string nick, string? tokenHash, string? keyFingerprint)
@@ -109,7 +117,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
                         ? NickClaim.Taken($"The nick {nick} is being resumed by its owner; choose another.")
                         : answer;
                 }
-                if (answer.Outcome is NickClaimOutcome.Taken or NickClaimOutcome.Unavailable || state.Gone)
+                if (answer.Outcome is NickClaimOutcome.Taken or NickClaimOutcome.Unavailable or NickClaimOutcome.Owned || state.Gone)
                 {
                     // Told once: the next attempt asks the cluster again.
                     _claims.Remove(key);
@@ -190,6 +198,33 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     }
 
     /// <summary>
+    /// Asks the cluster whether another key owns the nick (binding it to this client's key if no key does), then for the
+    /// nick itself. Ownership comes first so that of two keys racing for look-alikes the loser is told whose the nick
+    /// is; a binding made for a nick that then cannot be used is given back.
+    /// </summary>
+    private async Task<(NickClaim Answer, SessionRecord? Expired)> AskAsync(NickClaimState state, string nick, string? tokenHash, string? keyFingerprint,
+        CancellationToken cancellationToken)
+    {
+        // A link that is down may be back within the claim's time (the client reconnects within a couple of seconds):
+        // the registration waits for it rather than failing at once; past that it is refused as unavailable.
+        while (!_link.IsConnected) await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        var (refusing, created) = await _rules.ClaimOwnerAsync(nick, keyFingerprint, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken)
+            .ConfigureAwait(false);
+        if (refusing is not null) return (NickClaim.Owned(refusing), null);
+        try
+        {
+            var asked = await AskNickAsync(state, nick, tokenHash, keyFingerprint, cancellationToken).ConfigureAwait(false);
+            if (created != 0 && asked.Answer.Outcome is not (NickClaimOutcome.Held or NickClaimOutcome.Resumable)) _rules.GiveBack(nick, created);
+            return asked;
+        }
+        catch when (created != 0)
+        {
+            _rules.GiveBack(nick, created);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Asks the cluster for the key: created if absent; taken over (compare-and-set at the revision read) if its session
     /// is the one the token names, or its node died longer than the resume window ago; otherwise refused.
     /// </summary>
@@ -212,12 +247,9 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
         answered.SetResult(answer);
     }
 
-    private async Task<(NickClaim Answer, SessionRecord? Expired)> AskAsync(NickClaimState state, string nick, string? tokenHash, string? keyFingerprint,
+    private async Task<(NickClaim Answer, SessionRecord? Expired)> AskNickAsync(NickClaimState state, string nick, string? tokenHash, string? keyFingerprint,
         CancellationToken cancellationToken)
     {
-        // A link that is down may be back within the claim's time (the client reconnects within a couple of seconds):
-        // the registration waits for it rather than failing at once; past that it is refused as unavailable.
-        while (!_link.IsConnected) await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
         byte[] mine = new ClaimValue(Node, null).ToBytes();
         for (int attempt = 0; attempt < 5; attempt++)
         {

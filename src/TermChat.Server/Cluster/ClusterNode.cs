@@ -19,10 +19,11 @@ internal sealed class ClusterNode : IAsyncDisposable
     private long _rttMicros = -1;
     private long _reconnects;
 
-    private ClusterNode(ClusterLink link, JetStreamRoomLog log, ClusterNicks nicks)
+    private ClusterNode(ClusterLink link, JetStreamRoomLog log, ClusterRules rules, ClusterNicks nicks)
     {
         Link = link;
         RoomLog = log;
+        Rules = rules;
         Nicks = nicks;
         link.Connection.ConnectionOpened += (_, _) =>
         {
@@ -59,6 +60,9 @@ internal sealed class ClusterNode : IAsyncDisposable
     /// <summary>Nicks and sessions across the cluster.</summary>
     public ClusterNicks Nicks { get; }
 
+    /// <summary>Nick ownership and bans across the cluster.</summary>
+    public ClusterRules Rules { get; }
+
     /// <summary>Connects and opens the room log, waiting at most the connect timeout per URL and the catch-up bound.</summary>
     /// <exception cref="ClusterOpenException">The cluster cannot be joined; the message says why in one line.</exception>
     public static ClusterNode Join(ClusterOptions options, ServerOptions server, ILoggerFactory loggers)
@@ -88,18 +92,23 @@ internal sealed class ClusterNode : IAsyncDisposable
         try
         {
             var log = AskAgainWhileSlow(() => JetStreamRoomLog.OpenAsync(link, server, logger, CancellationToken.None), logger);
+            ClusterRules? rules = null;
             ClusterNicks nicks;
             try
             {
-                nicks = AskAgainWhileSlow(() => ClusterNicks.OpenAsync(link, server, logger, CancellationToken.None), logger);
+                // Ownership and bans are read whole before the nicks (and so before any client): a node refuses a takeover
+                // and a banned client from its first connection.
+                rules = AskAgainWhileSlow(() => ClusterRules.OpenAsync(link, server, logger, CancellationToken.None), logger);
+                nicks = AskAgainWhileSlow(() => ClusterNicks.OpenAsync(link, rules, server, logger, CancellationToken.None), logger);
             }
             catch
             {
+                rules?.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 log.Dispose();
                 throw;
             }
             ClusterLog.Joined(logger, options.Name, link.Connection.ServerInfo?.Host + ":" + link.Connection.ServerInfo?.Port, link.RoomStream, log.RoomCount, log.ConsumedSeq);
-            return new ClusterNode(link, log, nicks);
+            return new ClusterNode(link, log, rules, nicks);
         }
         catch (Exception e) when (e is NatsException or TimeoutException)
         {
@@ -139,6 +148,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         _stop.Cancel();
         await _pinger.ConfigureAwait(false);
         await Nicks.DisposeAsync().ConfigureAwait(false);
+        await Rules.DisposeAsync().ConfigureAwait(false);
         RoomLog.Dispose();
         await Link.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TermChat.Protocol;
+using TermChat.Server.Core.Identity;
+using TermChat.Server.Core.Moderation;
 using TermChat.Server.History;
 
 namespace TermChat.Server.Core;
@@ -114,5 +116,38 @@ internal sealed partial class ChatCore
                 DeleteIfUnused(found);
             }
         }
+    }
+
+    /// <summary>Another server bound a nick to a key (or this server's own binding came back): this server refuses it too.</summary>
+    private void OnOwnerSet(NickOwner owner)
+    {
+        lock (_gate) _owners.Apply(owner);
+    }
+
+    /// <summary>A binding was released on some server (<c>/nick --release</c>): the nick is free here too.</summary>
+    private void OnOwnerRemoved(NickOwner owner)
+    {
+        lock (_gate) _owners.Forget(owner);
+    }
+
+    /// <summary>
+    /// A ban made on another server: it holds here too, and this server's sessions that it matches leave now, as on the
+    /// operator's server (their rooms see the ban). The operator's own server hears its ban back; it has the same ban
+    /// already, and removed those sessions when it was made.
+    /// </summary>
+    private void OnBanSet(Ban ban)
+    {
+        lock (_gate)
+        {
+            if (_bans.Find(ban.Target) == ban) return;
+            _bans.Apply(ban);
+            RemoveBanned(ban, op: null, WallMs());
+        }
+    }
+
+    /// <summary>A ban lifted (or lapsed) on some server is lifted here too.</summary>
+    private void OnBanRemoved(string target)
+    {
+        lock (_gate) _bans.Forget(target);
     }
 }

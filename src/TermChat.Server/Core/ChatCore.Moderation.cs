@@ -39,7 +39,8 @@ internal sealed partial class ChatCore
             }
             if (action == ModerationAction.Unban)
             {
-                if (_bans.Remove(target)) session.Sink?.Notice($"The ban on {target} is lifted.");
+                if (_shared?.Unavailable is { } unavailable) session.Sink?.Error(ErrorCode.StorageUnavailable, unavailable);
+                else if (_bans.Remove(target)) session.Sink?.Notice($"The ban on {target} is lifted.");
                 else session.Sink?.Error(ErrorCode.NotAllowed, $"There is no ban on exactly {target}.");
                 return;
             }
@@ -194,14 +195,30 @@ internal sealed partial class ChatCore
             op.Sink?.Error(ErrorCode.NotAllowed, "You cannot ban yourself.");
             return;
         }
+        if (_shared?.Unavailable is { } unavailable)
+        {
+            op.Sink?.Error(ErrorCode.StorageUnavailable, unavailable);
+            return;
+        }
         _bans.Add(ban);
         op.Sink?.Notice($"Banned {target} {(seconds == 0 ? "until lifted" : $"for {Duration(seconds)}")}.");
-        // Everyone the ban matches leaves now: the rooms see the ban instead of a quit.
+        RemoveBanned(ban, op, now);
+    }
+
+    /// <summary>
+    /// Everyone here the ban matches leaves now (but the operator who made it, if here): the rooms see the ban instead
+    /// of a quit.
+    /// </summary>
+    private void RemoveBanned(Ban ban, CoreSession? op, long now)
+    {
         var banned = new BanList(null);
         banned.Add(ban);
         foreach (var session in _sessions.All().Where(s => !ReferenceEquals(s, op) && banned.Match(s.Nick, s.KeyFingerprint, s.Address, now) is not null).ToList())
         {
-            foreach (var room in session.Rooms) Announce(room, op, RoomEventKind.Ban, $"{session.Nick} {reason}".TrimEnd());
+            foreach (var room in session.Rooms)
+            {
+                Append(room, RoomEntryDraft.Event(room.Name, WallMs(), RoomEventKind.Ban, ban.By, Fit($"{session.Nick} {ban.Reason}".TrimEnd())));
+            }
             session.Sink?.Removed(ErrorCode.Banned, BannedText(ban, now));
             End(session, "banned", announce: false);
         }
@@ -212,6 +229,11 @@ internal sealed partial class ChatCore
         if (session.KeyFingerprint is null)
         {
             session.Sink?.Error(ErrorCode.NotAllowed, "Only a client with a key owns nicks; there is nothing to release.");
+            return;
+        }
+        if (_shared?.Unavailable is { } unavailable)
+        {
+            session.Sink?.Error(ErrorCode.StorageUnavailable, unavailable);
             return;
         }
         if (_owners.Release(session.Nick, session.KeyFingerprint) is null)

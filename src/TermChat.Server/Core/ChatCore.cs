@@ -30,6 +30,7 @@ internal sealed partial class ChatCore
     private readonly IRoomLog _log;
     private readonly ISessionStore? _store;
     private readonly INickClaims? _claims;
+    private readonly ISharedRules? _shared;
     private readonly SessionTable _sessions = new();
     private readonly NickRegistry _owners;
     private readonly BanList _bans;
@@ -47,11 +48,11 @@ internal sealed partial class ChatCore
     /// <param name="bans">Where bans are kept across restarts; null keeps them in memory only.</param>
     /// <param name="claims">Nicks across a cluster; null for a server on its own. Its sessions are kept through
     /// <paramref name="store"/>, which is then the same object.</param>
+    /// <param name="shared">Ownership and bans shared with other servers (a cluster), which are then kept through
+    /// <paramref name="owners"/> and <paramref name="bans"/> (the same object); null for a server on its own.</param>
     public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null, IBanStore? bans = null,
-        INickClaims? claims = null)
+        INickClaims? claims = null, ISharedRules? shared = null)
     {
-        _owners = new NickRegistry(owners);
-        _bans = new BanList(bans);
         _options = options;
         _stats = stats;
         _time = options.TimeProvider;
@@ -67,7 +68,22 @@ internal sealed partial class ChatCore
             claims.Arrived = OnPrivateArrived;
         }
         _rooms[NameRules.Lobby] = NewRoom(NameRules.Lobby);
-        lock (_gate) Restore();
+        lock (_gate)
+        {
+            // Other servers' changes are followed from before the bindings and bans are loaded: one that arrives in
+            // between waits for the lock and is applied after the load (again, if the load already had it).
+            _shared = shared;
+            if (shared is not null)
+            {
+                shared.OwnerSet = OnOwnerSet;
+                shared.OwnerRemoved = OnOwnerRemoved;
+                shared.BanSet = OnBanSet;
+                shared.BanRemoved = OnBanRemoved;
+            }
+            _owners = new NickRegistry(owners);
+            _bans = new BanList(bans);
+            Restore();
+        }
     }
 
     /// <summary>Rooms that exist (the lobby always does).</summary>
@@ -161,6 +177,8 @@ internal sealed partial class ChatCore
                         return Registration.Refused(ErrorCode.NickInUse, claim.Problem);
                     case NickClaimOutcome.Unavailable:
                         return Registration.Refused(ErrorCode.StorageUnavailable, claim.Problem);
+                    case NickClaimOutcome.Owned:
+                        return Registration.Refused(ErrorCode.NickOwned, NickRegistry.RefusalText(claim.Owner!, nick, keyFingerprint));
                     case NickClaimOutcome.Resumable:
                         return TakeOver(sink, claim.Session!, token, cursors, address);
                 }
@@ -266,6 +284,9 @@ internal sealed partial class ChatCore
                         return null;
                     case NickClaimOutcome.Unavailable:
                         session.Sink?.Error(ErrorCode.StorageUnavailable, claim.Problem);
+                        return null;
+                    case NickClaimOutcome.Owned:
+                        session.Sink?.Error(ErrorCode.NickOwned, NickRegistry.RefusalText(claim.Owner!, nick, session.KeyFingerprint));
                         return null;
                 }
             }

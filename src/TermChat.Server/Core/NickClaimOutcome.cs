@@ -17,4 +17,7 @@ internal enum NickClaimOutcome
 
     /// <summary>The cluster cannot be reached, so nobody can know the nick is free.</summary>
     Unavailable,
+
+    /// <summary>Another key owns the nick (or one that looks like it) across the cluster; <see cref="NickClaim.Owner"/> says whose.</summary>
+    Owned,
 }

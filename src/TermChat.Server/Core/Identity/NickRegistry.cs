@@ -36,9 +36,12 @@ internal sealed class NickRegistry
     /// Why the holder of <paramref name="fingerprint"/> (null: a client without a key) may not use
     /// <paramref name="nick"/>, or null if it may.
     /// </summary>
-    public string? Refusal(string nick, string? fingerprint)
+    public string? Refusal(string nick, string? fingerprint) =>
+        !TryGetOwner(nick, out var owner) || owner.Fingerprint == fingerprint ? null : RefusalText(owner, nick, fingerprint);
+
+    /// <summary>What the holder of <paramref name="fingerprint"/> is told when <paramref name="owner"/> keeps it from <paramref name="nick"/>.</summary>
+    public static string RefusalText(NickOwner owner, string nick, string? fingerprint)
     {
-        if (!TryGetOwner(nick, out var owner) || owner.Fingerprint == fingerprint) return null;
         string whose = NameRules.NickComparer.Equals(owner.Nick, nick)
             ? $"The nick {owner.Nick} belongs to another key"
             : $"The nick {nick} looks like {owner.Nick}, which belongs to another key";
@@ -70,6 +73,30 @@ internal sealed class NickRegistry
         _bySkeleton.Remove(NickSkeleton.Of(owner.Nick));
         _store?.DeleteOwner(owner.Nick);
         return owner;
+    }
+
+    /// <summary>
+    /// Takes a binding made on another server (a cluster): it replaces whatever this registry held for that nick or a
+    /// look-alike, since the other servers decided it. Nothing is written to the store, which reported it.
+    /// </summary>
+    public void Apply(NickOwner owner)
+    {
+        if (_byNick.TryGetValue(owner.Nick, out var old)) Drop(old);
+        if (_bySkeleton.TryGetValue(NickSkeleton.Of(owner.Nick), out old)) Drop(old);
+        Add(owner);
+    }
+
+    /// <summary>Forgets a binding released on another server, unless the nick is bound to another key here meanwhile.</summary>
+    public void Forget(NickOwner owner)
+    {
+        if (_byNick.TryGetValue(owner.Nick, out var known) && known.Fingerprint == owner.Fingerprint) Drop(known);
+    }
+
+    private void Drop(NickOwner owner)
+    {
+        _byNick.Remove(owner.Nick);
+        string skeleton = NickSkeleton.Of(owner.Nick);
+        if (_bySkeleton.TryGetValue(skeleton, out var held) && ReferenceEquals(held, owner)) _bySkeleton.Remove(skeleton);
     }
 
     private void Add(NickOwner owner)

@@ -60,8 +60,7 @@ internal sealed class BanList
     /// <summary>Adds (or replaces) a ban.</summary>
     public void Add(Ban ban)
     {
-        TryParse(ban.Target, out _, out var network, out _);
-        _bans[ban.Target] = (ban, network);
+        Apply(ban);
         _store?.SaveBan(ban);
     }
 
@@ -72,6 +71,19 @@ internal sealed class BanList
         _store?.DeleteBan(target);
         return true;
     }
+
+    /// <summary>The ban on exactly <paramref name="target"/>, lapsed or not, if any.</summary>
+    public Ban? Find(string target) => _bans.TryGetValue(target, out var entry) ? entry.Ban : null;
+
+    /// <summary>Takes a ban made on another server (a cluster); nothing is written to the store, which reported it.</summary>
+    public void Apply(Ban ban)
+    {
+        TryParse(ban.Target, out _, out var network, out _);
+        _bans[ban.Target] = (ban, network);
+    }
+
+    /// <summary>Forgets a ban lifted (or lapsed) on another server; nothing is written to the store.</summary>
+    public void Forget(string target) => _bans.Remove(target);
 
     /// <summary>The ban that keeps out a client with this nick, key and address at <paramref name="nowMs"/>, if any.</summary>
     public Ban? Match(string nick, string? fingerprint, IPAddress? address, long nowMs)

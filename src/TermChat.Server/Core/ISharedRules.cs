@@ -1,0 +1,35 @@
+using TermChat.Server.Core.Identity;
+using TermChat.Server.Core.Moderation;
+
+namespace TermChat.Server.Core;
+
+/// <summary>
+/// Nick ownership and bans that several servers share (the servers of a cluster): the same object is the core's
+/// <see cref="INickOwnerStore"/> and <see cref="IBanStore"/>, whose writes reach every server, and it reports here what
+/// the other servers changed, so that each applies the change to its own <see cref="NickRegistry"/> and
+/// <see cref="BanList"/>.
+/// </summary>
+/// <remarks>
+/// The callbacks come from the implementation's own thread, in the order the changes were made, never under the core's
+/// lock; they may also report this server's own changes back, which the core applies again without effect.
+/// </remarks>
+internal interface ISharedRules
+{
+    /// <summary>
+    /// Why a change of ownership or of the bans cannot be made now (it could not reach the other servers, so it would
+    /// hold on this server only), or null when it can. Under the core's lock; never waits.
+    /// </summary>
+    string? Unavailable { get; }
+
+    /// <summary>Set by the core: a key owns a nick (new, or replacing the binding of that nick or a look-alike).</summary>
+    Action<NickOwner>? OwnerSet { get; set; }
+
+    /// <summary>Set by the core: a binding was released.</summary>
+    Action<NickOwner>? OwnerRemoved { get; set; }
+
+    /// <summary>Set by the core: a ban was added or replaced; the sessions it matches on this server leave.</summary>
+    Action<Ban>? BanSet { get; set; }
+
+    /// <summary>Set by the core: the ban on this target was lifted (or lapsed).</summary>
+    Action<string>? BanRemoved { get; set; }
+}

@@ -175,6 +175,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>Ownership and ban changes of this cluster node not yet written to the cluster (0 on a server on its own).</summary>
     internal int ClusterPendingRuleWrites => _cluster?.Rules.PendingWrites ?? 0;
 
+    /// <summary>A room's modes and key as this node of a cluster knows them (null when not clustered); for tests.</summary>
+    internal History.RoomAccess? ClusterRoomAccess(string room) => _cluster?.Rules.Access(room);
+
     /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? LineEndPoint { get; private set; }
 

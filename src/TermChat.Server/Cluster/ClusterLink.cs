@@ -48,6 +48,9 @@ internal sealed class ClusterLink : IAsyncDisposable
     /// <summary>The key-value bucket of server-wide bans (<see cref="ClusterRules"/>).</summary>
     public string BanBucket => $"TERMCHAT_{Options.Name}_BANS";
 
+    /// <summary>The key-value bucket of rooms' modes and keys (<see cref="ClusterRules"/>).</summary>
+    public string AccessBucket => $"TERMCHAT_{Options.Name}_ACCESS";
+
     /// <summary>The key-value bucket of node heartbeats.</summary>
     public string NodeBucket => $"TERMCHAT_{Options.Name}_NODES";
 

@@ -44,7 +44,7 @@ internal static partial class ClusterLog
     [LoggerMessage(1513, LogLevel.Warning, "JetStream did not answer in time while joining the cluster ({Error}); asking again")]
     public static partial void JoinSlow(ILogger logger, string error);
 
-    [LoggerMessage(1514, LogLevel.Error, "The cluster bucket {Bucket} holds a value under {Key} that is not one of ours; it is ignored (it binds or bans nothing)")]
+    [LoggerMessage(1514, LogLevel.Error, "The cluster bucket {Bucket} holds a value under {Key} that is not one of ours; it is ignored (it binds, bans or closes nothing)")]
     public static partial void RuleUnreadable(ILogger logger, string bucket, string key);
 
     [LoggerMessage(1515, LogLevel.Warning, "Writing {Key} to the cluster bucket {Bucket} failed ({Error}); retrying")]

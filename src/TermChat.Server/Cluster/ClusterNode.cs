@@ -91,20 +91,20 @@ internal sealed class ClusterNode : IAsyncDisposable
         };
         try
         {
-            var log = AskAgainWhileSlow(() => JetStreamRoomLog.OpenAsync(link, server, logger, CancellationToken.None), logger);
-            ClusterRules? rules = null;
+            // Ownership, bans and room access are read whole before the rooms and the nicks (and so before any client): a
+            // node refuses a takeover, a banned client and a join without a room's key from its first connection.
+            var rules = AskAgainWhileSlow(() => ClusterRules.OpenAsync(link, server, logger, CancellationToken.None), logger);
+            JetStreamRoomLog? log = null;
             ClusterNicks nicks;
             try
             {
-                // Ownership and bans are read whole before the nicks (and so before any client): a node refuses a takeover
-                // and a banned client from its first connection.
-                rules = AskAgainWhileSlow(() => ClusterRules.OpenAsync(link, server, logger, CancellationToken.None), logger);
+                log = AskAgainWhileSlow(() => JetStreamRoomLog.OpenAsync(link, rules, server, logger, CancellationToken.None), logger);
                 nicks = AskAgainWhileSlow(() => ClusterNicks.OpenAsync(link, rules, server, logger, CancellationToken.None), logger);
             }
             catch
             {
-                rules?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                log.Dispose();
+                log?.Dispose();
+                rules.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 throw;
             }
             ClusterLog.Joined(logger, options.Name, link.Connection.ServerInfo?.Host + ":" + link.Connection.ServerInfo?.Port, link.RoomStream, log.RoomCount, log.ConsumedSeq);

@@ -8,12 +8,13 @@ using TermChat.Server.Core.Moderation;
 namespace TermChat.Server.Cluster;
 
 /// <summary>
-/// Nick ownership and bans across the cluster, in two JetStream key-value buckets with file storage and no TTL, so they
-/// outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton (the nicks bucket's
+/// Nick ownership, bans and rooms' modes and keys across the cluster, in three JetStream key-value buckets with file
+/// storage and no TTL, so they outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton (the nicks bucket's
 /// <see cref="ClusterNicks.SkeletonToken"/>), created only if absent, so of two nodes binding look-alikes for different
-/// keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per ban target. Every node
-/// reads both before it takes clients and then follows them, reporting each change to the core
-/// (<see cref="ISharedRules"/>), which keeps its own <see cref="NickRegistry"/> and <see cref="BanList"/>.
+/// keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per ban target;
+/// <c>TERMCHAT_&lt;name&gt;_ACCESS</c> one key per room whose modes were set. Every node reads all three before it takes
+/// clients and then follows them, reporting each change to the core (<see cref="ISharedRules"/>), which keeps its own
+/// <see cref="NickRegistry"/>, <see cref="BanList"/> and rooms.
 /// </summary>
 /// <remarks>
 /// The core writes through <see cref="INickOwnerStore"/> and <see cref="IBanStore"/> under its lock: those only queue,
@@ -34,6 +35,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     private readonly ClusterLink _link;
     private readonly INatsKVStore _owners;
     private readonly INatsKVStore _bans;
+    private readonly INatsKVStore _access;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
@@ -44,11 +46,12 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     private readonly SemaphoreSlim _wake = new(0);
     private Task[] _loops = [];
 
-    private ClusterRules(ClusterLink link, INatsKVStore owners, INatsKVStore bans, ILogger logger, TimeProvider time)
+    private ClusterRules(ClusterLink link, INatsKVStore owners, INatsKVStore bans, INatsKVStore access, ILogger logger, TimeProvider time)
     {
         _link = link;
         _owners = owners;
         _bans = bans;
+        _access = access;
         _logger = logger;
         _time = time;
     }
@@ -79,13 +82,17 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
             .ConfigureAwait(false);
         var bans = await kv.CreateStoreAsync(new NatsKVConfig(link.BanBucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken)
             .ConfigureAwait(false);
-        var rules = new ClusterRules(link, owners, bans, logger, options.TimeProvider);
+        var access = await kv.CreateStoreAsync(new NatsKVConfig(link.AccessBucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken)
+            .ConfigureAwait(false);
+        var rules = new ClusterRules(link, owners, bans, access, logger, options.TimeProvider);
         await rules.LoadAsync(owners, rules.OnOwnerEntry, cancellationToken).ConfigureAwait(false);
         await rules.LoadAsync(bans, rules.OnBanEntry, cancellationToken).ConfigureAwait(false);
+        await rules.LoadAsync(access, rules.OnAccessEntry, cancellationToken).ConfigureAwait(false);
         rules._loops =
         [
             Task.Run(() => BucketFollower.FollowAsync(owners, rules.OnOwnerEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
             Task.Run(() => BucketFollower.FollowAsync(bans, rules.OnBanEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(access, rules.OnAccessEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
             Task.Run(rules.WriteLoopAsync),
         ];
         return rules;

@@ -41,6 +41,7 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
     private readonly Dictionary<string, IReadOnlyList<RoomEntry>> _inFlight = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _publishers = [];
     private readonly ClusterLink _link;
+    private readonly ClusterRules _rules;
     private readonly ServerOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -50,9 +51,10 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
     private volatile string? _publishFailure;
     private int _disposed;
 
-    private JetStreamRoomLog(ClusterLink link, ServerOptions options, ILogger logger)
+    private JetStreamRoomLog(ClusterLink link, ClusterRules rules, ServerOptions options, ILogger logger)
     {
         _link = link;
+        _rules = rules;
         _options = options;
         _logger = logger;
     }
@@ -89,10 +91,15 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
     /// stream up to its current end before returning, so that seqs, history and topics are the cluster's from the
     /// first command on.
     /// </summary>
-    public static async Task<JetStreamRoomLog> OpenAsync(ClusterLink link, ServerOptions options, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="link">The node's link to the cluster.</param>
+    /// <param name="rules">Where rooms' modes and keys are kept (<see cref="ClusterRules"/>).</param>
+    /// <param name="options">The server's settings (history bounds).</param>
+    /// <param name="logger">Where problems go.</param>
+    /// <param name="cancellationToken">Stops the catch-up.</param>
+    public static async Task<JetStreamRoomLog> OpenAsync(ClusterLink link, ClusterRules rules, ServerOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var stream = await link.RoomStreamAsync(options.HistorySize, cancellationToken).ConfigureAwait(false);
-        var log = new JetStreamRoomLog(link, options, logger);
+        var log = new JetStreamRoomLog(link, rules, options, logger);
         var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ulong end = stream.Info.State.LastSeq;
         if (end == 0) caughtUp.TrySetResult();
@@ -170,15 +177,10 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
         lock (_gate) RoomOf(room).Topic = topic;
     }
 
-    public RoomAccess Access(string room)
-    {
-        lock (_gate) return _rooms.TryGetValue(room, out var state) ? state.Access : RoomAccess.Open;
-    }
+    /// <summary>Kept in the cluster's access bucket, not the stream: a room's key must not be part of its history.</summary>
+    public RoomAccess Access(string room) => _rules.Access(room);
 
-    public void SetAccess(string room, RoomAccess access)
-    {
-        lock (_gate) RoomOf(room).Access = access;
-    }
+    public void SetAccess(string room, RoomAccess access) => _rules.SaveAccess(room, access);
 
     /// <summary>The window stays: other nodes may still write to the room, and this node follows the whole stream.</summary>
     public void Release(string room)

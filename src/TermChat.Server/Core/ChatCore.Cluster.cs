@@ -145,6 +145,21 @@ internal sealed partial class ChatCore
         }
     }
 
+    /// <summary>
+    /// A room's modes and key set on some server hold here too, for the room as it is now and whenever it is created
+    /// again; its members here get the new modes (the event saying who set them reaches them through the room's log).
+    /// </summary>
+    private void OnAccessSet(string name, RoomAccess access)
+    {
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(name, out var room) || room.Modes == access.Modes && room.Key == access.Key) return;
+            room.Modes = access.Modes;
+            room.Key = access.Key;
+            SendModes(room);
+        }
+    }
+
     /// <summary>A ban lifted (or lapsed) on some server is lifted here too.</summary>
     private void OnBanRemoved(string target)
     {

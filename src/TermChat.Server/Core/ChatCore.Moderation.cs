@@ -97,6 +97,13 @@ internal sealed partial class ChatCore
 
     private void ModerateRoom(CoreSession op, CoreRoom room, ModerationAction action, string target, uint seconds, string reason)
     {
+        // A room's modes and key hold on every server that shares it: a change that could not reach the others would
+        // leave the room open on some of them.
+        if (ChangesAccess(action) && _shared?.Unavailable is { } unavailable)
+        {
+            op.Sink?.Error(ErrorCode.StorageUnavailable, unavailable);
+            return;
+        }
         switch (action)
         {
             case ModerationAction.Kick:
@@ -166,6 +173,10 @@ internal sealed partial class ChatCore
                 return;
         }
     }
+
+    private static bool ChangesAccess(ModerationAction action) => action is ModerationAction.SetKey or ModerationAction.ClearKey
+        or ModerationAction.LockTopic or ModerationAction.UnlockTopic or ModerationAction.InviteOnly or ModerationAction.NotInviteOnly
+        or ModerationAction.Moderated or ModerationAction.NotModerated;
 
     private void SetMode(CoreSession op, CoreRoom room, RoomModeFlags flag, bool on, string change)
     {

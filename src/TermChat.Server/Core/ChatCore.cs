@@ -79,6 +79,7 @@ internal sealed partial class ChatCore
                 shared.OwnerRemoved = OnOwnerRemoved;
                 shared.BanSet = OnBanSet;
                 shared.BanRemoved = OnBanRemoved;
+                shared.AccessSet = OnAccessSet;
             }
             _owners = new NickRegistry(owners);
             _bans = new BanList(bans);

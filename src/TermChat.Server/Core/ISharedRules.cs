@@ -1,11 +1,13 @@
 using TermChat.Server.Core.Identity;
 using TermChat.Server.Core.Moderation;
+using TermChat.Server.History;
 
 namespace TermChat.Server.Core;
 
 /// <summary>
-/// Nick ownership and bans that several servers share (the servers of a cluster): the same object is the core's
-/// <see cref="INickOwnerStore"/> and <see cref="IBanStore"/>, whose writes reach every server, and it reports here what
+/// Nick ownership, bans and rooms' modes and keys that several servers share (the servers of a cluster): the same object
+/// is the core's <see cref="INickOwnerStore"/> and <see cref="IBanStore"/>, and keeps the room log's
+/// <see cref="IRoomLog.Access"/>, whose writes reach every server, and it reports here what
 /// the other servers changed, so that each applies the change to its own <see cref="NickRegistry"/> and
 /// <see cref="BanList"/>.
 /// </summary>
@@ -32,4 +34,7 @@ internal interface ISharedRules
 
     /// <summary>Set by the core: the ban on this target was lifted (or lapsed).</summary>
     Action<string>? BanRemoved { get; set; }
+
+    /// <summary>Set by the core: a room's modes and key were set (on this server or another); they hold here too.</summary>
+    Action<string, RoomAccess>? AccessSet { get; set; }
 }

@@ -5,6 +5,7 @@ using TermChat.Client.Session;
 using TermChat.Client.Transports;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
+using TermChat.Protocol.Security;
 using TermChat.TestKit.Cluster;
 using TermChat.TestKit.Server;
 
@@ -220,6 +221,64 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Equal((1, 1), (Quits("#red"), Quits("#lobby")));
 
         int Quits(string room) => watcher.Received.OfType<RoomEvent>().Count(e => e is { Kind: RoomEventKind.Quit, Nick: "ghost" } && e.Room == room);
+    }
+
+    [NatsFact]
+    public async Task A_node_killed_and_started_again_refuses_an_owned_nick_to_another_key_and_a_key_banned_on_another_node_from_its_first_connection()
+    {
+        using var ownerKey = KeyFile.CreateEphemeral();
+        using var otherKey = KeyFile.CreateEphemeral();
+        using var opKey = KeyFile.CreateEphemeral();
+        using var malloryKey = KeyFile.CreateEphemeral();
+        string mallory = KeyFingerprint.Of(malloryKey);
+        var nats = Own(NatsServerProcess.StartNew());
+        string[] args = [.. NodeArgs(nats, "select"), "--op", KeyFingerprint.Of(opKey), "--resume-window", "2"];
+        var doomed = Own(ServerProcess.Start(args));
+        var first = new IPEndPoint(IPAddress.Loopback, await doomed.WaitForPortAsync());
+        var other = await StartNodeAsync(nats, "threads");
+        await using (var owner = await TestChatClient.ConnectTlsAsync(first, "alice", ownerKey))
+        await using (var op = await TestChatClient.ConnectTlsAsync(first, "boss", opKey))
+        {
+            await op.SendAsync(new Moderate(ModerationAction.Ban, "", mallory, 0, "abuse"));
+            Assert.Equal($"Banned {mallory} until lifted.", (await op.ReceiveAsync<Notice>()).Text);
+            // On the cluster before the kill: the other node refuses mallory too.
+            await Eventually.ResultAsync(() => RefusedAsync(other, "mallory", malloryKey, ErrorCode.Banned), Timeout);
+            doomed.KillHard();
+        }
+
+        var again = Own(ServerProcess.Start(args));
+        var restarted = new IPEndPoint(IPAddress.Loopback, await again.WaitForPortAsync());
+        var owned = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(restarted, "aIice", otherKey));
+        Assert.Equal((ErrorCode.NickOwned, "The nick aIice looks like alice, which belongs to another key: choose another."), (owned.Error.Code, owned.Error.Text));
+        var banned = await Assert.ThrowsAsync<ServerErrorException>(() => TestChatClient.ConnectTlsAsync(restarted, "innocent", malloryKey));
+        Assert.Equal((ErrorCode.Banned, "You are banned from this server by boss: abuse. The ban lasts until an operator lifts it."), (banned.Error.Code, banned.Error.Text));
+        // The owner gets the nick back once the killed node's session has outlived its resume window.
+        await using var back = await Eventually.ResultAsync(async () =>
+        {
+            try
+            {
+                return await TestChatClient.ConnectTlsAsync(restarted, "alice", ownerKey);
+            }
+            catch (ServerErrorException e) when (e.Error.Code is ErrorCode.NickInUse or ErrorCode.StorageUnavailable)
+            {
+                return null;
+            }
+        }, Timeout);
+    }
+
+    /// <summary>The refusal with <paramref name="code"/> of a client with <paramref name="key"/>, or null if it got in (it leaves again).</summary>
+    private static async Task<ServerErrorException?> RefusedAsync(IPEndPoint node, string nick, System.Security.Cryptography.X509Certificates.X509Certificate2 key, ErrorCode code)
+    {
+        try
+        {
+            await using var client = await TestChatClient.ConnectTlsAsync(node, nick, key);
+            await client.SendAsync(new Bye("not yet"));
+            return null;
+        }
+        catch (ServerErrorException e) when (e.Error.Code == code)
+        {
+            return e;
+        }
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContr
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly List<ClusterLink> _links = [];
+    private readonly List<ClusterRules> _rules = [];
     private readonly List<IRoomLog> _nodes = [];
     private readonly List<NatsServerProcess> _servers = [];
     private string _cluster = NewClusterName();
@@ -31,6 +32,7 @@ public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContr
     private protected override void Closed()
     {
         foreach (var node in _nodes) node.Dispose();
+        foreach (var rules in _rules) rules.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var link in _links) link.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var server in _servers) server.Dispose();
     }
@@ -127,7 +129,9 @@ public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContr
         var link = ClusterLink.ConnectAsync(new ClusterOptions { Urls = [server.Url], Name = _cluster }, CancellationToken.None)
             .WaitAsync(Timeout).GetAwaiter().GetResult();
         _links.Add(link);
-        return JetStreamRoomLog.OpenAsync(link, options, NullLogger.Instance, CancellationToken.None)
+        var rules = ClusterRules.OpenAsync(link, options, NullLogger.Instance, CancellationToken.None).WaitAsync(Timeout).GetAwaiter().GetResult();
+        _rules.Add(rules);
+        return JetStreamRoomLog.OpenAsync(link, rules, options, NullLogger.Instance, CancellationToken.None)
             .WaitAsync(Timeout).GetAwaiter().GetResult();
     }
 

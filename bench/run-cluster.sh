@@ -5,9 +5,17 @@
 #   single:  `serve --mode async` with its default storage (a SQLite file: durable, like the cluster);
 #   cluster: three `serve --mode async --cluster nats://…` nodes and `nats-server -js`; the publisher is on node 1
 #            and the subscribers are spread over the three nodes in turn (`bench fanout --node`), so two thirds of
-#            the deliveries cross nodes through JetStream.
+#            the deliveries cross nodes through JetStream. A second table gives each cluster run's latency per node:
+#            node 1's subscribers get entries without the cross-node hop.
 #
-#   bench/run-cluster.sh [--reps N] [--duration S] [--output FILE.jsonl] [--server-env NAME=VALUE]...
+#   bench/run-cluster.sh [--reps N] [--duration S] [--warm-up S] [--output FILE.jsonl] [--server-env NAME=VALUE]...
+#
+# --warm-up S (default 20, 0 for none): before its measured runs, each setup's server processes carry the same fan-out
+# at 200,000 deliveries/s for S seconds, unrecorded, so that both setups are measured on code the JIT has finished
+# optimizing. The .NET JIT first compiles a method quickly and recompiles it optimized in the background once it is
+# hot; four processes on one core leave that background work little CPU, and the cluster's nodes were seen still
+# running most hot methods unoptimized 6-11 s after their first clients came (docs/BENCHMARKS.md, "Cluster"). A server
+# runs for days: its steady state is what counts.
 #
 # --server-env sets an environment variable for every server process (the single node and the three nodes alike),
 # e.g. a .NET runtime knob to compare against a run without it; the label of each result line gets "+env".
@@ -23,17 +31,19 @@ bench_name=run-cluster.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 reps=3
 duration=2
+warm_up=20
 output=""
 server_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --warm-up) warm_up="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
     --server-env)
       [[ "$2" == *=* ]] || { echo "run-cluster.sh: --server-env takes NAME=VALUE, not $2" >&2; exit 2; }
       server_env+=("$2"); shift 2 ;;
-    -h|--help) bench_help 2,18; exit 0 ;;
+    -h|--help) bench_help 2,26; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done
@@ -94,8 +104,16 @@ fanout() { # label port [bench args...]: appends one result line with each serve
   fi
 }
 
+warm() { # port [bench args...]: the unrecorded warm-up (see --warm-up)
+  local port="$1"; shift
+  if [ "$warm_up" = 0 ]; then return 0; fi
+  taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --json --no-progress -n 100 -r 2000 --duration "$warm_up" --warmup 0.5 \
+    --drain 1 --max-drain 5 "$@" >/dev/null 2>"$work/last-error" || bench_log "  warm-up failed: $(tail -1 "$work/last-error")"
+}
+
 scenarios() { # label port [extra bench args...]
   local label="$1" port="$2"; shift 2
+  warm "$port" "$@"
   fanout "$label" "$port" -n 100 -r 2000 "$@"
   fanout "$label" "$port" -n 100 -r 20000 "$@"
   fanout "$label-sweep" "$port" -n 100 -r 2000 --sweep --p99-limit 20 --max-rate 40000 "$@"
@@ -128,6 +146,9 @@ done
 bench_log "load average before: $bench_load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 jq -r '.fanout[] as $f | [.label, ($f.offeredRate | floor), ($f.deliveriesPerSecond | floor), ($f.latency.p99Us / 1000 * 100 | floor / 100), $f.lossPercent] | @tsv' \
   "$results" | sort -k1,1 -k2,2n | awk 'BEGIN { print "label\toffered msg/s\tdeliveries/s\tp99 ms\tloss %" } { print }'
+jq -r '.label as $l | .fanout[] | select(.byNode) | (.offeredRate | floor) as $r | .byNode[]
+  | [$l, $r, .node, (.latency.p50Us / 1000 * 100 | floor / 100), (.latency.p99Us / 1000 * 100 | floor / 100)] | @tsv' "$results" \
+  | sort -k1,1 -k2,2n | awk 'BEGIN { print "label\toffered msg/s\tsubscribers on\tp50 ms\tp99 ms" } { print }'
 jq -r 'select(.sweep) | [.label, (.best.deliveriesPerSecond // 0 | floor), ((.best.latency.p99Us // 0) / 1000 * 100 | floor / 100)] | @tsv' "$results" \
   | awk 'BEGIN { print "sweep\tbest deliveries/s (p99 <= 20 ms, no loss)\tits p99 ms" } { print }'
 jq -r 'select(.sweep | not) | [.label, (.fanout[0].offeredRate | floor), (.processCpuSeconds | to_entries | map("\(.key)=\(.value * 100 | floor / 100)") | join(" "))] | @tsv' "$results" \

@@ -1,3 +1,4 @@
+using System.Net;
 using TermChat.LoadGen.Scenarios;
 using TermChat.LoadGen.Targets;
 using TermChat.Server;
@@ -42,6 +43,46 @@ public class TermChatServerTests
         Assert.Equal((300L, 1200L, 1200L, 0.0, (string?)null), (result.Sent, result.Expected, result.Delivered, result.LossPercent, result.Error));
         Assert.Equal(4 * 200, result.Latency.Count);
         Assert.Equal(tls ? 4 + 2 : 0, server.Server.Stats.TlsHandshakes);
+    }
+
+    // Two loopback addresses of one server stand in for two nodes of a cluster: every subscriber gets every message, and
+    // each address's row counts only its own subscribers.
+    [Fact]
+    public async Task Fan_out_spread_over_nodes_reports_each_nodes_subscribers_deliveries_and_latencies()
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async, options =>
+        {
+            options.FloodRate = 0;
+            options.MaxPerIp = 1000;
+            options.Bind = IPAddress.Any;
+        });
+        var first = new IPEndPoint(IPAddress.Loopback, server.EndPoint.Port);
+        var second = new IPEndPoint(IPAddress.Parse("127.0.0.2"), server.EndPoint.Port);
+        var options = new FanoutOptions
+        {
+            Endpoint = first,
+            SubscriberEndpoints = [first, second],
+            Subscribers = 5,
+            Rate = 200,
+            Duration = TimeSpan.FromSeconds(0.5),
+            Warmup = TimeSpan.FromSeconds(0.25),
+            Drain = TimeSpan.FromSeconds(10),
+        };
+        var result = await new FanoutScenario(new TermChatTcpTarget(), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal((750L, (string?)null), (result.Delivered, result.Error));
+        Assert.Equal(
+            [(first.ToString(), 3, 450L, 300L), (second.ToString(), 2, 300L, 200L)],
+            result.ByNode!.Select(node => (node.Node, node.Subscribers, node.Delivered, node.Latency.Count)));
+    }
+
+    [Fact]
+    public async Task Fan_out_to_one_node_has_no_per_node_rows()
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        var options = new FanoutOptions { Endpoint = server.EndPoint, Subscribers = 2, Rate = 100, Duration = TimeSpan.FromSeconds(0.2), Warmup = TimeSpan.Zero };
+        var result = await new FanoutScenario(new TermChatTcpTarget(), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal((40L, (string?)null), (result.Delivered, result.Error));
+        Assert.Null(result.ByNode);
     }
 
     [Theory]

@@ -31,6 +31,9 @@ public sealed record FanoutResult(
     double GeneratorCpuSeconds,
     string? Error)
 {
+    /// <summary>Per node, when the subscribers were spread over several (`--node`); null otherwise.</summary>
+    public IReadOnlyList<NodeLatency>? ByNode { get; init; }
+
     /// <summary>The sweep's pass rule: every message delivered, p99 within the bound, no error.</summary>
     public bool Meets(double p99LimitUs) => Error is null && Delivered >= Expected && Latency.Count > 0 && Latency.P99Us <= p99LimitUs;
 }

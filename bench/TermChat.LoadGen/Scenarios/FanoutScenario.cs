@@ -38,14 +38,20 @@ public sealed class FanoutScenario
         var publishers = new List<BenchConnection>();
         var receivers = new List<Receiver>();
         var drains = new List<Receiver>();
+        // Which node each subscriber's receiver reads, for the per-node latency of a cluster run.
+        var nodeOf = new Dictionary<Receiver, EndPoint>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var poller = new PollingReceiver(_options.PollInterval);
         // Each connection is read as soon as its handshake is done: servers announce every join to the
         // clients already there, and a client that does not read can stall a relay.
-        void Receive(BenchConnection connection, List<Receiver> into, bool count)
+        void Receive(BenchConnection connection, List<Receiver> into, bool count, EndPoint node)
         {
             var receiver = new Receiver(long.MaxValue, count);
-            lock (into) into.Add(receiver);
+            lock (into)
+            {
+                into.Add(receiver);
+                nodeOf[receiver] = node;
+            }
             poller.Add(connection, _target.CreateScanner(), receiver);
         }
         try
@@ -54,8 +60,8 @@ public sealed class FanoutScenario
             {
                 await IdleWait.UntilIdleAsync(idlePid, 0.1, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             }
-            await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), c => Receive(c, receivers, true), cancellationToken).ConfigureAwait(false);
-            await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), c => Receive(c, drains, false), cancellationToken).ConfigureAwait(false);
+            await ConnectAllAsync(subscribers, _options.Subscribers, ConnectRole.Subscriber, i => names.For('s', i), (c, node) => Receive(c, receivers, true, node), cancellationToken).ConfigureAwait(false);
+            await ConnectAllAsync(publishers, _options.Publishers, ConnectRole.Publisher, i => names.For('p', i), (c, node) => Receive(c, drains, false, node), cancellationToken).ConfigureAwait(false);
             long frequency = Stopwatch.Frequency;
 
             await SyncAsync(publishers[0], receivers, cancellationToken).ConfigureAwait(false);
@@ -111,7 +117,10 @@ public sealed class FanoutScenario
                 LatencySummary.FromNanoseconds(histogram),
                 cpuBefore is double b && cpuAfter is double a ? a - b : null,
                 ownCpu,
-                error);
+                error)
+            {
+                ByNode = _options.SubscriberEndpoints.Count > 1 ? ByNode(receivers, nodeOf) : null,
+            };
         }
         finally
         {
@@ -120,6 +129,15 @@ public sealed class FanoutScenario
             foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
         }
     }
+
+    private IReadOnlyList<NodeLatency> ByNode(List<Receiver> receivers, Dictionary<Receiver, EndPoint> nodeOf) =>
+        [.. _options.SubscriberEndpoints.Select(node =>
+        {
+            var on = receivers.Where(receiver => nodeOf[receiver].Equals(node)).ToList();
+            var histogram = new LatencyHistogram();
+            foreach (var receiver in on) histogram.Add(receiver.Histogram);
+            return new NodeLatency(node.ToString() ?? "", on.Count, on.Sum(receiver => receiver.Delivered), LatencySummary.FromNanoseconds(histogram));
+        })];
 
     private string Status(long start, long sent, long total, long delivered, long expected)
     {
@@ -203,7 +221,7 @@ public sealed class FanoutScenario
         }
     }
 
-    private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, Action<BenchConnection> connected, CancellationToken cancellationToken)
+    private async Task ConnectAllAsync(List<BenchConnection> into, int count, ConnectRole role, Func<int, string> name, Action<BenchConnection, EndPoint> connected, CancellationToken cancellationToken)
     {
         IReadOnlyList<EndPoint> endpoints = role == ConnectRole.Subscriber && _options.SubscriberEndpoints.Count > 0
             ? _options.SubscriberEndpoints
@@ -213,9 +231,10 @@ public sealed class FanoutScenario
         {
             await ConnectWorkers.RunAsync(count, _target.MaxConcurrentConnects, i =>
             {
-                var connection = _target.Connect(endpoints[i % endpoints.Count], name(i), role, cancellationToken);
+                var node = endpoints[i % endpoints.Count];
+                var connection = _target.Connect(node, name(i), role, cancellationToken);
                 connections[i] = connection;
-                connected(connection);
+                connected(connection, node);
             }).WaitAsync(cancellationToken).ConfigureAwait(false);
             into.AddRange(connections!);
         }

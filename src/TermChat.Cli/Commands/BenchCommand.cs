@@ -124,7 +124,7 @@ internal static class BenchCommand
         var maxRate = new Option<double>("--max-rate") { Description = "The sweep's highest offered rate (messages per second)", DefaultValueFactory = _ => 2_000_000 };
         var nodes = new Option<string[]>("--node")
         {
-            Description = "Another node of the same cluster, as HOST:PORT; subscribers are spread over --host/--port and every --node in turn, publishers stay on --host/--port",
+            Description = "Another node of the same cluster, as HOST:PORT; subscribers are spread over --host/--port and every --node in turn, publishers stay on --host/--port; --json gives each node's latency (byNode)",
             AllowMultipleArgumentsPerToken = true,
         };
         foreach (var option in new Option[] { subscribers, publishers, rate, duration, warmup, drain, maxDrain, sweep, p99Limit, maxRate, bisections, pollUs, nodes }) command.Options.Add(option);

@@ -25,7 +25,6 @@ internal sealed partial class ClusterNicks
     private readonly HashSet<NickClaimState> _retry = [];
     private readonly HashSet<string> _sweeping = new(StringComparer.Ordinal);
     private readonly long _startedAt;
-    private Task[] _loops = [];
     private long _linkUpSince;
 
     private void Start(Task[] privateLoops)
@@ -36,13 +35,13 @@ internal sealed partial class ClusterNicks
             lock (_gate) _linkUpSince = _time.GetTimestamp();
             return ValueTask.CompletedTask;
         };
-        _loops =
+        _loops.Start(
         [
-            Task.Run(() => BucketFollower.FollowAsync(_nodes, OnNodeEntry, BeatInterval, _time, _logger, _stop.Token)),
-            Task.Run(() => BucketFollower.FollowAsync(_nicks, OnClaimEntry, BeatInterval, _time, _logger, _stop.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(_nodes, OnNodeEntry, BeatInterval, _time, _logger, _loops.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(_nicks, OnClaimEntry, BeatInterval, _time, _logger, _loops.Token)),
             Task.Run(SweepLoopAsync),
             .. privateLoops,
-        ];
+        ]);
     }
 
     /// <summary>Puts this node's heartbeat: its resume window, which the survivors apply to its sessions.</summary>
@@ -108,13 +107,13 @@ internal sealed partial class ClusterNicks
         using var timer = new PeriodicTimer(BeatInterval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(_loops.Token).ConfigureAwait(false))
             {
                 ExpirePrivates();
                 if (!_link.IsConnected) continue;
                 try
                 {
-                    await BeatAsync(_stop.Token).ConfigureAwait(false);
+                    await BeatAsync(_loops.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException)
                 {
@@ -163,7 +162,7 @@ internal sealed partial class ClusterNicks
     {
         try
         {
-            var deleted = await _nicks.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = revision }, _stop.Token).ConfigureAwait(false);
+            var deleted = await _nicks.TryDeleteAsync(key, new NatsKVDeleteOpts { Revision = revision }, _loops.Token).ConfigureAwait(false);
             if (deleted.Success)
             {
                 ClusterLog.SessionExpired(_logger, session?.Nick ?? key);

@@ -91,7 +91,7 @@ internal sealed partial class ClusterNicks
     {
         try
         {
-            await foreach (var delivery in _privateOutbox.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var delivery in _privateOutbox.Reader.ReadAllAsync(_loops.Token).ConfigureAwait(false))
             {
                 delivery.Id = Interlocked.Increment(ref _lastPrivateId);
                 delivery.SentAt = _time.GetTimestamp();
@@ -99,12 +99,12 @@ internal sealed partial class ClusterNicks
                 _awaitingAnswer[delivery.Id] = delivery;
                 try
                 {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_loops.Token);
                     timeout.CancelAfter(PrivateTimeout);
                     await _link.Connection.PublishAsync(_link.PrivateSubject(delivery.Node), PrivateWire.Encode(delivery.Line),
                         replyTo: _link.PrivateReplySubject(delivery.Id), cancellationToken: timeout.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is NatsException or OperationCanceledException && !_stop.IsCancellationRequested)
+                catch (Exception e) when (e is NatsException or OperationCanceledException && !_loops.Stopping)
                 {
                     if (_awaitingAnswer.TryRemove(delivery.Id, out _)) delivery.Undelivered(NotSent(delivery.Line.To));
                 }
@@ -121,7 +121,7 @@ internal sealed partial class ClusterNicks
     {
         try
         {
-            await foreach (var message in subscription.Msgs.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var message in subscription.Msgs.ReadAllAsync(_loops.Token).ConfigureAwait(false))
             {
                 var line = PrivateWire.Decode(message.Data ?? []);
                 var arrival = PrivateArrival.Nobody;
@@ -130,7 +130,7 @@ internal sealed partial class ClusterNicks
                 if (message.ReplyTo is not { } replyTo) continue;
                 try
                 {
-                    await _link.Connection.PublishAsync(replyTo, PrivateWire.Answer(arrival), cancellationToken: _stop.Token).ConfigureAwait(false);
+                    await _link.Connection.PublishAsync(replyTo, PrivateWire.Answer(arrival), cancellationToken: _loops.Token).ConfigureAwait(false);
                 }
                 catch (NatsException)
                 {
@@ -149,7 +149,7 @@ internal sealed partial class ClusterNicks
     {
         try
         {
-            await foreach (var answer in subscription.Msgs.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var answer in subscription.Msgs.ReadAllAsync(_loops.Token).ConfigureAwait(false))
             {
                 int dot = answer.Subject.LastIndexOf('.');
                 if (!long.TryParse(answer.Subject.AsSpan(dot + 1), out long id) || !_awaitingAnswer.TryRemove(id, out var delivery)) continue;
@@ -177,7 +177,7 @@ internal sealed partial class ClusterNicks
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_loops.Token);
                 timeout.CancelAfter(PrivateTimeout);
                 var read = await _nicks.TryGetEntryAsync<byte[]>(KeyOf(to), cancellationToken: timeout.Token).ConfigureAwait(false);
                 if (read.Success && ClaimValue.Parse(read.Value.Value ?? []) is { Session: { } session } holder && NameRules.NickComparer.Equals(session.Nick, to))

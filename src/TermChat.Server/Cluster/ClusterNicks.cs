@@ -34,7 +34,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _claimTimeout;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly NodeLoops _loops = new();
 
     private ClusterNicks(ClusterLink link, INatsKVStore nicks, INatsKVStore nodes, ClusterRules rules, ServerOptions options, ILogger logger)
     {
@@ -167,20 +167,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
         lock (_gate) ReleaseLocked(tokenHash);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested) return;
-        _stop.Cancel();
-        try
-        {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Stopping: the loops end with the connection.
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loops.StopAsync();
 
     private void ReleaseLocked(string tokenHash)
     {
@@ -234,7 +221,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
         SessionRecord? expired = null;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_loops.Token);
             timeout.CancelAfter(_claimTimeout);
             (answer, expired) = await AskAsync(state, nick, tokenHash, keyFingerprint, timeout.Token).ConfigureAwait(false);
         }
@@ -320,7 +307,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
             {
                 if (record is null)
                 {
-                    var deleted = await _nicks.TryDeleteAsync(state.Key, new NatsKVDeleteOpts { Revision = revision }, _stop.Token).ConfigureAwait(false);
+                    var deleted = await _nicks.TryDeleteAsync(state.Key, new NatsKVDeleteOpts { Revision = revision }, _loops.Token).ConfigureAwait(false);
                     // Refused at that revision: another node owns the key now, and it is not this node's to delete.
                     failure = deleted.Success || deleted.Error is NatsKVWrongLastRevisionException ? null : deleted.Error;
                     if (failure is null)
@@ -331,7 +318,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
                 }
                 else
                 {
-                    var written = await _nicks.TryUpdateAsync(state.Key, new ClaimValue(Node, record).ToBytes(), revision, cancellationToken: _stop.Token).ConfigureAwait(false);
+                    var written = await _nicks.TryUpdateAsync(state.Key, new ClaimValue(Node, record).ToBytes(), revision, cancellationToken: _loops.Token).ConfigureAwait(false);
                     if (written.Success)
                     {
                         lock (_gate) state.Revision = Math.Max(state.Revision, written.Value);
@@ -355,7 +342,7 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
                     lock (_gate) state.Unwritten ??= record;
                 }
             }
-            if (_stop.IsCancellationRequested) return;
+            if (_loops.Stopping) return;
             ClusterLog.ClaimWriteFailed(_logger, state.Key, failure.Message);
             lock (_gate)
             {

@@ -38,13 +38,12 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     private readonly INatsKVStore _access;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly NodeLoops _loops = new();
     // Every binding in the owners bucket as this node last saw it, by key, with its revision.
     private readonly Dictionary<string, (NickOwner Owner, ulong Revision)> _ownerIndex = new(StringComparer.Ordinal);
     // Writes still to be made, by bucket and key: a later write to the same key replaces one not made yet.
     private readonly Dictionary<(string Bucket, string Key), RuleWrite> _pending = [];
     private readonly SemaphoreSlim _wake = new(0);
-    private Task[] _loops = [];
 
     private ClusterRules(ClusterLink link, INatsKVStore owners, INatsKVStore bans, INatsKVStore access, ILogger logger, TimeProvider time)
     {
@@ -88,13 +87,13 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         await rules.LoadAsync(owners, rules.OnOwnerEntry, cancellationToken).ConfigureAwait(false);
         await rules.LoadAsync(bans, rules.OnBanEntry, cancellationToken).ConfigureAwait(false);
         await rules.LoadAsync(access, rules.OnAccessEntry, cancellationToken).ConfigureAwait(false);
-        rules._loops =
+        rules._loops.Start(
         [
-            Task.Run(() => BucketFollower.FollowAsync(owners, rules.OnOwnerEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
-            Task.Run(() => BucketFollower.FollowAsync(bans, rules.OnBanEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
-            Task.Run(() => BucketFollower.FollowAsync(access, rules.OnAccessEntry, RetryInterval, rules._time, logger, rules._stop.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(owners, rules.OnOwnerEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(bans, rules.OnBanEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
+            Task.Run(() => BucketFollower.FollowAsync(access, rules.OnAccessEntry, RetryInterval, rules._time, logger, rules._loops.Token)),
             Task.Run(rules.WriteLoopAsync),
-        ];
+        ]);
         return rules;
     }
 
@@ -181,20 +180,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         lock (_gate) QueueLocked(new RuleWrite(_owners, OwnerKey(nick), null, CreateOnly: false, created));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested) return;
-        _stop.Cancel();
-        try
-        {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Stopping: the loops end with the connection.
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loops.StopAsync();
 
     /// <summary>Reads every key of a bucket, in turn, before the node takes clients.</summary>
     private async Task LoadAsync(INatsKVStore bucket, Action<NatsKVEntry<byte[]>> onEntry, CancellationToken cancellationToken)
@@ -264,7 +250,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         {
             while (true)
             {
-                await _wake.WaitAsync(RetryInterval, _stop.Token).ConfigureAwait(false);
+                await _wake.WaitAsync(RetryInterval, _loops.Token).ConfigureAwait(false);
                 List<RuleWrite> writes;
                 lock (_gate) writes = [.. _pending.Values];
                 foreach (var write in writes)
@@ -274,7 +260,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
                     {
                         done = await WriteAsync(write).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException || e is OperationCanceledException && !_stop.IsCancellationRequested)
+                    catch (Exception e) when (e is NatsException or NatsKVException or TimeoutException || e is OperationCanceledException && !_loops.Stopping)
                     {
                         ClusterLog.RuleWriteFailed(_logger, write.Bucket.Bucket, write.Key, e.Message);
                         done = false;
@@ -296,7 +282,7 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
     /// <summary>Makes one write; true when it is done or needs doing no more (another node wrote the key meanwhile).</summary>
     private async Task<bool> WriteAsync(RuleWrite write)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_loops.Token);
         timeout.CancelAfter(_link.Options.ConnectTimeout > RetryInterval ? _link.Options.ConnectTimeout : RetryInterval * 2);
         if (write.Value is null)
         {

@@ -2,12 +2,17 @@
 # Reliable UDP encrypted against plaintext, same server, same run: TermChat async mode on 127.0.0.1 serving
 # plaintext and DTLS 1.2 datagrams on one port, driven by `termchat bench udp` without and with --dtls.
 #
-#   bench/run-dtls.sh                  build, run, print one table line per run; results in docs/BENCHMARKS-dtls-results.jsonl
-#   bench/run-dtls.sh --reps 3 --duration 5 --rates "60000 120000"
+#   bench/run-dtls.sh                  build, run, print one line per run; results in docs/BENCHMARKS-dtls-results.jsonl
+#   bench/run-dtls.sh --reps 3 --duration 5 --rates "60000 120000" --connections 1000
+#   bench/run-dtls.sh --reps 2 --rates "" --connections 1000     the handshake cost alone
 #
 # The server runs pinned to CPU 0 and the generator to CPU 1. Within a repetition plaintext and DTLS alternate, so
-# slow drifts in machine load hit both alike. Each run: one publisher and one subscriber over reliable UDP, open
-# loop at the offered rate (the issue's target is >= 50,000 messages/s delivered with DTLS).
+# slow drifts in machine load hit both alike. Each rate run: one publisher and one subscriber over reliable UDP, open
+# loop at the offered rate (the issue's target is >= 50,000 messages/s delivered with DTLS). Then the handshake cost
+# of a new UDP connection: N idle sessions opened 8 at a time (`bench connections -t termchat-udp` and
+# `-t termchat-udp-dtls`; 8 is the server's limit of DTLS handshakes per address), each the cookie handshake and
+# Hello/Welcome, plus the DTLS 1.2 handshake (ECDHE P-256, an ECDSA signature each way) for the encrypted one; the
+# ramp time per session, the server's CPU time per session and its RSS per session. --connections 0 skips it.
 set -euo pipefail
 
 bench_name=run-dtls.sh
@@ -18,6 +23,7 @@ reps=3
 duration=5
 warmup=1
 rates="60000 120000"
+connections=1000
 server_cpu=0
 gen_cpu=1
 output="$here/docs/BENCHMARKS-dtls-results.jsonl"
@@ -27,8 +33,9 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --rates) rates="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) bench_help 2,10; exit 0 ;;
+    -h|--help) bench_help 2,15; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done
@@ -40,8 +47,8 @@ gen=(taskset -c "$gen_cpu" "${termchat[@]}" bench)
 port=17792
 bench_log "starting termchat serve --mode async (plaintext from loopback and DTLS on UDP port $port)"
 XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" taskset -c "$server_cpu" "${termchat[@]}" serve --mode async \
-  --port "$port" --bind 127.0.0.1 --ephemeral --flood-rate 0 --max-sendq 67108864 --stats-interval 0 --log-level warning \
-  --no-discovery >"$work/server.log" 2>&1 &
+  --port "$port" --bind 127.0.0.1 --ephemeral --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --max-clients 20000 \
+  --stats-interval 0 --log-level warning --no-discovery >"$work/server.log" 2>&1 &
 server_pid=$!
 bench_pids+=("$server_pid")
 bench_wait_port "$port" "$server_pid"
@@ -66,4 +73,21 @@ for rep in $(seq 1 "$reps"); do
     done
   done
 done
+if [ "$connections" -gt 0 ]; then
+  for rep in $(seq 1 "$reps"); do
+    for target in termchat-udp termchat-udp-dtls; do
+      bench_log "  connections $target ($connections, repetition $rep of $reps)"
+      if out="$("${gen[@]}" connections -t "$target" -p "$port" -n "$connections" --settle 1 --server-pid "$server_pid" \
+          --json --no-progress 2>"$work/last-error")"; then :; fi
+      if [ -n "$out" ]; then
+        echo "$out" >>"$output"
+        # One line per run: time per session (the ramp, client and server together), server CPU and RSS per session.
+        echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); c=d["connections"]; n=max(1, c["established"]); cpu=c.get("serverCpuSeconds"); print("connections %-18s %5d of %d  %8.0f us per connection  server cpu %s us per connection  %6.1f KiB RSS per connection%s" % (c["target"], c["established"], c["requested"], c["rampSeconds"] / n * 1e6, "-" if cpu is None else "%.0f" % (cpu / n * 1e6), c["rssPerConnectionBytes"] / 1024, "  (" + c["error"] + ")" if c.get("error") else ""))' 2>/dev/null \
+          || echo "$out"
+      else
+        bench_log "  connections $target failed: $(tail -1 "$work/last-error")"
+      fi
+    done
+  done
+fi
 bench_log "results: $output"

@@ -107,6 +107,34 @@ public class TermChatServerTests
         Assert.True(result.RssBeforeBytes > 0 && result.RssAfterBytes > 0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Idle_UDP_sessions_are_counted_alive_and_closed_with_a_goodbye_afterwards(bool dtls)
+    {
+        await using var server = await TestServer.StartAsync(ServerMode.Async, options =>
+        {
+            options.FloodRate = 0;
+            options.MaxPerIp = 1000;
+            options.ServeUdp = true;
+        });
+        const int Count = 20;
+
+        var result = await UdpBench.ConnectionsAsync(server.Server.UdpEndPoint!, Count, Environment.ProcessId, TimeSpan.Zero, progress: false, dtls,
+            CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal((dtls ? "termchat-udp-dtls" : "termchat-udp", Count, Count, Count, (string?)null),
+            (result.Target, result.Requested, result.Established, result.Alive, result.Error));
+        Assert.NotNull(result.ServerCpuSeconds);
+        // Each session said goodbye (a Close datagram), so the server ended them as closed by the peer, not later as dead.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (server.Server.Stats.Disconnects(DisconnectReason.PeerClosed) < Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(Count, server.Server.Stats.Disconnects(DisconnectReason.PeerClosed));
+    }
+
     [Fact]
     public async Task A_nick_the_server_refuses_is_reported_with_its_reason()
     {

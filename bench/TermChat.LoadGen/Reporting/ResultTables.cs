@@ -34,11 +34,14 @@ public static class ResultTables
     /// <summary>Connections runs.</summary>
     public static string Connections(IEnumerable<ConnectionsResult> results, string label)
     {
-        var table = new TextTable("target", "requested", "established", "alive", "ramp s", "rss before MiB", "rss after MiB", "rss/conn KiB", "note");
+        var table = new TextTable("target", "requested", "established", "alive", "ramp s", "us/conn", "rss before MiB", "rss after MiB", "rss/conn KiB",
+            "server cpu s", "note");
         foreach (var r in results)
         {
             table.Add(label, Format.Count(r.Requested), Format.Count(r.Established), Format.Count(r.Alive), Format.Fixed(r.RampSeconds, 1),
-                Format.MiB(r.RssBeforeBytes), Format.MiB(r.RssAfterBytes), Format.KiB(r.RssPerConnectionBytes), r.Error ?? "");
+                r.Established > 0 ? Format.Count(r.RampSeconds * 1e6 / r.Established) : "-",
+                Format.MiB(r.RssBeforeBytes), Format.MiB(r.RssAfterBytes), Format.KiB(r.RssPerConnectionBytes),
+                r.ServerCpuSeconds is double cpu ? Format.Fixed(cpu, 2) : "-", r.Error ?? "");
         }
         return table.ToString();
     }

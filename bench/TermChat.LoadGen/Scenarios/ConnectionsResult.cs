@@ -12,4 +12,8 @@ namespace TermChat.LoadGen.Scenarios;
 /// <param name="Error">The first connection failure, if any.</param>
 public sealed record ConnectionsResult(
     string Target, int Requested, int Established, int Alive, double RampSeconds,
-    long RssBeforeBytes, long RssAfterBytes, double RssPerConnectionBytes, string? Error);
+    long RssBeforeBytes, long RssAfterBytes, double RssPerConnectionBytes, string? Error)
+{
+    /// <summary>The server's CPU time (user + system) from before the ramp to after the settle; null if unreadable.</summary>
+    public double? ServerCpuSeconds { get; init; }
+}

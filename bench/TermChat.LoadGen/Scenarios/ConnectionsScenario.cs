@@ -37,6 +37,7 @@ public sealed class ConnectionsScenario
         await IdleWait.UntilIdleAsync(_serverPid, 0.1, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         long before = ProcessProbe.TryReadRssBytes(_serverPid)
             ?? throw new InvalidOperationException($"Cannot read /proc/{_serverPid}/status: is --server-pid the server's process id?");
+        double? cpuBefore = ProcessProbe.TryReadCpuSeconds(_serverPid);
         var names = new ClientNames();
         var connections = new BenchConnection?[_count];
         int established = 0;
@@ -68,11 +69,15 @@ public sealed class ConnectionsScenario
             await Task.Delay(_settle, cancellationToken).ConfigureAwait(false);
         }
         long after = ProcessProbe.TryReadRssBytes(_serverPid) ?? before;
+        double? cpuAfter = ProcessProbe.TryReadCpuSeconds(_serverPid);
         // Still open at the end? A server that dropped idle clients must not get credit for their memory.
         int alive = connections.Count(c => c is not null && IsOpen(c));
         foreach (var connection in connections) connection?.Dispose();
         return new ConnectionsResult(_target.Name, _count, established, alive, rampSeconds, before, after,
-            alive > 0 ? (after - before) / (double)alive : 0, firstError);
+            alive > 0 ? (after - before) / (double)alive : 0, firstError)
+        {
+            ServerCpuSeconds = cpuBefore is double b && cpuAfter is double a ? a - b : null,
+        };
     }
 
     private static bool IsOpen(BenchConnection connection)

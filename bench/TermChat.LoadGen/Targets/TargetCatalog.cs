@@ -8,7 +8,8 @@ public static class TargetCatalog
     [
         ("termchat", "TermChat over TCP (any server mode): Hello, JoinRoom #bench, SendMessage / RoomMessage frames", 7777),
         ("termchat-tls", "TermChat over TLS 1.3 on the same TCP port: the same frames inside SslStream (the server's key is not pinned: the generator only measures)", 7777),
-        ("termchat-udp", "TermChat over reliable UDP: the same frames carried by the datagram protocol (udp scenario)", 7777),
+        ("termchat-udp", "TermChat over reliable UDP: the same frames carried by the datagram protocol (udp and connections scenarios)", 7777),
+        ("termchat-udp-dtls", "TermChat over reliable UDP inside DTLS 1.2 (connections scenario; udp --dtls for the message rate)", 7777),
         ("irc", "an IRC server (ngircd, ircd-hybrid, inspircd): NICK/USER, JOIN #bench, PRIVMSG to the channel", 6667),
         ("nats", "a NATS server, text protocol: CONNECT, SUB bench, PUB bench / MSG", 4222),
         ("line", "a line relay such as `ncat --chat`: every line a client sends goes to every other client", 8888),

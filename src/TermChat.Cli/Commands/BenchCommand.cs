@@ -234,8 +234,11 @@ internal static class BenchCommand
 
     private static Command CreateConnections()
     {
-        var command = new Command("connections", "Ramps to N idle, registered connections and reports the server's RSS per connection,\n" +
-            "read from /proc/<pid>/status before and after (needs --server-pid; run on the server's machine).");
+        var command = new Command("connections", "Ramps to N idle, registered connections and reports the time per connection (the handshake\n" +
+            "cost), the server's CPU time and its RSS per connection, read from /proc/<pid> before and after (needs --server-pid;\n" +
+            "run on the server's machine). TCP targets open 32 at a time; termchat-udp and termchat-udp-dtls open reliable-UDP\n" +
+            "sessions (DTLS handshake first for the latter, then the cookie handshake and Hello/Welcome) 8 at a time, the\n" +
+            "server's limit of DTLS handshakes per address.");
         var common = new Common(command, size: false);
         var connections = new Option<int>("--connections", "-n") { Description = "Idle connections to open", DefaultValueFactory = _ => 10_000 };
         var settle = new Option<double>("--settle") { Description = "Seconds to wait after the ramp before reading memory", DefaultValueFactory = _ => 2 };
@@ -243,17 +246,27 @@ internal static class BenchCommand
         command.Options.Add(settle);
         command.SetAction((parseResult, cancellationToken) => RunGuarded(async () =>
         {
-            var target = common.CreateTarget(parseResult);
+            string name = parseResult.GetValue(common.Target)!;
             string label = common.LabelOf(parseResult);
             int pid = parseResult.GetValue(common.ServerPid) ?? throw new UsageException("connections needs --server-pid PID to read the server's memory.");
             int n = parseResult.GetValue(connections);
             if (n < 1) throw new UsageException("--connections must be at least 1.");
-            var scenario = new ConnectionsScenario(target, common.Endpoint(parseResult), n, pid,
-                TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(settle))), common.Progress(parseResult));
-            var result = await scenario.RunAsync(cancellationToken).ConfigureAwait(false);
+            var settleTime = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(settle)));
+            ConnectionsResult result;
+            if (name is "termchat-udp" or "termchat-udp-dtls")
+            {
+                if (n > UdpBench.MaxSessions) throw new UsageException($"--connections for {name} is at most {UdpBench.MaxSessions:N0} (each session is a thread of the generator).");
+                result = await UdpBench.ConnectionsAsync(common.Endpoint(parseResult), n, pid, settleTime, common.Progress(parseResult), dtls: name == "termchat-udp-dtls",
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await new ConnectionsScenario(common.CreateTarget(parseResult), common.Endpoint(parseResult), n, pid, settleTime, common.Progress(parseResult))
+                    .RunAsync(cancellationToken).ConfigureAwait(false);
+            }
             if (parseResult.GetValue(common.Json))
             {
-                Console.Out.WriteLine(JsonOutput.Write(new BenchDocument { Scenario = "connections", Label = label, Target = target.Name, Connections = result }));
+                Console.Out.WriteLine(JsonOutput.Write(new BenchDocument { Scenario = "connections", Label = label, Target = name, Connections = result }));
             }
             else
             {

@@ -86,15 +86,19 @@ internal static class ChatPalette
             {
                 break;
             }
-            string text = Columns.Fit(TextSanitizer.Sanitize(span.Content, LineBreaks.Space), end - column);
+            string text = Columns.Fit(TextSanitizer.Sanitize(span.Content, LineBreaks.Space, TextTarget.CellGrid), end - column);
             if (text.Length == 0)
             {
                 continue;
             }
             view.SetAttribute(Resolve(span.Style, normal, colors));
-            view.Move(column, y);
-            view.AddStr(text);
-            column += Columns.Of(text);
+            // One grapheme at a time, as Columns counts them: Terminal.Gui would join a spacing mark to its base again.
+            foreach (string grapheme in Columns.Graphemes(text))
+            {
+                view.Move(column, y);
+                view.AddStr(grapheme);
+                column += Columns.Of(grapheme);
+            }
         }
         view.SetAttribute(normal);
         return column;

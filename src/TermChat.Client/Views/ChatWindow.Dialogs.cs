@@ -74,11 +74,11 @@ public sealed partial class ChatWindow
             Table = new EnumerableTableSource<StatsRow>(stats.Rows, new Dictionary<string, Func<StatsRow, object>>
             {
                 ["group"] = r => r.Group,
-                ["counter"] = r => TextSanitizer.Sanitize(r.Name, LineBreaks.Space),
+                ["counter"] = r => TextSanitizer.Sanitize(r.Name, LineBreaks.Space, TextTarget.CellGrid),
                 ["value"] = r => r.Value.ToString("N0", CultureInfo.InvariantCulture),
             }),
         };
-        var dialog = new Dialog { Title = $"Server stats ({TextSanitizer.Sanitize(stats.Mode, LineBreaks.Space)} mode)", Width = Dim.Percent(80), Height = Dim.Percent(80) };
+        var dialog = new Dialog { Title = $"Server stats ({TextSanitizer.Sanitize(stats.Mode, LineBreaks.Space, TextTarget.CellGrid)} mode)", Width = Dim.Percent(80), Height = Dim.Percent(80) };
         dialog.Add(table);
         dialog.AddButton(new Button { Text = "Close", IsDefault = true });
         return dialog;
@@ -93,7 +93,7 @@ public sealed partial class ChatWindow
             Width = Dim.Fill(),
             // Every line; the dialog below is sized to hold them above its button.
             Height = lines.Count,
-            Text = string.Join("\n", lines.Select(l => TextSanitizer.Sanitize(l, LineBreaks.Space))),
+            Text = string.Join("\n", lines.Select(l => TextSanitizer.Sanitize(l, LineBreaks.Space, TextTarget.CellGrid))),
         };
         // Tall enough for every line, the border and the button (with its shadow), as far as the terminal allows.
         var dialog = new Dialog { Title = title, Width = Dim.Percent(90), Height = Dim.Func(_ => Math.Min(lines.Count + 6, Math.Max(1, Rows - 2))) };

@@ -97,7 +97,7 @@ internal sealed class InputLine : View
             _lastWidth = width;
             _scroll = 0;
         }
-        string prompt = Columns.Fit(TextSanitizer.Sanitize(_prompt(width), LineBreaks.Space), width);
+        string prompt = Columns.Fit(TextSanitizer.Sanitize(_prompt(width), LineBreaks.Space, TextTarget.CellGrid), width);
         int promptEnd = ChatPalette.Draw(this, 0, 0, width, new StyledLine([new Span(prompt, SpanRole.Bold)]), normal, Colors);
         int field = width - promptEnd;
         if (field <= 0)
@@ -164,7 +164,7 @@ internal sealed class InputLine : View
                 cursorColumn = column;
             }
             index += grapheme.Length;
-            string symbol = grapheme is "\n" or "\r\n" ? NewlineSymbol : TextSanitizer.Sanitize(grapheme, LineBreaks.Space);
+            string symbol = grapheme is "\n" or "\r\n" ? NewlineSymbol : TextSanitizer.Sanitize(grapheme, LineBreaks.Space, TextTarget.CellGrid);
             int width = Columns.Of(symbol);
             if (width > 0)
             {

@@ -110,7 +110,7 @@ internal static class MessageFormatter
     }
 
     internal static Span Nick(string nick, bool own) =>
-        new(TextSanitizer.Sanitize(nick, LineBreaks.Space), new SpanStyle(own ? SpanRole.OwnNick : SpanRole.Nick, NickColors.For(nick)));
+        new(TextSanitizer.Sanitize(nick, LineBreaks.Space, TextTarget.CellGrid), new SpanStyle(own ? SpanRole.OwnNick : SpanRole.Nick, NickColors.For(nick)));
 
     private static string Timestamp(DateTimeOffset time, TimeZoneInfo timeZone) =>
         time == DateTimeOffset.UnixEpoch ? "--:--" : TimeZoneInfo.ConvertTime(time, timeZone).ToString("HH:mm", CultureInfo.InvariantCulture);

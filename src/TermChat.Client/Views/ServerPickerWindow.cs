@@ -99,7 +99,7 @@ public sealed class ServerPickerWindow : Runnable
     {
         ArgumentNullException.ThrowIfNull(server);
         string users = server.Users == 1 ? "1 user" : server.Users.ToString(CultureInfo.InvariantCulture) + " users";
-        return TextSanitizer.Sanitize($"{server.Name}  {server.PreferredEndPoint}  {server.Mode}  {users}", LineBreaks.Space);
+        return TextSanitizer.Sanitize($"{server.Name}  {server.PreferredEndPoint}  {server.Mode}  {users}", LineBreaks.Space, TextTarget.CellGrid);
     }
 
     private bool Choose()

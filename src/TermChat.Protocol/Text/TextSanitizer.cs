@@ -11,10 +11,12 @@ namespace TermChat.Protocol.Text;
 /// disagree on (noncharacters such as U+FFFF, code points not assigned in .NET's Unicode data, lone
 /// surrogates) become U+FFFD, which every terminal draws one column wide: otherwise the view and the terminal
 /// count columns differently and the rest of the row shifts. Everything else is kept.
-/// Line feeds and tabs are kept or turned into spaces (<see cref="LineBreaks"/>). This is the one sanitizer:
-/// plain mode and the full-screen views both pass peer text through it before it reaches the terminal.
+/// Line feeds and tabs are kept or turned into spaces (<see cref="LineBreaks"/>). For a cell grid
+/// (<see cref="TextTarget.CellGrid"/>) it also maps what terminals and the toolkit draw in different widths to a form
+/// they all agree on (see <c>TextSanitizer.CellGrid.cs</c>). This is the one sanitizer: plain mode and the
+/// full-screen views both pass peer text through it before it reaches the terminal.
 /// </summary>
-public static class TextSanitizer
+public static partial class TextSanitizer
 {
     private const char Esc = '\u001b';
     private const char Bel = '\u0007';
@@ -25,10 +27,17 @@ public static class TextSanitizer
     /// <summary>Returns <paramref name="text"/> without anything a terminal would interpret.</summary>
     /// <param name="text">Untrusted text.</param>
     /// <param name="lineBreaks">Whether line feeds and tabs are kept or become spaces (for text shown on one row).</param>
+    /// <param name="target">A stream of lines, or a cell grid, where characters of disputed width are changed too.</param>
     /// <returns>The safe text; the same instance when nothing needed changing.</returns>
-    public static string Sanitize(string text, LineBreaks lineBreaks = LineBreaks.Keep)
+    public static string Sanitize(string text, LineBreaks lineBreaks = LineBreaks.Keep, TextTarget target = TextTarget.Stream)
     {
         ArgumentNullException.ThrowIfNull(text);
+        string safe = RemoveControls(text, lineBreaks);
+        return target == TextTarget.CellGrid ? ForCellGrid(safe, lineBreaks) : safe;
+    }
+
+    private static string RemoveControls(string text, LineBreaks lineBreaks)
+    {
         if (!NeedsWork(text, lineBreaks))
         {
             return text;

@@ -145,6 +145,8 @@ internal sealed partial class ClusterNicks
                 _claims.Remove(state.Key);
                 state.Released = true;
                 FlushLocked(state);
+                // As on a single server, a key owns a nick only once a session has used it.
+                if (state.OwnerNick is { } owned) _rules.GiveBack(owned, state.OwnerCreated);
             }
             var expired = new List<(string, ulong, SessionRecord?)>();
             foreach (var (key, (value, revision)) in _index)

@@ -201,7 +201,17 @@ internal sealed partial class ClusterNicks : INickClaims, ISessionStore, IAsyncD
         try
         {
             var asked = await AskNickAsync(state, nick, tokenHash, keyFingerprint, cancellationToken).ConfigureAwait(false);
-            if (created != 0 && asked.Answer.Outcome is not (NickClaimOutcome.Held or NickClaimOutcome.Resumable)) _rules.GiveBack(nick, created);
+            if (created == 0) return asked;
+            if (asked.Answer.Outcome is not (NickClaimOutcome.Held or NickClaimOutcome.Resumable))
+            {
+                _rules.GiveBack(nick, created);
+                return asked;
+            }
+            lock (_gate)
+            {
+                state.OwnerNick = nick;
+                state.OwnerCreated = created;
+            }
             return asked;
         }
         catch when (created != 0)

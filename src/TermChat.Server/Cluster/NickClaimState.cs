@@ -32,4 +32,10 @@ internal sealed class NickClaimState(string key, string? tokenHash, Task<NickCla
 
     /// <summary>Another node wrote the key since: it is not this node's any more, and nothing is written or deleted.</summary>
     public bool Gone { get; set; }
+
+    /// <summary>The nick whose owner binding the claim made (the client's key was the first), or null.</summary>
+    public string? OwnerNick { get; set; }
+
+    /// <summary>The revision of that binding: a claim given back unused gives the binding back too.</summary>
+    public ulong OwnerCreated { get; set; }
 }

@@ -97,6 +97,53 @@ internal sealed class Tmux : IDisposable
         throw new Xunit.Sdk.XunitException($"Timed out after {limit.TotalSeconds:0} s waiting in '{session}' for {what}. Screen:\n{string.Join("\n", screen.Select(l => $"|{l}|"))}");
     }
 
+    /// <summary>
+    /// How many columns tmux itself advances the cursor by for each of <paramref name="texts"/> (no line breaks):
+    /// a ruler session prints each at the start of a cleared line and asks for the cursor position (CSI 6n), so the
+    /// answer is the terminal's own, not a width table's. A captured row's prefix measured this way gives the column
+    /// a character on that row is really in.
+    /// </summary>
+    public async Task<int[]> MeasureColumnsAsync(IReadOnlyList<string> texts, TimeSpan? timeout = null)
+    {
+        string folder = Directory.CreateTempSubdirectory("termchat-ruler-").FullName;
+        try
+        {
+            string input = System.IO.Path.Combine(folder, "texts");
+            string output = System.IO.Path.Combine(folder, "columns");
+            File.WriteAllText(input, string.Concat(texts.Select(t => t + "\n")), new UTF8Encoding(false));
+            string script = System.IO.Path.Combine(folder, "ruler.sh");
+            // read -d R from the terminal: bash puts it in non-canonical mode, so the reply arrives without a newline.
+            File.WriteAllText(script, """
+                while IFS= read -r line <&3; do
+                  printf '\r\033[2K%s\033[6n' "$line"
+                  IFS='[;' read -rsd R _ _ col < /dev/tty
+                  echo $((col - 1)) >> "$2"
+                done 3< "$1"
+                echo done >> "$2"
+                exec sleep 600
+                """);
+            int width = Math.Max(80, texts.Count == 0 ? 0 : texts.Max(t => t.Length * 2) + 10);
+            string session = $"ruler{Guid.NewGuid():N}"[..12];
+            NewSession(session, width, 5, $"bash --noprofile --norc '{script}' '{input}' '{output}'");
+            var deadline = Stopwatch.StartNew();
+            var limit = timeout ?? TimeSpan.FromSeconds(30);
+            while (!(File.Exists(output) && File.ReadAllText(output).EndsWith("done\n", StringComparison.Ordinal)))
+            {
+                if (deadline.Elapsed > limit)
+                {
+                    throw new Xunit.Sdk.XunitException($"Timed out after {limit.TotalSeconds:0} s measuring {texts.Count} texts in tmux; got: {(File.Exists(output) ? File.ReadAllText(output) : "nothing")}");
+                }
+                await Task.Delay(100);
+            }
+            Run("kill-session", "-t", session);
+            return [.. File.ReadAllLines(output).SkipLast(1).Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture))];
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public void Dispose()
     {
         try

@@ -172,9 +172,11 @@ public sealed class TmuxEndToEndTests : IAsyncLifetime
             ("bidi[\u202eevil\u202c\u2066x\u2069\u202d\u2067y\u2068]", "bidi[evilxy]"),
             // A lone surrogate cannot be sent: the encoder writes U+FFFD, as the protocol says.
             ("surrogate[\ud800]", "surrogate[\ufffd]"),
-            // Code points the terminal and the view agree on are kept (soft hyphen, BOM, zero-width space, private use);
-            // noncharacters and unassigned ones, which tmux draws zero columns wide and Terminal.Gui one, become U+FFFD.
-            ("odd[a\u00adb\ufeffc\u200bd\ue000e]", "odd[a\u00adb\ufeffc\u200bd\ue000e]"),
+            // Code points the terminal and the view agree on are kept (soft hyphen, private use). BOM and zero-width space
+            // are not: Terminal.Gui gives each a cell, tmux none, which pulled the rest of the row one column left per
+            // character (the rule check below, by string index, could not see it); they are dropped. Noncharacters and
+            // unassigned code points, which tmux draws zero columns wide and Terminal.Gui one, become U+FFFD.
+            ("odd[a\u00adb\ufeffc\u200bd\ue000e]", "odd[a\u00adbcd\ue000e]"),
             ("nonchar[\uffff\ufdd0\U0010FFFF\u0378]", "nonchar[\ufffd\ufffd\ufffd\ufffd]"),
         ];
         foreach (var (sent, _) in lines)

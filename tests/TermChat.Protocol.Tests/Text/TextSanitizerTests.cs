@@ -91,4 +91,69 @@ public sealed class TextSanitizerTests
         Prop.ForAll<string>(text =>
             TextSanitizer.Sanitize(text ?? "", LineBreaks.Space).All(c => c >= 0x20 && !(c >= 0x7F && c < 0xA0))).QuickCheckThrowOnFailure();
     }
+
+    // For a cell grid, each class of characters whose width Terminal.Gui and the terminal count differently (measured
+    // in tmux 3.3a over glibc 2.36, see docs/CLIENT.md) becomes what both draw alike. Built from code points, not glyphs.
+    [Theory]
+    [InlineData("a\ufeffb", "ab")] // BOM / ZWNBSP
+    [InlineData("a\u200bb\u2060c\u180ed", "abcd")] // zero-width space, word joiner, Mongolian vowel separator
+    [InlineData("x\u2061\u2062\u2063\u2064y", "xy")] // invisible mathematical operators
+    [InlineData("x\ufff9note\ufffbend", "xnoteend")] // interlinear annotation marks
+    [InlineData("\u2764\ufe0f \u263a\ufe0f \u00a9\ufe0f", "\u2764 \u263a \u00a9")] // VS16 after a narrow base
+    [InlineData("\U0001F600\ufe0f", "\U0001F600")] // VS16 after a wide base changes nothing and goes too
+    [InlineData("1\ufe0f\u20e3", "1\u20e3")] // keycap: the enclosing mark stays on its digit
+    [InlineData("\U0001F44D\U0001F3FB\U0001F44D\U0001F3FF", "\U0001F44D\U0001F44D")] // skin-tone modifiers
+    [InlineData("\U0001F469\u200d\U0001F469\u200d\U0001F467", "\U0001F469\U0001F469\U0001F467")] // ZWJ family: its parts
+    [InlineData("\U0001F3F3\ufe0f\u200d\U0001F308", "\U0001F3F3\U0001F308")] // rainbow flag
+    [InlineData("\U0001F9D1\U0001F3FD\u200d\U0001F4BB", "\U0001F9D1\U0001F4BB")] // technologist with a skin tone
+    [InlineData("\U0001F3C3\u200d\u2640\ufe0f", "\U0001F3C3\u2640")] // woman running: a joiner before a narrow symbol
+    [InlineData("\u0915\u094d\u200d\u0937 \u0646\u200c\u0645", "\u0915\u094d\u200d\u0937 \u0646\u200c\u0645")] // joiners inside words stay
+    [InlineData("e\u0301 a\u0308\u0323 \u1100\u1161\u11a8", "e\u0301 a\u0308\u0323 \u1100\u1161\u11a8")] // marks on a base, Hangul syllable from jamo
+    [InlineData("\u0301x", "\u00a0\u0301x")] // a combining mark with no base is put on a no-break space
+    [InlineData("\u20e3", "\u00a0\u20e3")] // an enclosing mark alone
+    [InlineData("\u4f60\u597d \uff21\uff22 \u3000", "\u4f60\u597d \uff21\uff22 \u3000")] // East Asian wide and fullwidth stay
+    [InlineData("\U0001F1EB\U0001F1F7", "\U0001F1EB\U0001F1F7")] // a regional-indicator flag stays
+    [InlineData("\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F")] // a tag flag stays
+    [InlineData("soft\u00adhyphen \u0600\u0661", "soft\u00adhyphen \u0661")] // soft hyphen kept; Arabic number sign (joined to the digit by the view) dropped
+    [InlineData("\u1161 a\u11a8 \uac00\u11a8", "\ufffd a\ufffd \uac00\u11a8")] // a vowel or final jamo with no Hangul before it
+    [InlineData("\u0897 \u0cf3", "\ufffd \ufffd")] // marks newer than Unicode 14
+    [InlineData("\u0939\u093f\u0928\u094d\u0926\u0940", "\u0939\u093f\u0928\u094d\u0926\u0940")] // Hindi: spacing marks are the view's to place
+    [InlineData("new \U0001FAE8 \U0001FA89 \U00031350", "new \ufffd \ufffd \ufffd")] // assigned after Unicode 14
+    [InlineData("\u2630\u268a \U0001D300 \u3248", "\ufffd\ufffd \ufffd \ufffd")] // East Asian width changed in Unicode 15/16
+    public void For_a_cell_grid_characters_of_disputed_width_become_what_terminal_and_view_draw_alike(string input, string expected)
+    {
+        Assert.Equal(expected, TextSanitizer.Sanitize(input, LineBreaks.Keep, TextTarget.CellGrid));
+        Assert.Equal(expected, TextSanitizer.Sanitize(input, LineBreaks.Space, TextTarget.CellGrid));
+    }
+
+    [Theory]
+    [InlineData("a\u2028b\u2029c", "a\nb\nc", "a b c")]
+    [InlineData("\u2028\u0301", "\n\u00a0\u0301", " \u0301")]
+    [InlineData("a\n\u0301b", "a\n\u00a0\u0301b", "a \u0301b")]
+    public void For_a_cell_grid_line_and_paragraph_separators_are_line_breaks_and_a_mark_after_one_has_no_base(string input, string kept, string spaced)
+    {
+        Assert.Equal(kept, TextSanitizer.Sanitize(input, LineBreaks.Keep, TextTarget.CellGrid));
+        Assert.Equal(spaced, TextSanitizer.Sanitize(input, LineBreaks.Space, TextTarget.CellGrid));
+    }
+
+    [Fact]
+    public void For_a_stream_characters_of_disputed_width_are_all_kept()
+    {
+        string text = "a\ufeffb\u200b \u2764\ufe0f \U0001F44D\U0001F3FD \U0001F469\u200d\U0001F467 \u0301x \U0001FAE8 \u2630";
+        Assert.Same(text, TextSanitizer.Sanitize(text));
+        Assert.Same(text, TextSanitizer.Sanitize(text, LineBreaks.Space, TextTarget.Stream));
+    }
+
+    [Fact]
+    public void Cell_grid_text_is_safe_and_sanitizing_it_again_changes_nothing()
+    {
+        Prop.ForAll<string>(text =>
+        {
+            string once = TextSanitizer.Sanitize(text ?? "", LineBreaks.Keep, TextTarget.CellGrid);
+            return once == TextSanitizer.Sanitize(once, LineBreaks.Keep, TextTarget.CellGrid)
+                && once == TextSanitizer.Sanitize(TextSanitizer.Sanitize(text ?? ""), LineBreaks.Keep, TextTarget.CellGrid)
+                && !once.Contains('\ufe0f') && !once.Contains('\ufeff') && !once.Contains('\u200b')
+                && once.All(c => c is '\n' or '\t' || !char.IsControl(c));
+        }).QuickCheckThrowOnFailure();
+    }
 }

@@ -2,11 +2,14 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using NATS.Client.KeyValueStore;
 using TermChat.Protocol;
 using TermChat.Protocol.Messages;
 using TermChat.Protocol.Security;
 using TermChat.Server.Cluster;
+using TermChat.Server.Core;
 using TermChat.TestKit.Cluster;
 using TermChat.TestKit.Server;
 
@@ -154,6 +157,29 @@ public sealed class ClusterOwnershipTests : IClassFixture<NatsServerFixture>, ID
         Assert.Equal(ErrorCode.NickOwned, (await RefusedAsync(() => TestChatClient.ConnectTlsAsync(b.EndPoint, "zed", _keyB))).Code);
         Assert.Equal(ErrorCode.NickOwned, (await RefusedAsync(() => TestChatClient.ConnectTlsAsync(a.EndPoint, "ann", _keyA))).Code);
         await Eventually.TrueAsync(() => a.Server.Core.OwnedNickCount == 2, Propagation);
+    }
+
+    [NatsFact]
+    public async Task A_binding_made_for_a_registration_that_never_completed_is_given_back_with_its_claim()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = TestServer.Options(ServerMode.Async);
+        options.TimeProvider = time;
+        await using var link = await ClusterLink.ConnectAsync(new ClusterOptions { Urls = [_nats.Server.Url], Name = _cluster }, CancellationToken.None);
+        await using var rules = await ClusterRules.OpenAsync(link, options, NullLogger.Instance, CancellationToken.None);
+        await using var nicks = await ClusterNicks.OpenAsync(link, rules, options, NullLogger.Instance, CancellationToken.None);
+        var owners = await new NatsKVContext(link.JetStream).GetStoreAsync($"TERMCHAT_{_cluster}_OWNERS");
+
+        // The claim is answered, but the client leaves before the core offers its Hello again: no session binds it.
+        var claim = nicks.Claim("zed", null, "SHA256:gone");
+        Assert.Equal(NickClaimOutcome.Pending, claim.Outcome);
+        await claim.Wait!.WaitAsync(Propagation);
+        Assert.Equal(NickClaimOutcome.Held, nicks.Claim("zed", null, "SHA256:gone").Outcome);
+        Assert.True((await owners.TryGetEntryAsync<byte[]>(ClusterRules.OwnerKey("zed"))).Success);
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        await Eventually.TrueAsync(() => rules.LoadOwners().Count == 0 && nicks.ClaimCount == 0, Propagation);
+        Assert.False((await owners.TryGetEntryAsync<byte[]>(ClusterRules.OwnerKey("zed"))).Success);
     }
 
     /// <summary>Connects with <paramref name="key"/>; null when refused (for a nick that another node frees a moment later).</summary>

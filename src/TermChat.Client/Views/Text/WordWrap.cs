@@ -23,7 +23,7 @@ public static class WordWrap
         foreach (var span in spans)
         {
             // Sanitize whole spans, not graphemes: a grapheme at a time would drop the ESC of "\e[2J" and keep "[2J".
-            string[] pieces = TextSanitizer.Sanitize(span.Content).Split('\n');
+            string[] pieces = TextSanitizer.Sanitize(span.Content, LineBreaks.Keep, TextTarget.CellGrid).Split('\n');
             for (int p = 0; p < pieces.Length; p++)
             {
                 if (p > 0)

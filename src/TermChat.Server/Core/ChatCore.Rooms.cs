@@ -227,18 +227,28 @@ internal sealed partial class ChatCore
 
     private void OnCommitted(IReadOnlyList<RoomEntry> entries)
     {
-        lock (_gate)
+        // A committed batch is one fan-out: each member's writer (threads mode) is woken once for the whole batch, after
+        // the lock is let go, not once per entry.
+        HeldWakes.Begin();
+        try
         {
-            foreach (var entry in entries)
+            lock (_gate)
             {
-                _rooms.TryGetValue(entry.Room, out var room);
-                if (room is not null) Deliver(room, entry);
-                if (entry.IsEvent && _claims is not null) ModeratedElsewhere(room, entry);
-                if (_awaitingEcho.Remove(entry, out var author) && author.Sink is { } sink && room?.Members.Contains(author) != true)
+                foreach (var entry in entries)
                 {
-                    sink.Entry(entry);
+                    _rooms.TryGetValue(entry.Room, out var room);
+                    if (room is not null) Deliver(room, entry);
+                    if (entry.IsEvent && _claims is not null) ModeratedElsewhere(room, entry);
+                    if (_awaitingEcho.Remove(entry, out var author) && author.Sink is { } sink && room?.Members.Contains(author) != true)
+                    {
+                        sink.Entry(entry);
+                    }
                 }
             }
+        }
+        finally
+        {
+            HeldWakes.End();
         }
     }
 

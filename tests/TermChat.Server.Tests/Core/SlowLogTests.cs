@@ -71,6 +71,22 @@ public sealed class SlowLogTests
         Assert.Single(annSink.Entries, entry => entry.Text == "bye all");
     }
 
+    [Fact]
+    public void A_committed_batch_wakes_each_members_writer_once_not_once_per_entry()
+    {
+        var (ann, annSink) = Register("ann");
+        var (_, bobSink) = Register("bob");
+        _log.CommitAll();
+        var before = (annSink.Wakes, bobSink.Wakes);
+        for (int i = 0; i < 5; i++) _core.Say(ann, "#lobby", MessageKind.Say, $"m{i}");
+
+        _log.CommitAll();
+
+        Assert.Equal(5, bobSink.Entries.Count(e => !e.IsEvent));
+        // The sink wakes its writer the way a threads-mode connection does: once per held batch.
+        Assert.Equal((before.Item1 + 1, before.Item2 + 1), (annSink.Wakes, bobSink.Wakes));
+    }
+
     private (CoreSession Session, RecordingSink Sink) Register(string nick)
     {
         var sink = new RecordingSink();
@@ -136,10 +152,15 @@ public sealed class SlowLogTests
         public void Dispose() => _store.Dispose();
     }
 
-    /// <summary>Records the events a session gets.</summary>
+    /// <summary>Records the events a session gets, and wakes a writer the way threads mode does (held in a batch).</summary>
     private sealed class RecordingSink : ISessionSink
     {
+        private bool _wakePending;
+
         public List<RoomEntry> Entries { get; } = [];
+
+        /// <summary>How many times the writer was woken.</summary>
+        public int Wakes { get; private set; }
 
         public List<JoinedRoom> Joined { get; } = [];
 
@@ -152,7 +173,18 @@ public sealed class SlowLogTests
         public int Entry(RoomEntry entry)
         {
             Entries.Add(entry);
+            if (!_wakePending)
+            {
+                _wakePending = true;
+                if (!HeldWakes.TryHold(Wake)) Wake();
+            }
             return entry.Size;
+        }
+
+        private void Wake()
+        {
+            _wakePending = false;
+            Wakes++;
         }
 
         public void Parted(string room)

@@ -162,12 +162,12 @@ public sealed class ClusterBanTests : IClassFixture<NatsServerFixture>, IDisposa
 
         // A ban or unban made now would hold on this node only, and be lost with it: refused, and nothing changes.
         await op.SendAsync(new Moderate(ModerationAction.Ban, "", "mallory", 0, "abuse"));
-        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), Refusal(await op.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
         await op.SendAsync(new Moderate(ModerationAction.Unban, "", "mallory", 0, ""));
-        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), Refusal(await op.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
         Assert.Equal(0, node.Server.Core.BanCount);
         await carol.SendAsync(new Moderate(ModerationAction.ReleaseNick, "", "", 0, ""));
-        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), Refusal(await carol.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await carol.ReceiveAsync<Error>()));
         // Nobody can know whether another key owns a nick: no new owner.
         var refused = await ClusterOwnershipTests.RefusedAsync(() => TestChatClient.ConnectTlsAsync(node.EndPoint, "trudy", _trudyKey));
         Assert.Equal((ErrorCode.StorageUnavailable, ClusterNicks.UnavailableRefusal), refused);
@@ -178,8 +178,6 @@ public sealed class ClusterBanTests : IClassFixture<NatsServerFixture>, IDisposa
         Assert.Equal("Banned mallory until lifted.", (await op.ReceiveAsync<Notice>()).Text);
         await using var trudy = await Eventually.ResultAsync(() => ClusterOwnershipTests.TryConnectAsync(node, "trudy", _trudyKey), ClusterOwnershipTests.Propagation);
     }
-
-    private static (ErrorCode, string) Refusal(Error error) => (error.Code, error.Text);
 
     private Task<TestServer> NodeAsync(ServerMode mode) =>
         _nats.NodeAsync(_cluster, mode, options => options.Operators.Add(KeyFingerprint.Of(_opKey)));

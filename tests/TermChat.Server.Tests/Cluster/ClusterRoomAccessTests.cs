@@ -38,8 +38,8 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await using var a = await NodeAsync(ServerMode.Async);
         await using var b = await NodeAsync(ServerMode.Threads);
         await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
-        await JoinAsync(op, "#ops");
-        await JoinAsync(op, "#vip");
+        await ClusterClient.JoinAsync(op, "#ops");
+        await ClusterClient.JoinAsync(op, "#vip");
 
         await op.SendAsync(new Moderate(ModerationAction.SetKey, "#ops", "s3cret", 0, ""));
         await op.SendAsync(new Moderate(ModerationAction.InviteOnly, "#vip", "", 0, ""));
@@ -48,9 +48,9 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await using var carol = await TestChatClient.ConnectTlsAsync(b.EndPoint, "carol", _carolKey);
 
         await carol.SendAsync(new JoinRoom("#ops"));
-        Assert.Equal((ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY."), Refusal(await carol.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY."), ClusterClient.Refusal(await carol.ReceiveAsync<Error>()));
         await carol.SendAsync(new JoinRoom("#vip"));
-        Assert.Equal((ErrorCode.InviteOnly, "#vip is invite-only: ask an operator to invite you."), Refusal(await carol.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.InviteOnly, "#vip is invite-only: ask an operator to invite you."), ClusterClient.Refusal(await carol.ReceiveAsync<Error>()));
         await carol.SendAsync(new JoinKeyed("#ops", "s3cret"));
         await carol.ExpectAsync(m => m is RoomJoined { Room: "#ops" });
 
@@ -58,7 +58,7 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await op.SendAsync(new Moderate(ModerationAction.Moderated, "#ops", "", 0, ""));
         await carol.ExpectAsync(m => m is RoomModes { Room: "#ops", Modes: RoomModeFlags.Key | RoomModeFlags.Moderated }, ClusterOwnershipTests.Propagation);
         await carol.SendAsync(new SendMessage("#ops", MessageKind.Say, "hello?"));
-        Assert.Equal((ErrorCode.Muted, "#ops is moderated: only operators and members with voice speak."), Refusal(await carol.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.Muted, "#ops is moderated: only operators and members with voice speak."), ClusterClient.Refusal(await carol.ReceiveAsync<Error>()));
     }
 
     [NatsFact]
@@ -67,7 +67,7 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await using (var a = await NodeAsync(ServerMode.Select))
         {
             await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
-            await JoinAsync(op, "#ops");
+            await ClusterClient.JoinAsync(op, "#ops");
             await op.SendAsync(new Moderate(ModerationAction.SetKey, "#ops", "s3cret", 0, ""));
             await op.ExpectAsync(m => m is RoomModes { Room: "#ops", Modes: RoomModeFlags.Key });
             await Eventually.TrueAsync(() => a.Server.ClusterPendingRuleWrites == 0);
@@ -77,7 +77,7 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await using var carol = await TestChatClient.ConnectTlsAsync(fresh.EndPoint, "carol", _carolKey);
         await carol.SendAsync(new JoinRoom("#ops"));
 
-        Assert.Equal((ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY."), Refusal(await carol.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY."), ClusterClient.Refusal(await carol.ReceiveAsync<Error>()));
     }
 
     [NatsFact]
@@ -90,13 +90,13 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
             options.Operators.Add(KeyFingerprint.Of(_opKey));
         });
         await using var op = await TestChatClient.ConnectTlsAsync(node.EndPoint, "boss", _opKey);
-        await JoinAsync(op, "#ops");
+        await ClusterClient.JoinAsync(op, "#ops");
         nats.Stop();
         await Eventually.TrueAsync(() => node.Server.Stats.ToEntries().Any(e => e.Name == "cluster_connected" && e.Value == 0));
 
         await op.SendAsync(new Moderate(ModerationAction.SetKey, "#ops", "s3cret", 0, ""));
 
-        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), Refusal(await op.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
         Assert.Same(TermChat.Server.History.RoomAccess.Open, node.Server.ClusterRoomAccess("#ops"));
     }
 
@@ -118,17 +118,9 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         await using var carol = await TestChatClient.ConnectTlsAsync(a.EndPoint, "carol", _carolKey);
         foreach (string room in new[] { "#a", "#b", "#c" })
         {
-            await JoinAsync(carol, room);
+            await ClusterClient.JoinAsync(carol, room);
         }
     }
-
-    private static async Task JoinAsync(TestChatClient client, string room)
-    {
-        await client.SendAsync(new JoinRoom(room));
-        await client.ExpectAsync(m => m is RoomJoined joined && joined.Room == room);
-    }
-
-    private static (ErrorCode, string) Refusal(Error error) => (error.Code, error.Text);
 
     private Task<TestServer> NodeAsync(ServerMode mode) =>
         _nats.NodeAsync(_cluster, mode, options => options.Operators.Add(KeyFingerprint.Of(_opKey)));

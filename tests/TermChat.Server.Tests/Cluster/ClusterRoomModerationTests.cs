@@ -36,8 +36,8 @@ public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture
         await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
         await using var bob = await TestChatClient.ConnectTlsAsync(b.EndPoint, "bob", _bobKey);
         await using var carol = await TestChatClient.ConnectTlsAsync(b.EndPoint, "carol", _carolKey);
-        await JoinAsync(op, "#ops");
-        await JoinAsync(bob, "#ops");
+        await ClusterClient.JoinAsync(op, "#ops");
+        await ClusterClient.JoinAsync(bob, "#ops");
         // The operator's node knows bob is in #ops once his node's claim says so.
         await Eventually.ResultAsync(async () =>
         {
@@ -54,11 +54,11 @@ public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture
         await op.ExpectAsync(m => m is RoomMessage { Room: "#ops", From: "bob", Text: "may I?" }, ClusterOwnershipTests.Propagation);
 
         // An invitation to an invite-only room nobody on carol's node is in.
-        await JoinAsync(op, "#vip");
+        await ClusterClient.JoinAsync(op, "#vip");
         await op.SendAsync(new Moderate(ModerationAction.InviteOnly, "#vip", "", 0, ""));
         await op.SendAsync(new Moderate(ModerationAction.Invite, "#vip", "carol", 0, ""));
         Assert.Equal("boss invites you to #vip: /join #vip", (await carol.ReceiveAsync<Notice>(ClusterOwnershipTests.Propagation)).Text);
-        await JoinAsync(carol, "#vip");
+        await ClusterClient.JoinAsync(carol, "#vip");
 
         // A kick: bob's node removes him, and tells him who and why.
         await op.SendAsync(new Moderate(ModerationAction.Kick, "#ops", "bob", 0, "enough"));
@@ -70,16 +70,8 @@ public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture
 
         // Nobody by that nick in the room anywhere: the operator is told.
         await op.SendAsync(new Moderate(ModerationAction.Kick, "#ops", "nobody", 0, ""));
-        Assert.Equal((ErrorCode.NoSuchNick, "nobody is not in #ops."), Refusal(await op.ReceiveAsync<Error>()));
+        Assert.Equal((ErrorCode.NoSuchNick, "nobody is not in #ops."), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
     }
-
-    private static async Task JoinAsync(TestChatClient client, string room)
-    {
-        await client.SendAsync(new JoinRoom(room));
-        await client.ExpectAsync(m => m is RoomJoined joined && joined.Room == room, ClusterOwnershipTests.Propagation);
-    }
-
-    private static (ErrorCode, string) Refusal(Error error) => (error.Code, error.Text);
 
     // No flood control: the operator asks for the member list until the other node's member shows in it.
     private Task<TestServer> NodeAsync(ServerMode mode) => _nats.NodeAsync(_cluster, mode, options =>

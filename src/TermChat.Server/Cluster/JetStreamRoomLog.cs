@@ -126,6 +126,8 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
             ulong after = room.Pending.Count > 0 ? Math.Max(room.Pending[^1].Seq, room.HeadSeq) : room.HeadSeq;
             entry = new RoomEntry(draft, after + 1);
             room.Pending.Add(entry);
+            // The publishing loop may be waiting for entries to send behind those on their way.
+            room.Appended?.TrySetResult();
             if (!room.Publishing && _disposed == 0)
             {
                 room.Publishing = true;

@@ -54,22 +54,31 @@ bench_pids+=("$server_pid")
 bench_wait_port "$port" "$server_pid"
 
 : >"$output"
+# Runs one `termchat bench` command with --json; its JSON goes to $output and one line, printed by the Python
+# expression given (of d, the run's document), to stdout; a failed run is logged with its last error line.
+run_one() { # what format args...
+  local what="$1" format="$2" out
+  shift 2
+  if out="$("${gen[@]}" "$@" --json --no-progress 2>"$work/last-error")"; then :; fi
+  if [ -n "$out" ]; then
+    echo "$out" >>"$output"
+    echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); $format" 2>/dev/null || echo "$out"
+  else
+    bench_log "  $what failed: $(tail -1 "$work/last-error")"
+  fi
+}
+# One line per rate run: target, offered, delivered msg/s, loss, p50, p99, server CPU.
+udp_line='u=d["udp"]; l=u["latency"]; print("%-18s offered %9.0f  delivered %9.0f msg/s  loss %.2f %%  p50 %.3f ms  p99 %.1f ms  server cpu %s s" % (d["target"], u["offeredRate"], u["messagesPerSecond"], u["lossPercent"], l["p50Us"] / 1000, l["p99Us"] / 1000, u.get("serverCpuSeconds")))'
+# One line per connections run: time per session (the ramp, client and server together), server CPU and RSS per session.
+connections_line='c=d["connections"]; n=max(1, c["established"]); cpu=c.get("serverCpuSeconds"); print("connections %-18s %5d of %d  %8.0f us per connection  server cpu %s us per connection  %6.1f KiB RSS per connection%s" % (c["target"], c["established"], c["requested"], c["rampSeconds"] / n * 1e6, "-" if cpu is None else "%.0f" % (cpu / n * 1e6), c["rssPerConnectionBytes"] / 1024, "  (" + c["error"] + ")" if c.get("error") else ""))'
+
 for rep in $(seq 1 "$reps"); do
   bench_log "repetition $rep of $reps"
   for rate in $rates; do
     for mode in plaintext dtls; do
       flag=(); [ "$mode" = dtls ] && flag=(--dtls)
       bench_log "  udp $mode at $rate msg/s offered"
-      if out="$("${gen[@]}" udp -p "$port" -n 1 -r "$rate" --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" \
-          --json --no-progress "${flag[@]}" 2>"$work/last-error")"; then :; fi
-      if [ -n "$out" ]; then
-        echo "$out" >>"$output"
-        # One line per run: target, offered, delivered msg/s, loss, p50, p99, server CPU.
-        echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); u=d["udp"]; l=u["latency"]; print("%-18s offered %9.0f  delivered %9.0f msg/s  loss %.2f %%  p50 %.3f ms  p99 %.1f ms  server cpu %s s" % (d["target"], u["offeredRate"], u["messagesPerSecond"], u["lossPercent"], l["p50Us"] / 1000, l["p99Us"] / 1000, u.get("serverCpuSeconds")))' 2>/dev/null \
-          || echo "$out"
-      else
-        bench_log "  udp $mode failed: $(tail -1 "$work/last-error")"
-      fi
+      run_one "udp $mode" "$udp_line" udp -p "$port" -n 1 -r "$rate" --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" "${flag[@]}"
     done
   done
 done
@@ -77,16 +86,7 @@ if [ "$connections" -gt 0 ]; then
   for rep in $(seq 1 "$reps"); do
     for target in termchat-udp termchat-udp-dtls; do
       bench_log "  connections $target ($connections, repetition $rep of $reps)"
-      if out="$("${gen[@]}" connections -t "$target" -p "$port" -n "$connections" --settle 1 --server-pid "$server_pid" \
-          --json --no-progress 2>"$work/last-error")"; then :; fi
-      if [ -n "$out" ]; then
-        echo "$out" >>"$output"
-        # One line per run: time per session (the ramp, client and server together), server CPU and RSS per session.
-        echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); c=d["connections"]; n=max(1, c["established"]); cpu=c.get("serverCpuSeconds"); print("connections %-18s %5d of %d  %8.0f us per connection  server cpu %s us per connection  %6.1f KiB RSS per connection%s" % (c["target"], c["established"], c["requested"], c["rampSeconds"] / n * 1e6, "-" if cpu is None else "%.0f" % (cpu / n * 1e6), c["rssPerConnectionBytes"] / 1024, "  (" + c["error"] + ")" if c.get("error") else ""))' 2>/dev/null \
-          || echo "$out"
-      else
-        bench_log "  connections $target failed: $(tail -1 "$work/last-error")"
-      fi
+      run_one "connections $target" "$connections_line" connections -t "$target" -p "$port" -n "$connections" --settle 1 --server-pid "$server_pid"
     done
   done
 fi

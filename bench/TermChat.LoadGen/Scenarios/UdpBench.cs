@@ -11,10 +11,10 @@ public static class UdpBench
 
     /// <summary>
     /// Ramps to <paramref name="count"/> idle UDP sessions (over DTLS with <paramref name="dtls"/>) and measures the time
-    /// per session and the server's CPU and memory (<see cref="Udp.UdpConnectionsScenario"/>).
+    /// per session and the server's CPU and memory (<see cref="ConnectionsScenario"/> over <see cref="Udp.UdpIdleSession"/>).
     /// </summary>
     public static Task<ConnectionsResult> ConnectionsAsync(EndPoint endpoint, int count, int serverPid, TimeSpan settle, bool progress, bool dtls, CancellationToken cancellationToken) =>
-        new Udp.UdpConnectionsScenario(endpoint, count, serverPid, settle, progress, dtls).RunAsync(cancellationToken);
+        new ConnectionsScenario(Udp.UdpIdleSession.Transport(endpoint, dtls), count, serverPid, settle, progress).RunAsync(cancellationToken);
 
     /// <summary>Most sessions <see cref="ConnectionsAsync"/> opens: each is a thread of the generator.</summary>
     public const int MaxSessions = 4000;

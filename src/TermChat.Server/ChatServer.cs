@@ -178,6 +178,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>A room's modes and key as this node of a cluster knows them (null when not clustered); for tests.</summary>
     internal History.RoomAccess? ClusterRoomAccess(string room) => _cluster?.Rules.Access(room);
 
+    /// <summary>The mutes in a room as this node of a cluster knows them (null when not clustered); for tests.</summary>
+    internal IReadOnlyList<Core.Moderation.RoomMute>? ClusterRoomMutes(string room) => _cluster?.Rules.Mutes(room);
+
     /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? LineEndPoint { get; private set; }
 

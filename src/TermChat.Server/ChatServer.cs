@@ -332,7 +332,8 @@ public sealed class ChatServer : IAsyncDisposable
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                     if (_cluster is { } node)
                     {
-                        ClusterLog.Stats(_logger, node.IsConnected, node.RttMicros, node.RoomLog.PendingCount, node.RoomLog.ConsumedSeq, node.Reconnects);
+                        ClusterLog.Stats(_logger, node.IsConnected, node.RttMicros, node.RoomLog.PendingCount, node.RoomLog.ConsumedSeq, node.Reconnects,
+                            node.RoomLog.CommitTimes.Percentile(0.50), node.RoomLog.CommitTimes.Percentile(0.99));
                     }
                 }
             }

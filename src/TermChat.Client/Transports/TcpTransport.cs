@@ -38,6 +38,8 @@ public sealed class TcpTransport : IChatTransport
     private int _closed;
     private int _disposed;
     private volatile ChatLinkException? _writeFailure;
+    // Why the link ended, set before the outbox closes, so a send after the end says why instead of only that it is closed.
+    private volatile Exception? _endedBy;
 
     /// <summary>Creates an unconnected transport.</summary>
     public TcpTransport(TcpTransportOptions options)
@@ -207,7 +209,9 @@ public sealed class TcpTransport : IChatTransport
         }
         catch (ChannelClosedException e)
         {
-            throw new ChatLinkException("the connection is closed", e);
+            throw _endedBy is { } reason
+                ? new ChatLinkException($"the connection is closed: {reason.Message}", reason)
+                : new ChatLinkException("the connection is closed", e);
         }
     }
 
@@ -338,9 +342,12 @@ public sealed class TcpTransport : IChatTransport
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            _inbox.Writer.TryComplete(failure);
-            // A dead reader means a dead link: stop the writer so senders fail fast instead of waiting.
+            // A close of our own needs no reason; an end we did not ask for is the server's doing or the network's.
+            _endedBy = failure ?? (Volatile.Read(ref _closed) == 1 ? null : new ChatLinkException("the server closed the connection"));
+            // A dead reader means a dead link: stop the writer so senders fail fast instead of waiting. The outbox closes
+            // before the inbox ends, so whoever has seen the end can no longer queue into the dead link.
             _outbox.Writer.TryComplete();
+            _inbox.Writer.TryComplete(failure);
         }
     }
 

@@ -30,6 +30,9 @@ internal sealed class ClusterRoom(string name, RoomHistory history)
 
     public string Topic { get; set; } = "";
 
+    /// <summary>The room's modes and key as this node set them (they do not travel between nodes).</summary>
+    public RoomAccess Access { get; set; } = RoomAccess.Open;
+
     /// <summary>Moves the head forward to a newer stored message (never back: acks and deliveries race).</summary>
     public void AdvanceHead(ulong seq, ulong streamSeq)
     {

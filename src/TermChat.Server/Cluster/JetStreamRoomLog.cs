@@ -170,6 +170,16 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
         lock (_gate) RoomOf(room).Topic = topic;
     }
 
+    public RoomAccess Access(string room)
+    {
+        lock (_gate) return _rooms.TryGetValue(room, out var state) ? state.Access : RoomAccess.Open;
+    }
+
+    public void SetAccess(string room, RoomAccess access)
+    {
+        lock (_gate) RoomOf(room).Access = access;
+    }
+
     /// <summary>The window stays: other nodes may still write to the room, and this node follows the whole stream.</summary>
     public void Release(string room)
     {

@@ -108,7 +108,7 @@ internal sealed partial class ChatCore
             {
                 if (!NameRules.TryNormalizeRoom(name, out string room, out _)) continue;
                 bool known = _rooms.TryGetValue(room, out var found);
-                found ??= new CoreRoom(room, _log.LastSeq(room));
+                found ??= NewRoom(room);
                 if (!known) _rooms[room] = found;
                 Append(found, RoomEntryDraft.Event(room, WallMs(), RoomEventKind.Quit, record.Nick, "connection lost (its server left the cluster)"));
                 DeleteIfUnused(found);

@@ -175,6 +175,7 @@ internal sealed partial class ChatCore
             return;
         }
         room.Modes = on ? room.Modes | flag : room.Modes & ~flag;
+        _log.SetAccess(room.Name, new RoomAccess(room.Modes, room.Key));
         Announce(room, op, RoomEventKind.Mode, change);
         SendModes(room);
     }

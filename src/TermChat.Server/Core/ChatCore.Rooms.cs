@@ -164,7 +164,7 @@ internal sealed partial class ChatCore
                 session.Sink?.Error(ErrorCode.NotAllowed, $"The server has {_rooms.Count} rooms, the most it allows; join an existing room.");
                 return;
             }
-            room = new CoreRoom(name, _log.LastSeq(name));
+            room = NewRoom(name);
             _rooms[name] = room;
         }
         if (session.Rooms.Contains(room))
@@ -268,6 +268,13 @@ internal sealed partial class ChatCore
             HeldWakes.End();
         }
         if (delivered > 0) _stats.FrameOut(delivered, bytes);
+    }
+
+    /// <summary>A room that comes to exist again: its seqs continue, and the modes and key the log kept hold again.</summary>
+    private CoreRoom NewRoom(string name)
+    {
+        var access = _log.Access(name);
+        return new CoreRoom(name, _log.LastSeq(name)) { Modes = access.Modes, Key = access.Key };
     }
 
     private void DeleteIfUnused(CoreRoom room)

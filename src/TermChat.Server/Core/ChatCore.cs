@@ -66,7 +66,7 @@ internal sealed partial class ChatCore
             claims.Expired = OnRemoteSessionExpired;
             claims.Arrived = OnPrivateArrived;
         }
-        _rooms[NameRules.Lobby] = new CoreRoom(NameRules.Lobby, log.LastSeq(NameRules.Lobby));
+        _rooms[NameRules.Lobby] = NewRoom(NameRules.Lobby);
         lock (_gate) Restore();
     }
 
@@ -462,7 +462,7 @@ internal sealed partial class ChatCore
             if (!NameRules.TryNormalizeRoom(name, out string room, out _) || session.Rooms.Any(r => r.Name == room)) continue;
             if (!_rooms.TryGetValue(room, out var found))
             {
-                found = new CoreRoom(room, _log.LastSeq(room));
+                found = NewRoom(room);
                 _rooms[room] = found;
             }
             found.Members.Add(session);

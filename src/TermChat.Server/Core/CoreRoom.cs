@@ -15,7 +15,7 @@ internal sealed class CoreRoom(string name, ulong visibleSeq)
 
     public List<CoreSession> Members { get; } = [];
 
-    /// <summary>The room's modes (invite-only, key, moderated, topic lock); they last while the room exists.</summary>
+    /// <summary>The room's modes (invite-only, key, moderated, topic lock); the log keeps them with the key (<see cref="History.RoomAccess"/>).</summary>
     public RoomModeFlags Modes { get; set; }
 
     /// <summary>The key joining needs while <see cref="RoomModeFlags.Key"/> is set.</summary>

@@ -56,6 +56,12 @@ internal interface IRoomLog : IDisposable
     /// <summary>Sets the topic of <paramref name="room"/>; kept as long as the room's history is. Never blocks on I/O.</summary>
     void SetTopic(string room, string topic);
 
+    /// <summary>The modes and key of <paramref name="room"/>; <see cref="RoomAccess.Open"/> if none were set.</summary>
+    RoomAccess Access(string room);
+
+    /// <summary>Sets the modes and key of <paramref name="room"/>; kept as long as the room's history is. Never blocks on I/O.</summary>
+    void SetAccess(string room, RoomAccess access);
+
     /// <summary>
     /// Why the log takes no new messages now (its disk is full, say), or null when it does. Entries appended anyway
     /// (joins, parts) wait in memory and are committed when the log recovers.

@@ -42,6 +42,11 @@ internal sealed class MemoryRoomLog : IRoomLog
 
     public void SetTopic(string room, string topic) => StateOf(room).Topic = topic;
 
+    /// <summary>Like the topic, the access goes with the history when the room empties: the room starts afresh.</summary>
+    public RoomAccess Access(string room) => _rooms.TryGetValue(room, out var state) ? state.Access : RoomAccess.Open;
+
+    public void SetAccess(string room, RoomAccess access) => StateOf(room).Access = access;
+
     public ulong LastSeq(string room) =>
         _rooms.TryGetValue(room, out var state) ? state.LastSeq : _retired.Peek(room);
 
@@ -89,5 +94,7 @@ internal sealed class MemoryRoomLog : IRoomLog
         public ulong LastSeq { get; set; }
 
         public string Topic { get; set; } = "";
+
+        public RoomAccess Access { get; set; } = RoomAccess.Open;
     }
 }

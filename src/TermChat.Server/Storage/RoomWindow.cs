@@ -15,4 +15,6 @@ internal sealed class RoomWindow(RoomHistory history)
     public ulong Committed { get; set; }
 
     public string Topic { get; set; } = "";
+
+    public RoomAccess Access { get; set; } = RoomAccess.Open;
 }

@@ -131,6 +131,17 @@ internal sealed class SqliteRoomLog : IRoomLog
         _writer.Enqueue(StoreOp.Topic(room, topic));
     }
 
+    public RoomAccess Access(string room)
+    {
+        lock (_gate) return _rooms.TryGetValue(room, out var window) ? window.Access : RoomAccess.Open;
+    }
+
+    public void SetAccess(string room, RoomAccess access)
+    {
+        lock (_gate) WindowOf(room).Access = access;
+        _writer.Enqueue(StoreOp.Access(room, access));
+    }
+
     /// <summary>The window stays: a durable log keeps the history of a room nobody is in.</summary>
     public void Release(string room)
     {
@@ -176,13 +187,16 @@ internal sealed class SqliteRoomLog : IRoomLog
     {
         using (var rooms = connection.CreateCommand())
         {
-            rooms.CommandText = "SELECT name, last_seq, topic FROM rooms";
+            rooms.CommandText = "SELECT name, last_seq, topic, modes, room_key FROM rooms";
             using var reader = rooms.ExecuteReader();
             while (reader.Read())
             {
                 var window = WindowOf(reader.GetString(0));
                 window.Assigned = window.Committed = (ulong)reader.GetInt64(1);
                 window.Topic = reader.GetString(2);
+                // Bits this build does not know are dropped rather than trusted: the file may be from a newer one.
+                var modes = (RoomModeFlags)(reader.GetInt64(3) & (long)RoomAccess.KnownModes);
+                window.Access = modes == RoomModeFlags.None && reader.GetString(4).Length == 0 ? RoomAccess.Open : new RoomAccess(modes, reader.GetString(4));
             }
         }
         long indexed = StoreWriter.IndexedUpTo(connection);

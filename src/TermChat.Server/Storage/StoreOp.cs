@@ -13,6 +13,8 @@ internal readonly record struct StoreOp(StoreOpKind Kind, RoomEntry? Entry = nul
 
     public static StoreOp Topic(string room, string topic) => new(StoreOpKind.Topic, Key: room, Text: topic);
 
+    public static StoreOp Access(string room, RoomAccess access) => new(StoreOpKind.Access, Key: room, Text: access.Key, Number: (long)access.Modes);
+
     /// <summary>Deletes the room's entries below <paramref name="firstKept"/>: they left the retained history.</summary>
     public static StoreOp Prune(string room, ulong firstKept) => new(StoreOpKind.Prune, Key: room, Number: (long)firstKept);
 

@@ -5,6 +5,7 @@ internal enum StoreOpKind
 {
     Append,
     Topic,
+    Access,
     Prune,
     SaveSession,
     DeleteSession,

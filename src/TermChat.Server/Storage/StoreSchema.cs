@@ -9,10 +9,11 @@ namespace TermChat.Server.Storage;
 internal static class StoreSchema
 {
     /// <summary>The schema this build writes.</summary>
-    public const int Current = 4;
+    public const int Current = 5;
 
     // Version 1: rooms and entries. Version 2 adds sessions (resume across restarts) and full-text search. Version 3
     // adds nick ownership by key and the key a session was opened with. Version 4 adds bans.
+    // Version 5 adds each room's modes and key, kept like its topic.
     private static readonly string[] s_migrations =
     [
         """
@@ -65,6 +66,10 @@ internal static class StoreSchema
             reason TEXT NOT NULL,
             by_nick TEXT NOT NULL
         );
+        """,
+        """
+        ALTER TABLE rooms ADD COLUMN modes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE rooms ADD COLUMN room_key TEXT NOT NULL DEFAULT '';
         """,
     ];
 

@@ -17,6 +17,7 @@ internal sealed class StoreStatements : IDisposable
     private readonly SqliteCommand _setIndexed;
     private readonly SqliteCommand _raiseRoom;
     private readonly SqliteCommand _setTopic;
+    private readonly SqliteCommand _setAccess;
     private readonly SqliteCommand _unindexBelow;
     private readonly SqliteCommand _pruneBelow;
     private readonly SqliteCommand _saveSession;
@@ -41,6 +42,9 @@ internal sealed class StoreStatements : IDisposable
         _setTopic = Prepare(connection,
             "INSERT INTO rooms(name, last_seq, topic) VALUES ($room, 0, $topic) ON CONFLICT(name) DO UPDATE SET topic = excluded.topic",
             "$room", "$topic");
+        _setAccess = Prepare(connection,
+            "INSERT INTO rooms(name, last_seq, modes, room_key) VALUES ($room, 0, $modes, $key) ON CONFLICT(name) DO UPDATE SET modes = excluded.modes, room_key = excluded.room_key",
+            "$room", "$modes", "$key");
         _unindexBelow = Prepare(connection,
             "DELETE FROM entries_text WHERE rowid IN (SELECT id FROM entries WHERE room = $room AND seq < $seq AND is_event = 0 AND id <= $indexed)",
             "$room", "$seq", "$indexed");
@@ -56,7 +60,7 @@ internal sealed class StoreStatements : IDisposable
             "INSERT OR REPLACE INTO bans(target, kind, expires_ms, reason, by_nick) VALUES ($target, $kind, $expires, $reason, $by)",
             "$target", "$kind", "$expires", "$reason", "$by");
         _deleteBan = Prepare(connection, "DELETE FROM bans WHERE target = $target", "$target");
-        _all = [_insertEntries, _insertEntry, _indexRange, _setIndexed, _raiseRoom, _setTopic, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive, _saveOwner, _deleteOwner, _saveBan, _deleteBan];
+        _all = [_insertEntries, _insertEntry, _indexRange, _setIndexed, _raiseRoom, _setTopic, _setAccess, _unindexBelow, _pruneBelow, _saveSession, _deleteSession, _setAlive, _saveOwner, _deleteOwner, _saveBan, _deleteBan];
     }
 
     public void Use(SqliteTransaction? transaction)
@@ -86,6 +90,9 @@ internal sealed class StoreStatements : IDisposable
         {
             case StoreOpKind.Topic:
                 Run(_setTopic, op.Key, op.Text);
+                break;
+            case StoreOpKind.Access:
+                Run(_setAccess, op.Key, op.Number, op.Text);
                 break;
             case StoreOpKind.Prune:
                 Run(_unindexBelow, op.Key, op.Number, indexedId);

@@ -121,6 +121,59 @@ public sealed class TcpTransportTests
     }
 
     [Fact]
+    public async Task A_send_after_the_server_closed_says_the_server_closed_it()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var transport = new TcpTransport(new TcpTransportOptions());
+        var accept = listener.AcceptSocketAsync();
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+        using (var server = await accept.WaitAsync(Wait))
+        {
+            server.Shutdown(SocketShutdown.Both);
+        }
+        await transport.Incoming.Completion.WaitAsync(Wait);
+
+        var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask().WaitAsync(Wait));
+
+        Assert.Equal("the connection is closed: the server closed the connection", error.Message);
+    }
+
+    [Fact]
+    public async Task A_send_after_an_invalid_frame_says_the_frame_ended_the_link()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var transport = new TcpTransport(new TcpTransportOptions { MaxFrameBytes = 1024 });
+        var accept = listener.AcceptSocketAsync();
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+        using var server = await accept.WaitAsync(Wait);
+        // A length prefix of 65,536 bytes, over the client's limit, written by hand.
+        await server.SendAsync(new byte[] { 0, 1, 0, 0 });
+        await Assert.ThrowsAsync<ChatLinkException>(() => transport.Incoming.Completion.WaitAsync(Wait));
+
+        var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask().WaitAsync(Wait));
+
+        Assert.StartsWith("the connection is closed: the server sent an invalid frame", error.Message);
+    }
+
+    [Fact]
+    public async Task A_send_after_our_own_close_says_only_that_it_is_closed()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var transport = new TcpTransport(new TcpTransportOptions());
+        var accept = listener.AcceptSocketAsync();
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), CancellationToken.None).WaitAsync(Wait);
+        using var server = await accept.WaitAsync(Wait);
+
+        await transport.CloseAsync(CancellationToken.None).WaitAsync(Wait);
+
+        var error = await Assert.ThrowsAsync<ChatLinkException>(() => transport.SendAsync(new Ping(1), CancellationToken.None).AsTask().WaitAsync(Wait));
+        Assert.Equal("the connection is closed", error.Message);
+    }
+
+    [Fact]
     public async Task Dispose_racing_a_close_that_is_still_flushing_never_throws()
     {
         // The close waits on a writer stuck on a peer that does not read; a dispose arrives meanwhile; then the

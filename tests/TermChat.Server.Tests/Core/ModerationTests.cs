@@ -201,6 +201,55 @@ public sealed class ModerationTests : IDisposable
     }
 
     [Fact]
+    public void A_keyed_room_that_empties_keeps_its_key_so_its_kept_history_stays_closed()
+    {
+        var store = OpenStore(Path.Combine(_directory, "chat.db"));
+        _core = NewCore(store);
+        var (op, _) = Join("oper", OpKey, "#ops");
+        _core.Moderate(op, ModerationAction.SetKey, "#ops", "s3cret", 0, "");
+        _core.Moderate(op, ModerationAction.Moderated, "#ops", "", 0, "");
+        _core.Say(op, "#ops", MessageKind.Say, "the launch code is 0000");
+        _core.Part(op, "#ops", "");
+        var (carol, carolSink) = Join("carol", null, "#lobby");
+
+        _core.Join(carol, "#ops");
+
+        carolSink.Received(1).Error(ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY.");
+        Assert.DoesNotContain(carol.Rooms, room => room.Name == "#ops");
+        Assert.DoesNotContain(carolSink.ReceivedCalls(), call => call.GetArguments().Any(a => a?.ToString()?.Contains("launch code", StringComparison.Ordinal) == true));
+        _core.Join(carol, "#ops", "s3cret");
+        Assert.Contains(carol.Rooms, room => room.Name == "#ops");
+        _core.Say(carol, "#ops", MessageKind.Say, "hello?");
+        carolSink.Received(1).Error(ErrorCode.Muted, "#ops is moderated: only operators and members with voice speak.");
+    }
+
+    [Fact]
+    public void Room_modes_and_keys_survive_a_restart_on_the_same_data_file()
+    {
+        string path = Path.Combine(_directory, "chat.db");
+        var store = OpenStore(path);
+        _core = NewCore(store);
+        var (op, _) = Join("oper", OpKey, "#ops");
+        _core.Moderate(op, ModerationAction.SetKey, "#ops", "s3cret", 0, "");
+        _core.Join(op, "#vip");
+        _core.Moderate(op, ModerationAction.InviteOnly, "#vip", "", 0, "");
+        _core.Moderate(op, ModerationAction.LockTopic, "#ops", "", 0, "");
+        store.Dispose();
+
+        _core = NewCore(OpenStore(path));
+        var (bob, bobSink) = Join("bob", UserKey, "#lobby");
+        _core.Join(bob, "#ops");
+        _core.Join(bob, "#vip");
+        _core.Join(bob, "#ops", "s3cret");
+        _core.SetTopic(bob, "#ops", "mine now");
+
+        bobSink.Received(1).Error(ErrorCode.BadPassword, "#ops needs a key: /join #ops KEY.");
+        bobSink.Received(1).Error(ErrorCode.InviteOnly, "#vip is invite-only: ask an operator to invite you.");
+        Assert.Equal(["#lobby", "#ops"], bob.Rooms.Select(room => room.Name));
+        bobSink.Received(1).Error(ErrorCode.NotOperator, "The topic of #ops is locked: only operators set it.");
+    }
+
+    [Fact]
     public void A_server_password_is_required_at_registration()
     {
         _options.Password = "letmein";

@@ -125,6 +125,10 @@ public sealed class SlowLogTests
 
         public void SetTopic(string room, string topic) => _store.SetTopic(room, topic);
 
+        public RoomAccess Access(string room) => _store.Access(room);
+
+        public void SetAccess(string room, RoomAccess access) => _store.SetAccess(room, access);
+
         public void Release(string room)
         {
         }

@@ -67,6 +67,22 @@ public abstract class RoomLogContract : IDisposable
     }
 
     [ContractFact]
+    public void A_room_has_open_access_until_set_and_then_the_access_it_was_given()
+    {
+        var log = Open();
+        Append(log, Say("#a", "hello"));
+
+        Assert.Same(RoomAccess.Open, log.Access("#a"));
+        Assert.Same(RoomAccess.Open, log.Access("#never"));
+        log.SetAccess("#a", new RoomAccess(RoomModeFlags.Key | RoomModeFlags.Moderated, "s3cret"));
+        log.SetAccess("#b", new RoomAccess(RoomModeFlags.InviteOnly, ""));
+
+        Assert.Equal(new RoomAccess(RoomModeFlags.Key | RoomModeFlags.Moderated, "s3cret"), log.Access("#a"));
+        Assert.Equal(new RoomAccess(RoomModeFlags.InviteOnly, ""), log.Access("#b"));
+        Assert.Same(RoomAccess.Open, log.Access("#c"));
+    }
+
+    [ContractFact]
     public void A_search_finds_the_messages_holding_every_word_whole_and_in_any_case_newest_first()
     {
         var log = Open();

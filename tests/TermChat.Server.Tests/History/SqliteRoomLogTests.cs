@@ -86,12 +86,14 @@ public sealed class SqliteRoomLogTests : RoomLogContract
         var first = OpenStore(path);
         for (int i = 1; i <= 5; i++) Append(first.RoomLog, Say("#keep", $"m{i}"));
         first.RoomLog.SetTopic("#keep", "the topic");
+        first.RoomLog.SetAccess("#keep", new RoomAccess(RoomModeFlags.Key | RoomModeFlags.TopicLocked, "s3cret"));
         first.Dispose();
 
         var second = OpenStore(path);
         var log = second.RoomLog;
         Assert.Equal(5UL, log.LastSeq("#keep"));
         Assert.Equal("the topic", log.Topic("#keep"));
+        Assert.Equal(new RoomAccess(RoomModeFlags.Key | RoomModeFlags.TopicLocked, "s3cret"), log.Access("#keep"));
         Assert.Equal(["m1", "m2", "m3", "m4", "m5"], log.Read("#keep", 0, int.MaxValue, long.MaxValue).Entries.Select(e => e.Text));
         Assert.Equal(6UL, Append(log, Say("#keep", "after")).Seq);
     }
@@ -150,6 +152,7 @@ public sealed class SqliteRoomLogTests : RoomLogContract
 
         Assert.Equal(2UL, store.RoomLog.LastSeq("#old"));
         Assert.Equal("kept topic", store.RoomLog.Topic("#old"));
+        Assert.Same(RoomAccess.Open, store.RoomLog.Access("#old"));
         Assert.Equal(2, store.RoomLog.Read("#old", 0, int.MaxValue, long.MaxValue).Entries.Count);
         store.Dispose();
         using var reader = DataFile.OpenForReading(path);

@@ -159,8 +159,9 @@ public sealed class DtlsChannel : DatagramTransport
             }
             else
             {
-                // BouncyCastle: zero means no timeout. Its handshake always passes a finite one.
-                long deadline = Environment.TickCount64 + (waitMillis == 0 ? int.MaxValue : waitMillis);
+                // BouncyCastle: zero means no timeout. Its handshake always passes a finite one, which is capped so
+                // that a lost flight is resent at least every MaxHandshakeWaitMillis.
+                long deadline = Environment.TickCount64 + (waitMillis <= 0 ? int.MaxValue : Math.Min(waitMillis, MaxHandshakeWaitMillis));
                 while (!_closed && !_nonBlocking)
                 {
                     long now = Environment.TickCount64;
@@ -206,6 +207,17 @@ public sealed class DtlsChannel : DatagramTransport
         datagram.AsSpan(0, length).CopyTo(buffer);
         return length;
     }
+
+    /// <summary>
+    /// The longest a blocking (handshake) receive waits before it reports "nothing yet", on which BouncyCastle resends
+    /// its last flight. Its own resend timer starts at <see cref="DtlsCredentials.HandshakeResendMillis"/> and doubles
+    /// up to 60 s (RFC 6347's backoff), so on a lossy link a flight lost four times in a row went again only after
+    /// 0.5 + 1 + 2 + 4 s, and the handshake overran the 10 s connect allowance: about 2.5 % of handshakes at 20 % loss
+    /// each way (a simulation of the three round trips; the 20 %-loss namespace test timed out on it once in four
+    /// runs). Capped at 1 s, resends come at 0.5 s and then every second (about 0.02 % overran). A flight is at most
+    /// five small datagrams, so the extra resends cost next to nothing.
+    /// </summary>
+    public const int MaxHandshakeWaitMillis = 1000;
 
     /// <summary>How long a handshake record after a gap waits for the records before it (then it goes anyway: they were lost).</summary>
     private const int ReorderWaitMillis = 50;

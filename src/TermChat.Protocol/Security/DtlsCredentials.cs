@@ -45,7 +45,10 @@ public sealed class DtlsCredentials
     /// <summary>How long a DTLS handshake may take, then it fails (both sides).</summary>
     public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The first DTLS retransmission timer, doubling on every try (RFC 6347 suggests 1 s; a LAN answers in far less).</summary>
+    /// <summary>
+    /// The first DTLS retransmission timer, doubling on every try (RFC 6347 suggests 1 s; a LAN answers in far less), each
+    /// wait capped at <see cref="DtlsChannel.MaxHandshakeWaitMillis"/>.
+    /// </summary>
     public const int HandshakeResendMillis = 500;
 
     /// <summary>The signer for a handshake: this key, this certificate, ECDSA with SHA-256.</summary>

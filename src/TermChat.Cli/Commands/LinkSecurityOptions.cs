@@ -4,12 +4,12 @@ using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
-/// <summary>The client's TLS options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make (UDP's DTLS follows them).</summary>
+/// <summary>The client's encryption options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make (UDP's DTLS follows them).</summary>
 internal sealed class LinkSecurityOptions
 {
     public Option<bool> Tls { get; } = new("--tls")
     {
-        Description = "Always encrypt: TLS over TCP even to loopback, and DTLS over UDP (by default TCP to other addresses uses TLS; UDP is plaintext without this).",
+        Description = "Encrypt loopback links too (by default every link to another address is encrypted: TLS over TCP, DTLS over UDP).",
     };
 
     public Option<bool> Plaintext { get; } = new("--plaintext")

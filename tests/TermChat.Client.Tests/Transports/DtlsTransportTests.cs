@@ -157,6 +157,22 @@ public sealed class DtlsTransportTests : IDisposable
         Assert.Equal("UDP", transport.Name);
     }
 
+    [Theory]
+    [InlineData(TlsMode.Auto, "UDP")]
+    [InlineData(TlsMode.Require, "UDP+DTLS")]
+    [InlineData(TlsMode.Off, "UDP")]
+    public async Task A_UDP_link_to_loopback_is_plaintext_by_default_and_DTLS_when_told(TlsMode tls, string name)
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        await using var transport = new UdpTransport(Options(tls));
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", server.EndPoint.Port), CancellationToken.None).WaitAsync(Wait);
+
+        await HelloAsync(transport, "looped");
+
+        Assert.Equal(name, transport.Name);
+        Assert.Equal(tls == TlsMode.Require, transport.Security is not null);
+    }
+
     [Fact]
     public async Task A_nick_taken_over_DTLS_belongs_to_that_key_and_is_refused_to_another()
     {

@@ -12,7 +12,12 @@
 # Needs root, iproute2 (ip netns) and nftables; otherwise it skips (exit 0), except under CI=true, where a
 # missing prerequisite fails the run so that a skip cannot hide an untested LAN. Always tears down (trap EXIT).
 # Knobs: LOSS (default 20), DUP (10), COUNT (messages per sender, 150), MODES ("select threads async"),
-# PLAINTEXT_MODES ("select"; empty for none).
+# PLAINTEXT_MODES ("select"; empty for none), CONNECT_TIMEOUT (seconds, 30).
+#
+# Clients get `--connect-timeout 30` (the default is 10 s): what is tested here is exactly-once delivery, and a DTLS
+# connect is five lossy round trips of public-key work. Over this link on an idle machine it takes at most ~6 s (600
+# handshakes at 20 % loss each way, an in-memory harness), but with the machine's load at 35-40 process start and
+# the key work stretched a connect past 10 s in one run of seven.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -146,9 +151,9 @@ check_security() {
 # run_mode MODE [plaintext]: one server in MODE and the four clients, encrypted (the default) or plaintext.
 run_mode() {
     local mode=$1 security=${2:-encrypted}
-    local label=$mode serve_extra=() join_extra=()
+    local label=$mode serve_extra=() join_extra=(--connect-timeout "${CONNECT_TIMEOUT:-30}")
     if [ "$security" = plaintext ]; then
-        label="$mode-plaintext" serve_extra=(--allow-plaintext) join_extra=(--plaintext)
+        label="$mode-plaintext" serve_extra=(--allow-plaintext) join_extra+=(--plaintext)
     fi
     local dir="$work/$label"
     mkdir -p "$dir"

@@ -226,7 +226,7 @@ public sealed class UdpTransport : IChatTransport
             // Closing the channel ends the handshake thread's wait at once.
             channel.Close();
             if (cancellationToken.IsCancellationRequested) throw;
-            throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+            throw ChatConnectException.DtlsTimedOutAfter(endpoint, _options.ConnectTimeout, channel.HeardFromPeer, e);
         }
         catch (Exception e) when (e is IOException or TlsException or InvalidOperationException)
         {

@@ -44,11 +44,14 @@ public sealed class UdpTransportOptions
     /// <summary>Accept a server key that differs from its pin, and pin it instead (<c>--trust-new-key</c>).</summary>
     public bool TrustNewKey { get; set; }
 
-    /// <summary>The security settings of <paramref name="tcp"/> (TLS mode, pins, identity, re-trust) for UDP.</summary>
+    /// <summary>The security settings of <paramref name="tcp"/> (TLS mode, pins, identity, re-trust) and its connect timeout, for UDP.</summary>
     public static UdpTransportOptions SecuredLike(TcpTransportOptions tcp)
     {
         ArgumentNullException.ThrowIfNull(tcp);
-        return new UdpTransportOptions { Tls = tcp.Tls, KnownServers = tcp.KnownServers, Identity = tcp.Identity, TrustNewKey = tcp.TrustNewKey };
+        return new UdpTransportOptions
+        {
+            Tls = tcp.Tls, KnownServers = tcp.KnownServers, Identity = tcp.Identity, TrustNewKey = tcp.TrustNewKey, ConnectTimeout = tcp.ConnectTimeout,
+        };
     }
 
     /// <summary>Timers and windows of the datagram layer (PROTOCOL-DATAGRAMS.md).</summary>

@@ -178,6 +178,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>A room's modes and key as this node of a cluster knows them (null when not clustered); for tests.</summary>
     internal History.RoomAccess? ClusterRoomAccess(string room) => _cluster?.Rules.Access(room);
 
+    /// <summary>The mutes in a room as this node of a cluster knows them (null when not clustered); for tests.</summary>
+    internal IReadOnlyList<Core.Moderation.RoomMute>? ClusterRoomMutes(string room) => _cluster?.Rules.Mutes(room);
+
     /// <summary>The bound line-mode endpoint, once started with <see cref="ServerOptions.LinePort"/>; otherwise <see langword="null"/>.</summary>
     public IPEndPoint? LineEndPoint { get; private set; }
 
@@ -329,7 +332,8 @@ public sealed class ChatServer : IAsyncDisposable
                         Stats.FloodDelays, Stats.SlowConsumers, sample.SendQueuePeak, Stats.DisconnectSummary());
                     if (_cluster is { } node)
                     {
-                        ClusterLog.Stats(_logger, node.IsConnected, node.RttMicros, node.RoomLog.PendingCount, node.RoomLog.ConsumedSeq, node.Reconnects);
+                        ClusterLog.Stats(_logger, node.IsConnected, node.RttMicros, node.RoomLog.PendingCount, node.RoomLog.ConsumedSeq, node.Reconnects,
+                            node.RoomLog.CommitTimes.Percentile(0.50), node.RoomLog.CommitTimes.Percentile(0.99));
                     }
                 }
             }

@@ -20,8 +20,8 @@ internal static partial class ClusterLog
     [LoggerMessage(1505, LogLevel.Error, "The cluster stream delivered an entry that cannot be read ({Subject}, stream seq {Seq}): {Error}; skipped")]
     public static partial void Unreadable(ILogger logger, string subject, ulong seq, string error);
 
-    [LoggerMessage(1507, LogLevel.Information, "stats: cluster connected={Connected} rtt_us={RttMicros} pending={Pending} stream_seq={StreamSeq} reconnects={Reconnects}")]
-    public static partial void Stats(ILogger logger, bool connected, long rttMicros, int pending, ulong streamSeq, long reconnects);
+    [LoggerMessage(1507, LogLevel.Information, "stats: cluster connected={Connected} rtt_us={RttMicros} pending={Pending} stream_seq={StreamSeq} reconnects={Reconnects} commit_p50_us={CommitP50} commit_p99_us={CommitP99}")]
+    public static partial void Stats(ILogger logger, bool connected, long rttMicros, int pending, ulong streamSeq, long reconnects, long commitP50, long commitP99);
 
     [LoggerMessage(1506, LogLevel.Error, "The cluster consumer stopped: {Error}; restarting it")]
     public static partial void ConsumerFailed(ILogger logger, string error);

@@ -49,6 +49,8 @@ internal sealed class ClusterNode : IAsyncDisposable
         new("cluster_rtt_us", RttMicros),
         new("cluster_pending", RoomLog.PendingCount),
         new("cluster_stream_seq", (long)RoomLog.ConsumedSeq),
+        new("cluster_commit_p50_us", RoomLog.CommitTimes.Percentile(0.50)),
+        new("cluster_commit_p99_us", RoomLog.CommitTimes.Percentile(0.99)),
         new("cluster_reconnects_total", Reconnects),
         new("cluster_nick_claims", Nicks.ClaimCount),
     ];

@@ -19,14 +19,23 @@ internal sealed class ClusterRoom(string name, RoomHistory history)
     /// <summary>The stream seq of that message: the expected last subject sequence of the next publish.</summary>
     public ulong HeadStreamSeq { get; set; }
 
-    /// <summary>Entries appended here and not yet stored, oldest first; the first of them may be in <see cref="Batch"/>.</summary>
+    /// <summary>Entries appended here and not yet stored, oldest first; the first of them are in <see cref="InFlight"/>.</summary>
     public List<RoomEntry> Pending { get; } = [];
 
-    /// <summary>The publish in flight, or null.</summary>
-    public PublishBatch? Batch { get; set; }
+    /// <summary>The publishes on their way, oldest first: together the first entries of <see cref="Pending"/>, in order.</summary>
+    public List<PublishBatch> InFlight { get; } = [];
+
+    /// <summary>How many of <see cref="Pending"/>'s first entries <see cref="InFlight"/> holds.</summary>
+    public int InFlightEntries { get; set; }
 
     /// <summary>Whether a publishing loop runs for the room.</summary>
     public bool Publishing { get; set; }
+
+    /// <summary>Completed by an append while the publishing loop waits with room for another publish; null otherwise.</summary>
+    public TaskCompletionSource? Appended { get; set; }
+
+    /// <summary>Until when (a monotonic timestamp) publishes go one at a time, after one sent behind another was refused.</summary>
+    public long SingleUntil { get; set; }
 
     public string Topic { get; set; } = "";
 

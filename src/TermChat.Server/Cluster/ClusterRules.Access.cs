@@ -5,7 +5,8 @@ using TermChat.Server.History;
 namespace TermChat.Server.Cluster;
 
 // Room access: one key per room in the access bucket, put by the operator's node and followed by every node, so a
-// keyed or invite-only room is closed on every node, and stays closed after every node restarts.
+// keyed or invite-only room is closed on every node, and stays closed after every node restarts. The bucket also holds
+// the rooms' mutes (ClusterRules.Mutes.cs), under keys of their own.
 internal sealed partial class ClusterRules
 {
     // Every room's access in the access bucket as this node last saw it, by room, with its revision.
@@ -36,10 +37,15 @@ internal sealed partial class ClusterRules
 
     /// <summary>
     /// The access bucket changed (or the watch reports it whole again): the index follows, and the core is told. A value
-    /// that is not one of ours is logged and changes nothing.
+    /// that is not one of ours is logged and changes nothing. Mutes share the bucket under their own keys.
     /// </summary>
     private void OnAccessEntry(NatsKVEntry<byte[]> entry)
     {
+        if (IsMuteKey(entry.Key))
+        {
+            OnMuteEntry(entry);
+            return;
+        }
         if (entry.Operation != NatsKVOperation.Put) return;
         if (AccessValue.Parse(entry.Key, entry.Value ?? []) is not { } value)
         {

@@ -56,25 +56,15 @@ internal sealed partial class ClusterRules
             ban = BanValue.Parse(entry.Key, entry.Value ?? []);
             if (ban is null) ClusterLog.RuleUnreadable(_logger, _bans.Bucket, entry.Key);
         }
-        string? lifted = null;
-        lock (_gate)
-        {
-            if (_banIndex.TryGetValue(entry.Key, out var known))
-            {
-                if (known.Revision > entry.Revision) return;
-                if (ban is null) lifted = known.Ban.Target;
-            }
-            if (ban is null) _banIndex.Remove(entry.Key);
-            else _banIndex[entry.Key] = (ban, entry.Revision);
-        }
-        if (lifted is not null) BanRemoved?.Invoke(lifted);
+        if (!Follow(_banIndex, entry, ban, out var lifted)) return;
+        if (lifted is not null) BanRemoved?.Invoke(lifted.Target);
         if (ban is not null) BanSet?.Invoke(ban);
     }
 
-    /// <summary>A put this node made: its revision is known at once, so that lifting the ban deletes exactly it.</summary>
-    private void Written(RuleWrite write, ulong revision)
+    /// <summary>A ban this node put: its revision is known at once, so that lifting the ban deletes exactly it.</summary>
+    private void WrittenBan(RuleWrite write, ulong revision)
     {
-        if (write.Bucket != _bans || BanValue.Parse(write.Key, write.Value) is not { } ban) return;
+        if (BanValue.Parse(write.Key, write.Value) is not { } ban) return;
         lock (_gate)
         {
             if (!_banIndex.TryGetValue(write.Key, out var known) || known.Revision < revision) _banIndex[write.Key] = (ban, revision);

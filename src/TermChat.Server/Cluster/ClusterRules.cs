@@ -8,20 +8,20 @@ using TermChat.Server.Core.Moderation;
 namespace TermChat.Server.Cluster;
 
 /// <summary>
-/// Nick ownership, bans and rooms' modes and keys across the cluster, in three JetStream key-value buckets with file
-/// storage and no TTL, so they outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton (the nicks bucket's
-/// <see cref="ClusterNicks.SkeletonToken"/>), created only if absent, so of two nodes binding look-alikes for different
-/// keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per ban target;
-/// <c>TERMCHAT_&lt;name&gt;_ACCESS</c> one key per room whose modes were set. Every node reads all three before it takes
-/// clients and then follows them, reporting each change to the core (<see cref="ISharedRules"/>), which keeps its own
-/// <see cref="NickRegistry"/>, <see cref="BanList"/> and rooms.
+/// Nick ownership, bans and rooms' modes, keys and mutes across the cluster, in three JetStream key-value buckets with
+/// file storage and no TTL, so they outlive every node: <c>TERMCHAT_&lt;name&gt;_OWNERS</c> has one key per nick skeleton
+/// (the nicks bucket's <see cref="ClusterNicks.SkeletonToken"/>), created only if absent, so of two nodes binding
+/// look-alikes for different keys at the same moment exactly one wins; <c>TERMCHAT_&lt;name&gt;_BANS</c> has one key per
+/// ban target; <c>TERMCHAT_&lt;name&gt;_ACCESS</c> one key per room whose modes were set, and one per nick muted in a
+/// room. Every node reads all three before it takes clients and then follows them, reporting each change to the core
+/// (<see cref="ISharedRules"/>), which keeps its own <see cref="NickRegistry"/>, <see cref="BanList"/> and rooms.
 /// </summary>
 /// <remarks>
-/// The core writes through <see cref="INickOwnerStore"/> and <see cref="IBanStore"/> under its lock: those only queue,
-/// and one loop makes the writes, trying again each second while the link is down (the last write queued for a key
-/// wins). A binding itself is decided before a registration is answered: <see cref="ClusterNicks"/> calls
-/// <see cref="ClaimOwnerAsync"/> while it claims the nick. A value that is not one of ours is logged and binds or bans
-/// nothing.
+/// The core writes through <see cref="INickOwnerStore"/>, <see cref="IBanStore"/> and (mutes) <see cref="ISharedRules"/>
+/// under its lock: those only queue, and one loop makes the writes, trying again each second while the link is down
+/// (the last write queued for a key wins). A binding itself is decided before a registration is answered:
+/// <see cref="ClusterNicks"/> calls <see cref="ClaimOwnerAsync"/> while it claims the nick. A value that is not one of
+/// ours is logged and binds, bans or mutes nothing.
 /// </remarks>
 internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, ISharedRules, IAsyncDisposable
 {
@@ -237,6 +237,28 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
         }
     }
 
+    /// <summary>
+    /// An index of a bucket follows one of its entries, whose value is <paramref name="value"/> (null: deleted, or not
+    /// one of ours, which counts as deleted).
+    /// </summary>
+    /// <returns>False if the index knows a newer revision of the key (the entry changes nothing); and in
+    /// <paramref name="removed"/> the value the entry removes, if it removes one.</returns>
+    private bool Follow<T>(Dictionary<string, (T Value, ulong Revision)> index, NatsKVEntry<byte[]> entry, T? value, out T? removed) where T : class
+    {
+        removed = null;
+        lock (_gate)
+        {
+            if (index.TryGetValue(entry.Key, out var known))
+            {
+                if (known.Revision > entry.Revision) return false;
+                if (value is null) removed = known.Value;
+            }
+            if (value is null) index.Remove(entry.Key);
+            else index[entry.Key] = (value, entry.Revision);
+        }
+        return true;
+    }
+
     private void QueueLocked(RuleWrite write)
     {
         _pending[(write.Bucket.Bucket, write.Key)] = write;
@@ -298,7 +320,8 @@ internal sealed partial class ClusterRules : INickOwnerStore, IBanStore, IShared
             return created.Success || created.Error is NatsKVCreateException or NatsKVWrongLastRevisionException ? true : throw created.Error;
         }
         var put = await write.Bucket.PutAsync(write.Key, write.Value, cancellationToken: timeout.Token).ConfigureAwait(false);
-        Written(write, put);
+        if (write.Bucket == _bans) WrittenBan(write, put);
+        else if (write.Bucket == _access) WrittenMute(write, put);
         return true;
     }
 }

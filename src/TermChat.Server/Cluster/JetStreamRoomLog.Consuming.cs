@@ -56,6 +56,7 @@ internal sealed partial class JetStreamRoomLog
         }
         var entries = own ?? Decode(data, subject, streamSeq);
         if (entries.Count == 0) return;
+        if (own is not null) CommitTimes.RecordSince(own[0].AppendedAt);
         var fresh = new List<RoomEntry>(entries.Count);
         lock (_gate)
         {

@@ -83,6 +83,12 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
         }
     }
 
+    /// <summary>
+    /// How long this node's own entries took from append to commit (stored and read back, ready for the fan-out), in
+    /// microseconds: the oldest entry of each of the last <see cref="LatencyWindow.Capacity"/> publishes.
+    /// </summary>
+    public LatencyWindow CommitTimes { get; } = new();
+
     /// <summary>The stream seq of the last message consumed: how far this node has followed the cluster.</summary>
     public ulong ConsumedSeq => Volatile.Read(ref _consumed);
 
@@ -124,8 +130,10 @@ internal sealed partial class JetStreamRoomLog : IRoomLog
         {
             var room = RoomOf(draft.Room);
             ulong after = room.Pending.Count > 0 ? Math.Max(room.Pending[^1].Seq, room.HeadSeq) : room.HeadSeq;
-            entry = new RoomEntry(draft, after + 1);
+            entry = new RoomEntry(draft, after + 1) { AppendedAt = System.Diagnostics.Stopwatch.GetTimestamp() };
             room.Pending.Add(entry);
+            // The publishing loop may be waiting for entries to send behind those on their way.
+            room.Appended?.TrySetResult();
             if (!room.Publishing && _disposed == 0)
             {
                 room.Publishing = true;

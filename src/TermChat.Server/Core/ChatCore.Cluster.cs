@@ -161,6 +161,27 @@ internal sealed partial class ChatCore
     }
 
     /// <summary>
+    /// A nick muted in a room on some server (this one's own mutes come back too, without effect): it is muted here too
+    /// if the room exists here; a room created here later reads its mutes from the cluster (<see cref="NewRoom"/>).
+    /// </summary>
+    private void OnMuteSet(RoomMute mute)
+    {
+        lock (_gate)
+        {
+            if (_rooms.TryGetValue(mute.Room, out var room)) room.Muted[mute.Nick] = mute.UntilMs;
+        }
+    }
+
+    /// <summary>A mute lifted (or found lapsed) on some server is lifted here too.</summary>
+    private void OnMuteRemoved(string room, string nick)
+    {
+        lock (_gate)
+        {
+            if (_rooms.TryGetValue(room, out var found)) found.Muted.Remove(nick);
+        }
+    }
+
+    /// <summary>
     /// A kick, voice or invitation an operator on another server gave, as the room's log brings its event here: it takes
     /// effect on this server's members too. Nicks are unique in a cluster, so an operator with a session here gave it
     /// here, where it took effect at once.

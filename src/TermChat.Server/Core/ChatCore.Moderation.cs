@@ -87,6 +87,7 @@ internal sealed partial class ChatCore
                     : $"You are muted in {room.Name} for another {Math.Max(1, (until - now + 999) / 1000)} s.";
             }
             room.Muted.Remove(session.Nick);
+            _shared?.MuteLapsed(new RoomMute(room.Name, session.Nick, until));
         }
         if ((room.Modes & RoomModeFlags.Moderated) != 0 && !IsOperator(session) && !room.Voiced.Contains(session.Nick))
         {
@@ -97,9 +98,9 @@ internal sealed partial class ChatCore
 
     private void ModerateRoom(CoreSession op, CoreRoom room, ModerationAction action, string target, uint seconds, string reason)
     {
-        // A room's modes and key hold on every server that shares it: a change that could not reach the others would
-        // leave the room open on some of them.
-        if (ChangesAccess(action) && _shared?.Unavailable is { } unavailable)
+        // A room's modes, key and mutes hold on every server that shares it: a change that could not reach the others
+        // would leave the room open, or a muted member speaking, on some of them.
+        if (IsShared(action) && _shared?.Unavailable is { } unavailable)
         {
             op.Sink?.Error(ErrorCode.StorageUnavailable, unavailable);
             return;
@@ -124,13 +125,20 @@ internal sealed partial class ChatCore
                 return;
             case ModerationAction.Mute:
                 if (!TryNick(op, target)) return;
-                room.Muted[target] = seconds == 0 ? long.MaxValue : WallMs() + seconds * 1000L;
+                var mute = new RoomMute(room.Name, target, seconds == 0 ? RoomMute.UntilUnmuted : WallMs() + seconds * 1000L);
+                room.Muted[target] = mute.UntilMs;
+                _shared?.SaveMute(mute);
                 Announce(room, op, RoomEventKind.Mute, $"{target} {(seconds == 0 ? "until unmuted" : $"for {Duration(seconds)}")}{Because(reason)}");
                 return;
             case ModerationAction.Unmute:
                 if (!TryNick(op, target)) return;
-                if (room.Muted.Remove(target)) Announce(room, op, RoomEventKind.Unmute, target);
-                else op.Sink?.Error(ErrorCode.NotAllowed, $"{target} is not muted in {room.Name}.");
+                if (!room.Muted.Remove(target))
+                {
+                    op.Sink?.Error(ErrorCode.NotAllowed, $"{target} is not muted in {room.Name}.");
+                    return;
+                }
+                _shared?.DeleteMute(room.Name, target);
+                Announce(room, op, RoomEventKind.Unmute, target);
                 return;
             case ModerationAction.Voice or ModerationAction.Devoice:
                 if (!TryNick(op, target)) return;
@@ -180,9 +188,10 @@ internal sealed partial class ChatCore
         }
     }
 
-    private static bool ChangesAccess(ModerationAction action) => action is ModerationAction.SetKey or ModerationAction.ClearKey
+    /// <summary>Whether the action changes what a cluster keeps for the room on every server: its modes, key or mutes.</summary>
+    private static bool IsShared(ModerationAction action) => action is ModerationAction.SetKey or ModerationAction.ClearKey
         or ModerationAction.LockTopic or ModerationAction.UnlockTopic or ModerationAction.InviteOnly or ModerationAction.NotInviteOnly
-        or ModerationAction.Moderated or ModerationAction.NotModerated;
+        or ModerationAction.Moderated or ModerationAction.NotModerated or ModerationAction.Mute or ModerationAction.Unmute;
 
     private void SetMode(CoreSession op, CoreRoom room, RoomModeFlags flag, bool on, string change)
     {

@@ -281,11 +281,23 @@ internal sealed partial class ChatCore
         if (delivered > 0) _stats.FrameOut(delivered, bytes);
     }
 
-    /// <summary>A room that comes to exist again: its seqs continue, and the modes and key the log kept hold again.</summary>
+    /// <summary>
+    /// A room that comes to exist again: its seqs continue, and the modes and key the log kept hold again. In a cluster
+    /// so do the mutes the cluster keeps for it (given on any server, perhaps before this one started); one found lapsed
+    /// is dropped everywhere.
+    /// </summary>
     private CoreRoom NewRoom(string name)
     {
         var access = _log.Access(name);
-        return new CoreRoom(name, _log.LastSeq(name)) { Modes = access.Modes, Key = access.Key };
+        var room = new CoreRoom(name, _log.LastSeq(name)) { Modes = access.Modes, Key = access.Key };
+        if (_shared is null) return room;
+        long now = WallMs();
+        foreach (var mute in _shared.Mutes(name))
+        {
+            if (mute.UntilMs > now) room.Muted[mute.Nick] = mute.UntilMs;
+            else _shared.MuteLapsed(mute);
+        }
+        return room;
     }
 
     private void DeleteIfUnused(CoreRoom room)

@@ -48,8 +48,9 @@ internal sealed partial class ChatCore
     /// <param name="bans">Where bans are kept across restarts; null keeps them in memory only.</param>
     /// <param name="claims">Nicks across a cluster; null for a server on its own. Its sessions are kept through
     /// <paramref name="store"/>, which is then the same object.</param>
-    /// <param name="shared">Ownership and bans shared with other servers (a cluster), which are then kept through
-    /// <paramref name="owners"/> and <paramref name="bans"/> (the same object); null for a server on its own.</param>
+    /// <param name="shared">Ownership, bans, room access and mutes shared with other servers (a cluster), which are then
+    /// kept through <paramref name="owners"/> and <paramref name="bans"/> (the same object); null for a server on its
+    /// own, whose mutes belong to the room while it exists.</param>
     public ChatCore(ServerOptions options, ServerStats stats, IRoomLog log, ILogger logger, ISessionStore? store = null, INickOwnerStore? owners = null, IBanStore? bans = null,
         INickClaims? claims = null, ISharedRules? shared = null)
     {
@@ -67,11 +68,10 @@ internal sealed partial class ChatCore
             claims.Expired = OnRemoteSessionExpired;
             claims.Arrived = OnPrivateArrived;
         }
-        _rooms[NameRules.Lobby] = NewRoom(NameRules.Lobby);
         lock (_gate)
         {
-            // Other servers' changes are followed from before the bindings and bans are loaded: one that arrives in
-            // between waits for the lock and is applied after the load (again, if the load already had it).
+            // Other servers' changes are followed from before the bindings, bans and the lobby's mutes are loaded: one
+            // that arrives in between waits for the lock and is applied after the load (again, if the load already had it).
             _shared = shared;
             if (shared is not null)
             {
@@ -80,7 +80,10 @@ internal sealed partial class ChatCore
                 shared.BanSet = OnBanSet;
                 shared.BanRemoved = OnBanRemoved;
                 shared.AccessSet = OnAccessSet;
+                shared.MuteSet = OnMuteSet;
+                shared.MuteRemoved = OnMuteRemoved;
             }
+            _rooms[NameRules.Lobby] = NewRoom(NameRules.Lobby);
             _owners = new NickRegistry(owners);
             _bans = new BanList(bans);
             Restore();

@@ -27,7 +27,11 @@ internal sealed class CoreRoom(string name, ulong visibleSeq)
     /// <summary>Nicks with voice: they speak while the room is moderated.</summary>
     public HashSet<string> Voiced { get; } = new(NameRules.NickComparer);
 
-    /// <summary>Muted nicks and when the mute lapses (Unix ms; <see cref="long.MaxValue"/> until lifted).</summary>
+    /// <summary>
+    /// Muted nicks and when the mute lapses (Unix ms; <see cref="Moderation.RoomMute.UntilUnmuted"/> until lifted). On a
+    /// server on its own they belong to the room while it exists; in a cluster this is the node's copy of the mutes the
+    /// cluster keeps for the room (<see cref="ISharedRules.Mutes"/>).
+    /// </summary>
     public Dictionary<string, long> Muted { get; } = new(NameRules.NickComparer);
 
     /// <summary>Who set the topic, if it was set since the room came to exist in this process ("" otherwise).</summary>

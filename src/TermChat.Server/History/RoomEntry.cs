@@ -66,6 +66,9 @@ internal sealed class RoomEntry
         WireReplayFrame = null;
     }
 
+    /// <summary>When a log that commits later (the cluster's) took the entry, a Stopwatch timestamp: for its commit-time figure.</summary>
+    internal long AppendedAt;
+
     /// <summary>The TermChat wire front end's live frame for this entry, encoded once and shared by every member.</summary>
     internal byte[]? WireFrame;
 

@@ -15,7 +15,8 @@ namespace TermChat.Server.Tests.Cluster;
 /// <summary>
 /// A room's modes and key hold on every node of a cluster and outlive every node: a keyed or invite-only room cannot be
 /// entered through another node, a moderated room is moderated on every node, and the engine being down refuses a change
-/// rather than making it on one node only. Real nats-server, real servers on port 0, clients with their own keys.
+/// of modes, key or mutes rather than making it on one node only. Real nats-server, real servers on port 0, clients with
+/// their own keys.
 /// </summary>
 public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, IDisposable
 {
@@ -81,7 +82,7 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
     }
 
     [NatsFact]
-    public async Task With_the_engine_down_a_mode_change_is_refused_and_the_room_keeps_its_modes()
+    public async Task With_the_engine_down_a_mode_change_a_mute_and_an_unmute_are_refused_and_the_room_keeps_its_modes_and_mutes()
     {
         using var nats = NatsServerProcess.StartNew();
         await using var node = await TestServer.StartAsync(ServerMode.Select, options =>
@@ -91,17 +92,23 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
         });
         await using var op = await TestChatClient.ConnectTlsAsync(node.EndPoint, "boss", _opKey);
         await ClusterClient.JoinAsync(op, "#ops");
+        await op.SendAsync(new Moderate(ModerationAction.Mute, "#ops", "bob", 0, ""));
+        await op.ExpectAsync(m => m is RoomEvent { Room: "#ops", Kind: RoomEventKind.Mute }, ClusterOwnershipTests.Propagation);
         nats.Stop();
-        await Eventually.TrueAsync(() => node.Server.Stats.ToEntries().Any(e => e.Name == "cluster_connected" && e.Value == 0));
+        await Eventually.TrueAsync(() => node.Server.Stats.ToEntries().Any(e => e.Name == "cluster_connected" && e.Value == 0), ClusterOwnershipTests.Propagation);
 
-        await op.SendAsync(new Moderate(ModerationAction.SetKey, "#ops", "s3cret", 0, ""));
-
-        Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
+        // Each would hold on this node only: refused, as a ban is.
+        foreach (var (action, target) in new[] { (ModerationAction.SetKey, "s3cret"), (ModerationAction.Mute, "carol"), (ModerationAction.Unmute, "bob") })
+        {
+            await op.SendAsync(new Moderate(action, "#ops", target, 0, ""));
+            Assert.Equal((ErrorCode.StorageUnavailable, ClusterRules.UnavailableRefusal), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
+        }
         Assert.Same(TermChat.Server.History.RoomAccess.Open, node.Server.ClusterRoomAccess("#ops"));
+        Assert.Equal(["bob"], node.Server.ClusterRoomMutes("#ops")!.Select(mute => mute.Nick));
     }
 
     [NatsFact]
-    public async Task A_value_written_into_the_access_bucket_by_hand_changes_no_room_and_is_logged()
+    public async Task A_value_written_into_the_access_bucket_by_hand_changes_no_room_mutes_nobody_and_is_logged()
     {
         var log = new HoldingLoggerFactory();
         await using var a = await TestServer.StartAsync(ServerMode.Async, options => options.Cluster = new ClusterOptions { Urls = [_nats.Server.Url], Name = _cluster }, log);
@@ -112,14 +119,20 @@ public sealed class ClusterRoomAccessTests : IClassFixture<NatsServerFixture>, I
             await access.PutAsync(ClusterRules.AccessKey("#a"), Encoding.UTF8.GetBytes("""{"room":"#b","modes":2,"key":"x"}"""));
             await access.PutAsync(ClusterRules.AccessKey("#c"), Encoding.UTF8.GetBytes("""{"room":"#c","modes":64,"key":""}"""));
             await access.PutAsync("r.zz", Encoding.UTF8.GetBytes("\u0000\u0001"));
+            // A mute of another nick under carol's key in #a, and one with no nick.
+            await access.PutAsync(ClusterRules.MuteKey("#a", "carol"), Encoding.UTF8.GetBytes("""{"room":"#a","nick":"bob"}"""));
+            await access.PutAsync(ClusterRules.MuteKey("#a", "dave"), Encoding.UTF8.GetBytes("""{"room":"#a"}"""));
         }
 
-        await Eventually.TrueAsync(() => log.Lines.Count(line => line.Contains("is not one of ours", StringComparison.Ordinal)) >= 3, ClusterOwnershipTests.Propagation);
+        await Eventually.TrueAsync(() => log.Lines.Count(line => line.Contains("is not one of ours", StringComparison.Ordinal)) >= 5, ClusterOwnershipTests.Propagation);
         await using var carol = await TestChatClient.ConnectTlsAsync(a.EndPoint, "carol", _carolKey);
         foreach (string room in new[] { "#a", "#b", "#c" })
         {
             await ClusterClient.JoinAsync(carol, room);
         }
+        await carol.SendAsync(new SendMessage("#a", MessageKind.Say, "not muted"));
+        await carol.ExpectAsync(m => m is RoomMessage { Room: "#a", From: "carol", Text: "not muted" });
+        Assert.Empty(a.Server.ClusterRoomMutes("#a")!);
     }
 
     private Task<TestServer> NodeAsync(ServerMode mode) =>

@@ -9,7 +9,10 @@ namespace TermChat.Server.Tests.Cluster;
 
 /// <summary>
 /// An operator's kick, voice and invitation reach members on every node of a cluster, as on one server: the event goes
-/// through the room's log, and the member's own node applies it. Real nats-server, real servers on port 0.
+/// through the room's log, and the member's own node applies it. A mute holds on every node too, kept like the room's
+/// modes: a member on another node than the operator's is refused, an unmute or the mute's lapse lets it speak again, a
+/// member who joins the room later on a node where nobody was in it is refused too, and the mute outlives every node.
+/// Real nats-server, real servers on port 0.
 /// </summary>
 public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture>, IDisposable
 {
@@ -18,6 +21,7 @@ public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture
     private readonly X509Certificate2 _opKey = KeyFile.CreateEphemeral();
     private readonly X509Certificate2 _bobKey = KeyFile.CreateEphemeral();
     private readonly X509Certificate2 _carolKey = KeyFile.CreateEphemeral();
+    private int _lines;
 
     public ClusterRoomModerationTests(NatsServerFixture nats) => _nats = nats;
 
@@ -73,10 +77,113 @@ public sealed class ClusterRoomModerationTests : IClassFixture<NatsServerFixture
         Assert.Equal((ErrorCode.NoSuchNick, "nobody is not in #ops."), ClusterClient.Refusal(await op.ReceiveAsync<Error>()));
     }
 
-    // No flood control: the operator asks for the member list until the other node's member shows in it.
-    private Task<TestServer> NodeAsync(ServerMode mode) => _nats.NodeAsync(_cluster, mode, options =>
+    [NatsFact]
+    public async Task A_member_muted_from_another_node_is_refused_there_until_an_operator_unmutes_him()
+    {
+        await using var a = await NodeAsync(ServerMode.Async);
+        await using var b = await NodeAsync(ServerMode.Select);
+        await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
+        await using var bob = await TestChatClient.ConnectTlsAsync(b.EndPoint, "bob", _bobKey);
+        await ClusterClient.JoinAsync(op, "#ops");
+        await ClusterClient.JoinAsync(bob, "#ops");
+
+        await op.SendAsync(new Moderate(ModerationAction.Mute, "#ops", "bob", 0, "calm down"));
+        await bob.ExpectAsync(m => m is RoomEvent { Room: "#ops", Kind: RoomEventKind.Mute, Nick: "boss", Detail: "bob until unmuted: calm down" },
+            ClusterOwnershipTests.Propagation);
+        var refused = await RefusedAsync(bob, "#ops");
+        Assert.Equal((ErrorCode.Muted, "You are muted in #ops until an operator unmutes you."), ClusterClient.Refusal(refused));
+
+        await op.SendAsync(new Moderate(ModerationAction.Unmute, "#ops", "bob", 0, ""));
+        var line = await SpeaksAsync(bob, "#ops");
+        await op.ExpectAsync(m => m is RoomMessage { Room: "#ops", From: "bob" } said && said.Text == line.Text, ClusterOwnershipTests.Propagation);
+    }
+
+    [NatsFact]
+    public async Task A_timed_mute_lapses_by_the_clock_of_the_members_node_and_is_dropped_from_the_cluster()
+    {
+        var clockOfB = new SkewedClock();
+        await using var a = await NodeAsync(ServerMode.Async);
+        await using var b = await NodeAsync(ServerMode.Threads, clockOfB);
+        await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
+        await using var bob = await TestChatClient.ConnectTlsAsync(b.EndPoint, "bob", _bobKey);
+        await ClusterClient.JoinAsync(op, "#ops");
+        await ClusterClient.JoinAsync(bob, "#ops");
+
+        // An hour: the mute cannot lapse by itself while the test runs, however loaded the machine.
+        await op.SendAsync(new Moderate(ModerationAction.Mute, "#ops", "bob", 3600, ""));
+        var refused = await RefusedAsync(bob, "#ops");
+        Assert.Equal(ErrorCode.Muted, refused.Code);
+        Assert.Matches("^You are muted in #ops for another 3[56][0-9][0-9] s\\.$", refused.Text);
+
+        // The hour passes on bob's node.
+        clockOfB.Offset = TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1);
+        var line = await SpeaksAsync(bob, "#ops");
+        await op.ExpectAsync(m => m is RoomMessage { Room: "#ops", From: "bob" } said && said.Text == line.Text, ClusterOwnershipTests.Propagation);
+
+        // Bob's node found it lapsed and deleted it from the bucket, so the operator's node (whose clock says the hour
+        // has not passed) drops it too.
+        await Eventually.TrueAsync(() => a.Server.ClusterRoomMutes("#ops")?.Count == 0 && b.Server.ClusterRoomMutes("#ops")?.Count == 0,
+            ClusterOwnershipTests.Propagation);
+    }
+
+    [NatsFact]
+    public async Task A_member_who_joins_later_on_a_node_where_nobody_was_in_the_room_is_refused()
+    {
+        await using var a = await NodeAsync(ServerMode.Select);
+        await using var c = await NodeAsync(ServerMode.Async);
+        await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
+        await ClusterClient.JoinAsync(op, "#ops");
+        // Bob is not connected anywhere yet: an operator mutes a nick, not a session.
+        await op.SendAsync(new Moderate(ModerationAction.Mute, "#ops", "Bob", 0, ""));
+        await Eventually.TrueAsync(() => c.Server.ClusterRoomMutes("#ops")?.Count == 1, ClusterOwnershipTests.Propagation);
+
+        await using var bob = await TestChatClient.ConnectTlsAsync(c.EndPoint, "bob", _bobKey);
+        await ClusterClient.JoinAsync(bob, "#ops");
+
+        Assert.Equal((ErrorCode.Muted, "You are muted in #ops until an operator unmutes you."), ClusterClient.Refusal((Error)await TrySpeakAsync(bob, "#ops")));
+    }
+
+    [NatsFact]
+    public async Task A_mute_outlives_every_node_and_holds_from_a_new_nodes_first_connection()
+    {
+        await using (var a = await NodeAsync(ServerMode.Threads))
+        {
+            await using var op = await TestChatClient.ConnectTlsAsync(a.EndPoint, "boss", _opKey);
+            await ClusterClient.JoinAsync(op, "#ops");
+            await op.SendAsync(new Moderate(ModerationAction.Mute, "#ops", "bob", 0, ""));
+            await op.ExpectAsync(m => m is RoomEvent { Room: "#ops", Kind: RoomEventKind.Mute }, ClusterOwnershipTests.Propagation);
+            await Eventually.TrueAsync(() => a.Server.ClusterPendingRuleWrites == 0, ClusterOwnershipTests.Propagation);
+        }
+
+        await using var fresh = await NodeAsync(ServerMode.Select);
+        await using var bob = await TestChatClient.ConnectTlsAsync(fresh.EndPoint, "bob", _bobKey);
+        await ClusterClient.JoinAsync(bob, "#ops");
+
+        Assert.Equal((ErrorCode.Muted, "You are muted in #ops until an operator unmutes you."), ClusterClient.Refusal((Error)await TrySpeakAsync(bob, "#ops")));
+    }
+
+    /// <summary>Says a new line in <paramref name="room"/>: the member's own echo, or the node's refusal.</summary>
+    private async Task<Message> TrySpeakAsync(TestChatClient member, string room)
+    {
+        string text = $"line {Interlocked.Increment(ref _lines)}";
+        await member.SendAsync(new SendMessage(room, MessageKind.Say, text));
+        return await member.ExpectAsync(m => m is Error || m is RoomMessage said && said.Room == room && said.Text == text, ClusterOwnershipTests.Propagation);
+    }
+
+    /// <summary>Speaks until the member's node refuses (a mute reaches the node a moment after the Mute event may).</summary>
+    private Task<Error> RefusedAsync(TestChatClient member, string room) =>
+        Eventually.ResultAsync(async () => await TrySpeakAsync(member, room) as Error, ClusterOwnershipTests.Propagation);
+
+    /// <summary>Speaks until a line goes through (an unmute or a lapse reaches the node a moment later).</summary>
+    private Task<RoomMessage> SpeaksAsync(TestChatClient member, string room) =>
+        Eventually.ResultAsync(async () => await TrySpeakAsync(member, room) as RoomMessage, ClusterOwnershipTests.Propagation);
+
+    // No flood control: the operator asks for the member list until the other node's member shows in it, and a member
+    // speaks until its node has a mute (or an unmute).
+    private Task<TestServer> NodeAsync(ServerMode mode, TimeProvider? clock = null) => _nats.NodeAsync(_cluster, mode, options =>
     {
         options.Operators.Add(KeyFingerprint.Of(_opKey));
         options.FloodRate = 0;
+        if (clock is not null) options.TimeProvider = clock;
     });
 }

@@ -6,7 +6,7 @@ using TermChat.TestKit.Server;
 
 namespace TermChat.Server.Tests.Cluster;
 
-/// <summary>/stats on a node of a cluster shows the link to NATS: connected, round trip, entries waiting to be stored.</summary>
+/// <summary>/stats on a node of a cluster shows the link to NATS: connected, round trip, entries waiting to be stored, commit times.</summary>
 public sealed class ClusterStatsTests
 {
     [NatsFact]
@@ -26,6 +26,8 @@ public sealed class ClusterStatsTests
         Assert.Equal(0, up["cluster_pending"]);
         Assert.True(up["cluster_stream_seq"] >= 2, "the join and the message are in the stream");
         Assert.Equal(0, up["cluster_reconnects_total"]);
+        // The join and the message went from append to commit in some time above zero, the median no longer than the p99.
+        Assert.InRange(up["cluster_commit_p50_us"], 1, up["cluster_commit_p99_us"]);
 
         nats.Stop();
         await Eventually.TrueAsync(() => Figure(server, "cluster_connected") == 0);

@@ -5,7 +5,10 @@ using TermChat.Server.Core.Moderation;
 
 namespace TermChat.Server.Tests.Cluster;
 
-/// <summary>The values of the cluster's owners and bans buckets: what a node writes, another reads back, and what it ignores.</summary>
+/// <summary>
+/// The values of the cluster's owners, bans and access buckets: what a node writes, another reads back, and what it
+/// ignores.
+/// </summary>
 public sealed class RuleValueTests
 {
     [Fact]
@@ -55,4 +58,35 @@ public sealed class RuleValueTests
     [InlineData("""{"target":"carol","reason":"","by":"x"}""")]
     public void A_value_that_is_no_ban_on_the_keys_target_bans_nobody(string text) =>
         Assert.Null(BanValue.Parse(ClusterRules.BanKey("mallory"), Encoding.UTF8.GetBytes(text)));
+
+    [Theory]
+    [InlineData("#ops", "bob", 1_700_000_000_000L)]
+    [InlineData("#a-b_c", "[ann]|^`", RoomMute.UntilUnmuted)]
+    public void A_mute_reads_back_as_written_with_its_deadline(string room, string nick, long untilMs)
+    {
+        var mute = new RoomMute(room, nick, untilMs);
+        Assert.Equal(mute, MuteValue.Parse(ClusterRules.MuteKey(room, nick), MuteValue.ToBytes(mute)));
+        Assert.Matches("^m\\.[0-9a-f]+\\.[0-9a-f]+$", ClusterRules.MuteKey(room, nick));
+    }
+
+    [Fact]
+    public void A_mute_until_unmuted_carries_no_deadline_and_nicks_told_apart_only_by_case_share_a_key()
+    {
+        Assert.Equal("""{"room":"#ops","nick":"Bob"}""", Encoding.UTF8.GetString(MuteValue.ToBytes(new RoomMute("#ops", "Bob", RoomMute.UntilUnmuted))));
+        Assert.Equal(ClusterRules.MuteKey("#ops", "Bob"), ClusterRules.MuteKey("#ops", "bob"));
+        Assert.NotEqual(ClusterRules.MuteKey("#ops", "bob"), ClusterRules.MuteKey("#op", "sbob"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("""{"room":"#ops"}""")]
+    [InlineData("""{"room":"#ops","nick":"bob","until_ms":0}""")]
+    [InlineData("""{"room":"#ops","nick":"bob","until_ms":"soon"}""")]
+    [InlineData("""{"room":"#OPS","nick":"bob"}""")]
+    [InlineData("""{"room":"#ops","nick":"9lives"}""")]
+    [InlineData("""{"room":"#dev","nick":"bob"}""")]
+    [InlineData("""{"room":"#ops","nick":"carol"}""")]
+    public void A_value_that_is_no_mute_of_the_keys_nick_in_the_keys_room_mutes_nobody(string text) =>
+        Assert.Null(MuteValue.Parse(ClusterRules.MuteKey("#ops", "bob"), Encoding.UTF8.GetBytes(text)));
 }

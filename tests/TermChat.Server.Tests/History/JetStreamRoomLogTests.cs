@@ -62,6 +62,36 @@ public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContr
     }
 
     [NatsFact]
+    public async Task Publishes_sent_behind_one_another_keep_each_room_dense_and_in_order_while_other_rooms_are_stored_between_them()
+    {
+        // A node sends a room's next batch before the previous one's ack, expecting it right after that batch; other
+        // rooms' messages (this node's and another's) landing between them make JetStream refuse it, and the entries
+        // go again after the room's head.
+        var one = OpenNode(nats.Server);
+        var two = OpenNode(nats.Server);
+        var seen = Recorder(one);
+        string[] rooms = ["#a", "#b", "#c"];
+        var writers = new[] { one, two, one };
+
+        await Task.WhenAll(rooms.Select((room, r) => Task.Run(() =>
+        {
+            for (int i = 0; i < 300; i++) writers[r].Append(Say(room, $"{room} {i}"), out _);
+        })));
+        // Appended last by each writer, so seen last in each room: anything stored twice would come before it.
+        for (int r = 0; r < rooms.Length; r++) writers[r].Append(Say(rooms[r], $"{rooms[r]} end"), out _);
+
+        await Eventually.TrueAsync(() => Snapshot(seen).Count(entry => entry.Text.EndsWith(" end", StringComparison.Ordinal)) == 3);
+        foreach (string room in rooms)
+        {
+            var entries = Snapshot(seen).Where(entry => entry.Room == room).ToList();
+            Assert.Equal(Enumerable.Range(1, 301).Select(i => (ulong)i), entries.Select(entry => entry.Seq));
+            Assert.Equal([.. Enumerable.Range(0, 300).Select(i => $"{room} {i}"), $"{room} end"], entries.Select(entry => entry.Text));
+            await Eventually.TrueAsync(() => two.LastSeq(room) == 301);
+        }
+        await Eventually.TrueAsync(() => one.PendingCount == 0 && two.PendingCount == 0);
+    }
+
+    [NatsFact]
     public void A_node_that_joins_later_reads_the_cluster_s_history_topics_and_seqs_and_continues_above_them()
     {
         var first = OpenNode(nats.Server);
@@ -146,6 +176,11 @@ public sealed class JetStreamRoomLogTests(NatsServerFixture nats) : RoomLogContr
             inner?.Invoke(entries);
         };
         return seen;
+    }
+
+    private static List<RoomEntry> Snapshot(List<RoomEntry> seen)
+    {
+        lock (seen) return [.. seen];
     }
 
     private static string NewClusterName() => "t" + Guid.NewGuid().ToString("N")[..12];

@@ -8,7 +8,7 @@
 #            the deliveries cross nodes through JetStream. A second table gives each cluster run's latency per node:
 #            node 1's subscribers get entries without the cross-node hop.
 #
-#   bench/run-cluster.sh [--reps N] [--duration S] [--warm-up S] [--output FILE.jsonl] [--server-env NAME=VALUE]...
+#   bench/run-cluster.sh [--reps N] [--duration S] [--warm-up S] [--aot] [--output FILE.jsonl] [--server-env NAME=VALUE]...
 #
 # --warm-up S (default 20, 0 for none): before its measured runs, each setup's server processes carry the same fan-out
 # at 200,000 deliveries/s for S seconds, unrecorded, so that both setups are measured on code the JIT has finished
@@ -16,6 +16,12 @@
 # hot; four processes on one core leave that background work little CPU, and the cluster's nodes were seen still
 # running most hot methods unoptimized 6-11 s after their first clients came (docs/BENCHMARKS.md, "Cluster"). A server
 # runs for days: its steady state is what counts.
+#
+# --aot runs every server process (the single node and the three nodes alike) from the Native AOT build of termchat,
+# the linux-x64 binary `./run.sh publish` makes (needs clang; the publish takes a few minutes); the load generator stays
+# the same JIT build. Labels get "+aot". Why: a JIT build recompiles a cluster node's session path (nick claims, KV,
+# JSON) for many runs after the warm-up, since every run connects 101 new clients, and on the one shared core that
+# work lands in the measured runs (docs/BENCHMARKS.md, "Cluster"). Native AOT code is compiled once, before it runs.
 #
 # --server-env sets an environment variable for every server process (the single node and the three nodes alike),
 # e.g. a .NET runtime knob to compare against a run without it; the label of each result line gets "+env".
@@ -32,6 +38,7 @@ bench_name=run-cluster.sh
 reps=3
 duration=2
 warm_up=20
+aot=false
 output=""
 server_env=()
 while [ $# -gt 0 ]; do
@@ -39,20 +46,30 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warm-up) warm_up="$2"; shift 2 ;;
+    --aot) aot=true; shift ;;
     --output) output="$2"; shift 2 ;;
     --server-env)
       [[ "$2" == *=* ]] || { echo "run-cluster.sh: --server-env takes NAME=VALUE, not $2" >&2; exit 2; }
       server_env+=("$2"); shift 2 ;;
-    -h|--help) bench_help 2,26; exit 0 ;;
+    -h|--help) bench_help 2,32; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done
 bench_need jq nats-server taskset
+if $aot; then bench_need clang; fi
 bench_workdir
 declare -A pids=()
 results="${output:-$work/results.jsonl}"
 : >"$results"
 bench_build
+server=("${termchat[@]}")
+if $aot; then
+  bench_log "publishing the Native AOT build into $work/aot"
+  dotnet publish "$bench_here/src/TermChat.Cli/TermChat.Cli.csproj" -c Release -r linux-x64 -p:SelfContained=true -p:PublishTrimmed=true \
+    -p:PublishAot=true -p:DebugType=none -o "$work/aot" -nologo -v quiet -clp:ErrorsOnly >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log" >&2; exit 1; }
+  server=("$work/aot/termchat")
+fi
 
 wait_port() { bench_wait_port "$2" "${pids[$1]}" "$work/$1.log"; } # name port
 
@@ -66,7 +83,7 @@ start_nats() { # port
 
 start_node() { # name port [args...]
   local name="$1" port="$2"; shift 2
-  env ${server_env[@]+"${server_env[@]}"} taskset -c 0 "${termchat[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
+  env ${server_env[@]+"${server_env[@]}"} taskset -c 0 "${server[@]}" serve --mode async --port "$port" --bind 127.0.0.1 --no-discovery \
     --flood-rate 0 --max-sendq 67108864 --max-per-ip 100000 --stats-interval 0 --log-level warning "$@" \
     >"$work/$name.log" 2>&1 &
   pids[$name]=$!
@@ -92,6 +109,7 @@ cpu_snapshot() { # prints {"name": seconds, ...} for every running server proces
 fanout() { # label port [bench args...]: appends one result line with each server process's CPU over the run
   local label="$1" port="$2"; shift 2
   [ ${#server_env[@]} -eq 0 ] || label="$label+env"
+  if $aot; then label="$label+aot"; fi
   local before after
   before="$(cpu_snapshot)"
   if taskset -c 1 "${termchat[@]}" bench fanout -p "$port" --label "$label" --json --no-progress \

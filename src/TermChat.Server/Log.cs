@@ -64,7 +64,7 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Information, "Listening for {Protocol} on {Endpoint}")]
     public static partial void ListeningFor(ILogger logger, string protocol, EndPoint endpoint);
 
-    [LoggerMessage(19, LogLevel.Information, "Refused plaintext from {Remote} (connection {Id}): this address must use TLS")]
+    [LoggerMessage(19, LogLevel.Information, "Refused plaintext from {Remote} (connection {Id}): this address must use TLS (DTLS over UDP)")]
     public static partial void PlaintextRefused(ILogger logger, long id, EndPoint remote);
 
     [LoggerMessage(20, LogLevel.Debug, "Connection {Id} from {Remote}: {Protocol}, client key {Fingerprint}")]

@@ -54,7 +54,7 @@ public sealed partial class TlsCommandTests : IDisposable
         using var server = ServerProcess.Start("serve", "--port", "0", "--bind", "127.0.0.1", "--ephemeral", "--require-tls", "--mode", "async",
             "--no-discovery", "--stats-interval", "0");
         int port = await server.WaitForPortAsync();
-        Assert.Contains("  Encryption: TLS only, loopback included (--require-tls)", server.Output, StringComparison.Ordinal);
+        Assert.Contains("  Encryption: TLS (TCP) and DTLS (UDP) only, loopback included (--require-tls)", server.Output, StringComparison.Ordinal);
 
         var (code, stdout, stderr) = await TermchatProcess.RunAsync(["join", $"127.0.0.1:{port}", "--plain", "--nick", "downgrader"], "hello\n", Environment);
 

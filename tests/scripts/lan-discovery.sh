@@ -6,7 +6,7 @@
 #            --- 10.99.2.64/26 (not /24) --------------------- tclan_b    two links to the same client host)
 #
 # Cases: discover finds the server across the link within 3 s; two clients chat across the link over
-# TCP and UDP; join without a host picks the single server, or
+# TCP (TLS) and UDP (DTLS), and a --plaintext client is refused on both; join without a host picks the single server, or
 # in a terminal (tmux) shows a picker of several;
 # the multi-homed server is listed once with both addresses; netcheck measures the veth path (1472-byte
 # datagrams, the 1500-byte MTU); with --no-discovery the server is not found.
@@ -151,9 +151,10 @@ check "no reply lists 0.0.0.0 or loopback" bash -c "! grep -qE '0\.0\.0\.0|127\.
 if [ "$code" != 0 ] || ! grep -q alpha "$work/discover.txt"; then cat "$work/discover.txt" "$work/discover.err"; fi
 
 # --- two clients chat across the link ---------------------------------------------------------------
-# chat TRANSPORT: bob and alice, both in $B, talk through alpha in $A.
+# chat TRANSPORT ENCRYPTION: bob and alice, both in $B, talk through alpha in $A; each client says its link is
+# encrypted with ENCRYPTION (by default every link that is not loopback is: TLS over TCP, DTLS over UDP).
 chat() {
-  local transport="$1" dir="$work/chat-$1"
+  local transport="$1" encryption="$2" dir="$work/chat-$1"
   mkdir -p "$dir"; mkfifo "$dir/bob.in" "$dir/alice.in"
   in_ns "$B" "${termchat[@]}" join --plain --transport "$transport" --nick "bob$transport" 10.99.0.1:7777 <"$dir/bob.in" >"$dir/bob.out" 2>&1 &
   local bob=$!
@@ -167,6 +168,8 @@ chat() {
     echo "hi alice, bob here over $transport" >&7
     wait_for "$dir/bob.out" "<alice$transport> hello bob, this is alice over $transport" || ok=1
     wait_for "$dir/alice.out" "<bob$transport> hi alice, bob here over $transport" || ok=1
+    grep -qF -- "encrypted: $encryption" "$dir/bob.out" || { echo "--- bob's link is not '$encryption'"; ok=1; }
+    grep -qF -- "encrypted: $encryption" "$dir/alice.out" || { echo "--- alice's link is not '$encryption'"; ok=1; }
   else
     ok=1
   fi
@@ -177,8 +180,18 @@ chat() {
   if [ $ok != 0 ]; then echo "--- bob"; cat "$dir/bob.out"; echo "--- alice"; cat "$dir/alice.out"; fi
   return $ok
 }
-check "two clients chat across the link over TCP" chat tcp
-check "two clients chat across the link over UDP" chat udp
+check "two clients chat across the link over TCP, encrypted with TLS" chat tcp "TLS 1.3"
+check "two clients chat across the link over UDP, encrypted with DTLS" chat udp "DTLS 1.2"
+
+# --- plaintext from another machine is refused with why, over TCP and over UDP (no --allow-plaintext) ----------
+for transport in tcp udp; do
+  echo "/quit" | timeout 40 ip netns exec "$B" "${termchat[@]}" join --plain --plaintext --transport "$transport" --nick clear 10.99.0.1:7777 \
+    >"$work/plaintext-$transport.out" 2>&1
+  code=$?
+  check "a --plaintext $transport client from another machine is refused: the server accepts only encrypted connections (exit $code)" \
+    bash -c "[ $code != 0 ] && grep -q 'accepts only encrypted connections' '$work/plaintext-$transport.out'"
+  [ "$code" != 0 ] || cat "$work/plaintext-$transport.out"
+done
 
 # --- netcheck across the veth link -------------------------------------------------------------------
 in_ns "$B" "${termchat[@]}" netcheck --json --count 10 10.99.0.1 >"$work/netcheck.json" 2>"$work/netcheck.err"

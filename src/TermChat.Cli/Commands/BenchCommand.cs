@@ -31,7 +31,9 @@ internal static class BenchCommand
             "  udp          reliable-UDP message rate and latency through a TermChat server\n" +
             "Targets (--target):\n" + s_targets + "\n" +
             "A TermChat server's flood control (on by default) would throttle the generator; bench checks first and\n" +
-            "stops if it is on. Its 64 connections per address would refuse 100 subscribers. Example, in two terminals:\n" +
+            "stops if it is on. Its 64 connections per address would refuse 100 subscribers. The plaintext targets (and\n" +
+            "udp without --dtls) reach a TermChat server on another machine only if it runs with --allow-plaintext:\n" +
+            "links that are not loopback must be encrypted (termchat-tls, udp --dtls). Example, in two terminals:\n" +
             "  termchat serve --port 7777 --flood-rate 0 --max-per-ip 1000\n" +
             "  termchat bench fanout --port 7777 --subscribers 100 --rate 10000 --duration 5");
         command.Subcommands.Add(CreateFanout());

@@ -38,12 +38,16 @@ internal static class JoinCommand
             Description = "The server's password, for a server started with --password (also read from TERMCHAT_PASSWORD, which keeps it out of the process list).",
         };
 
-        var security = new LinkSecurityOptions();
+        var link = new LinkOptions();
 
         var command = new Command("join", "Join a chat server: full screen, or --plain for scripts (stdin lines in, one line per event out).")
         {
-            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, security.Tls, security.Plaintext, security.TrustNewKey, password,
+            address, plain, json, nick, room, transport, discoveryPort, scrollback, theme, password,
         };
+        foreach (var option in link.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             string? text = parseResult.GetValue(address);
@@ -93,7 +97,7 @@ internal static class JoinCommand
             }
             return await RunClientAsync(endpoint, others, parseResult.GetValue(nick), parseResult.GetValue(room), parseResult.GetValue(transport) ?? "tcp",
                 parseResult.GetValue(plain), parseResult.GetValue(json), greeting: null,
-                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), security.Read(parseResult), cancellationToken,
+                new FullScreenSettings(parseResult.GetValue(scrollback), parseResult.GetValue(theme)), link.Read(parseResult), cancellationToken,
                 parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("TERMCHAT_PASSWORD") ?? "");
         });
         return command;

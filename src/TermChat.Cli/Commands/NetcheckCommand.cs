@@ -25,7 +25,8 @@ internal static class NetcheckCommand
         var command = new Command("netcheck",
             "Check the network path to a server: round trip, jitter and loss over TCP and over UDP on the same port (the one the chat uses), " +
             "the largest UDP datagram that arrives intact (echoes to the discovery port), " +
-            "and whether discovery reaches it; then a verdict in plain words. Exit code 0 when a server answered over TCP, 1 when not, 2 for bad arguments.")
+            "and whether discovery reaches it; then a verdict in plain words. The UDP round trips are the datagram layer's stateless cookie exchange, " +
+            "which a server answers in plaintext whatever its encryption policy (no session, no chat). Exit code 0 when a server answered over TCP, 1 when not, 2 for bad arguments.")
         {
             address, count, discoveryPort, json,
         };

@@ -152,9 +152,9 @@ internal static class ServeCommand
         output.WriteLine($"  Server key {server.KeyFingerprint} (clients show it on first contact: compare)");
         output.WriteLine(server.Options.Plaintext switch
         {
-            PlaintextPolicy.Allow => "  Encryption: TLS, and PLAINTEXT ACCEPTED from anyone (--allow-plaintext): unencrypted clients can be read on the network",
-            PlaintextPolicy.Refuse => "  Encryption: TLS only, loopback included (--require-tls)",
-            _ => "  Encryption: TLS required from other machines; plaintext only from this machine (loopback)",
+            PlaintextPolicy.Allow => "  Encryption: TLS (TCP) and DTLS (UDP), and PLAINTEXT ACCEPTED from anyone (--allow-plaintext): unencrypted clients can be read on the network",
+            PlaintextPolicy.Refuse => "  Encryption: TLS (TCP) and DTLS (UDP) only, loopback included (--require-tls)",
+            _ => "  Encryption: TLS (TCP) and DTLS (UDP) required from other machines; plaintext only from this machine (loopback)",
         });
         output.WriteLine(discovery);
         output.WriteLine("  Press Ctrl+C to stop.");

@@ -49,7 +49,7 @@ internal sealed class TcpPinger : IAsyncDisposable
         double connectMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         var options = new TcpTransportOptions();
-        if (TcpTransport.UsesTls(options.Tls, endPoint))
+        if (LinkEncryption.IsOn(options.Tls, endPoint))
         {
             // As join does: TLS to a server that is not on this machine, its key checked against the pins (and pinned
             // on first contact); netcheck presents no user key, it only measures.

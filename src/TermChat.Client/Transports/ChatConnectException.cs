@@ -46,4 +46,14 @@ public sealed class ChatConnectException : Exception
         new(ConnectFailure.TimedOut, endpoint,
             timeout is { } t ? $"timed out after {t.TotalSeconds:0.#} s (is the host up, and is a firewall dropping the port?)" : "timed out (is the host up, and is a firewall dropping the port?)",
             inner);
+
+    /// <summary>
+    /// A DTLS handshake that did not finish in time. The server answered (its first flight came back, or the handshake
+    /// would not have gone on), so the likelier cause is a link losing many datagrams, not a firewall.
+    /// </summary>
+    public static ChatConnectException DtlsTimedOutAfter(ChatEndpoint endpoint, TimeSpan timeout, bool serverAnswered, Exception? inner = null) =>
+        serverAnswered
+            ? new(ConnectFailure.TimedOut, endpoint,
+                $"timed out after {timeout.TotalSeconds:0.#} s in the DTLS handshake (the server answered: is the link losing many packets?)", inner)
+            : TimedOutAfter(endpoint, timeout, inner);
 }

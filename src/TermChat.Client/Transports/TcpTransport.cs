@@ -121,21 +121,13 @@ public sealed class TcpTransport : IChatTransport
             throw failure!;
         }
         _stream = new NetworkStream(_socket, ownsSocket: false);
-        if (UsesTls(_options.Tls, (IPEndPoint)_socket.RemoteEndPoint!))
+        if (LinkEncryption.IsOn(_options.Tls, (IPEndPoint)_socket.RemoteEndPoint!))
         {
             await StartTlsAsync(endpoint, timeout.Token, cancellationToken).ConfigureAwait(false);
         }
         _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
-
-    /// <summary>Whether a link to <paramref name="remote"/> uses TLS under <paramref name="mode"/>.</summary>
-    public static bool UsesTls(TlsMode mode, IPEndPoint remote) => mode switch
-    {
-        TlsMode.Require => true,
-        TlsMode.Off => false,
-        _ => !IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address),
-    };
 
     private async Task StartTlsAsync(ChatEndpoint endpoint, CancellationToken timeout, CancellationToken cancellationToken)
     {

@@ -131,8 +131,8 @@ public sealed class UdpTransport : IChatTransport
         }
         _socket = socket;
         var datagramOptions = _options.Datagrams with { MaxIncomingMessageBytes = _options.MaxFrameBytes + ProtocolLimits.LengthPrefixBytes };
-        // DTLS only when asked for (--tls): see UdpTransportOptions.Tls for why Auto stays plaintext on UDP for now.
-        if (_options.Tls == TlsMode.Require)
+        // The same decision as TCP's TLS: DTLS to every address that is not loopback unless --plaintext.
+        if (LinkEncryption.IsOn(_options.Tls, new IPEndPoint(address, endpoint.Port)))
         {
             _channel = new DtlsChannel(SendRaw, firstSequence: 0);
             _receiver = Task.Run(ReceiveLoopAsync, CancellationToken.None);
@@ -226,7 +226,7 @@ public sealed class UdpTransport : IChatTransport
             // Closing the channel ends the handshake thread's wait at once.
             channel.Close();
             if (cancellationToken.IsCancellationRequested) throw;
-            throw ChatConnectException.TimedOutAfter(endpoint, _options.ConnectTimeout, e);
+            throw ChatConnectException.DtlsTimedOutAfter(endpoint, _options.ConnectTimeout, channel.HeardFromPeer, e);
         }
         catch (Exception e) when (e is IOException or TlsException or InvalidOperationException)
         {

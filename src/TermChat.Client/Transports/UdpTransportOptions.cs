@@ -29,9 +29,9 @@ public sealed class UdpTransportOptions
     public int MaxQueuedBytes { get; set; } = 512 * 1024;
 
     /// <summary>
-    /// Whether to use DTLS. <see cref="TlsMode.Require"/> (<c>--tls</c>) always; <see cref="TlsMode.Auto"/> is treated as
-    /// plaintext for now: over a lossy link BouncyCastle's DTLS handshake does not yet finish reliably within the
-    /// connect allowance (docs/SECURITY.md, "Encryption on UDP").
+    /// Whether to use DTLS, decided as for TLS over TCP (<see cref="LinkEncryption"/>): by default to every address that
+    /// is not loopback; <see cref="TlsMode.Require"/> (<c>--tls</c>) to loopback too; <see cref="TlsMode.Off"/>
+    /// (<c>--plaintext</c>) never.
     /// </summary>
     public TlsMode Tls { get; set; } = TlsMode.Auto;
 
@@ -44,11 +44,14 @@ public sealed class UdpTransportOptions
     /// <summary>Accept a server key that differs from its pin, and pin it instead (<c>--trust-new-key</c>).</summary>
     public bool TrustNewKey { get; set; }
 
-    /// <summary>The security settings of <paramref name="tcp"/> (TLS mode, pins, identity, re-trust) for UDP.</summary>
+    /// <summary>The security settings of <paramref name="tcp"/> (TLS mode, pins, identity, re-trust) and its connect timeout, for UDP.</summary>
     public static UdpTransportOptions SecuredLike(TcpTransportOptions tcp)
     {
         ArgumentNullException.ThrowIfNull(tcp);
-        return new UdpTransportOptions { Tls = tcp.Tls, KnownServers = tcp.KnownServers, Identity = tcp.Identity, TrustNewKey = tcp.TrustNewKey };
+        return new UdpTransportOptions
+        {
+            Tls = tcp.Tls, KnownServers = tcp.KnownServers, Identity = tcp.Identity, TrustNewKey = tcp.TrustNewKey, ConnectTimeout = tcp.ConnectTimeout,
+        };
     }
 
     /// <summary>Timers and windows of the datagram layer (PROTOCOL-DATAGRAMS.md).</summary>

@@ -9,8 +9,8 @@ namespace TermChat.Protocol.Security;
 /// from the transport and block until one comes. So the socket's owner <see cref="Offer"/>s each datagram of the peer
 /// into a small bounded queue; during the handshake a worker thread blocks on it (with BouncyCastle's timeouts), and once
 /// <see cref="NonBlocking"/> is set records are opened with <see cref="OpenNext"/> on the receive thread (or the select
-/// thread), which never waits longer than <see cref="EmptyWaitMillis"/>. Sends go straight to <c>send</c>, which must not
-/// block.
+/// thread), which never waits longer than <see cref="EmptyWaitMillis"/>. Sends go to <c>send</c>, which must not block;
+/// during the handshake a flight's records go together (<see cref="Send(ReadOnlySpan{byte})"/>).
 /// </summary>
 /// <remarks>
 /// Why that bound matters: BouncyCastle's record layer treats a timeout from the transport as "nothing yet" and asks
@@ -109,6 +109,9 @@ public sealed class DtlsChannel : DatagramTransport
         return transport.ReceivePending(buffer);
     }
 
+    /// <summary>Whether any datagram of the peer has been queued: it is there and answering.</summary>
+    public bool HeardFromPeer { get; private set; }
+
     /// <summary>Queues one datagram from the peer; false (dropped) when the queue is full or the channel closed.</summary>
     public bool Offer(ReadOnlySpan<byte> datagram)
     {
@@ -119,6 +122,7 @@ public sealed class DtlsChannel : DatagramTransport
                 return false;
             }
             _queue.Enqueue(datagram.ToArray());
+            HeardFromPeer = true;
             Monitor.Pulse(_queue);
             return true;
         }
@@ -138,7 +142,10 @@ public sealed class DtlsChannel : DatagramTransport
     /// <inheritdoc/>
     public int Receive(Span<byte> buffer, int waitMillis)
     {
+        // BouncyCastle receives once its flight is written: the flight goes now, in as few datagrams as it fits.
+        EndFlight();
         byte[]? datagram = null;
+        bool resend = false, afterHandshake = false;
         lock (_queue)
         {
             if (_nonBlocking)
@@ -156,6 +163,7 @@ public sealed class DtlsChannel : DatagramTransport
                     throw new IOException("the DTLS channel is closed");
                 }
                 datagram = _queue.Count > 0 ? _queue.Dequeue() : throw new SocketException((int)SocketError.TimedOut);
+                afterHandshake = true;
             }
             else
             {
@@ -198,10 +206,25 @@ public sealed class DtlsChannel : DatagramTransport
                     }
                     else
                     {
-                        return -1;
+                        // Nothing for a second, and BouncyCastle's own resend is not due yet (it would be if its wait
+                        // ended here): the flight goes again from here.
+                        if (waitMillis <= 0 || waitMillis > MaxHandshakeWaitMillis)
+                        {
+                            resend = true;
+                        }
+                        datagram = null;
                     }
                 }
             }
+        }
+        // Outside the queue's lock: a send that fails closes the channel, which takes it.
+        if (resend || afterHandshake && AsksForOurFlight(datagram!))
+        {
+            ResendFlight();
+        }
+        if (datagram is null)
+        {
+            return -1;
         }
         int length = Math.Min(datagram.Length, buffer.Length);
         datagram.AsSpan(0, length).CopyTo(buffer);
@@ -209,13 +232,11 @@ public sealed class DtlsChannel : DatagramTransport
     }
 
     /// <summary>
-    /// The longest a blocking (handshake) receive waits before it reports "nothing yet", on which BouncyCastle resends
-    /// its last flight. Its own resend timer starts at <see cref="DtlsCredentials.HandshakeResendMillis"/> and doubles
-    /// up to 60 s (RFC 6347's backoff), so on a lossy link a flight lost four times in a row went again only after
-    /// 0.5 + 1 + 2 + 4 s, and the handshake overran the 10 s connect allowance: about 2.5 % of handshakes at 20 % loss
-    /// each way (a simulation of the three round trips; the 20 %-loss namespace test timed out on it once in four
-    /// runs). Capped at 1 s, resends come at 0.5 s and then every second (about 0.02 % overran). A flight is at most
-    /// five small datagrams, so the extra resends cost next to nothing.
+    /// The longest a blocking (handshake) receive waits before it reports "nothing yet" and this side's last flight goes
+    /// again (<see cref="ResendFlight"/>). BouncyCastle's own resend timer starts at
+    /// <see cref="DtlsCredentials.HandshakeResendMillis"/> and doubles up to 60 s; its record layer treats "nothing yet"
+    /// as a cue to ask again, not to resend, so the cap alone changed nothing (session 8 thought otherwise). A flight
+    /// is one small datagram, so resending it every second costs next to nothing.
     /// </summary>
     public const int MaxHandshakeWaitMillis = 1000;
 
@@ -223,6 +244,13 @@ public sealed class DtlsChannel : DatagramTransport
     private const int ReorderWaitMillis = 50;
 
     private const byte ChangeCipherSpecType = 20;
+
+    private const byte HandshakeType = 22;
+
+    private const byte ApplicationDataType = 23;
+
+    /// <summary>A DTLS record header: type, version (2), epoch (2), sequence number (6), length (2).</summary>
+    private const int RecordHeaderBytes = 13;
 
     /// <summary>The next epoch-0 record number expected from the peer during the handshake; -1 when unknown.</summary>
     private long _nextEpoch0;
@@ -254,11 +282,17 @@ public sealed class DtlsChannel : DatagramTransport
 
     private byte[] Take(byte[] datagram)
     {
-        _changedCipher |= datagram[0] == ChangeCipherSpecType;
-        ulong order = RecordOrder(datagram);
-        if (order != ulong.MaxValue && order >> 48 == 0)
+        // A datagram may hold a whole flight: every record in it counts as received.
+        for (int at = 0; datagram.Length - at >= RecordHeaderBytes;)
         {
-            _nextEpoch0 = Math.Max(_nextEpoch0, (long)(order & 0xFFFF_FFFF_FFFF) + 1);
+            var header = datagram.AsSpan(at, RecordHeaderBytes);
+            _changedCipher |= header[0] == ChangeCipherSpecType;
+            ulong order = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header[3..]);
+            if (order >> 48 == 0)
+            {
+                _nextEpoch0 = Math.Max(_nextEpoch0, (long)(order & 0xFFFF_FFFF_FFFF) + 1);
+            }
+            at += RecordHeaderBytes + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header[11..]);
         }
         _gapSinceMs = long.MaxValue;
         if (ReferenceEquals(datagram, _queue.Peek()))
@@ -303,14 +337,128 @@ public sealed class DtlsChannel : DatagramTransport
         datagram.Length < 11 ? ulong.MaxValue : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(datagram.AsSpan(3, 8));
 
     /// <inheritdoc/>
-    public void Send(byte[] buf, int off, int len) => _send(buf.AsSpan(off, len));
+    public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
 
-    /// <inheritdoc/>
-    public void Send(ReadOnlySpan<byte> buffer) => _send(buffer);
+    /// <summary>
+    /// Sends one record. Handshake and ChangeCipherSpec records are held and go together in one datagram when
+    /// BouncyCastle next receives, when the flight outgrows a datagram, or with the Finished that ends the flight (the
+    /// only encrypted handshake record of a DTLS 1.2 handshake; a server's last flight is not followed by a receive).
+    /// BouncyCastle writes each record as a datagram of its own, and at 20 % loss each way a flight in practice got
+    /// through only when all its datagrams of one sending arrived: about one connect in six ran out of its 10 s (the
+    /// namespace test; a model of the handshake that starts a flight over on any loss predicts the same). One datagram
+    /// per flight (RFC 6347 4.1.1 allows several records per datagram; PROTOCOL-DATAGRAMS 12.1) brings that to a few
+    /// in a thousand, and <see cref="ResendFlight"/> to none.
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> buffer)
+    {
+        lock (_lastFlight)
+        {
+            bool handshake = !buffer.IsEmpty && buffer[0] is ChangeCipherSpecType or HandshakeType && buffer.Length <= _pending.Length;
+            if (_pendingLength > 0 && (!handshake || _pendingLength + buffer.Length > _pending.Length))
+            {
+                SendPending();
+            }
+            if (!handshake)
+            {
+                _send(buffer);
+                return;
+            }
+            if (!_flightOpen)
+            {
+                _lastFlight.Clear();
+                _flightOpen = true;
+            }
+            buffer.CopyTo(_pending.AsSpan(_pendingLength));
+            _pendingLength += buffer.Length;
+            if (buffer[0] == HandshakeType && buffer.Length >= RecordHeaderBytes && (buffer[3] | buffer[4]) != 0)
+            {
+                SendPending();
+            }
+        }
+    }
+
+    /// <summary>Sends the handshake records held back, if any, and ends the flight: what BouncyCastle sends next is a new one.</summary>
+    private void EndFlight()
+    {
+        lock (_lastFlight)
+        {
+            SendPending();
+            _flightOpen = false;
+        }
+    }
+
+    private void SendPending()
+    {
+        if (_pendingLength > 0)
+        {
+            byte[] datagram = _pending.AsSpan(0, _pendingLength).ToArray();
+            _pendingLength = 0;
+            _lastFlight.Add(datagram);
+            _send(datagram);
+        }
+    }
+
+    /// <summary>
+    /// Sends this side's last handshake flight again, byte for byte, as the network might have duplicated it. Why:
+    /// BouncyCastle's record layer asks the transport again after a timeout until the wait it was given is over, and
+    /// that wait is its resend timer, which doubles from 500 ms to 60 s (RFC 6347's backoff, not configurable). So a
+    /// flight lost four times in a row went again only 7.5 s after the first try, and at 20 % loss each way about one
+    /// handshake in fifty was unfinished after 10 s (three runs of 200 real handshakes over a lossy in-memory wire).
+    /// This is done when the peer has been silent for <see cref="MaxHandshakeWaitMillis"/> during the handshake, and
+    /// when the peer, after the handshake, sends a handshake record again (its retransmitted flight: it has not got our
+    /// last one). A peer that got the copy already drops it as a replay.
+    /// </summary>
+    private void ResendFlight()
+    {
+        lock (_lastFlight)
+        {
+            foreach (byte[] datagram in _lastFlight)
+            {
+                _send(datagram);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After the handshake, whether <paramref name="datagram"/> is the peer's handshake flight again, which means our
+    /// last flight was lost; the first application data from the peer means it was not, and it is forgotten.
+    /// </summary>
+    private bool AsksForOurFlight(byte[] datagram)
+    {
+        lock (_lastFlight)
+        {
+            if (datagram.Length == 0 || _lastFlight.Count == 0)
+            {
+                return false;
+            }
+            if (datagram[0] == ApplicationDataType)
+            {
+                _lastFlight.Clear();
+                return false;
+            }
+            return datagram[0] is HandshakeType or ChangeCipherSpecType;
+        }
+    }
+
+    /// <summary>Handshake records written but not sent yet; guarded by <see cref="_lastFlight"/>.</summary>
+    private readonly byte[] _pending = new byte[MaxDatagram];
+
+    private int _pendingLength;
+
+    /// <summary>The datagrams of this side's last handshake flight, for <see cref="ResendFlight"/>; guards the send side.</summary>
+    private readonly List<byte[]> _lastFlight = [];
+
+    /// <summary>Handshake records sent since BouncyCastle last received belong to the same flight.</summary>
+    private bool _flightOpen;
 
     /// <summary>Ends the channel: a handshake waiting on it fails at once, and nothing more is queued.</summary>
     public void Close()
     {
+        lock (_lastFlight)
+        {
+            _pendingLength = 0;
+            _lastFlight.Clear();
+        }
         lock (_queue)
         {
             _closed = true;

@@ -46,8 +46,9 @@ public sealed class DtlsCredentials
     public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The first DTLS retransmission timer, doubling on every try (RFC 6347 suggests 1 s; a LAN answers in far less), each
-    /// wait capped at <see cref="DtlsChannel.MaxHandshakeWaitMillis"/>.
+    /// The first DTLS retransmission timer, doubling on every try (RFC 6347 suggests 1 s; a LAN answers in far less);
+    /// between BouncyCastle's tries the channel resends the flight after every <see cref="DtlsChannel.MaxHandshakeWaitMillis"/>
+    /// of silence.
     /// </summary>
     public const int HandshakeResendMillis = 500;
 

@@ -43,22 +43,14 @@ internal sealed class ServerTls
         AllowRenegotiation = false,
     };
 
-    /// <summary>Whether a client at <paramref name="remote"/> may speak plaintext.</summary>
+    /// <summary>
+    /// Whether a client at <paramref name="remote"/> may speak plaintext: a TCP stream without TLS, or UDP datagrams
+    /// without DTLS (one policy for both transports).
+    /// </summary>
     public bool PermitsPlaintext(EndPoint remote) => _plaintext switch
     {
         PlaintextPolicy.Allow => true,
         PlaintextPolicy.Refuse => false,
-        _ => remote is IPEndPoint { Address: var address } && IsLoopback(address),
+        _ => remote is IPEndPoint { Address: var address } && Loopback.Contains(address),
     };
-
-    /// <summary>
-    /// Whether a UDP client at <paramref name="remote"/> may send plaintext datagrams: refused only under
-    /// <see cref="PlaintextPolicy.Refuse"/> for now, because clients use DTLS only when asked (<c>--tls</c>) until its
-    /// handshake is reliable over lossy links (docs/SECURITY.md, "Encryption on UDP").
-    /// </summary>
-    public bool PermitsPlaintextDatagrams(EndPoint remote) => _plaintext != PlaintextPolicy.Refuse;
-
-    /// <summary>Loopback, including IPv4 loopback seen through a dual-mode socket (::ffff:127.0.0.1).</summary>
-    public static bool IsLoopback(IPAddress address) =>
-        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

@@ -170,10 +170,9 @@ internal sealed partial class UdpChatHandler : IDatagramHandler, IDisposable
                     {
                         association.Sessions++;
                     }
-                    // Plaintext refused (--require-tls): the session is opened only to carry the reason, as over TCP. The
-                    // default policy still takes plaintext UDP from everyone while DTLS is opt-in for clients
-                    // (docs/SECURITY.md, "Encryption on UDP").
-                    refused = association is null && _tls is not null && !_tls.PermitsPlaintextDatagrams(remote);
+                    // Plaintext refused (not loopback without --allow-plaintext, or --require-tls): the session is opened
+                    // only to carry the reason, as over TCP.
+                    refused = association is null && _tls is not null && !_tls.PermitsPlaintext(remote);
                     if (_stopping)
                     {
                         link.Closing = true;

@@ -95,6 +95,7 @@ public sealed class CommandLineSweepTests
     [InlineData("bench fanout --port 0", "bench fanout", "--port")]
     [InlineData("bench fanout --publishers 0", "bench fanout", "--publishers")]
     [InlineData("join --discovery-port 0", "join", "--discovery-port")]
+    [InlineData("join 127.0.0.1 --connect-timeout 0", "join", "--connect-timeout")]
     [InlineData("join 127.0.0.1:99999", "join", "'99999' is not a port")]
     [InlineData("netcheck", "netcheck", "the address is missing")]
     [InlineData("bench", "bench", "choose a command: fanout")]

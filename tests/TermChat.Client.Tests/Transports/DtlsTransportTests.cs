@@ -101,6 +101,53 @@ public sealed class DtlsTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_DTLS_connect_to_a_silent_port_times_out_asking_about_the_host_and_firewall()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var endpoint = new ChatEndpoint("127.0.0.1", ((IPEndPoint)silent.LocalEndPoint!).Port);
+        var options = Options();
+        options.ConnectTimeout = TimeSpan.FromMilliseconds(1500);
+        await using var transport = new UdpTransport(options);
+
+        var error = await Assert.ThrowsAsync<ChatConnectException>(() => transport.ConnectAsync(endpoint, CancellationToken.None));
+
+        Assert.Equal(ConnectFailure.TimedOut, error.Failure);
+        Assert.Equal("timed out after 1.5 s (is the host up, and is a firewall dropping the port?)", error.Reason);
+    }
+
+    [Fact]
+    public async Task A_DTLS_handshake_that_the_server_answers_but_never_finishes_times_out_naming_the_handshake()
+    {
+        // A peer that answers every datagram with a handshake record BouncyCastle cannot use: it is there, the
+        // handshake never gets on.
+        using var answering = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        answering.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var endpoint = new ChatEndpoint("127.0.0.1", ((IPEndPoint)answering.LocalEndPoint!).Port);
+        using var stop = new CancellationTokenSource();
+        var echo = Task.Run(async () =>
+        {
+            var buffer = new byte[2048];
+            byte[] useless = [22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await answering.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop.Token);
+                await answering.SendToAsync(useless, received.RemoteEndPoint, stop.Token);
+            }
+        });
+        var options = Options();
+        options.ConnectTimeout = TimeSpan.FromMilliseconds(1500);
+        await using var transport = new UdpTransport(options);
+
+        var error = await Assert.ThrowsAsync<ChatConnectException>(() => transport.ConnectAsync(endpoint, CancellationToken.None));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => echo);
+
+        Assert.Equal(ConnectFailure.TimedOut, error.Failure);
+        Assert.Equal("timed out after 1.5 s in the DTLS handshake (the server answered: is the link losing many packets?)", error.Reason);
+    }
+
+    [Fact]
     public async Task A_server_restarted_with_a_new_key_is_refused_over_UDP_naming_both_keys_until_trusted_again()
     {
         string firstKey;
@@ -155,6 +202,22 @@ public sealed class DtlsTransportTests : IDisposable
         Assert.Equal(ErrorCode.EncryptionRequired, error.Code);
         Assert.Contains("only encrypted (DTLS)", error.Text, StringComparison.Ordinal);
         Assert.Equal("UDP", transport.Name);
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Auto, "UDP")]
+    [InlineData(TlsMode.Require, "UDP+DTLS")]
+    [InlineData(TlsMode.Off, "UDP")]
+    public async Task A_UDP_link_to_loopback_is_plaintext_by_default_and_DTLS_when_told(TlsMode tls, string name)
+    {
+        await using var server = await StartAsync(ServerMode.Async);
+        await using var transport = new UdpTransport(Options(tls));
+        await transport.ConnectAsync(new ChatEndpoint("127.0.0.1", server.EndPoint.Port), CancellationToken.None).WaitAsync(Wait);
+
+        await HelloAsync(transport, "looped");
+
+        Assert.Equal(name, transport.Name);
+        Assert.Equal(tls == TlsMode.Require, transport.Security is not null);
     }
 
     [Fact]

@@ -130,9 +130,10 @@ public sealed class TlsTransportTests : IDisposable
     [InlineData(TlsMode.Auto, "fd00::7", true)]
     [InlineData(TlsMode.Require, "127.0.0.1", true)]
     [InlineData(TlsMode.Off, "192.168.1.20", false)]
-    public void TLS_is_used_for_every_address_but_loopback_unless_told(TlsMode mode, string address, bool tls)
+    [InlineData(TlsMode.Off, "127.0.0.1", false)]
+    public void Links_are_encrypted_to_every_address_but_loopback_unless_told(TlsMode mode, string address, bool tls)
     {
-        Assert.Equal(tls, TcpTransport.UsesTls(mode, new IPEndPoint(IPAddress.Parse(address), 7777)));
+        Assert.Equal(tls, LinkEncryption.IsOn(mode, new IPEndPoint(IPAddress.Parse(address), 7777)));
     }
 
     [Fact]

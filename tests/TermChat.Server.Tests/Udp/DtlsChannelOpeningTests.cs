@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Org.BouncyCastle.Tls;
 using TermChat.Protocol.Security;
@@ -13,36 +12,6 @@ namespace TermChat.Server.Tests.Udp;
 /// </summary>
 public sealed class DtlsChannelOpeningTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
-    /// <summary>Both ends after the handshake, and every datagram the client sent, in order.</summary>
-    private sealed record Pair(DtlsChannel Client, DtlsTransport ClientDtls, DtlsChannel Server, DtlsTransport ServerDtls, ConcurrentQueue<byte[]> FromClient);
-
-    private static async Task<Pair> HandshakeAsync()
-    {
-        using var serverKey = KeyFile.CreateEphemeral();
-        using var clientKey = KeyFile.CreateEphemeral();
-        var fromClient = new ConcurrentQueue<byte[]>();
-        DtlsChannel server = null!;
-        var client = new DtlsChannel(datagram =>
-        {
-            fromClient.Enqueue(datagram.ToArray());
-            server.Offer(datagram);
-        }, firstSequence: 0);
-        server = new DtlsChannel(datagram => client.Offer(datagram));
-        var clientPeer = new DtlsClientPeer(DtlsCredentials.NewCrypto(), new DtlsCredentials(clientKey), _ => true, Wait);
-        var serverPeer = new DtlsServerPeer(new DtlsCredentials(serverKey), DtlsCredentials.NewCrypto(), Wait);
-        var accepting = Task.Factory.StartNew(() => new DtlsServerProtocol().Accept(serverPeer, server),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var connecting = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(clientPeer, client),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var serverDtls = await accepting.WaitAsync(Wait);
-        var clientDtls = await connecting.WaitAsync(Wait);
-        client.NonBlocking = true;
-        server.NonBlocking = true;
-        return new Pair(client, clientDtls, server, serverDtls, fromClient);
-    }
-
     private static string? Open(DtlsChannel channel, DtlsTransport dtls)
     {
         var buffer = new byte[DtlsRecord.MaxDatagramBytes];
@@ -51,7 +20,7 @@ public sealed class DtlsChannelOpeningTests
     }
 
     /// <summary>Sends <paramref name="text"/> from the client; returns the record as it went out.</summary>
-    private static byte[] SendFromClient(Pair pair, string text)
+    private static byte[] SendFromClient(DtlsPair pair, string text)
     {
         int before = pair.FromClient.Count;
         pair.ClientDtls.Send(Encoding.UTF8.GetBytes(text));
@@ -61,7 +30,7 @@ public sealed class DtlsChannelOpeningTests
     [Fact]
     public async Task A_duplicated_record_is_dropped_without_waiting_out_BouncyCastles_receive_wait()
     {
-        var pair = await HandshakeAsync();
+        var pair = await DtlsPair.HandshakeAsync();
         byte[] record = SendFromClient(pair, "first");
         Assert.Equal("first", Open(pair.Server, pair.ServerDtls));
         long emptyBefore = pair.Server.EmptyReceives;
@@ -80,7 +49,7 @@ public sealed class DtlsChannelOpeningTests
     [Fact]
     public async Task The_peers_retransmitted_final_handshake_flight_does_not_hold_the_opening_thread()
     {
-        var pair = await HandshakeAsync();
+        var pair = await DtlsPair.HandshakeAsync();
         // The client's last handshake flight as it went out (its handshake records other than the ClientHellos, and its
         // ChangeCipherSpec): what a client whose timer fired before our Finished arrived sends again.
         var finalFlight = pair.FromClient

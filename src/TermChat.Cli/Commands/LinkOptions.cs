@@ -4,12 +4,15 @@ using TermChat.Cli.Usage;
 
 namespace TermChat.Cli.Commands;
 
-/// <summary>The client's TLS options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>) and the TCP settings they make (UDP's DTLS follows them).</summary>
-internal sealed class LinkSecurityOptions
+/// <summary>
+/// The client's link options (<c>--tls</c>, <c>--plaintext</c>, <c>--trust-new-key</c>, <c>--connect-timeout</c>) and the
+/// TCP settings they make (UDP follows them).
+/// </summary>
+internal sealed class LinkOptions
 {
     public Option<bool> Tls { get; } = new("--tls")
     {
-        Description = "Always encrypt: TLS over TCP even to loopback, and DTLS over UDP (by default TCP to other addresses uses TLS; UDP is plaintext without this).",
+        Description = "Encrypt loopback links too (by default every link to another address is encrypted: TLS over TCP, DTLS over UDP).",
     };
 
     public Option<bool> Plaintext { get; } = new("--plaintext")
@@ -22,6 +25,16 @@ internal sealed class LinkSecurityOptions
         Description = "The server's key changed and you know why: trust the new key and pin it in $XDG_CONFIG_HOME/termchat/known_servers.",
     };
 
+    public Option<int> ConnectTimeout { get; } = new Option<int>("--connect-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds a connect waits for the server before it gives up (over UDP with DTLS, the DTLS handshake and then the session's own handshake each get this long).",
+        DefaultValueFactory = _ => (int)new TcpTransportOptions().ConnectTimeout.TotalSeconds,
+    }.InRange(1, 600, "from 1 to 600 seconds");
+
+    /// <summary>The options, in the order the help lists them.</summary>
+    public IEnumerable<Option> All => [Tls, Plaintext, TrustNewKey, ConnectTimeout];
+
     /// <summary>The TCP settings the options ask for.</summary>
     /// <exception cref="UsageException">--tls and --plaintext together.</exception>
     public TcpTransportOptions Read(ParseResult parseResult)
@@ -32,6 +45,7 @@ internal sealed class LinkSecurityOptions
         {
             Tls = tls ? TlsMode.Require : plaintext ? TlsMode.Off : TlsMode.Auto,
             TrustNewKey = parseResult.GetValue(TrustNewKey),
+            ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
         };
     }
 }

@@ -287,7 +287,7 @@ public sealed class DtlsChannel : DatagramTransport
         {
             var header = datagram.AsSpan(at, RecordHeaderBytes);
             _changedCipher |= header[0] == ChangeCipherSpecType;
-            ulong order = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header[3..]);
+            ulong order = RecordOrder(header);
             if (order >> 48 == 0)
             {
                 _nextEpoch0 = Math.Max(_nextEpoch0, (long)(order & 0xFFFF_FFFF_FFFF) + 1);
@@ -333,8 +333,8 @@ public sealed class DtlsChannel : DatagramTransport
     }
 
     /// <summary>Epoch (bytes 3–4) and sequence number (bytes 5–10) of a datagram's first DTLS record, as one number.</summary>
-    private static ulong RecordOrder(byte[] datagram) =>
-        datagram.Length < 11 ? ulong.MaxValue : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(datagram.AsSpan(3, 8));
+    private static ulong RecordOrder(ReadOnlySpan<byte> datagram) =>
+        datagram.Length < 11 ? ulong.MaxValue : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(datagram.Slice(3, 8));
 
     /// <inheritdoc/>
     public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
@@ -370,7 +370,8 @@ public sealed class DtlsChannel : DatagramTransport
             }
             buffer.CopyTo(_pending.AsSpan(_pendingLength));
             _pendingLength += buffer.Length;
-            if (buffer[0] == HandshakeType && buffer.Length >= RecordHeaderBytes && (buffer[3] | buffer[4]) != 0)
+            // An encrypted (epoch 1 or later) handshake record: the Finished.
+            if (buffer[0] == HandshakeType && buffer.Length >= RecordHeaderBytes && RecordOrder(buffer) >> 48 != 0)
             {
                 SendPending();
             }

@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using TermChat.Protocol.Security;
+using static TermChat.Protocol.Tests.Dtls.HandBuiltRecords;
 
 namespace TermChat.Protocol.Tests.Dtls;
 
@@ -15,27 +15,6 @@ public sealed class DtlsChannelReorderTests
 {
     /// <summary>The blocking receive's wait in these tests: far longer than any reorder wait.</summary>
     private const int ReceiveWaitMillis = 30_000;
-
-    private const byte ChangeCipherSpec = 20;
-    private const byte Handshake = 22;
-
-    /// <summary>A DTLS 1.2 record: type, version FEFD, epoch, 48-bit sequence number, length, and a payload naming it.</summary>
-    private static byte[] Record(byte type, ushort epoch, long sequence)
-    {
-        byte[] payload = System.Text.Encoding.ASCII.GetBytes($"{type}/{epoch}/{sequence}");
-        var record = new byte[13 + payload.Length];
-        record[0] = type;
-        record[1] = 0xFE;
-        record[2] = 0xFD;
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(3), epoch);
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(5), (ushort)(sequence >> 32));
-        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(7), (uint)sequence);
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), (ushort)payload.Length);
-        payload.CopyTo(record.AsSpan(13));
-        return record;
-    }
-
-    private static string Name(byte type, ushort epoch, long sequence) => $"{type}/{epoch}/{sequence}";
 
     private static DtlsChannel Channel() => new(_ => { }, firstSequence: 0);
 

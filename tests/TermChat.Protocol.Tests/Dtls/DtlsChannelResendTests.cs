@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using TermChat.Protocol.Security;
+using static TermChat.Protocol.Tests.Dtls.HandBuiltRecords;
 
 namespace TermChat.Protocol.Tests.Dtls;
 
@@ -12,24 +12,6 @@ namespace TermChat.Protocol.Tests.Dtls;
 /// </summary>
 public sealed class DtlsChannelResendTests
 {
-    private const byte ChangeCipherSpec = 20;
-    private const byte Handshake = 22;
-    private const byte ApplicationData = 23;
-
-    /// <summary>A DTLS 1.2 record header (type, version FEFD, epoch, sequence number, length) and a few payload bytes.</summary>
-    private static byte[] Record(byte type, ushort epoch, long sequence)
-    {
-        var record = new byte[13 + 4];
-        record[0] = type;
-        record[1] = 0xFE;
-        record[2] = 0xFD;
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(3), epoch);
-        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(7), (uint)sequence);
-        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(11), 4);
-        BinaryPrimitives.WriteInt32BigEndian(record.AsSpan(13), (int)sequence);
-        return record;
-    }
-
     private static byte[] Datagram(params byte[][] records) => records.SelectMany(r => r).ToArray();
 
     private sealed class Wire
@@ -108,9 +90,9 @@ public sealed class DtlsChannelResendTests
         wire.Channel.Send(Record(Handshake, 0, 0));
 
         wire.Channel.Send(Record(ApplicationData, 1, 1));
-        wire.Channel.Send(Record(21, 1, 2));
+        wire.Channel.Send(Record(Alert, 1, 2));
 
-        Assert.Equal([Record(Handshake, 0, 0), Record(ApplicationData, 1, 1), Record(21, 1, 2)], wire.Sent);
+        Assert.Equal([Record(Handshake, 0, 0), Record(ApplicationData, 1, 1), Record(Alert, 1, 2)], wire.Sent);
     }
 
     [Fact]

@@ -45,6 +45,32 @@ public class TermChatServerTests
         Assert.Equal(tls ? 4 + 2 : 0, server.Server.Stats.TlsHandshakes);
     }
 
+    // Clients that dropped their links would be held for a resume for a minute, then end all at once in a later run; a
+    // client that says Bye ends its session at once (PROTOCOL.md, Bye), as a user who quits does.
+    [Theory]
+    [InlineData(ServerMode.Async, false)]
+    [InlineData(ServerMode.Select, false)]
+    [InlineData(ServerMode.Threads, false)]
+    [InlineData(ServerMode.Async, true)]
+    public async Task A_fan_out_run_ends_every_session_it_opened_when_it_is_over(ServerMode mode, bool tls)
+    {
+        await using var server = await StartAsync(mode);
+        var options = new FanoutOptions
+        {
+            Endpoint = server.EndPoint,
+            Subscribers = 5,
+            Publishers = 2,
+            Rate = 200,
+            Duration = TimeSpan.FromSeconds(0.25),
+            Warmup = TimeSpan.FromSeconds(0.25),
+            Drain = TimeSpan.FromSeconds(10),
+        };
+        var result = await new FanoutScenario(new TermChatTcpTarget(tls), options, progress: false).RunAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Null(result.Error);
+        Assert.Equal(TimeSpan.FromSeconds(60), server.Server.Options.ResumeWindow);
+        await Eventually.TrueAsync(() => server.Server.SessionCount == 0, TimeSpan.FromSeconds(20));
+    }
+
     // Two loopback addresses of one server stand in for two nodes of a cluster: every subscriber gets every message, and
     // each address's row counts only its own subscribers.
     [Fact]

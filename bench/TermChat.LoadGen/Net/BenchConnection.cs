@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -203,6 +204,47 @@ public sealed class BenchConnection : IDisposable
         if (End == Buffer.Length)
         {
             throw new InvalidDataException($"One message is larger than the {Buffer.Length}-byte receive buffer.");
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="goodbye"/>, as a client whose user quits does, and ends the sending side. The goodbye gets
+    /// a second: a server that stopped reading gets none.
+    /// </summary>
+    public void SayGoodbye(ReadOnlySpan<byte> goodbye)
+    {
+        using var watchdog = Watchdog(TimeSpan.FromSeconds(1));
+        try
+        {
+            Send(goodbye);
+            Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException)
+        {
+            // The server is gone or stopped reading: there is nobody to say goodbye to.
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="SayGoodbye"/>: reads and drops what is still coming until the server closes or
+    /// <paramref name="deadline"/> (Stopwatch ticks) passes. Closing with unread bytes would reset the connection, and a
+    /// server that meets the reset before it reads the goodbye (a send to the client fails first) ends the link as
+    /// dropped and holds the session for a resume.
+    /// </summary>
+    public void AwaitClose(long deadline)
+    {
+        try
+        {
+            while (true)
+            {
+                long left = deadline - Stopwatch.GetTimestamp();
+                if (left <= 0 || !Socket.Poll((int)Math.Min(int.MaxValue, left * 1_000_000 / Stopwatch.Frequency), SelectMode.SelectRead)) return;
+                if (Socket.Receive(Buffer, SocketFlags.None) == 0) return;
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Reset or closed: over either way.
         }
     }
 

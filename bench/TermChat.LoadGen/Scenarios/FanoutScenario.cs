@@ -126,8 +126,21 @@ public sealed class FanoutScenario
         {
             stop.Cancel();
             poller.Dispose();
-            foreach (var connection in subscribers.Concat(publishers)) connection.Dispose();
+            Leave([.. subscribers, .. publishers]);
         }
+    }
+
+    // Every client leaves as a user who quits does (_target.Goodbye), all at once, then waits for the server to close.
+    private void Leave(IReadOnlyList<BenchConnection> connections)
+    {
+        var goodbye = _target.Goodbye.Span;
+        if (!goodbye.IsEmpty)
+        {
+            foreach (var connection in connections) connection.SayGoodbye(goodbye);
+            long deadline = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency;
+            foreach (var connection in connections) connection.AwaitClose(deadline);
+        }
+        foreach (var connection in connections) connection.Dispose();
     }
 
     private IReadOnlyList<NodeLatency> ByNode(List<Receiver> receivers, Dictionary<Receiver, EndPoint> nodeOf) =>

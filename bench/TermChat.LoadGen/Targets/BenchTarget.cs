@@ -48,6 +48,14 @@ public abstract class BenchTarget
     /// <summary>A fresh scanner for one connection's incoming bytes.</summary>
     public abstract IStreamScanner CreateScanner();
 
+    /// <summary>
+    /// What this protocol's clients send when their user quits, sent by every client at the end of a fan-out run: a server
+    /// that keeps a dropped session for a resume (TermChat, 60 s) then ends the sessions at once, as for users who quit,
+    /// instead of ending them all together a minute later, in the middle of a later run. Nothing by default: a server
+    /// that ends a session when its connection closes needs no goodbye.
+    /// </summary>
+    public virtual ReadOnlyMemory<byte> Goodbye => ReadOnlyMemory<byte>.Empty;
+
     /// <summary>How long one connection may take to connect and complete its handshake.</summary>
     public static TimeSpan HandshakeTimeout { get; } = TimeSpan.FromSeconds(15);
 

@@ -22,12 +22,23 @@ public sealed class TermChatTcpTarget(bool tls = false) : BenchTarget
     public const string RoomName = "#" + Room;
 
     private static readonly byte[] s_roomBytes = Encoding.ASCII.GetBytes(RoomName);
+    private static readonly byte[] s_bye = EncodeBye();
 
     /// <inheritdoc/>
     public override string Name => tls ? "termchat-tls" : "termchat";
 
     /// <inheritdoc/>
     public override bool EchoesToSender => true;
+
+    /// <inheritdoc/>
+    public override ReadOnlyMemory<byte> Goodbye => s_bye;
+
+    private static byte[] EncodeBye()
+    {
+        var writer = new ArrayBufferWriter<byte>(32);
+        FrameEncoder.Write(writer, new Bye("bench run over"));
+        return writer.WrittenSpan.ToArray();
+    }
 
     /// <inheritdoc/>
     public override BenchConnection Connect(EndPoint endpoint, string clientName, ConnectRole role, CancellationToken cancellationToken) =>

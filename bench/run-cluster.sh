@@ -65,7 +65,7 @@ while [ $# -gt 0 ]; do
     --server-env)
       [[ "$2" == *=* ]] || { echo "run-cluster.sh: --server-env takes NAME=VALUE, not $2" >&2; exit 2; }
       server_env+=("$2"); shift 2 ;;
-    -h|--help) bench_help 2,32; exit 0 ;;
+    -h|--help) bench_help 2,41; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
-    -h|--help) bench_help 2,14; exit 0 ;;
+    -h|--help) bench_help 2,17; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done

@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --output-dir) outdir="$2"; shift 2 ;;
     --no-install) install=0; shift ;;
     --quick) quick=1; reps=1; duration=0.5; warmup=0.2; shift ;;
-    -h|--help) bench_help 2,19; exit 0 ;;
+    -h|--help) bench_help 2,20; exit 0 ;;
     *) bench_unknown "$1" ;;
   esac
 done
